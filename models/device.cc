@@ -1,0 +1,210 @@
+#include "models/device.h"
+
+#include <algorithm>
+
+#include "sim/base/check.h"
+
+namespace crashsim {
+
+Device::Device(Media media, bool pmem, const Config& config)
+    : media_(std::move(media)),
+      pmem_(pmem),
+      platform_(config.platform),
+      // The pmem block driver's writes are durable after the next flush or FUA (SCENARIO_FORMAT
+      // "Config": device_cache does not apply on pmem).
+      cache_(pmem ? DeviceCache::kVolatileFua : config.device_cache),
+      sector_bytes_(config.sector_bytes) {}
+
+void Device::ApplyWhere(bool (*predicate)(const PendingWrite&, const void*), const void* arg) {
+  std::vector<PendingWrite> keep;
+  keep.reserve(pending_.size());
+  for (auto& write : pending_) {
+    if (predicate(write, arg)) {
+      Apply(write);
+    } else {
+      keep.push_back(std::move(write));
+    }
+  }
+  pending_ = std::move(keep);
+}
+
+uint64_t Device::SubmitBlockWrite(uint64_t address, const Tagged& data, bool fua,
+                                  std::string what) {
+  const uint64_t group = next_group_++;
+  uint64_t done = 0;
+  while (done < data.size()) {
+    const uint64_t pos = address + done;
+    const uint64_t sector = pos / sector_bytes_;
+    const uint64_t take = std::min<uint64_t>(sector_bytes_ - pos % sector_bytes_,
+                                             data.size() - done);
+    PendingWrite write;
+    write.id = next_id_++;
+    write.unit_kind = UnitKind::kSector;
+    write.unit = sector;
+    write.address = pos;
+    write.data.bytes.assign(data.bytes.begin() + done, data.bytes.begin() + done + take);
+    write.data.origins.assign(data.origins.begin() + done, data.origins.begin() + done + take);
+    write.group = group;
+    write.completed = false;
+    write.what = what;
+    pending_.push_back(std::move(write));
+    done += take;
+  }
+  if (fua) fua_groups_.push_back(group);
+  return group;
+}
+
+bool Device::InFlight(uint64_t group) const {
+  return std::any_of(pending_.begin(), pending_.end(), [&](const PendingWrite& w) {
+    return w.group == group && !w.completed;
+  });
+}
+
+void Device::CompleteBlockWrite(uint64_t group) {
+  const uint64_t now = Tick();
+  for (auto& write : pending_) {
+    if (write.group == group && !write.completed) {
+      write.completed = true;
+      write.completed_tick = now;
+    }
+  }
+  const bool fua = std::find(fua_groups_.begin(), fua_groups_.end(), group) != fua_groups_.end();
+  if (fua) fua_groups_.erase(std::find(fua_groups_.begin(), fua_groups_.end(), group));
+  if (cache_ == DeviceCache::kNone || completed_is_durable_) {
+    ApplyWhere([](const PendingWrite& w, const void* g) {
+      return w.group == *static_cast<const uint64_t*>(g);
+    }, &group);
+  } else if (fua && cache_ == DeviceCache::kVolatileFua) {
+    ApplyWhere([](const PendingWrite& w, const void* g) {
+      return w.group == *static_cast<const uint64_t*>(g);
+    }, &group);
+  } else if (fua) {
+    // No FUA on the device: the block layer emulates it with a flush after the write completes,
+    // which makes every completed write durable (SEMANTICS.md 3.3).
+    Flush();
+  }
+}
+
+void Device::AcceptToWpq(uint64_t line, uint64_t up_to_id) {
+  if (platform_ == Platform::kNone) {
+    wpq_.emplace_back(line, up_to_id);
+  } else {
+    PersistLine(line, up_to_id);
+  }
+}
+
+void Device::Flush() {
+  for (const auto& [line, up_to] : wpq_) PersistLine(line, up_to);
+  wpq_.clear();
+  ApplyWhere([](const PendingWrite& w, const void*) {
+    return (w.unit_kind == UnitKind::kSector && w.completed) || w.kernel_copy;
+  }, nullptr);
+}
+
+uint64_t Device::AppendVisibleStore(uint64_t address, const Tagged& data, std::string what) {
+  CRASHSIM_CHECK(pmem_);
+  const uint64_t group = next_group_++;
+  // Pieces: split at line boundaries, and at 8-byte boundaries unless the whole store is one
+  // aligned word of at most 8 bytes (the failure-atomic unit).
+  const bool atomic = data.size() <= 8 && address / 8 == (address + data.size() - 1) / 8;
+  uint64_t done = 0;
+  uint64_t last = 0;
+  while (done < data.size()) {
+    const uint64_t pos = address + done;
+    uint64_t limit = kLineBytes - pos % kLineBytes;
+    if (!atomic) limit = std::min<uint64_t>(limit, 8 - pos % 8);
+    const uint64_t take = std::min<uint64_t>(limit, data.size() - done);
+    PendingWrite write;
+    write.id = next_id_++;
+    write.unit_kind = UnitKind::kLine;
+    write.unit = pos / kLineBytes;
+    write.address = pos;
+    write.data.bytes.assign(data.bytes.begin() + done, data.bytes.begin() + done + take);
+    write.data.origins.assign(data.origins.begin() + done, data.origins.begin() + done + take);
+    write.group = group;
+    write.what = what;
+    last = write.id;
+    if (platform_ == Platform::kEadr) {
+      Apply(write);  // eADR: the caches are in the persistence domain
+    } else {
+      pending_.push_back(std::move(write));
+    }
+    done += take;
+  }
+  return last;
+}
+
+void Device::AppendKernelCopy(uint64_t address, const Tagged& data, std::string what) {
+  CRASHSIM_CHECK(pmem_);
+  const uint64_t group = next_group_++;
+  uint64_t done = 0;
+  while (done < data.size()) {
+    const uint64_t pos = address + done;
+    const uint64_t take = std::min<uint64_t>(8 - pos % 8, data.size() - done);
+    PendingWrite write;
+    write.id = next_id_++;
+    write.unit_kind = UnitKind::kLine;
+    write.unit = pos / kLineBytes;
+    write.address = pos;
+    write.data.bytes.assign(data.bytes.begin() + done, data.bytes.begin() + done + take);
+    write.data.origins.assign(data.origins.begin() + done, data.origins.begin() + done + take);
+    write.group = group;
+    write.kernel_copy = true;
+    write.what = what;
+    pending_.push_back(std::move(write));
+    done += take;
+  }
+}
+
+void Device::PersistLine(uint64_t line, uint64_t up_to_id) {
+  struct Arg {
+    uint64_t line, up_to;
+  } arg{line, up_to_id};
+  ApplyWhere([](const PendingWrite& w, const void* a) {
+    const auto* p = static_cast<const Arg*>(a);
+    return w.unit_kind == UnitKind::kLine && w.unit == p->line && w.id <= p->up_to;
+  }, &arg);
+}
+
+void Device::HashInto(Hasher& hasher) const {
+  for (const auto& [block, data] : media_.written_blocks()) {
+    hasher.Add(block);
+    hasher.AddBytes(data->bytes);
+    hasher.AddBytes(data->origins);
+  }
+  hasher.Add(pending_.size());
+  for (const auto& write : pending_) {
+    hasher.Add(write.id);
+    hasher.Add(static_cast<uint64_t>(write.unit_kind));
+    hasher.Add(write.address);
+    hasher.AddBytes(write.data.bytes);
+    hasher.AddBytes(write.data.origins);
+    hasher.Add(write.group);
+    hasher.AddBool(write.completed);
+    hasher.Add(write.completed_tick);
+    hasher.AddBool(write.kernel_copy);
+  }
+  hasher.AddBytes(fua_groups_);
+  hasher.Add(next_id_);
+  hasher.Add(tick_);
+  hasher.Add(wpq_.size());
+  for (const auto& [line, id] : wpq_) {
+    hasher.Add(line);
+    hasher.Add(id);
+  }
+}
+
+Tagged Device::ReadVisible(uint64_t address, uint64_t length) const {
+  Tagged out = media_.Read(address, length);
+  for (const auto& write : pending_) {
+    const uint64_t begin = std::max(address, write.address);
+    const uint64_t end = std::min(address + length, write.address + write.data.size());
+    for (uint64_t pos = begin; pos < end; ++pos) {
+      out.bytes[pos - address] = write.data.bytes[pos - write.address];
+      out.origins[pos - address] = write.data.origins[pos - write.address];
+    }
+  }
+  return out;
+}
+
+}  // namespace crashsim

@@ -1,0 +1,103 @@
+// Device: the one storage device of the file system, with the persist events still pending on it.
+//
+// Block device (SEMANTICS.md 3.3): a write is submitted, then completes; a completed write may sit
+// in the volatile write cache until a flush (PREFLUSH) or FUA makes it durable; `device_cache`
+// none makes completion durable. Each sector of a write is its own persist event, so a multi-sector
+// write may tear at `sector_bytes`; writes to one sector persist in order (a later durable value
+// hides earlier ones).
+// Persistent memory (3.2): globally visible stores sit, per 64-byte line, in visibility order until
+// a flush plus fence (or clflush, or eADR) makes them must-persist; the crash keeps a prefix of each
+// line. A store larger than 8 bytes, or unaligned, is split into 8-byte pieces that may tear. The
+// kernel's cache-bypassing copies (DAX write(), the pmem block driver) persist at the next
+// device flush (nvdimm_flush's pmem_wmb).
+// What persists is applied to Media and dropped from `pending`, so `pending` is exactly what a
+// crash may still lose or keep.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "models/config.h"
+#include "models/media.h"
+#include "sim/base/hasher.h"
+
+namespace crashsim {
+
+inline constexpr uint64_t kLineBytes = 64;
+
+enum class UnitKind : uint8_t { kSector, kLine };
+
+struct PendingWrite {
+  uint64_t id = 0;          // global visibility order of persist events
+  UnitKind unit_kind = UnitKind::kSector;
+  uint64_t unit = 0;        // sector or line index
+  uint64_t address = 0;     // device byte address
+  Tagged data;
+  uint64_t group = 0;       // pieces of one multi-word store or one bio share a group
+  bool completed = true;    // block: completed (a flush covers it); pmem: always true
+  uint64_t completed_tick = 0;  // logical time of completion, for journal PREFLUSH edges
+  bool kernel_copy = false; // pmem: a kernel cache-bypassing copy, persisted by the next devflush
+  std::string what;         // for reports: "pwrite by P1 to /f at 0+4096"
+};
+
+class Device {
+ public:
+  Device(Media media, bool pmem, const Config& config);
+
+  bool is_pmem() const { return pmem_; }
+  const Media& media() const { return media_; }
+  const std::vector<PendingWrite>& pending() const { return pending_; }
+  uint64_t tick() const { return tick_; }
+  uint64_t Tick() { return ++tick_; }
+
+  // Block path. Returns the group id of the bio. `fua`: durable when it completes.
+  uint64_t SubmitBlockWrite(uint64_t address, const Tagged& data, bool fua, std::string what);
+  // Completes the bio; with no volatile cache (or FUA) the data becomes durable.
+  void CompleteBlockWrite(uint64_t group);
+  bool InFlight(uint64_t group) const;
+  // REQ_PREFLUSH / blkdev_issue_flush: every completed write becomes durable. On pmem this is
+  // nvdimm_flush: the kernel's cache-bypassing copies become durable as well.
+  void Flush();
+
+  // Persistent-memory path: a store (or non-temporal store) became globally visible. Returns the
+  // id of its last piece. Under eADR it is durable at once.
+  uint64_t AppendVisibleStore(uint64_t address, const Tagged& data, std::string what);
+  // The kernel's cache-bypassing copy (memcpy_flushcache): visible now, durable at Flush().
+  void AppendKernelCopy(uint64_t address, const Tagged& data, std::string what);
+  // Makes every pending write to `line` with id <= `up_to_id` durable (flush + fence took effect).
+  void PersistLine(uint64_t line, uint64_t up_to_id);
+  // A userspace flush + fence delivered the line to the memory controller's write-pending queue:
+  // durable under ADR; under platform `none` only after the next Flush() (flush hints).
+  void AcceptToWpq(uint64_t line, uint64_t up_to_id);
+  uint64_t last_id() const { return next_id_ - 1; }
+
+  // The latest value of each byte: durable media overlaid with every pending write, in order.
+  Tagged ReadVisible(uint64_t address, uint64_t length) const;
+
+  void HashInto(Hasher& hasher) const;
+
+  // Test-only wrong model: a completed write is durable without a flush.
+  void set_completed_write_is_durable(bool on) { completed_is_durable_ = on; }
+
+ private:
+  void Apply(const PendingWrite& write) { media_.Write(write.address, write.data); }
+  void ApplyWhere(bool (*predicate)(const PendingWrite&, const void*), const void* arg);
+
+  Media media_;
+  bool pmem_;
+  Platform platform_;
+  DeviceCache cache_;
+  uint32_t sector_bytes_;
+  bool completed_is_durable_ = false;
+  std::vector<PendingWrite> pending_;  // ordered by id
+  uint64_t next_id_ = 1;
+  uint64_t next_group_ = 1;
+  uint64_t tick_ = 0;
+  // Groups submitted with FUA (durable at completion).
+  std::vector<uint64_t> fua_groups_;
+  // Platform `none`: lines in the write-pending queue, waiting for a flush hint.
+  std::vector<std::pair<uint64_t, uint64_t>> wpq_;
+};
+
+}  // namespace crashsim

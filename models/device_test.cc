@@ -1,0 +1,115 @@
+// The block device's volatile write cache and the persistent-memory line rules, checked through
+// what stays pending (may be lost at a crash) and what is durable on the media.
+#include "models/device.h"
+
+#include <doctest/doctest.h>
+
+namespace crashsim {
+namespace {
+
+Device MakeDevice(bool pmem, Config config = {}) {
+  auto initial = std::make_shared<InitialImage>();
+  return Device(Media(initial), pmem, config);
+}
+
+Tagged Bytes(std::vector<uint8_t> bytes) { return TagFileData(1, 0, bytes); }
+
+TEST_CASE("a completed write stays pending until a flush makes it durable") {
+  Device device = MakeDevice(false);
+  const uint64_t bio = device.SubmitBlockWrite(0, Bytes(std::vector<uint8_t>(4096, 'A')), false, "w");
+  CHECK(device.InFlight(bio));
+  device.CompleteBlockWrite(bio);
+  CHECK_FALSE(device.InFlight(bio));
+  CHECK(device.pending().size() == 1);          // may still be lost
+  CHECK(device.media().Read(0, 1).bytes[0] == 0);
+  CHECK(device.ReadVisible(0, 1).bytes[0] == 'A');  // but reads see it
+  device.Flush();
+  CHECK(device.pending().empty());
+  CHECK(device.media().Read(0, 1).bytes[0] == 'A');
+}
+
+TEST_CASE("a flush does not cover a write still in flight") {
+  Device device = MakeDevice(false);
+  device.SubmitBlockWrite(0, Bytes({'A'}), false, "w");
+  device.Flush();
+  CHECK(device.pending().size() == 1);
+}
+
+TEST_CASE("a FUA write is durable when it completes, and without a cache every write is") {
+  Device fua = MakeDevice(false);
+  fua.CompleteBlockWrite(fua.SubmitBlockWrite(0, Bytes({'F'}), true, "w"));
+  CHECK(fua.pending().empty());
+  Config no_cache;
+  no_cache.device_cache = DeviceCache::kNone;
+  Device plain = MakeDevice(false, no_cache);
+  plain.CompleteBlockWrite(plain.SubmitBlockWrite(0, Bytes({'P'}), false, "w"));
+  CHECK(plain.pending().empty());
+  CHECK(plain.media().Read(0, 1).bytes[0] == 'P');
+}
+
+TEST_CASE("without FUA support a FUA write is emulated by a flush that covers earlier writes") {
+  Config config;
+  config.device_cache = DeviceCache::kVolatileNoFua;
+  Device device = MakeDevice(false, config);
+  device.CompleteBlockWrite(device.SubmitBlockWrite(8192, Bytes({'E'}), false, "earlier"));
+  device.CompleteBlockWrite(device.SubmitBlockWrite(0, Bytes({'F'}), true, "fua"));
+  CHECK(device.pending().empty());
+  CHECK(device.media().Read(8192, 1).bytes[0] == 'E');
+}
+
+TEST_CASE("a multi-sector write is one persist event per sector") {
+  Config config;
+  config.sector_bytes = 512;
+  Device device = MakeDevice(false, config);
+  device.SubmitBlockWrite(0, Bytes(std::vector<uint8_t>(4096, 'T')), false, "w");
+  CHECK(device.pending().size() == 8);
+}
+
+TEST_CASE("a store larger than 8 bytes is split into pieces that may tear, an aligned word is not") {
+  Device device = MakeDevice(true);
+  device.AppendVisibleStore(0, Bytes(std::vector<uint8_t>(16, 'V')), "st16");
+  CHECK(device.pending().size() == 2);
+  CHECK(device.pending()[0].group == device.pending()[1].group);
+  device.AppendVisibleStore(64, Bytes(std::vector<uint8_t>(8, 'W')), "st8");
+  CHECK(device.pending().size() == 3);
+}
+
+TEST_CASE("under eADR a visible store is durable at once") {
+  Config config;
+  config.platform = Platform::kEadr;
+  Device device = MakeDevice(true, config);
+  device.AppendVisibleStore(0, Bytes({'X'}), "st");
+  CHECK(device.pending().empty());
+  CHECK(device.media().Read(0, 1).bytes[0] == 'X');
+}
+
+TEST_CASE("a line flush persists only the writes visible before it") {
+  Device device = MakeDevice(true);
+  const uint64_t first = device.AppendVisibleStore(0, Bytes({'1'}), "a");
+  device.AppendVisibleStore(1, Bytes({'2'}), "b");
+  device.AcceptToWpq(0, first);
+  CHECK(device.media().Read(0, 2).bytes == std::vector<uint8_t>{'1', 0});
+  CHECK(device.pending().size() == 1);
+}
+
+TEST_CASE("under platform none a userspace flush waits in the WPQ for the kernel's flush") {
+  Config config;
+  config.platform = Platform::kNone;
+  Device device = MakeDevice(true, config);
+  const uint64_t id = device.AppendVisibleStore(0, Bytes({'N'}), "st");
+  device.AcceptToWpq(0, id);
+  CHECK(device.pending().size() == 1);
+  device.Flush();
+  CHECK(device.pending().empty());
+}
+
+TEST_CASE("kernel cache-bypassing copies persist at the next device flush") {
+  Device device = MakeDevice(true);
+  device.AppendKernelCopy(0, Bytes({'K'}), "dax write");
+  CHECK(device.pending().size() == 1);
+  device.Flush();
+  CHECK(device.media().Read(0, 1).bytes[0] == 'K');
+}
+
+}  // namespace
+}  // namespace crashsim

@@ -1,0 +1,252 @@
+#include "models/fs_internal.h"
+
+#include <algorithm>
+
+#include "sim/base/check.h"
+
+namespace crashsim {
+namespace {
+
+bool IsExt4(const Machine& m) { return m.config->fs != FsKind::kXfs; }
+
+}  // namespace
+
+uint64_t LogInode(Machine& m, uint32_t ino, uint32_t fields, const std::string& what) {
+  Inode& inode = m.inode(ino);
+  Transaction txn;
+  txn.what = what;
+  txn.inodes[ino] = inode.core;
+  txn.committed_tick = m.device.Tick();
+  const uint64_t seq = m.journal.Commit(std::move(txn));
+  inode.last_commit_seq = seq;
+  inode.fsync_fields |= fields;
+  return seq;
+}
+
+uint64_t LogNamespace(Machine& m, const std::vector<uint32_t>& inos, const std::string& what) {
+  Transaction txn;
+  txn.what = what;
+  for (uint32_t ino : inos) txn.inodes[ino] = m.inode(ino).core;
+  if (m.config->name_space == Namespace::kJournalPrefix) txn.names = m.names;
+  txn.committed_tick = m.device.Tick();
+  const uint64_t seq = m.journal.Commit(std::move(txn));
+  for (uint32_t ino : inos) {
+    m.inode(ino).last_commit_seq = seq;
+    m.inode(ino).fsync_fields |= kFieldFlags;
+  }
+  return seq;
+}
+
+Tagged ReadBlockFromDisk(const Machine& m, uint32_t ino, uint64_t block) {
+  const Inode& inode = m.inode(ino);
+  const uint32_t bs = m.block_size();
+  auto it = inode.core.extents.find(block);
+  if (it == inode.core.extents.end() || it->second.state != ExtentState::kWritten) {
+    return TagZeroes(bs);
+  }
+  return m.device.ReadVisible(it->second.physical_block * bs, bs);
+}
+
+TreeEntry& CachedPage(Machine& m, uint32_t ino, uint64_t page) {
+  Inode& inode = m.inode(ino);
+  auto it = inode.tree.find(page);
+  if (it != inode.tree.end() && !it->second.dax) return it->second;
+  Tagged disk = ReadBlockFromDisk(m, ino, page);
+  TreeEntry entry;
+  entry.bytes = std::move(disk.bytes);
+  entry.origins = std::move(disk.origins);
+  return inode.tree[page] = std::move(entry);
+}
+
+uint64_t WritebackPage(Machine& m, uint32_t ino, uint64_t page) {
+  Inode& inode = m.inode(ino);
+  const uint32_t bs = m.block_size();
+  TreeEntry& entry = inode.tree.at(page);
+  CRASHSIM_CHECK(!entry.dax);
+  entry.dirty = false;
+  entry.towrite = false;
+  entry.writeback = true;
+  const std::string path = m.PathOf(ino);
+  BioInfo bio;
+  bio.ino = ino;
+  bio.file_block = page;
+  bio.buffered = true;
+  bio.what = "writeback of " + path + " page " + std::to_string(page);
+  uint64_t alloc_seq = 0;
+  bool allocated = false;
+  if (inode.delalloc.count(page)) {
+    // Delayed allocation is resolved at writeback (xfs_bmapi_convert_delalloc).
+    const auto block = m.allocator.Allocate();
+    CRASHSIM_CHECK_MSG(block.has_value(), "device out of free blocks");
+    inode.delalloc.erase(page);
+    const bool unwritten = m.config->delalloc == Delalloc::kUnwrittenUntilIo;
+    inode.core.extents[page] =
+        Extent{*block, unwritten ? ExtentState::kUnwritten : ExtentState::kWritten, false};
+    if (IsExt4(m)) {
+      // ext4 logs the new i_disksize with the allocation, at submission.
+      inode.core.size_bytes =
+          std::max(inode.core.size_bytes, std::min(inode.size_bytes, (page + 1) * bs));
+    }
+    allocated = true;
+  }
+  const Extent extent = inode.core.extents.at(page);
+  if (extent.state == ExtentState::kUnwritten) bio.convert_unwritten = true;
+  if (!IsExt4(m)) {
+    const uint64_t end = std::min(inode.size_bytes, (page + 1) * bs);
+    if (end > inode.core.size_bytes) bio.new_size = end;
+  }
+  // Bytes past EOF in the last page are written as zeroes (block_write_full_folio).
+  Tagged data{entry.bytes, std::vector<Origin>(entry.origins.begin(), entry.origins.end())};
+  for (uint64_t i = 0; i < bs; ++i) {
+    if (page * bs + i >= inode.size_bytes) {
+      data.bytes[i] = 0;
+      data.origins[i] = kOriginZero;
+    }
+  }
+  const uint64_t group =
+      m.device.SubmitBlockWrite(extent.physical_block * bs, data, /*fua=*/false, bio.what);
+  if (allocated) {
+    Transaction txn;
+    txn.what = "allocate " + path + " block " + std::to_string(page) +
+               (extent.state == ExtentState::kUnwritten ? " unwritten" : " written") +
+               (IsExt4(m) ? " with size " + std::to_string(inode.core.size_bytes) : "");
+    txn.inodes[ino] = inode.core;
+    txn.committed_tick = m.device.Tick();
+    if (m.config->fs == FsKind::kExt4Ordered) txn.ordered_groups.push_back(group);
+    alloc_seq = m.journal.Commit(std::move(txn));
+    inode.last_commit_seq = alloc_seq;
+    inode.fsync_fields |= kFieldExtents | (IsExt4(m) ? kFieldSize : 0);
+  }
+  m.bios[group] = bio;
+  return group;
+}
+
+void CompleteBio(Machine& m, uint64_t group) {
+  auto it = m.bios.find(group);
+  CRASHSIM_CHECK(it != m.bios.end());
+  const BioInfo bio = it->second;
+  m.bios.erase(it);
+  if (m.device.InFlight(group)) m.device.CompleteBlockWrite(group);
+  auto found = m.inodes.find(bio.ino);
+  if (found == m.inodes.end()) return;
+  Inode& inode = found->second;
+  if (bio.buffered) {
+    for (uint64_t p = bio.file_block; p < bio.file_block + bio.block_count; ++p) {
+      auto page = inode.tree.find(p);
+      if (page != inode.tree.end()) page->second.writeback = false;
+    }
+  }
+  // Completion-time metadata (xfs_end_io: xfs_iomap_write_unwritten with the size update, or
+  // xfs_setfilesize alone), logged in one transaction.
+  uint32_t fields = 0;
+  std::string what;
+  if (bio.convert_unwritten) {
+    for (uint64_t b = bio.file_block; b < bio.file_block + bio.block_count; ++b) {
+      auto extent = inode.core.extents.find(b);
+      if (extent != inode.core.extents.end() && extent->second.state == ExtentState::kUnwritten) {
+        extent->second.state = ExtentState::kWritten;
+        fields |= kFieldExtents;
+      }
+    }
+    if (fields) what = "convert unwritten";
+  }
+  if (bio.new_size > inode.core.size_bytes) {
+    inode.core.size_bytes = std::min(bio.new_size, inode.size_bytes);
+    fields |= kFieldSize;
+    what += std::string(what.empty() ? "" : " and ") + "set size " +
+            std::to_string(inode.core.size_bytes);
+  }
+  if (fields) {
+    LogInode(m, bio.ino, fields,
+             "I/O completion of " + m.PathOf(bio.ino) + " block " +
+                 std::to_string(bio.file_block) + ": " + what);
+  }
+}
+
+void WaitForBios(Machine& m, uint32_t ino, uint64_t begin, uint64_t end) {
+  const uint32_t bs = m.block_size();
+  std::vector<uint64_t> groups;
+  for (const auto& [group, bio] : m.bios) {
+    if (ino != 0 && bio.ino != ino) continue;
+    const uint64_t lo = bio.file_block * bs;
+    const uint64_t hi = (bio.file_block + bio.block_count) * bs;
+    if (hi <= begin || lo >= end) continue;
+    groups.push_back(group);
+  }
+  for (uint64_t group : groups) CompleteBio(m, group);
+}
+
+void ForceLog(Machine& m, uint64_t seq) {
+  if (seq > m.journal.committed_seq()) seq = m.journal.committed_seq();
+  if (m.config->fs == FsKind::kExt4Ordered) {
+    // jbd2 writes and waits for the ordered data of the committing transactions first.
+    for (uint64_t s = m.journal.forced_seq() + 1; s <= seq; ++s) {
+      for (uint64_t group : m.journal.txn(s).ordered_groups) {
+        if (m.bios.count(group)) CompleteBio(m, group);
+      }
+    }
+  }
+  // The commit record goes out with REQ_PREFLUSH | REQ_FUA.
+  m.device.Flush();
+  m.journal.MarkForced(seq);
+  m.allocator.ReleaseBusy(m.journal.forced_seq());
+}
+
+void RecordWrite(Machine& m, int pid, uint32_t ino, uint64_t offset,
+                 const std::vector<uint8_t>& bytes, const std::string& what) {
+  WriteRecord record;
+  record.ino = ino;
+  record.offset = offset;
+  record.bytes = bytes;
+  record.process = pid;
+  record.what = what;
+  m.ghost.RecordWrite(std::move(record));
+}
+
+void RecordSizeCut(Machine& m, int pid, uint32_t ino, uint64_t size, const std::string& what) {
+  WriteRecord record;
+  record.ino = ino;
+  record.offset = size;
+  record.size_cut = true;
+  record.process = pid;
+  record.what = what;
+  m.ghost.RecordWrite(std::move(record));
+}
+
+std::vector<uint64_t> UnmapBlocks(Machine& m, uint32_t ino, uint64_t first, uint64_t last) {
+  Inode& inode = m.inode(ino);
+  std::vector<uint64_t> freed;
+  for (auto it = inode.core.extents.lower_bound(first);
+       it != inode.core.extents.end() && it->first < last;) {
+    if (!it->second.shared) freed.push_back(it->second.physical_block);
+    it = inode.core.extents.erase(it);
+  }
+  for (auto it = inode.delalloc.lower_bound(first); it != inode.delalloc.end() && it->first < last;) {
+    it = inode.delalloc.erase(it);
+  }
+  return freed;
+}
+
+void ReleaseAfter(Machine& m, const std::vector<uint64_t>& blocks, uint64_t seq) {
+  for (uint64_t block : blocks) m.allocator.FreeAfter(block, seq);
+}
+
+void DropPages(Machine& m, uint32_t ino, uint64_t first, uint64_t last) {
+  Inode& inode = m.inode(ino);
+  for (auto it = inode.tree.lower_bound(first); it != inode.tree.end() && it->first < last;) {
+    it = inode.tree.erase(it);
+  }
+  for (auto& process : m.processes) {
+    for (auto it = process.ptes.begin(); it != process.ptes.end();) {
+      const auto vma = process.vmas.find(it->first.first);
+      if (vma != process.vmas.end() && vma->second.ino == ino && it->first.second >= first &&
+          it->first.second < last) {
+        it = process.ptes.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+}
+
+}  // namespace crashsim

@@ -1,0 +1,49 @@
+// Shared mechanics of the modelled file system, used by the system calls in kernel_*.cc:
+// logging an inode, reading file blocks as the kernel sees them, writing back one page,
+// completing a bio, forcing the log.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "models/machine.h"
+
+namespace crashsim {
+
+
+
+// Commits a transaction logging inode `ino`'s core with the given fsync fields.
+uint64_t LogInode(Machine& m, uint32_t ino, uint32_t fields, const std::string& what);
+// Commits a transaction logging the namespace (journal-prefix) and the given inodes.
+uint64_t LogNamespace(Machine& m, const std::vector<uint32_t>& inos, const std::string& what);
+
+// The current contents of file block `block` as read(2) would fill a page: written extents from
+// the device, holes, unwritten and delalloc blocks as zeroes.
+Tagged ReadBlockFromDisk(const Machine& m, uint32_t ino, uint64_t block);
+// The page-cache entry for a page, filled from disk if absent.
+TreeEntry& CachedPage(Machine& m, uint32_t ino, uint64_t page);
+
+// Writes back one dirty page (allocating a delayed allocation first). Returns the bio group.
+uint64_t WritebackPage(Machine& m, uint32_t ino, uint64_t page);
+// Completes a bio and runs its completion-time metadata updates.
+void CompleteBio(Machine& m, uint64_t group);
+// Completes every bio in flight for `ino` whose range meets [begin, end) (all inodes if ino==0).
+void WaitForBios(Machine& m, uint32_t ino, uint64_t begin, uint64_t end);
+// Forces the log through `seq`: ordered data first (ext4-ordered), then PREFLUSH + FUA commit.
+void ForceLog(Machine& m, uint64_t seq);
+
+// Appends a write record to the ghost history.
+void RecordWrite(Machine& m, int pid, uint32_t ino, uint64_t offset,
+                 const std::vector<uint8_t>& bytes, const std::string& what);
+void RecordSizeCut(Machine& m, int pid, uint32_t ino, uint64_t size, const std::string& what);
+
+// Removes the mappings of file blocks [first, last) of `ino` (and their delalloc reservations);
+// returns the physical blocks that are now unused, to be released once the freeing transaction
+// is durable (ReleaseAfter).
+std::vector<uint64_t> UnmapBlocks(Machine& m, uint32_t ino, uint64_t first, uint64_t last);
+void ReleaseAfter(Machine& m, const std::vector<uint64_t>& blocks, uint64_t seq);
+// Drops page-cache entries of pages [first, last) and the PTEs that map them in every process.
+void DropPages(Machine& m, uint32_t ino, uint64_t first, uint64_t last);
+
+}  // namespace crashsim

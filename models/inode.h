@@ -1,0 +1,62 @@
+// Inode: one file's in-core state (SEMANTICS.md 1.3) and the part of it that the journal logs.
+//
+// InodeCore is what a transaction records and recovery restores (XFS's logged inode core plus
+// its data-fork extents): the on-disk size, the allocated extents with their state, the
+// persistent flags and the timestamps. Delayed-allocation reservations, the in-core size and the
+// mapping tree are volatile and live only in Inode.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+namespace crashsim {
+
+enum class ExtentState : uint8_t { kWritten, kUnwritten };
+
+struct Extent {  // one file block's mapping
+  uint64_t physical_block = 0;
+  ExtentState state = ExtentState::kWritten;
+  bool shared = false;
+  bool operator==(const Extent&) const = default;
+};
+
+struct InodeCore {
+  uint64_t size_bytes = 0;                 // di_size / i_disksize
+  std::map<uint64_t, Extent> extents;      // file block -> mapping; absent = hole
+  bool sealed = false;                     // persistent immutable-extent flag
+  bool dax = false;                        // XFS_DIFLAG2_DAX
+  uint64_t mtime = 0, ctime = 0;           // logical clocks
+  bool operator==(const InodeCore&) const = default;
+};
+
+// Mapping-tree tags and entry kinds (one tree per inode: page-cache folios or DAX entries).
+struct TreeEntry {
+  bool dirty = false, towrite = false, writeback = false;
+  bool dax = false;         // a DAX entry (no data copy) rather than a folio
+  bool zero_page = false;   // DAX: the shared zero page is mapped (hole or unwritten)
+  // Folio contents (non-DAX). Origins travel with the data to the device at writeback.
+  std::vector<uint8_t> bytes;
+  std::vector<uint64_t> origins;
+  bool operator==(const TreeEntry&) const = default;
+};
+
+// ili_fsync_fields: which kinds of change are logged but not yet forced by an fsync.
+inline constexpr uint32_t kFieldTimestamp = 1;  // XFS_ILOG_TIMESTAMP: fdatasync ignores it
+inline constexpr uint32_t kFieldSize = 2;
+inline constexpr uint32_t kFieldExtents = 4;
+inline constexpr uint32_t kFieldFlags = 8;
+
+struct Inode {
+  uint32_t ino = 0;
+  InodeCore core;                           // in-core version of the logged state
+  uint64_t size_bytes = 0;                  // in-core i_size
+  std::map<uint64_t, bool> delalloc;        // file blocks reserved by delayed allocation
+  std::map<uint64_t, TreeEntry> tree;       // page index -> entry
+  uint64_t last_commit_seq = 0;             // ili_commit_seq: last transaction touching it
+  uint32_t fsync_fields = 0;                // ili_fsync_fields
+  uint64_t open_count = 0;
+  bool operator==(const Inode&) const = default;
+};
+
+}  // namespace crashsim

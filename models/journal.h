@@ -1,0 +1,92 @@
+// Journal: the XFS-like metadata log (SEMANTICS.md 3.4).
+//
+// Transactions are committed in memory in sequence order, each recording the after-image of the
+// inode cores (and the namespace) it changed. A log force makes a prefix durable (the caller
+// issues the device flush that its PREFLUSH carries); with background pushes a crash may find any
+// longer prefix durable too. Recovery replays the durable prefix: the last after-image of each
+// inode wins, which equals replaying every logged change in order.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "models/inode.h"
+#include "sim/base/hasher.h"
+
+namespace crashsim {
+
+using NameTable = std::map<std::string, uint32_t>;  // absolute path -> ino
+
+struct Transaction {
+  uint64_t seq = 0;
+  std::string what;                      // e.g. "P1 pwrite /f: allocate blocks 0-1 unwritten"
+  std::map<uint32_t, InodeCore> inodes;  // after-images
+  std::optional<NameTable> names;        // namespace after-image, when it changed
+  uint64_t committed_tick = 0;           // device tick at commit, for PREFLUSH edges
+  std::vector<uint64_t> ordered_groups;  // ext4-ordered: bios that must be durable first
+  uint64_t op_id = 0;                    // the op that committed it (all-or-nothing checks)
+  bool op_last = true;                   // the op's last transaction
+};
+
+class Journal {
+ public:
+  // Commits in memory; returns the sequence number.
+  uint64_t Commit(Transaction txn) {
+    txn.seq = txns_.size() + 1;
+    chain_.Add(txn.seq);
+    chain_.AddString(txn.what);
+    for (const auto& [ino, core] : txn.inodes) {
+      chain_.Add(ino);
+      HashCore(core, chain_);
+    }
+    chain_.AddBool(txn.names.has_value());
+    if (txn.names) {
+      for (const auto& [path, ino] : *txn.names) {
+        chain_.AddString(path);
+        chain_.Add(ino);
+      }
+    }
+    chain_.Add(txn.committed_tick);
+    chain_.AddBytes(txn.ordered_groups);
+    txns_.push_back(std::make_shared<const Transaction>(std::move(txn)));
+    return txns_.size();
+  }
+  uint64_t committed_seq() const { return txns_.size(); }
+  uint64_t forced_seq() const { return forced_seq_; }
+  void MarkForced(uint64_t seq) {
+    if (seq > forced_seq_) forced_seq_ = seq;
+  }
+  const Transaction& txn(uint64_t seq) const { return *txns_[seq - 1]; }
+  // A running hash of every committed transaction, so hashing a journal is O(1).
+  void HashInto(Hasher& hasher) const {
+    const Hash128 chain = chain_.Finish();
+    hasher.Add(chain.high);
+    hasher.Add(chain.low);
+    hasher.Add(forced_seq_);
+  }
+  static void HashCore(const InodeCore& core, Hasher& hasher) {
+    hasher.Add(core.size_bytes);
+    hasher.Add(core.extents.size());
+    for (const auto& [block, extent] : core.extents) {
+      hasher.Add(block);
+      hasher.Add(extent.physical_block);
+      hasher.Add(static_cast<uint64_t>(extent.state));
+      hasher.AddBool(extent.shared);
+    }
+    hasher.AddBool(core.sealed);
+    hasher.AddBool(core.dax);
+    hasher.Add(core.mtime);
+    hasher.Add(core.ctime);
+  }
+
+ private:
+  std::vector<std::shared_ptr<const Transaction>> txns_;
+  uint64_t forced_seq_ = 0;
+  Hasher chain_;
+};
+
+}  // namespace crashsim

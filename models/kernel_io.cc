@@ -1,0 +1,302 @@
+// open, close, pwrite and pread: the buffered path through the page cache and the direct path
+// (iomap direct I/O with unwritten extents converted at completion).
+#include <algorithm>
+
+#include "models/fs_internal.h"
+#include "models/kernel.h"
+#include "sim/base/check.h"
+
+namespace crashsim {
+namespace {
+
+StepOutcome Fail(const char* err) { return StepOutcome{true, err, ""}; }
+
+const FdState* FindFd(const Machine& m, int pid, const std::string& name) {
+  const auto& fds = m.processes[pid].fds;
+  auto it = fds.find(name);
+  if (it == fds.end() || !it->second.valid) return nullptr;
+  return &it->second;
+}
+
+// The timestamp update of write(2) (file_update_time): a timestamp-only transaction on XFS.
+void UpdateTimes(Machine& m, uint32_t ino, const std::string& what) {
+  Inode& inode = m.inode(ino);
+  ++inode.core.mtime;
+  ++inode.core.ctime;
+  LogInode(m, ino, kFieldTimestamp, what + ": update timestamps");
+}
+
+// Buffered write: copy into page-cache folios, mark them dirty, reserve delalloc for holes.
+void BufferedCopy(Machine& m, int pid, uint32_t ino, uint64_t offset,
+                  const std::vector<uint8_t>& data, const std::string& what) {
+  const uint32_t bs = m.block_size();
+  Inode& inode = m.inode(ino);
+  for (uint64_t pos = offset; pos < offset + data.size();) {
+    const uint64_t page = pos / bs;
+    const uint64_t in_page = pos % bs;
+    const uint64_t take = std::min<uint64_t>(bs - in_page, offset + data.size() - pos);
+    TreeEntry& entry = CachedPage(m, ino, page);
+    for (uint64_t i = 0; i < take; ++i) {
+      entry.bytes[in_page + i] = data[pos - offset + i];
+      entry.origins[in_page + i] = DataOrigin(ino, pos + i);
+    }
+    entry.dirty = true;
+    if (!inode.core.extents.count(page)) inode.delalloc[page] = true;
+    pos += take;
+  }
+  inode.size_bytes = std::max(inode.size_bytes, offset + data.size());
+  RecordWrite(m, pid, ino, offset, data, what);
+  UpdateTimes(m, ino, what);
+}
+
+bool PureOverwrite(const Machine& m, uint32_t ino, uint64_t first, uint64_t last) {
+  const Inode& inode = m.inode(ino);
+  for (uint64_t b = first; b < last; ++b) {
+    auto it = inode.core.extents.find(b);
+    if (it == inode.core.extents.end() || it->second.state != ExtentState::kWritten ||
+        it->second.shared) {
+      return false;
+    }
+  }
+  return inode.core.size_bytes >= last * m.block_size();
+}
+
+Promise SyncWritePromise(const std::string& what) {
+  Promise promise;
+  promise.kind = PromiseKind::kSyncWrite;
+  promise.guarantee = "sync-write";
+  promise.op = what;
+  return promise;
+}
+
+bool DatasyncDirty(const Machine& m, uint32_t ino) {
+  const Inode& inode = m.inode(ino);
+  return inode.last_commit_seq > m.journal.forced_seq() &&
+         (inode.fsync_fields & ~uint32_t{kFieldTimestamp}) != 0;
+}
+
+}  // namespace
+
+void EnterKernel(Machine& m, int pid) {
+  // The syscall drains the caller's store buffer (SCENARIO_FORMAT.md, barrier; SEMANTICS.md 4).
+  CRASHSIM_CHECK(m.processes[pid].cpu.store_buffer.empty());
+}
+
+StepOutcome SysOpen(Machine& m, int pid, const std::string& fd_name, const std::string& path,
+                    const OpenFlags& flags) {
+  EnterKernel(m, pid);
+  auto& process = m.processes[pid];
+  auto it = m.names.find(path);
+  uint32_t ino;
+  std::string note;
+  if (it == m.names.end()) {
+    if (!flags.creat) {
+      process.fds[fd_name] = FdState{.valid = false};
+      return Fail("ENOENT");
+    }
+    ino = m.next_ino++;
+    Inode inode;
+    inode.ino = ino;
+    m.inodes[ino] = inode;
+    m.names[path] = ino;
+    const uint64_t seq = LogNamespace(m, {ino}, "create " + path);
+    note = "created " + path + " (transaction " + std::to_string(seq) + ")";
+  } else {
+    ino = it->second;
+  }
+  FdState fd;
+  fd.ino = ino;
+  fd.write = flags.write;
+  fd.direct = flags.direct;
+  fd.dsync = flags.dsync;
+  fd.osync = flags.osync;
+  fd.opened_mtime = m.inode(ino).core.mtime;
+  fd.opened_ctime = m.inode(ino).core.ctime;
+  process.fds[fd_name] = fd;
+  ++m.inode(ino).open_count;
+  return StepOutcome{true, "0", note};
+}
+
+StepOutcome SysClose(Machine& m, int pid, const std::string& fd_name) {
+  EnterKernel(m, pid);
+  auto& fds = m.processes[pid].fds;
+  auto it = fds.find(fd_name);
+  if (it == fds.end() || !it->second.valid) return Fail("EBADF");
+  --m.inode(it->second.ino).open_count;
+  fds.erase(it);
+  return StepOutcome{true, "0", ""};
+}
+
+StepOutcome SysPwrite(Machine& m, int pid, const std::string& fd_name, uint64_t offset,
+                      const std::vector<uint8_t>& data, const std::string& what) {
+  auto& progress = m.processes[pid].progress;
+  const FdState* fd = FindFd(m, pid, fd_name);
+  if (progress.phase == 0) {
+    EnterKernel(m, pid);
+    if (fd == nullptr) return Fail("EBADF");
+    if (!fd->write) return Fail("EBADF");
+  }
+  CRASHSIM_CHECK(fd != nullptr);
+  const uint32_t ino = fd->ino;
+  const uint32_t bs = m.block_size();
+  const bool sync_after = fd->dsync || fd->osync;
+  const std::string count = std::to_string(data.size());
+
+  if (!fd->direct) {
+    if (progress.phase == 0) {
+      BufferedCopy(m, pid, ino, offset, data, what);
+      if (!sync_after) return StepOutcome{true, count, "copied into the page cache, pages dirty"};
+      progress.phase = 10;
+      return StepOutcome{false, "", "copied into the page cache, pages dirty"};
+    }
+  } else {
+    const uint64_t sector = m.config->sector_bytes;
+    if (progress.phase == 0) {
+      if (offset % sector != 0 || data.size() % sector != 0 || data.empty()) return Fail("EINVAL");
+      Inode& inode = m.inode(ino);
+      const uint64_t first = offset / bs;
+      const uint64_t last = (offset + data.size() + bs - 1) / bs;
+      // kiocb_invalidate_pages: write back and wait for dirty page cache, then drop it.
+      std::vector<uint64_t> flushed;
+      for (uint64_t p = first; p < last; ++p) {
+        auto page = inode.tree.find(p);
+        if (page != inode.tree.end() && page->second.dirty) flushed.push_back(WritebackPage(m, ino, p));
+      }
+      for (uint64_t group : flushed) CompleteBio(m, group);
+      WaitForBios(m, ino, first * bs, last * bs);
+      DropPages(m, ino, first, last);
+      const bool can_fua = fd->dsync && m.config->device_cache == DeviceCache::kVolatileFua &&
+                           PureOverwrite(m, ino, first, last) && !DatasyncDirty(m, ino);
+      // Map the range: holes become unwritten extents in one logged transaction.
+      bool allocated = false;
+      for (uint64_t b = first; b < last; ++b) {
+        if (!inode.core.extents.count(b)) {
+          const auto block = m.allocator.Allocate();
+          CRASHSIM_CHECK_MSG(block.has_value(), "device out of free blocks");
+          inode.core.extents[b] = Extent{*block, ExtentState::kUnwritten, false};
+          inode.delalloc.erase(b);
+          allocated = true;
+        }
+      }
+      if (allocated) LogInode(m, ino, kFieldExtents, what + ": allocate unwritten extents");
+      // Submit one bio per block; sub-block edges of unwritten blocks are zeroed
+      // (iomap_dio_zero), written blocks take only the sectors written.
+      std::vector<uint64_t> groups;
+      for (uint64_t b = first; b < last; ++b) {
+        const Extent extent = inode.core.extents.at(b);
+        const uint64_t lo = std::max(offset, b * bs);
+        const uint64_t hi = std::min(offset + data.size(), (b + 1) * bs);
+        Tagged tagged;
+        uint64_t address;
+        if (extent.state == ExtentState::kUnwritten) {
+          tagged = TagZeroes(bs);
+          for (uint64_t pos = lo; pos < hi; ++pos) {
+            tagged.bytes[pos - b * bs] = data[pos - offset];
+            tagged.origins[pos - b * bs] = DataOrigin(ino, pos);
+          }
+          address = extent.physical_block * bs;
+        } else {
+          tagged = TagFileData(ino, lo, std::vector<uint8_t>(data.begin() + (lo - offset),
+                                                            data.begin() + (hi - offset)));
+          address = extent.physical_block * bs + (lo - b * bs);
+        }
+        const uint64_t group =
+            m.device.SubmitBlockWrite(address, tagged, can_fua, what + " (direct)");
+        BioInfo bio;
+        bio.ino = ino;
+        bio.file_block = b;
+        bio.convert_unwritten = extent.state == ExtentState::kUnwritten;
+        bio.new_size = std::min(offset + data.size(), (b + 1) * bs);
+        if (bio.new_size <= inode.core.size_bytes) bio.new_size = 0;
+        bio.what = what;
+        m.bios[group] = bio;
+        groups.push_back(group);
+      }
+      RecordWrite(m, pid, ino, offset, data, what);
+      if (can_fua) {
+        // REQ_FUA: durable when the bio completes, with no generic_write_sync afterwards.
+        Promise promise = SyncWritePromise(what);
+        promise.process = pid;
+        promise.ino = ino;
+        promise.begin = offset;
+        promise.end = offset + data.size();
+        promise.invocation = m.ghost.clocks[pid];
+        promise.size_at_invocation = inode.size_bytes;
+        progress.promise = static_cast<int>(m.ghost.AddPromise(std::move(promise)));
+      }
+      // i_size moves with the completion-time size update (xfs_dio_write_end_io).
+      progress.bios = groups;
+      progress.flag = can_fua;
+      progress.phase = 1;
+      return StepOutcome{false, "", std::string("direct I/O submitted") +
+                                        (can_fua ? " with REQ_FUA" : "")};
+    }
+    if (progress.phase == 1) {
+      for (uint64_t group : progress.bios) {
+        if (m.bios.count(group)) {
+          const uint64_t new_size = m.bios.at(group).new_size;
+          Inode& inode = m.inode(ino);
+          if (new_size > inode.size_bytes) inode.size_bytes = new_size;
+          CompleteBio(m, group);
+        }
+      }
+      progress.bios.clear();
+      UpdateTimes(m, ino, what);
+      if (progress.flag) m.ghost.ReturnPromise(progress.promise, false);
+      if (!sync_after || progress.flag) {
+        return StepOutcome{true, count, "direct I/O completed (conversion and size logged)"};
+      }
+      progress.phase = 10;
+      return StepOutcome{false, "", "direct I/O completed (conversion and size logged)"};
+    }
+  }
+  // O_DSYNC / O_SYNC: generic_write_sync, a ranged fdatasync (fsync for O_SYNC) in the same
+  // inner steps as the call itself; the promise is recorded under `sync-write`.
+  CRASHSIM_CHECK(progress.phase >= 10);
+  StepOutcome outcome = SyncRange(m, pid, ino, /*datasync=*/!fd->osync, offset,
+                                  offset + data.size(), SyncWritePromise(what), 10);
+  if (outcome.finished && outcome.ok()) outcome.result = count;
+  return outcome;
+}
+
+StepOutcome SysPread(Machine& m, int pid, const std::string& fd_name, uint64_t offset,
+                     uint64_t length, Tagged* out) {
+  EnterKernel(m, pid);
+  const FdState* fd = FindFd(m, pid, fd_name);
+  if (fd == nullptr) return Fail("EBADF");
+  const uint32_t ino = fd->ino;
+  const uint32_t bs = m.block_size();
+  Inode& inode = m.inode(ino);
+  const uint64_t end = std::min(offset + length, inode.size_bytes);
+  *out = Tagged{};
+  if (offset >= end) return StepOutcome{true, "0", "at EOF"};
+  if (fd->direct) {
+    // kiocb_write_and_wait: dirty page cache over the range is written back first.
+    std::vector<uint64_t> groups;
+    for (uint64_t p = offset / bs; p * bs < end; ++p) {
+      auto page = inode.tree.find(p);
+      if (page != inode.tree.end() && page->second.dirty) groups.push_back(WritebackPage(m, ino, p));
+    }
+    for (uint64_t group : groups) CompleteBio(m, group);
+    WaitForBios(m, ino, offset, end);
+  }
+  for (uint64_t pos = offset; pos < end;) {
+    const uint64_t page = pos / bs;
+    const uint64_t take = std::min<uint64_t>(bs - pos % bs, end - pos);
+    Tagged block;
+    if (fd->direct) {
+      block = ReadBlockFromDisk(m, ino, page);
+    } else {
+      const TreeEntry& entry = CachedPage(m, ino, page);
+      block = Tagged{entry.bytes, entry.origins};
+    }
+    out->bytes.insert(out->bytes.end(), block.bytes.begin() + pos % bs,
+                      block.bytes.begin() + pos % bs + take);
+    out->origins.insert(out->origins.end(), block.origins.begin() + pos % bs,
+                        block.origins.begin() + pos % bs + take);
+    pos += take;
+  }
+  return StepOutcome{true, std::to_string(out->size()), ""};
+}
+
+}  // namespace crashsim

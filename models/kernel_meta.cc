@@ -1,0 +1,188 @@
+// ftruncate and fallocate (alloc, keep-size, punch-hole, zero-range): map changes in logged
+// transactions, with the page cache written back and dropped, and mappings unmapped, first
+// (xfs_setattr_size, xfs_file_fallocate, xfs_flush_unmap_range).
+#include <algorithm>
+
+#include "models/fs_internal.h"
+#include "models/kernel.h"
+#include "sim/base/check.h"
+
+namespace crashsim {
+namespace {
+
+StepOutcome Fail(const char* err) { return StepOutcome{true, err, ""}; }
+
+const FdState* WritableFd(const Machine& m, int pid, const std::string& name, const char** err) {
+  const auto& fds = m.processes[pid].fds;
+  auto it = fds.find(name);
+  if (it == fds.end() || !it->second.valid || !it->second.write) {
+    *err = "EBADF";
+    return nullptr;
+  }
+  return &it->second;
+}
+
+// Zeroes [begin, end) inside one block through the page cache (iomap_zero_range), if the block
+// holds data; a hole or an unwritten block already reads zero.
+void ZeroPartialBlock(Machine& m, uint32_t ino, uint64_t begin, uint64_t end) {
+  if (begin >= end) return;
+  const uint32_t bs = m.block_size();
+  const uint64_t block = begin / bs;
+  Inode& inode = m.inode(ino);
+  auto extent = inode.core.extents.find(block);
+  const bool has_data = inode.tree.count(block) || inode.delalloc.count(block) ||
+                        (extent != inode.core.extents.end() &&
+                         extent->second.state == ExtentState::kWritten);
+  if (!has_data) return;
+  TreeEntry& entry = CachedPage(m, ino, block);
+  for (uint64_t pos = begin; pos < end; ++pos) {
+    entry.bytes[pos - block * bs] = 0;
+    entry.origins[pos - block * bs] = kOriginZero;
+  }
+  entry.dirty = true;
+}
+
+// xfs_flush_unmap_range: write back and wait for dirty pages in the range, then unmap and drop.
+void FlushUnmapRange(Machine& m, uint32_t ino, uint64_t first_page, uint64_t last_page) {
+  const uint32_t bs = m.block_size();
+  Inode& inode = m.inode(ino);
+  std::vector<uint64_t> groups;
+  for (auto& [page, entry] : inode.tree) {
+    if (page < first_page || page >= last_page) continue;
+    if (!entry.dax && entry.dirty) groups.push_back(WritebackPage(m, ino, page));
+  }
+  for (uint64_t group : groups) CompleteBio(m, group);
+  WaitForBios(m, ino, first_page * bs, last_page * bs);
+  DropPages(m, ino, first_page, last_page);
+}
+
+}  // namespace
+
+StepOutcome SysFtruncate(Machine& m, int pid, const std::string& fd_name, uint64_t length,
+                         const std::string& what) {
+  EnterKernel(m, pid);
+  const char* err = nullptr;
+  const FdState* fd = WritableFd(m, pid, fd_name, &err);
+  if (fd == nullptr) return Fail(err);
+  const uint32_t ino = fd->ino;
+  const uint32_t bs = m.block_size();
+  Inode& inode = m.inode(ino);
+  std::vector<uint64_t> freed;
+  if (length < inode.size_bytes) {
+    // Shrink: zero the tail of the new last block, drop whole pages past EOF, free their blocks.
+    const uint64_t keep_blocks = (length + bs - 1) / bs;
+    ZeroPartialBlock(m, ino, length, std::min<uint64_t>(keep_blocks * bs, inode.size_bytes));
+    WaitForBios(m, ino, keep_blocks * bs, UINT64_MAX);
+    DropPages(m, ino, keep_blocks, UINT64_MAX);
+    freed = UnmapBlocks(m, ino, keep_blocks, UINT64_MAX);
+    RecordSizeCut(m, pid, ino, length, what);
+  }
+  inode.size_bytes = length;
+  inode.core.size_bytes = length;
+  ++inode.core.mtime;
+  ++inode.core.ctime;
+  const uint64_t seq =
+      LogInode(m, ino, kFieldSize | (freed.empty() ? 0 : kFieldExtents), what + ": set size");
+  ReleaseAfter(m, freed, seq);
+  return StepOutcome{true, "0", "size " + std::to_string(length) + " logged in transaction " +
+                                    std::to_string(seq)};
+}
+
+StepOutcome SysFallocate(Machine& m, int pid, const std::string& fd_name, FallocOp mode,
+                         uint64_t offset, uint64_t length, const std::string& what) {
+  auto& progress = m.processes[pid].progress;
+  const char* err = nullptr;
+  const FdState* fd = WritableFd(m, pid, fd_name, &err);
+  if (progress.phase == 0) {
+    EnterKernel(m, pid);
+    if (fd == nullptr) return Fail(err);
+    if (length == 0) return Fail("EINVAL");
+  }
+  CRASHSIM_CHECK(fd != nullptr);
+  const uint32_t ino = fd->ino;
+  const uint32_t bs = m.block_size();
+  Inode& inode = m.inode(ino);
+  const uint64_t end = offset + length;
+  const uint64_t first_full = (offset + bs - 1) / bs;
+  const uint64_t last_full = end / bs;  // blocks [first_full, last_full) are wholly inside
+
+  if (mode == FallocOp::kAlloc || mode == FallocOp::kKeepSize) {
+    // xfs_alloc_file_space: unwritten extents over holes; the size in the same transaction.
+    int allocated = 0;
+    for (uint64_t b = offset / bs; b < (end + bs - 1) / bs; ++b) {
+      if (inode.core.extents.count(b) || inode.delalloc.count(b)) continue;
+      const auto block = m.allocator.Allocate();
+      CRASHSIM_CHECK_MSG(block.has_value(), "device out of free blocks");
+      inode.core.extents[b] = Extent{*block, ExtentState::kUnwritten, false};
+      ++allocated;
+    }
+    uint32_t fields = allocated ? kFieldExtents : 0;
+    if (mode == FallocOp::kAlloc && end > inode.size_bytes) {
+      inode.size_bytes = end;
+      inode.core.size_bytes = end;
+      fields |= kFieldSize;
+    }
+    if (fields == 0) return StepOutcome{true, "0", "range already allocated: nothing logged"};
+    ++inode.core.ctime;
+    uint64_t seq = LogInode(m, ino, fields, what + ": preallocate " + std::to_string(allocated) +
+                                                " unwritten block(s)");
+    std::string note = "transaction " + std::to_string(seq);
+    if (fd->dsync || fd->osync) {
+      ForceLog(m, seq);  // XFS_PREALLOC_SYNC: a synchronous transaction
+      note += " forced";
+    }
+    return StepOutcome{true, "0", note};
+  }
+
+  // punch-hole and zero-range: unmapping first, then one step per logged transaction.
+  if (progress.phase == 0) {
+    FlushUnmapRange(m, ino, offset / bs, (end + bs - 1) / bs);
+    progress.phase = 1;
+    return StepOutcome{false, "", "wrote back, unmapped and dropped the range's pages"};
+  }
+  if (progress.phase == 1) {
+    // Partial blocks at the edges are zeroed through the page cache; whole blocks are freed.
+    const uint64_t inside = std::min(end, inode.size_bytes);
+    if (offset < inside) {
+      ZeroPartialBlock(m, ino, offset, std::min(inside, std::max(offset, first_full * bs)));
+      if (last_full >= first_full) ZeroPartialBlock(m, ino, std::max(offset, last_full * bs), inside);
+    }
+    std::vector<uint64_t> freed;
+    if (last_full > first_full) freed = UnmapBlocks(m, ino, first_full, last_full);
+    ++inode.core.mtime;
+    ++inode.core.ctime;
+    const uint64_t seq = LogInode(m, ino, kFieldExtents,
+                                  what + ": free " + std::to_string(freed.size()) + " block(s)");
+    ReleaseAfter(m, freed, seq);
+    if (offset < inside) {
+      RecordWrite(m, pid, ino, offset, std::vector<uint8_t>(inside - offset, 0), what);
+    }
+    if (mode == FallocOp::kPunchHole) {
+      return StepOutcome{true, "0", "freed the range in transaction " + std::to_string(seq)};
+    }
+    progress.phase = 2;
+    return StepOutcome{false, "", "freed the range in transaction " + std::to_string(seq)};
+  }
+  // zero-range, second transaction: preallocate the freed range again as unwritten
+  // (xfs_zero_file_space: free, then xfs_alloc_file_space).
+  int allocated = 0;
+  for (uint64_t b = first_full; b < last_full; ++b) {
+    if (inode.core.extents.count(b)) continue;
+    const auto block = m.allocator.Allocate();
+    CRASHSIM_CHECK_MSG(block.has_value(), "device out of free blocks");
+    inode.core.extents[b] = Extent{*block, ExtentState::kUnwritten, false};
+    ++allocated;
+  }
+  uint32_t fields = kFieldExtents;
+  if (end > inode.size_bytes) {
+    inode.size_bytes = end;
+    inode.core.size_bytes = end;
+    fields |= kFieldSize;
+  }
+  const uint64_t seq = LogInode(m, ino, fields,
+                                what + ": preallocate " + std::to_string(allocated) +
+                                    " unwritten block(s)");
+  return StepOutcome{true, "0", "reallocated unwritten in transaction " + std::to_string(seq)};
+}
+
+}  // namespace crashsim

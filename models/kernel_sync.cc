@@ -1,0 +1,177 @@
+// fsync, fdatasync, sync and syncfs (xfs_file_fsync, sync_filesystem), and background writeback.
+#include <algorithm>
+
+#include "models/fs_internal.h"
+#include "models/kernel.h"
+#include "sim/base/check.h"
+
+namespace crashsim {
+namespace {
+
+// Data-integrity writeback of dirty pages of `ino` in [begin, end): DIRTY is copied to TOWRITE
+// (tag_pages_for_writeback), then each tagged page is written. Returns the bios to wait for,
+// including pages already under writeback in the range.
+std::vector<uint64_t> WritebackRange(Machine& m, uint32_t ino, uint64_t begin, uint64_t end,
+                                     int* pages) {
+  const uint32_t bs = m.block_size();
+  Inode& inode = m.inode(ino);
+  std::vector<uint64_t> tagged;
+  for (auto& [page, entry] : inode.tree) {
+    if (entry.dax || !entry.dirty) continue;
+    if ((page + 1) * bs <= begin || page * bs >= end) continue;
+    entry.towrite = true;
+    tagged.push_back(page);
+  }
+  std::vector<uint64_t> groups;
+  for (uint64_t page : tagged) groups.push_back(WritebackPage(m, ino, page));
+  *pages = static_cast<int>(tagged.size());
+  for (const auto& [group, bio] : m.bios) {
+    if (bio.ino != ino) continue;
+    if ((bio.file_block + bio.block_count) * bs <= begin || bio.file_block * bs >= end) continue;
+    if (std::find(groups.begin(), groups.end(), group) == groups.end()) groups.push_back(group);
+  }
+  return groups;
+}
+
+bool NeedsLogForce(const Machine& m, uint32_t ino, bool datasync) {
+  const Inode& inode = m.inode(ino);
+  if (inode.last_commit_seq <= m.journal.forced_seq()) return false;  // not pinned
+  if (!datasync) return true;
+  return (inode.fsync_fields & ~uint32_t{kFieldTimestamp}) != 0;
+}
+
+}  // namespace
+
+StepOutcome SyncRange(Machine& m, int pid, uint32_t ino, bool datasync, uint64_t begin,
+                      uint64_t end, Promise promise, int phase_base) {
+  auto& progress = m.processes[pid].progress;
+  const int phase = progress.phase - phase_base;
+  Inode& inode = m.inode(ino);
+  if (phase == 0) {
+    promise.process = pid;
+    promise.ino = ino;
+    promise.begin = begin;
+    promise.end = end;
+    promise.invocation = m.ghost.clocks[pid];
+    promise.size_at_invocation = inode.size_bytes;
+    promise.mtime_at_invocation = inode.core.mtime;
+    promise.covers_metadata = !datasync;
+    progress.promise = static_cast<int>(m.ghost.AddPromise(std::move(promise)));
+    int pages = 0;
+    const bool any_dirty = std::any_of(inode.tree.begin(), inode.tree.end(),
+                                       [](const auto& e) { return e.second.dirty; });
+    if (datasync && !any_dirty && m.faults.fdatasync_skips_clean_mapping) {
+      m.ghost.ReturnPromise(progress.promise, false);
+      return StepOutcome{true, "0", "no dirty page: returned at once (wrong model)"};
+    }
+    progress.bios = WritebackRange(m, ino, begin, end, &pages);
+    progress.phase = phase_base + 1;
+    return StepOutcome{false, "", "writeback: " + std::to_string(pages) + " dirty page(s) submitted"};
+  }
+  if (phase == 1) {
+    for (uint64_t group : progress.bios) {
+      if (m.bios.count(group)) CompleteBio(m, group);
+    }
+    const size_t waited = progress.bios.size();
+    progress.bios.clear();
+    progress.phase = phase_base + 2;
+    return StepOutcome{false, "", "wait: " + std::to_string(waited) + " bio(s) completed"};
+  }
+  CRASHSIM_CHECK(phase == 2);
+  std::string note;
+  if (NeedsLogForce(m, ino, datasync)) {
+    const uint64_t seq = inode.last_commit_seq;
+    ForceLog(m, seq);
+    note = "log force through transaction " + std::to_string(seq) + " (PREFLUSH + FUA)";
+  } else {
+    m.device.Flush();
+    note = "no log force needed: device flush";
+  }
+  inode.fsync_fields = 0;
+  m.ghost.ReturnPromise(progress.promise, false);
+  return StepOutcome{true, "0", note};
+}
+
+StepOutcome SysFsync(Machine& m, int pid, const std::string& fd_name, bool datasync,
+                     const std::string& what) {
+  auto& progress = m.processes[pid].progress;
+  const auto& fds = m.processes[pid].fds;
+  auto it = fds.find(fd_name);
+  if (progress.phase == 0) {
+    EnterKernel(m, pid);
+    if (it == fds.end() || !it->second.valid) return StepOutcome{true, "EBADF", ""};
+  }
+  Promise promise;
+  promise.kind = datasync ? PromiseKind::kFdatasync : PromiseKind::kFsync;
+  promise.guarantee = datasync ? "fdatasync" : "fsync";
+  promise.op = what;
+  return SyncRange(m, pid, it->second.ino, datasync, 0, UINT64_MAX, std::move(promise), 0);
+}
+
+StepOutcome SysSync(Machine& m, int pid, const std::string& what) {
+  auto& progress = m.processes[pid].progress;
+  if (progress.phase == 0) {
+    EnterKernel(m, pid);
+    Promise promise;
+    promise.kind = PromiseKind::kSync;
+    promise.guarantee = "sync";
+    promise.op = what;
+    promise.process = pid;
+    promise.invocation = m.ghost.clocks[pid];
+    promise.covers_metadata = true;
+    progress.promise = static_cast<int>(m.ghost.AddPromise(std::move(promise)));
+    int total = 0;
+    std::vector<uint64_t> groups;
+    for (auto& [ino, inode] : m.inodes) {
+      int pages = 0;
+      auto more = WritebackRange(m, ino, 0, UINT64_MAX, &pages);
+      groups.insert(groups.end(), more.begin(), more.end());
+      total += pages;
+    }
+    progress.bios = groups;
+    progress.phase = 1;
+    return StepOutcome{false, "", "writeback: " + std::to_string(total) + " dirty page(s) submitted"};
+  }
+  if (progress.phase == 1) {
+    WaitForBios(m, 0, 0, UINT64_MAX);
+    progress.bios.clear();
+    progress.phase = 2;
+    return StepOutcome{false, "", "wait: all bios completed"};
+  }
+  ForceLog(m, m.journal.committed_seq());
+  m.durable_names = m.names;
+  for (auto& [ino, inode] : m.inodes) inode.fsync_fields = 0;
+  m.ghost.ReturnPromise(progress.promise, false);
+  return StepOutcome{true, "0", "log force through transaction " +
+                                    std::to_string(m.journal.committed_seq()) + " and flush"};
+}
+
+std::vector<BackgroundEvent> EnabledBackground(const Machine& m) {
+  std::vector<BackgroundEvent> events;
+  if (m.config->background != Background::kExplore) return events;
+  for (const auto& [ino, inode] : m.inodes) {
+    for (const auto& [page, entry] : inode.tree) {
+      // WB_SYNC_NONE writeback skips pages under writeback; one page per event.
+      if (!entry.dax && entry.dirty && !entry.writeback) {
+        events.push_back({BackgroundEvent::Kind::kWritebackPage, ino, page});
+      }
+    }
+  }
+  for (const auto& [group, bio] : m.bios) {
+    events.push_back({BackgroundEvent::Kind::kCompleteBio, bio.ino, group});
+  }
+  return events;
+}
+
+std::string RunBackground(Machine& m, const BackgroundEvent& event) {
+  if (event.kind == BackgroundEvent::Kind::kWritebackPage) {
+    WritebackPage(m, event.ino, event.index);
+    return "writeback of " + m.PathOf(event.ino) + " page " + std::to_string(event.index) +
+           " submitted";
+  }
+  const std::string what = m.bios.at(event.index).what;
+  CompleteBio(m, event.index);
+  return "I/O completion: " + what;
+}
+
+}  // namespace crashsim

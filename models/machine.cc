@@ -1,0 +1,136 @@
+#include "models/machine.h"
+
+namespace crashsim {
+
+std::string Machine::PathOf(uint32_t ino) const {
+  for (const auto& [path, number] : names) {
+    if (number == ino) return path;
+  }
+  return "inode " + std::to_string(ino);
+}
+
+namespace {
+
+void HashEntry(const TreeEntry& entry, Hasher& h) {
+  h.AddBool(entry.dirty);
+  h.AddBool(entry.towrite);
+  h.AddBool(entry.writeback);
+  h.AddBool(entry.dax);
+  h.AddBool(entry.zero_page);
+  h.AddBytes(entry.bytes);
+  h.AddBytes(entry.origins);
+}
+
+void HashProcess(const ProcessState& p, Hasher& h) {
+  h.Add(p.pc);
+  h.Add(p.progress.phase);
+  h.AddBytes(p.progress.bios);
+  h.Add(static_cast<uint64_t>(p.progress.promise + 1));
+  h.Add(p.progress.value);
+  h.AddBool(p.progress.flag);
+  for (const auto& [name, fd] : p.fds) {
+    h.AddString(name);
+    h.Add(fd.ino);
+    h.Add((fd.write << 0) | (fd.direct << 1) | (fd.dsync << 2) | (fd.osync << 3) |
+          (fd.valid << 4));
+    h.Add(fd.opened_mtime);
+    h.Add(fd.opened_ctime);
+  }
+  for (const auto& [name, vma] : p.vmas) {
+    h.AddString(name);
+    h.Add(vma.ino);
+    h.Add(vma.offset);
+    h.Add(vma.length);
+    h.Add((vma.shared << 0) | (vma.vm_sync << 1) | (vma.user_sync << 2) | (vma.valid << 3));
+  }
+  for (const auto& [key, pte] : p.ptes) {
+    h.AddString(key.first);
+    h.Add(key.second);
+    h.AddBool(pte.writable);
+    h.AddBool(pte.zero_page);
+  }
+  for (const auto& [name, value] : p.values) {
+    h.AddString(name);
+    h.AddBool(value.has_value());
+    if (value) h.AddBytes(*value);
+  }
+  for (const auto& label : p.done_labels) h.AddString(label);
+  h.Add(p.cpu.store_buffer.size());
+  for (const auto& access : p.cpu.store_buffer) {
+    h.Add(static_cast<uint64_t>(access.kind));
+    h.Add(access.address);
+    h.AddBytes(access.data.bytes);
+    h.AddBytes(access.data.origins);
+    h.Add(access.write_id);
+  }
+  for (const auto& [line, id] : p.cpu.unfenced) {
+    h.Add(line);
+    h.Add(id);
+  }
+  h.AddBool(p.at_barrier);
+}
+
+}  // namespace
+
+Hash128 HashMachine(const Machine& m) {
+  Hasher h;
+  m.device.HashInto(h);
+  m.journal.HashInto(h);
+  for (const auto& [ino, inode] : m.inodes) {
+    h.Add(ino);
+    Journal::HashCore(inode.core, h);
+    h.Add(inode.size_bytes);
+    for (const auto& [block, unused] : inode.delalloc) h.Add(block);
+    h.Add(inode.tree.size());
+    for (const auto& [page, entry] : inode.tree) {
+      h.Add(page);
+      HashEntry(entry, h);
+    }
+    h.Add(inode.last_commit_seq);
+    h.Add(inode.fsync_fields);
+    h.Add(inode.open_count);
+  }
+  for (const auto& [path, ino] : m.names) {
+    h.AddString(path);
+    h.Add(ino);
+  }
+  h.Add(m.durable_names.size());
+  for (const auto& [path, ino] : m.durable_names) {
+    h.AddString(path);
+    h.Add(ino);
+  }
+  for (uint64_t block : m.allocator.free_blocks()) h.Add(block);
+  for (const auto& [block, seq] : m.allocator.busy_blocks()) {
+    h.Add(block);
+    h.Add(seq);
+  }
+  for (const auto& [group, bio] : m.bios) {
+    h.Add(group);
+    h.Add(bio.ino);
+    h.Add(bio.file_block);
+    h.AddBool(bio.convert_unwritten);
+    h.Add(bio.new_size);
+  }
+  for (const auto& process : m.processes) HashProcess(process, h);
+  // Ghost state: clocks, the write history and the ledger decide what is checked.
+  for (const auto& clock : m.ghost.clocks) h.AddBytes(clock);
+  h.Add(m.ghost.writes.size());
+  for (const auto& write : m.ghost.writes) {
+    h.Add(write->ino);
+    h.Add(write->offset);
+    h.AddBytes(write->bytes);
+    h.AddBool(write->size_cut);
+    h.Add(static_cast<uint64_t>(write->process + 1));
+    h.Add(write->stamp);
+  }
+  for (const auto& promise : m.ghost.promises) {
+    h.AddString(promise->op);
+    h.AddBytes(promise->invocation);
+    h.AddBool(promise->returned);
+    h.AddBool(promise->failed);
+  }
+  h.Add(m.next_ino);
+  return h.Finish();
+}
+
+}  // namespace crashsim

@@ -1,0 +1,78 @@
+// ProcessState: one simulated process (SEMANTICS.md 1.2): its file descriptors, mappings and
+// page-table entries, the CPU it runs on (store buffer and flushes awaiting a fence), its place in
+// its program and the inner step of the op in progress.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "models/origin.h"
+
+namespace crashsim {
+
+struct FdState {
+  uint32_t ino = 0;
+  bool write = false, direct = false, dsync = false, osync = false;
+  uint64_t opened_mtime = 0, opened_ctime = 0;  // for swapext's freshness check
+  bool valid = true;  // false when bound by a failed open: later uses fail with EBADF
+};
+
+struct VmaState {
+  uint32_t ino = 0;
+  uint64_t offset = 0, length = 0;  // file range, page aligned
+  bool shared = false;
+  bool vm_sync = false;    // a MAP_SYNC mapping (synchronous write faults)
+  bool user_sync = false;  // a userspace-sync mapping (per-vma design, sealed daxfile)
+  bool valid = true;       // false when bound by a failed mmap: accesses fail with SIGSEGV
+};
+
+struct PteState {
+  bool writable = false;
+  bool zero_page = false;
+};
+
+// A store-buffer entry (TSO): stores and flushes leave the buffer in program order.
+struct BufferedAccess {
+  enum class Kind { kStore, kNtStore, kClwb, kClflushopt, kClflush };
+  Kind kind = Kind::kStore;
+  uint64_t address = 0;  // device byte address
+  Tagged data;           // for stores
+  uint64_t write_id = 0; // the ghost write record, stamped when the store becomes visible
+  std::string what;
+};
+
+struct CpuState {
+  std::deque<BufferedAccess> store_buffer;
+  // Flushes (clwb/clflushopt) and non-temporal stores awaiting this CPU's next fence:
+  // (line, last visible write id covered).
+  std::vector<std::pair<uint64_t, uint64_t>> unfenced;
+};
+
+// The inner-step state of the op in progress.
+struct OpProgress {
+  int phase = 0;
+  std::vector<uint64_t> bios;  // bios this op submitted and must wait for
+  int promise = -1;            // index into the ledger
+  uint64_t value = 0;          // op-specific scratch (e.g. the log sequence to force)
+  bool flag = false;           // op-specific scratch
+};
+
+struct ProcessState {
+  size_t pc = 0;
+  OpProgress progress;
+  std::map<std::string, FdState> fds;
+  std::map<std::string, VmaState> vmas;
+  std::map<std::pair<std::string, uint64_t>, PteState> ptes;  // (mapping, file page) -> PTE
+  std::map<std::string, std::optional<std::vector<uint8_t>>> values;  // load/pread results
+  std::set<std::string> done_labels;  // ops that have returned
+  CpuState cpu;
+  bool at_barrier = false;
+};
+
+}  // namespace crashsim

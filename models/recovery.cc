@@ -1,0 +1,77 @@
+#include "models/recovery.h"
+
+#include <algorithm>
+
+#include "sim/base/check.h"
+
+namespace crashsim {
+
+RecoveredState::RecoveredState(const Machine& m, const CrashImage& crash)
+    : block_size_(m.block_size()), image_(m.device.media()) {
+  for (const auto& write : m.device.pending()) {
+    if (crash.persisted.count(write.id)) image_.Write(write.address, write.data);
+  }
+  std::map<uint32_t, InodeCore> cores = m.base->cores;
+  NameTable names = m.config->name_space == Namespace::kJournalPrefix ? m.base->names
+                                                                       : m.durable_names;
+  CRASHSIM_CHECK(crash.journal_prefix <= m.journal.committed_seq());
+  for (uint64_t seq = 1; seq <= crash.journal_prefix; ++seq) {
+    const Transaction& txn = m.journal.txn(seq);
+    for (const auto& [ino, core] : txn.inodes) cores[ino] = core;
+    if (txn.names && m.config->name_space == Namespace::kJournalPrefix) names = *txn.names;
+  }
+  for (const auto& [path, ino] : names) {
+    auto it = cores.find(ino);
+    if (it == cores.end()) continue;  // the inode's creation did not survive
+    files_[path] = RecoveredFile{ino, it->second};
+  }
+}
+
+const RecoveredFile* RecoveredState::File(const std::string& path) const {
+  auto it = files_.find(path);
+  return it == files_.end() ? nullptr : &it->second;
+}
+
+const RecoveredFile* RecoveredState::FileByIno(uint32_t ino) const {
+  for (const auto& [path, file] : files_) {
+    if (file.ino == ino) return &file;
+  }
+  return nullptr;
+}
+
+std::optional<std::string> RecoveredState::PathOfIno(uint32_t ino) const {
+  for (const auto& [path, file] : files_) {
+    if (file.ino == ino) return path;
+  }
+  return std::nullopt;
+}
+
+Tagged RecoveredState::ReadIno(uint32_t ino, uint64_t begin, uint64_t end) const {
+  const RecoveredFile* file = FileByIno(ino);
+  CRASHSIM_CHECK(file != nullptr && end <= file->core.size_bytes);
+  Tagged out;
+  for (uint64_t pos = begin; pos < end;) {
+    const uint64_t block = pos / block_size_;
+    const uint64_t take = std::min<uint64_t>(block_size_ - pos % block_size_, end - pos);
+    auto it = file->core.extents.find(block);
+    Tagged part;
+    if (it == file->core.extents.end() || it->second.state != ExtentState::kWritten) {
+      part = TagZeroes(take);
+    } else {
+      part = image_.Read(it->second.physical_block * block_size_ + pos % block_size_, take);
+    }
+    out.bytes.insert(out.bytes.end(), part.bytes.begin(), part.bytes.end());
+    out.origins.insert(out.origins.end(), part.origins.begin(), part.origins.end());
+    pos += take;
+  }
+  return out;
+}
+
+std::optional<Tagged> RecoveredState::Read(const std::string& path, uint64_t begin,
+                                           uint64_t end) const {
+  const RecoveredFile* file = File(path);
+  if (file == nullptr || end > file->core.size_bytes) return std::nullopt;
+  return ReadIno(file->ino, begin, end);
+}
+
+}  // namespace crashsim

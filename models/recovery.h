@@ -1,0 +1,47 @@
+// Recovery after a crash (SEMANTICS.md 2.7): the persistent image a crash left (durable media plus
+// the pending persist events it chose to keep) and the durable journal prefix, replayed over the
+// initial durable metadata. Holes and unwritten extents read as zero; in-memory-only state is gone.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "models/machine.h"
+
+namespace crashsim {
+
+// What a crash left: which pending device writes persisted, and how long the durable journal is.
+struct CrashImage {
+  std::set<uint64_t> persisted;  // ids of pending writes that reached the media
+  uint64_t journal_prefix = 0;   // transactions 1..journal_prefix are durable
+};
+
+struct RecoveredFile {
+  uint32_t ino = 0;
+  InodeCore core;
+};
+
+class RecoveredState {
+ public:
+  RecoveredState(const Machine& machine, const CrashImage& image);
+
+  bool Exists(const std::string& path) const { return files_.count(path) > 0; }
+  const RecoveredFile* File(const std::string& path) const;
+  const RecoveredFile* FileByIno(uint32_t ino) const;
+  std::optional<std::string> PathOfIno(uint32_t ino) const;
+  // Bytes [begin, end) of the file, with origins; nullopt when the file is missing or the range
+  // reaches past its size (SCENARIO_FORMAT.md: "bytes past EOF have no value").
+  std::optional<Tagged> Read(const std::string& path, uint64_t begin, uint64_t end) const;
+  Tagged ReadIno(uint32_t ino, uint64_t begin, uint64_t end) const;  // REQUIRES: within size
+  const std::map<std::string, RecoveredFile>& files() const { return files_; }
+
+ private:
+  uint32_t block_size_;
+  Media image_;
+  std::map<std::string, RecoveredFile> files_;
+};
+
+}  // namespace crashsim
