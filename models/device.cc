@@ -137,6 +137,7 @@ uint64_t Device::AppendVisibleStore(uint64_t address, const Tagged& data, std::s
 void Device::AppendKernelCopy(uint64_t address, const Tagged& data, std::string what) {
   CRASHSIM_CHECK(pmem_);
   const uint64_t group = next_group_++;
+  Tick();
   uint64_t done = 0;
   while (done < data.size()) {
     const uint64_t pos = address + done;
@@ -150,6 +151,7 @@ void Device::AppendKernelCopy(uint64_t address, const Tagged& data, std::string 
     write.data.origins.assign(data.origins.begin() + done, data.origins.begin() + done + take);
     write.group = group;
     write.kernel_copy = true;
+    write.completed_tick = tick_;
     write.what = what;
     pending_.push_back(std::move(write));
     done += take;

@@ -11,10 +11,12 @@ bool IsExt4(const Machine& m) { return m.config->fs != FsKind::kXfs; }
 
 }  // namespace
 
-uint64_t LogInode(Machine& m, uint32_t ino, uint32_t fields, const std::string& what) {
+uint64_t LogInode(Machine& m, uint32_t ino, uint32_t fields, const std::string& what,
+                  std::vector<uint64_t> completes_groups) {
   Inode& inode = m.inode(ino);
   Transaction txn;
   txn.what = what;
+  txn.completes_groups = std::move(completes_groups);
   txn.inodes[ino] = inode.core;
   txn.committed_tick = m.device.Tick();
   const uint64_t seq = m.journal.Commit(std::move(txn));
@@ -150,6 +152,7 @@ void CompleteBio(Machine& m, uint64_t group) {
     }
     if (fields) what = "convert unwritten";
   }
+  if (bio.direct && bio.new_size > inode.size_bytes) inode.size_bytes = bio.new_size;
   if (bio.new_size > inode.core.size_bytes) {
     inode.core.size_bytes = std::min(bio.new_size, inode.size_bytes);
     fields |= kFieldSize;
@@ -159,7 +162,8 @@ void CompleteBio(Machine& m, uint64_t group) {
   if (fields) {
     LogInode(m, bio.ino, fields,
              "I/O completion of " + m.PathOf(bio.ino) + " block " +
-                 std::to_string(bio.file_block) + ": " + what);
+                 std::to_string(bio.file_block) + ": " + what,
+             {group});
   }
 }
 

@@ -14,7 +14,8 @@ namespace crashsim {
 
 
 // Commits a transaction logging inode `ino`'s core with the given fsync fields.
-uint64_t LogInode(Machine& m, uint32_t ino, uint32_t fields, const std::string& what);
+uint64_t LogInode(Machine& m, uint32_t ino, uint32_t fields, const std::string& what,
+                  std::vector<uint64_t> completes_groups = {});
 // Commits a transaction logging the namespace (journal-prefix) and the given inodes.
 uint64_t LogNamespace(Machine& m, const std::vector<uint32_t>& inos, const std::string& what);
 

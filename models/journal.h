@@ -28,8 +28,9 @@ struct Transaction {
   std::optional<NameTable> names;        // namespace after-image, when it changed
   uint64_t committed_tick = 0;           // device tick at commit, for PREFLUSH edges
   std::vector<uint64_t> ordered_groups;  // ext4-ordered: bios that must be durable first
-  uint64_t op_id = 0;                    // the op that committed it (all-or-nothing checks)
-  bool op_last = true;                   // the op's last transaction
+  // I/O completion transactions (unwritten conversion, size update): the bios whose completion
+  // they record; O10 requires that data to be durable whenever the transaction is.
+  std::vector<uint64_t> completes_groups;
 };
 
 class Journal {
@@ -52,6 +53,7 @@ class Journal {
     }
     chain_.Add(txn.committed_tick);
     chain_.AddBytes(txn.ordered_groups);
+    chain_.AddBytes(txn.completes_groups);
     txns_.push_back(std::make_shared<const Transaction>(std::move(txn)));
     return txns_.size();
   }

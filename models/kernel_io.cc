@@ -205,6 +205,7 @@ StepOutcome SysPwrite(Machine& m, int pid, const std::string& fd_name, uint64_t 
         BioInfo bio;
         bio.ino = ino;
         bio.file_block = b;
+        bio.direct = true;
         bio.convert_unwritten = extent.state == ExtentState::kUnwritten;
         bio.new_size = std::min(offset + data.size(), (b + 1) * bs);
         if (bio.new_size <= inode.core.size_bytes) bio.new_size = 0;
@@ -233,12 +234,7 @@ StepOutcome SysPwrite(Machine& m, int pid, const std::string& fd_name, uint64_t 
     }
     if (progress.phase == 1) {
       for (uint64_t group : progress.bios) {
-        if (m.bios.count(group)) {
-          const uint64_t new_size = m.bios.at(group).new_size;
-          Inode& inode = m.inode(ino);
-          if (new_size > inode.size_bytes) inode.size_bytes = new_size;
-          CompleteBio(m, group);
-        }
+        if (m.bios.count(group)) CompleteBio(m, group);  // another op may have waited for it
       }
       progress.bios.clear();
       UpdateTimes(m, ino, what);

@@ -26,7 +26,7 @@ std::vector<uint64_t> WritebackRange(Machine& m, uint32_t ino, uint64_t begin, u
   for (uint64_t page : tagged) groups.push_back(WritebackPage(m, ino, page));
   *pages = static_cast<int>(tagged.size());
   for (const auto& [group, bio] : m.bios) {
-    if (bio.ino != ino) continue;
+    if (bio.ino != ino || !bio.buffered) continue;  // fsync waits for page writeback, not DIO
     if ((bio.file_block + bio.block_count) * bs <= begin || bio.file_block * bs >= end) continue;
     if (std::find(groups.begin(), groups.end(), group) == groups.end()) groups.push_back(group);
   }
@@ -158,6 +158,8 @@ std::vector<BackgroundEvent> EnabledBackground(const Machine& m) {
     }
   }
   for (const auto& [group, bio] : m.bios) {
+    // A direct I/O's completion runs in the submitter, which waits for it.
+    if (bio.direct) continue;
     events.push_back({BackgroundEvent::Kind::kCompleteBio, bio.ino, group});
   }
   return events;

@@ -36,6 +36,8 @@ struct BioInfo {
   uint64_t file_block = 0;
   uint64_t block_count = 1;
   bool buffered = false;          // a page-cache writeback: clears WRITEBACK at completion
+  bool direct = false;            // direct I/O: the submitter waits and runs the completion,
+                                  // which also moves i_size (xfs_dio_write_end_io)
   bool convert_unwritten = false; // unwritten -> written at completion (logged)
   uint64_t new_size = 0;          // XFS: on-disk size logged at completion, if larger
   std::string what;

@@ -1,0 +1,144 @@
+#include "sim/crash/persist_graph.h"
+
+#include <boost/graph/adjacency_list.hpp>
+#include <boost/graph/topological_sort.hpp>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+
+namespace crashsim {
+namespace {
+
+using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS>;
+
+std::string DescribeWrite(const PendingWrite& write) {
+  const char* unit = write.unit_kind == UnitKind::kSector ? "sector" : "pmem line";
+  std::string state = write.unit_kind == UnitKind::kLine
+                          ? (write.kernel_copy ? "kernel copy, awaiting a device flush"
+                                               : "visible, not flushed")
+                          : (write.completed ? "completed, in the volatile write cache"
+                                             : "in flight");
+  return fmt::format("{} {} bytes {}+{} ({}): {}", unit, write.unit, write.address,
+                     write.data.size(), state, write.what);
+}
+
+}  // namespace
+
+PersistGraph::PersistGraph(const Machine& m) {
+  forced_seq_ = m.journal.forced_seq();
+  const auto& pending = m.device.pending();
+  for (const PendingWrite& write : pending) {
+    events_.push_back({PersistEvent::Kind::kDeviceWrite, write.id, DescribeWrite(write)});
+  }
+  const bool push = m.config->background == Background::kExplore;
+  const size_t first_txn = events_.size();
+  for (uint64_t seq = forced_seq_ + 1; seq <= m.journal.committed_seq(); ++seq) {
+    PersistEvent txn{PersistEvent::Kind::kTransaction, seq,
+                     fmt::format("journal transaction {} (committed in memory, not forced): {}",
+                                 seq, m.journal.txn(seq).what)};
+    // Without background pushes nothing but a log force writes the log: these are simply lost.
+    (push ? events_ : unpushed_).push_back(std::move(txn));
+  }
+  Graph graph(events_.size());
+  // Chains per sector / pmem line, by runs of one group.
+  std::map<std::pair<int, uint64_t>, std::vector<size_t>> units;
+  for (size_t i = 0; i < pending.size(); ++i) {
+    units[{static_cast<int>(pending[i].unit_kind), pending[i].unit}].push_back(i);
+  }
+  for (const auto& [unit, members] : units) {
+    std::vector<size_t> previous_run, run;
+    for (size_t k = 0; k < members.size(); ++k) {
+      const size_t i = members[k];
+      if (!run.empty() && pending[run.back()].group != pending[i].group) {
+        previous_run = run;
+        run.clear();
+      }
+      for (size_t p : previous_run) boost::add_edge(p, i, graph);
+      run.push_back(i);
+    }
+  }
+  if (push) {
+    for (size_t t = first_txn + 1; t < events_.size(); ++t) boost::add_edge(t - 1, t, graph);
+    for (size_t i = 0; i < pending.size(); ++i) {
+      const PendingWrite& write = pending[i];
+      const bool flushable = (write.unit_kind == UnitKind::kSector && write.completed) ||
+                             write.kernel_copy;
+      if (!flushable) continue;
+      for (size_t t = first_txn; t < events_.size(); ++t) {
+        if (m.journal.txn(events_[t].id).committed_tick > write.completed_tick) {
+          boost::add_edge(i, t, graph);
+          break;
+        }
+      }
+    }
+    for (size_t t = first_txn; t < events_.size(); ++t) {
+      for (uint64_t group : m.journal.txn(events_[t].id).ordered_groups) {
+        for (size_t i = 0; i < pending.size(); ++i) {
+          if (pending[i].group == group) boost::add_edge(i, t, graph);
+        }
+      }
+    }
+  }
+  std::vector<Graph::vertex_descriptor> reversed;
+  boost::topological_sort(graph, std::back_inserter(reversed));
+  order_.assign(reversed.rbegin(), reversed.rend());
+  predecessors_.resize(events_.size());
+  for (size_t v = 0; v < events_.size(); ++v) {
+    for (auto [it, end] = boost::in_edges(v, graph); it != end; ++it) {
+      predecessors_[v].push_back(boost::source(*it, graph));
+    }
+    std::sort(predecessors_[v].begin(), predecessors_[v].end());
+    predecessors_[v].erase(std::unique(predecessors_[v].begin(), predecessors_[v].end()),
+                           predecessors_[v].end());
+  }
+}
+
+uint64_t PersistGraph::ForEachImage(const std::function<bool(const CrashImage&)>& visit) const {
+  std::vector<bool> in(events_.size(), false);
+  uint64_t visited = 0;
+  bool stop = false;
+  std::function<void(size_t)> walk = [&](size_t position) {
+    if (stop) return;
+    if (position == order_.size()) {
+      CrashImage image;
+      image.journal_prefix = forced_seq_;
+      for (size_t v = 0; v < events_.size(); ++v) {
+        if (!in[v]) continue;
+        if (events_[v].kind == PersistEvent::Kind::kDeviceWrite) {
+          image.persisted.insert(events_[v].id);
+        } else {
+          image.journal_prefix = std::max(image.journal_prefix, events_[v].id);
+        }
+      }
+      ++visited;
+      if (!visit(image)) stop = true;
+      return;
+    }
+    const size_t v = order_[position];
+    walk(position + 1);  // v lost
+    bool allowed = true;
+    for (size_t p : predecessors_[v]) allowed = allowed && in[p];
+    if (allowed) {
+      in[v] = true;
+      walk(position + 1);  // v persisted
+      in[v] = false;
+    }
+  };
+  walk(0);
+  return visited;
+}
+
+std::vector<const PersistEvent*> PersistGraph::Lost(const CrashImage& image) const {
+  std::vector<const PersistEvent*> lost;
+  for (const PersistEvent& event : events_) {
+    const bool kept = event.kind == PersistEvent::Kind::kDeviceWrite
+                          ? image.persisted.count(event.id) > 0
+                          : event.id <= image.journal_prefix;
+    if (!kept) lost.push_back(&event);
+  }
+  for (const PersistEvent& event : unpushed_) lost.push_back(&event);
+  return lost;
+}
+
+}  // namespace crashsim

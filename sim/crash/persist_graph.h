@@ -1,0 +1,54 @@
+// PersistGraph: the pending persist events of one Machine and the "must persist before" order
+// among them (DESIGN.md, "Crash enumeration"); every downset is a persistent image a crash may
+// leave.
+//
+// Events: each pending device write piece (a sector of a block write, a piece of a pmem store),
+// and, when background journal pushes are explored, each committed but unforced transaction.
+// Edges (u -> v: v persisted implies u persisted):
+// - writes to one sector or one pmem line persist in visibility order (the pieces of one torn
+//   store are unordered among themselves);
+// - transactions persist as a prefix of the log;
+// - a log write carries REQ_PREFLUSH, so every write completed before a transaction was committed
+//   persists before it (the earliest such transaction is enough: the log is a prefix);
+// - ext4-ordered: a transaction's ordered data persists before its commit.
+// The graph is stored in Boost.Graph (vecS) and walked in a fixed topological order.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "models/machine.h"
+#include "models/recovery.h"
+
+namespace crashsim {
+
+struct PersistEvent {
+  enum class Kind { kDeviceWrite, kTransaction };
+  Kind kind = Kind::kDeviceWrite;
+  uint64_t id = 0;  // pending write id, or transaction sequence number
+  std::string description;
+};
+
+class PersistGraph {
+ public:
+  explicit PersistGraph(const Machine& machine);
+
+  const std::vector<PersistEvent>& events() const { return events_; }
+  const std::vector<std::vector<size_t>>& predecessors() const { return predecessors_; }
+  // Visits every downset as a CrashImage, in a fixed order; stops when `visit` returns false.
+  // Returns the number of images visited.
+  uint64_t ForEachImage(const std::function<bool(const CrashImage&)>& visit) const;
+  // The events an image left out, for reports.
+  std::vector<const PersistEvent*> Lost(const CrashImage& image) const;
+
+ private:
+  uint64_t forced_seq_ = 0;
+  std::vector<PersistEvent> events_;
+  std::vector<PersistEvent> unpushed_;  // committed transactions no crash can keep
+  std::vector<std::vector<size_t>> predecessors_;  // per event, in topological order
+  std::vector<size_t> order_;                      // a topological order of events
+};
+
+}  // namespace crashsim

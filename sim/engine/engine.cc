@@ -1,0 +1,44 @@
+#include "sim/engine/engine.h"
+
+#include <fmt/format.h>
+
+#include "sim/base/check.h"
+
+#include "sim/engine/program.h"
+#include "sim/engine/setup.h"
+#include "sim/explore/explorer.h"
+
+namespace crashsim {
+
+ModelResult RunScenario(const Scenario& scenario, Design design, const RunOptions& options) {
+  ModelResult result;
+  result.design = design;
+  auto expected = scenario.expect.find(design);
+  if (expected != scenario.expect.end()) result.expected = expected->second;
+  if (auto unmodelled = FirstUnmodelled(scenario, design)) {
+    result.not_modelled = *unmodelled;
+    return result;
+  }
+  SetCheckContext(fmt::format("{} under {}", scenario.source_path, DesignName(design)));
+  Machine machine = BuildInitialMachine(scenario, design);
+  machine.faults.fdatasync_skips_clean_mapping =
+      options.mutations.count(Mutation::kFdatasyncSkipsCleanMapping) > 0;
+  machine.faults.dax_fsync_skips_line_writeback =
+      options.mutations.count(Mutation::kDaxFsyncSkipsLineWriteback) > 0;
+  machine.faults.map_sync_fault_skips_log_force =
+      options.mutations.count(Mutation::kMapSyncFaultSkipsLogForce) > 0;
+  machine.device.set_completed_write_is_durable(
+      options.mutations.count(Mutation::kCompletedWriteIsDurable) > 0);
+  ExploreResult explored = Explore(scenario, machine, ExploreLimits{options.max_states});
+  result.coverage = explored.budget_exhausted ? Coverage::kBudgetExhausted : Coverage::kExhaustive;
+  result.distinct_states = explored.distinct_states;
+  result.distinct_images = explored.crash_images;
+  for (auto& [name, violation] : explored.violations) {
+    result.violated.insert(name);
+    result.violations.push_back(std::move(violation));
+  }
+  SetCheckContext("");
+  return result;
+}
+
+}  // namespace crashsim

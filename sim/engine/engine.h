@@ -1,0 +1,32 @@
+// RunScenario: the whole pipeline for one scenario under one design (DESIGN.md, "Data flow"):
+// explore every schedule, enumerate the crash images at every distinct state, recover each, run
+// the oracles and the scenario's assertions, and return the verdict with one canonical trace per
+// violated name.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <set>
+
+#include "sim/engine/result.h"
+#include "sim/scenario/scenario.h"
+
+namespace crashsim {
+
+// Deliberately wrong models, for tests only: each turns one mechanism off so that a test can show
+// that the scenarios catch it. Never reachable from the command line.
+enum class Mutation {
+  kFdatasyncSkipsCleanMapping,    // fdatasync returns early when no page is dirty
+  kCompletedWriteIsDurable,       // a completed device write is durable without a flush
+  kDaxFsyncSkipsLineWriteback,    // fsync on DAX skips the cache-line write-back
+  kMapSyncFaultSkipsLogForce,     // a MAP_SYNC write fault does not force the log
+};
+
+struct RunOptions {
+  std::optional<uint64_t> max_states;  // budget of distinct machine states
+  std::set<Mutation> mutations;        // tests only
+};
+
+ModelResult RunScenario(const Scenario& scenario, Design design, const RunOptions& options);
+
+}  // namespace crashsim

@@ -1,0 +1,210 @@
+#include "sim/engine/program.h"
+
+#include <fmt/format.h>
+
+#include "models/kernel.h"
+#include "sim/base/check.h"
+
+namespace crashsim {
+namespace {
+
+bool Modelled(const Op& op) {
+  switch (op.kind) {
+    case OpKind::kOpen:
+    case OpKind::kClose:
+    case OpKind::kPwrite:
+    case OpKind::kPread:
+    case OpKind::kFsync:
+    case OpKind::kFdatasync:
+    case OpKind::kSync:
+    case OpKind::kSyncfs:
+    case OpKind::kFtruncate:
+    case OpKind::kBarrier:
+      return true;
+    case OpKind::kFallocate:
+      return op.falloc_mode == FallocMode::kAlloc || op.falloc_mode == FallocMode::kKeepSize ||
+             op.falloc_mode == FallocMode::kPunchHole || op.falloc_mode == FallocMode::kZeroRange;
+    default:
+      return false;
+  }
+}
+
+std::string OpName(const Op& op) {
+  if (op.kind == OpKind::kFallocate) {
+    return std::string("fallocate ") + FallocModeName(op.falloc_mode);
+  }
+  return OpKindName(op.kind);
+}
+
+// Participants of a barrier: every process whose program names it.
+bool AllArrived(const Machine& m, const Scenario& s, const std::string& barrier) {
+  for (size_t p = 0; p < s.processes.size(); ++p) {
+    const auto& program = s.processes[p].program;
+    bool names_it = false;
+    for (const Op& op : program) names_it = names_it || (op.kind == OpKind::kBarrier && op.barrier == barrier);
+    if (!names_it) continue;
+    const ProcessState& state = m.processes[p];
+    if (!state.at_barrier || state.pc >= program.size() ||
+        program[state.pc].barrier != barrier) {
+      return false;
+    }
+  }
+  return true;
+}
+
+FallocOp ToFallocOp(FallocMode mode) {
+  switch (mode) {
+    case FallocMode::kKeepSize: return FallocOp::kKeepSize;
+    case FallocMode::kPunchHole: return FallocOp::kPunchHole;
+    case FallocMode::kZeroRange: return FallocOp::kZeroRange;
+    default: return FallocOp::kAlloc;
+  }
+}
+
+std::string Describe(const Scenario& s, int pid, const Op& op) {
+  std::string text = s.processes[pid].name + ".";
+  text += op.label.empty() ? std::to_string(&op - s.processes[pid].program.data() + 1) : op.label;
+  return text + ": " + op.text;
+}
+
+}  // namespace
+
+std::optional<std::string> FirstUnmodelled(const Scenario& scenario, Design) {
+  for (size_t i = 0; i < scenario.files.size(); ++i) {
+    const FileSpec& file = scenario.files[i];
+    if (file.dax) {
+      return fmt::format("{}: /files/{}/dax: not modelled yet: dax files", scenario.source_path,
+                         file.path.substr(1));
+    }
+    if (file.sealed) {
+      return fmt::format("{}: /files/{}/sealed: not modelled yet: sealed files",
+                         scenario.source_path, file.path.substr(1));
+    }
+  }
+  for (const Process& process : scenario.processes) {
+    for (const Op& op : process.program) {
+      if (!Modelled(op)) {
+        return fmt::format("{}: {}: not modelled yet: {}", scenario.source_path, op.pointer,
+                           OpName(op));
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+bool ProcessFinished(const Machine& m, const Scenario& s, int pid) {
+  return m.processes[pid].pc >= s.processes[pid].program.size();
+}
+
+bool ProcessEnabled(const Machine& m, const Scenario& s, int pid) {
+  if (ProcessFinished(m, s, pid) || m.processes[pid].at_barrier) return false;
+  if (s.order == Order::kSequential) {
+    for (int p = 0; p < pid; ++p) {
+      if (!ProcessFinished(m, s, p)) return false;
+    }
+  }
+  return true;
+}
+
+StepReport StepProcess(Machine& m, const Scenario& s, int pid) {
+  ProcessState& process = m.processes[pid];
+  const Op& op = s.processes[pid].program[process.pc];
+  const std::string what = Describe(s, pid, op);
+  if (process.progress.phase == 0) m.ghost.Tick(pid);
+  StepReport report;
+  report.step.actor = s.processes[pid].name;
+  report.step.text = op.text;
+  StepOutcome outcome;
+
+  switch (op.kind) {
+    case OpKind::kOpen:
+      outcome = SysOpen(m, pid, op.result_name, op.path,
+                        OpenFlags{op.open_write, op.direct, op.dsync, op.osync, op.creat});
+      break;
+    case OpKind::kClose:
+      outcome = SysClose(m, pid, op.fd);
+      break;
+    case OpKind::kPwrite:
+      outcome = SysPwrite(m, pid, op.fd, op.offset, op.data, what);
+      break;
+    case OpKind::kPread: {
+      Tagged data;
+      outcome = SysPread(m, pid, op.fd, op.offset, op.length, &data);
+      const auto fd = process.fds.find(op.fd);
+      if (outcome.ok() && fd != process.fds.end()) {
+        report.read = ObservedRead{fd->second.ino, op.offset, data, what};
+      }
+      if (!op.result_name.empty()) {
+        process.values[op.result_name] =
+            outcome.ok() ? std::optional<std::vector<uint8_t>>(data.bytes) : std::nullopt;
+      }
+      break;
+    }
+    case OpKind::kFsync:
+    case OpKind::kFdatasync:
+      outcome = SysFsync(m, pid, op.fd, op.kind == OpKind::kFdatasync, what);
+      break;
+    case OpKind::kSync:
+    case OpKind::kSyncfs:
+      if (op.kind == OpKind::kSyncfs && process.progress.phase == 0) {
+        const auto fd = process.fds.find(op.fd);
+        if (fd == process.fds.end() || !fd->second.valid) {
+          outcome = StepOutcome{true, "EBADF", ""};
+          break;
+        }
+      }
+      outcome = SysSync(m, pid, what);  // one file system: syncfs is sync
+      break;
+    case OpKind::kFtruncate:
+      outcome = SysFtruncate(m, pid, op.fd, op.length, what);
+      break;
+    case OpKind::kFallocate:
+      outcome = SysFallocate(m, pid, op.fd, ToFallocOp(op.falloc_mode), op.offset, op.length, what);
+      break;
+    case OpKind::kBarrier: {
+      EnterKernel(m, pid);
+      process.at_barrier = true;
+      if (!AllArrived(m, s, op.barrier)) {
+        report.step.text = op.text + " (waiting)";
+        return report;  // the op returns when the last participant arrives
+      }
+      // Release: everyone's clock joins everyone else's.
+      VectorClock joined(m.processes.size(), 0);
+      std::vector<int> released;
+      for (size_t p = 0; p < m.processes.size(); ++p) {
+        if (!m.processes[p].at_barrier || m.processes[p].pc >= s.processes[p].program.size()) continue;
+        const Op& waiting = s.processes[p].program[m.processes[p].pc];
+        if (waiting.kind != OpKind::kBarrier || waiting.barrier != op.barrier) continue;
+        released.push_back(static_cast<int>(p));
+        for (size_t i = 0; i < joined.size(); ++i) {
+          joined[i] = std::max(joined[i], m.ghost.clocks[p][i]);
+        }
+      }
+      for (int p : released) {
+        m.ghost.Join(p, joined);
+        ProcessState& other = m.processes[p];
+        other.at_barrier = false;
+        const Op& waiting = s.processes[p].program[other.pc];
+        if (!waiting.label.empty()) other.done_labels.insert(waiting.label);
+        other.progress = OpProgress{};
+        ++other.pc;
+      }
+      report.step.text = op.text + " (all arrived)";
+      report.step.result = "0";
+      return report;
+    }
+    default:
+      CRASHSIM_CHECK_MSG(false, "op not modelled: " + op.text);
+  }
+
+  if (!outcome.note.empty()) report.step.text += " [" + outcome.note + "]";
+  if (outcome.finished) {
+    report.step.result = outcome.result;
+    if (!op.label.empty()) process.done_labels.insert(op.label);
+    process.progress = OpProgress{};
+    ++process.pc;
+  }
+  return report;
+}
+
+}  // namespace crashsim

@@ -1,0 +1,41 @@
+// The processes' programs as steps of the Machine: which process may step next, and what one
+// step of it does (the next inner step of its current op, or the whole op when it has none).
+//
+// Each op is translated into calls on the modelled kernel (models/kernel.h); this file knows the
+// scenario's op syntax, the kernel knows the mechanism. Happens-before is kept here: a process's
+// clock ticks at the start of each op, and `barrier` joins the clocks of everyone it releases.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "models/machine.h"
+#include "sim/engine/result.h"
+#include "sim/scenario/scenario.h"
+
+namespace crashsim {
+
+// A value that a step read, for the volatile oracles (O6 before any crash).
+struct ObservedRead {
+  uint32_t ino = 0;
+  uint64_t offset = 0;
+  Tagged data;
+  std::string what;  // "P1.x = pread fd 0 4096"
+};
+
+struct StepReport {
+  TraceStep step;
+  std::optional<ObservedRead> read;
+};
+
+// "<pointer>: not modelled yet: <op>" for the first op or file feature that this build cannot
+// run under `design`, or nullopt.
+std::optional<std::string> FirstUnmodelled(const Scenario& scenario, Design design);
+
+bool ProcessFinished(const Machine& machine, const Scenario& scenario, int pid);
+// Whether the process can take a step now (not finished, not waiting at a barrier, and first in
+// line under `order: sequential`).
+bool ProcessEnabled(const Machine& machine, const Scenario& scenario, int pid);
+StepReport StepProcess(Machine& machine, const Scenario& scenario, int pid);
+
+}  // namespace crashsim

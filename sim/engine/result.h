@@ -1,0 +1,67 @@
+// The outcome of running one scenario under one design: the verdict and its evidence.
+//
+// This is the value that reports render (text, JSON, ...). It holds only what does not depend on
+// how the work was split (DESIGN.md, "Reports"): counts of distinct states and images, and for each
+// violated guarantee or assertion one canonical trace (the shortest, then the least in a fixed
+// order), never "the first found".
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "models/config.h"
+
+namespace crashsim {
+
+// One step of a schedule as shown to a user.
+struct TraceStep {
+  std::string actor;  // process name, or "background" / "hardware"
+  std::string text;   // e.g. "fsync fd: writeback submitted 1 page", "pwrite fd 0 'A' = 1 byte"
+  std::string result; // "" or the result/errno, e.g. "0", "EOPNOTSUPP"
+};
+
+// A persist event that the crash image left out (it was pending and did not persist).
+struct LostEvent {
+  std::string kind;         // "sector-write", "pmem-line", "journal", "ntstore"
+  std::string description;  // e.g. "sector 37 of /f block 0 (pwrite by P1 at 0+4096)"
+};
+
+struct Violation {
+  std::string name;     // guarantee name (fsync, fdatasync, ...) or assertion name
+  std::string promise;  // which op promised what, e.g. "P2.ms: msync m 4096 4096 sync returned 0"
+  std::vector<TraceStep> schedule;  // the steps taken before the crash, in order
+  std::string crash_point;          // e.g. "after step 7 (P2 msync returned)"
+  std::vector<LostEvent> lost;      // the pending persist events the image dropped
+  std::string observed;             // what the read returned, e.g. "/f[4096:4097] = 00"
+  std::string expected;             // what was promised, e.g. "/f[4096:4097] = 'Y' (59)"
+  std::vector<std::string> state;   // state of the involved lines, pages, extents, journal
+};
+
+enum class Coverage { kExhaustive, kSampled, kBudgetExhausted };
+
+struct ModelResult {
+  Design design = Design::kKernelTracked;
+  std::set<std::string> violated;       // the verdict: names violated in some reachable state
+  std::set<std::string> expected;       // the scenario's `expect` for this design
+  bool matches_expect() const { return violated == expected; }
+  Coverage coverage = Coverage::kExhaustive;
+  uint64_t sample_seed = 0;             // meaningful when coverage == kSampled
+  uint64_t distinct_states = 0;         // distinct machine states (crash points)
+  uint64_t distinct_images = 0;         // distinct persistent images recovered and checked
+  std::vector<Violation> violations;    // one per name in `violated`, sorted by name
+  // Set when the scenario uses an op whose model is not built yet: the run is invalid (exit 2).
+  std::string not_modelled;             // e.g. "/processes/P1/2: not modelled yet: reflink"
+};
+
+struct ScenarioResult {
+  std::string path;  // the scenario file as given on the command line
+  std::string name;
+  std::string doc;
+  std::string config_summary;  // e.g. "platform=adr fs=xfs device_cache=volatile-fua ..."
+  std::vector<ModelResult> models;  // in kAllDesigns order
+};
+
+}  // namespace crashsim

@@ -1,0 +1,105 @@
+#include "sim/engine/setup.h"
+
+#include <algorithm>
+
+namespace crashsim {
+namespace {
+
+// Free space past the files, so that allocations never run out in small scenarios.
+constexpr uint64_t kFreeBlocks = 1024;
+
+}  // namespace
+
+Machine BuildInitialMachine(const Scenario& scenario, Design design) {
+  const Config& config = scenario.config;
+  const uint32_t bs = config.block_size;
+  auto initial = std::make_shared<InitialImage>();
+  initial->block_size = bs;
+  if (scenario.stale_fill) {
+    initial->free_fill = *scenario.stale_fill;
+    initial->free_origin = kOriginStale;
+  }
+  auto base = std::make_shared<BaseState>();
+  std::vector<uint64_t> used;
+  uint64_t next_block = 0;
+  uint32_t ino = 1;
+  bool any_dax = false;
+  for (const FileSpec& file : scenario.files) {
+    InodeCore core;
+    core.size_bytes = file.size_bytes;
+    core.dax = file.dax;
+    core.sealed = file.sealed;
+    for (const FilePiece& piece : file.pieces) {
+      if (piece.layout == Layout::kHole) continue;
+      for (uint64_t b = piece.offset_bytes / bs; b < (piece.offset_bytes + piece.length_bytes) / bs;
+           ++b) {
+        const uint64_t physical = next_block++;
+        used.push_back(physical);
+        if (piece.layout == Layout::kWritten) {
+          initial->file_blocks[physical] = InitialImage::FileBlock{ino, b, piece.fill};
+          core.extents[b] = Extent{physical, ExtentState::kWritten, false};
+        } else {
+          core.extents[b] = Extent{physical, ExtentState::kUnwritten, false};
+        }
+      }
+    }
+    any_dax = any_dax || file.dax;
+    base->cores[ino] = core;
+    base->names[file.path] = ino;
+    ++ino;
+  }
+  Device device(Media(initial), any_dax, config);
+  Machine machine(config, design, std::move(device), base);
+  machine.allocator = Allocator(next_block, kFreeBlocks);
+  for (const auto& [number, core] : base->cores) {
+    Inode inode;
+    inode.ino = number;
+    inode.core = core;
+    inode.size_bytes = core.size_bytes;
+    machine.inodes[number] = std::move(inode);
+  }
+  machine.names = base->names;
+  machine.durable_names = base->names;
+  machine.next_ino = ino;
+  machine.processes.resize(scenario.processes.size());
+  machine.ghost.clocks.assign(scenario.processes.size(),
+                              VectorClock(scenario.processes.size(), 0));
+  // The initial contents count as written before everything (process -1).
+  for (const FileSpec& file : scenario.files) {
+    const uint32_t number = base->names.at(file.path);
+    for (const FilePiece& piece : file.pieces) {
+      if (piece.layout != Layout::kWritten) continue;
+      const uint64_t end = std::min(file.size_bytes, piece.offset_bytes + piece.length_bytes);
+      if (end <= piece.offset_bytes) continue;
+      WriteRecord record;
+      record.ino = number;
+      record.offset = piece.offset_bytes;
+      record.bytes.assign(end - piece.offset_bytes, piece.fill);
+      record.process = -1;
+      record.what = "initial contents of " + file.path;
+      machine.ghost.RecordWrite(std::move(record));
+    }
+  }
+  return machine;
+}
+
+std::optional<std::vector<uint8_t>> InitialContents(const Scenario& scenario,
+                                                    const std::string& path, uint64_t begin,
+                                                    uint64_t end) {
+  for (const FileSpec& file : scenario.files) {
+    if (file.path != path) continue;
+    if (end > file.size_bytes) return std::nullopt;
+    std::vector<uint8_t> bytes(end - begin, 0);
+    for (const FilePiece& piece : file.pieces) {
+      if (piece.layout != Layout::kWritten) continue;
+      for (uint64_t pos = std::max(begin, piece.offset_bytes);
+           pos < std::min(end, piece.offset_bytes + piece.length_bytes); ++pos) {
+        bytes[pos - begin] = piece.fill;
+      }
+    }
+    return bytes;
+  }
+  return std::nullopt;
+}
+
+}  // namespace crashsim

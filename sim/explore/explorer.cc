@@ -1,0 +1,132 @@
+#include "sim/explore/explorer.h"
+
+#include <fmt/format.h>
+
+#include <set>
+#include <vector>
+
+#include "models/kernel.h"
+#include "models/recovery.h"
+#include "sim/crash/persist_graph.h"
+#include "sim/engine/program.h"
+#include "sim/oracles/assertions.h"
+#include "sim/oracles/durability.h"
+#include "sim/oracles/ordering.h"
+#include "sim/oracles/stale_data.h"
+
+namespace crashsim {
+namespace {
+
+std::string CanonicalKey(const Violation& v) {
+  std::string key;
+  for (const TraceStep& step : v.schedule) key += step.actor + "\x1f" + step.text + "\x1e";
+  return key + "\x1d" + v.crash_point + "\x1d" + v.observed;
+}
+
+// True if `candidate` should replace `current` as the shown trace: shorter schedule first, then
+// fewer lost events, then the least key.
+bool Better(const Violation& candidate, const Violation& current) {
+  if (candidate.schedule.size() != current.schedule.size()) {
+    return candidate.schedule.size() < current.schedule.size();
+  }
+  if (candidate.lost.size() != current.lost.size()) {
+    return candidate.lost.size() < current.lost.size();
+  }
+  return CanonicalKey(candidate) < CanonicalKey(current);
+}
+
+class Search {
+ public:
+  Search(const Scenario& scenario, const ExploreLimits& limits)
+      : scenario_(scenario), limits_(limits) {}
+
+  void Visit(const Machine& machine) {
+    if (result_.budget_exhausted) return;
+    if (!visited_.insert(HashMachine(machine)).second) return;
+    if (limits_.max_states && result_.distinct_states >= *limits_.max_states) {
+      result_.budget_exhausted = true;
+      return;
+    }
+    ++result_.distinct_states;
+    CheckCrashes(machine);
+    for (size_t pid = 0; pid < scenario_.processes.size(); ++pid) {
+      if (!ProcessEnabled(machine, scenario_, static_cast<int>(pid))) continue;
+      Machine next = machine;
+      StepReport report = StepProcess(next, scenario_, static_cast<int>(pid));
+      schedule_.push_back(report.step);
+      if (report.read) {
+        std::vector<Finding> findings;
+        CheckReadNotStale(next, *report.read, &findings);
+        Offer(findings, "no crash: the read happened before any crash");
+      }
+      Visit(next);
+      schedule_.pop_back();
+    }
+    for (const BackgroundEvent& event : EnabledBackground(machine)) {
+      Machine next = machine;
+      const std::string text = RunBackground(next, event);
+      schedule_.push_back(TraceStep{"background", text, ""});
+      Visit(next);
+      schedule_.pop_back();
+    }
+  }
+
+  ExploreResult Take() { return std::move(result_); }
+
+ private:
+  void CheckCrashes(const Machine& machine) {
+    const PersistGraph graph(machine);
+    const std::string crash_point =
+        schedule_.empty() ? "before the first step"
+                          : fmt::format("after step {} ({}: {})", schedule_.size(),
+                                        schedule_.back().actor, schedule_.back().text);
+    result_.crash_images += graph.ForEachImage([&](const CrashImage& image) {
+      const RecoveredState recovered(machine, image);
+      const CrashContext context{scenario_, machine, graph, image, recovered};
+      std::vector<Finding> findings;
+      CheckDurability(context, &findings);
+      CheckNoStaleData(context, &findings);
+      CheckOrdering(context, &findings);
+      CheckAssertions(context, &findings);
+      Offer(findings, crash_point);
+      return true;
+    });
+  }
+
+  void Offer(std::vector<Finding>& findings, const std::string& crash_point) {
+    for (Finding& finding : findings) {
+      Violation violation;
+      violation.name = finding.name;
+      violation.promise = std::move(finding.promise);
+      violation.schedule = schedule_;
+      violation.crash_point = crash_point;
+      violation.lost = std::move(finding.lost);
+      violation.observed = std::move(finding.observed);
+      violation.expected = std::move(finding.expected);
+      violation.state = std::move(finding.state);
+      auto it = result_.violations.find(violation.name);
+      if (it == result_.violations.end()) {
+        result_.violations.emplace(violation.name, std::move(violation));
+      } else if (Better(violation, it->second)) {
+        it->second = std::move(violation);
+      }
+    }
+  }
+
+  const Scenario& scenario_;
+  const ExploreLimits& limits_;
+  std::set<Hash128> visited_;
+  std::vector<TraceStep> schedule_;
+  ExploreResult result_;
+};
+
+}  // namespace
+
+ExploreResult Explore(const Scenario& scenario, const Machine& initial,
+                      const ExploreLimits& limits) {
+  Search search(scenario, limits);
+  search.Visit(initial);
+  return search.Take();
+}
+
+}  // namespace crashsim

@@ -1,0 +1,146 @@
+#include "sim/oracles/assertions.h"
+
+#include <fmt/format.h>
+
+#include "sim/engine/setup.h"
+
+namespace crashsim {
+namespace {
+
+int ProcessIndex(const Scenario& s, const std::string& name) {
+  for (size_t i = 0; i < s.processes.size(); ++i) {
+    if (s.processes[i].name == name) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+class Evaluator {
+ public:
+  explicit Evaluator(const CrashContext& c) : c_(c) {}
+
+  bool Eval(const Expr& e) {
+    switch (e.kind) {
+      case Expr::Kind::kRangeEq:
+      case Expr::Kind::kRangeNe:
+      case Expr::Kind::kRangeIn: {
+        const auto value = c_.recovered.Read(e.path, e.start, e.end);
+        Note(fmt::format("{}[{}:{}] = {}", e.path, e.start, e.end,
+                         value ? RenderBytes(value->bytes) : "no value"));
+        const bool in = value && Matches(*value, e, e.path);
+        return e.kind == Expr::Kind::kRangeNe ? !in : in;
+      }
+      case Expr::Kind::kValueEq:
+      case Expr::Kind::kValueNe:
+      case Expr::Kind::kValueIn: {
+        const std::optional<std::vector<uint8_t>> value = RecordedValue(e.process, e.name);
+        Note(fmt::format("{}.{} = {}", e.process, e.name,
+                         value ? RenderBytes(*value) : "no value"));
+        bool in = false;
+        if (value) {
+          for (const DataValue& d : e.values) in = in || Expected(d, value->size(), "", 0) == *value;
+        }
+        return e.kind == Expr::Kind::kValueNe ? !in : in;
+      }
+      case Expr::Kind::kSizeEq: {
+        const RecoveredFile* file = c_.recovered.File(e.path);
+        Note(file ? fmt::format("size({}) = {}", e.path, file->core.size_bytes)
+                  : fmt::format("{} does not exist", e.path));
+        return file && file->core.size_bytes == e.size;
+      }
+      case Expr::Kind::kSealed: {
+        const RecoveredFile* file = c_.recovered.File(e.path);
+        Note(fmt::format("sealed({}) = {}", e.path, file && file->core.sealed));
+        return file && file->core.sealed;
+      }
+      case Expr::Kind::kExists:
+        Note(fmt::format("exists({}) = {}", e.path, c_.recovered.Exists(e.path)));
+        return c_.recovered.Exists(e.path);
+      case Expr::Kind::kDone: {
+        const bool done = Done(e.process, e.name);
+        Note(fmt::format("done({}.{}) = {}", e.process, e.name, done));
+        return done;
+      }
+      case Expr::Kind::kNot:
+        return !Eval(e.children[0]);
+      case Expr::Kind::kAnd:
+        return Eval(e.children[0]) && Eval(e.children[1]);
+      case Expr::Kind::kOr:
+        return Eval(e.children[0]) || Eval(e.children[1]);
+      case Expr::Kind::kImplies:
+        return !Eval(e.children[0]) || Eval(e.children[1]);
+    }
+    return false;
+  }
+
+  bool Done(const std::string& process, const std::string& label) const {
+    const int p = ProcessIndex(c_.scenario, process);
+    return p >= 0 && c_.machine.processes[p].done_labels.count(label) > 0;
+  }
+  const std::vector<std::string>& notes() const { return notes_; }
+
+ private:
+  void Note(std::string text) { notes_.push_back(std::move(text)); }
+
+  std::optional<std::vector<uint8_t>> RecordedValue(const std::string& process,
+                                                    const std::string& name) const {
+    const int p = ProcessIndex(c_.scenario, process);
+    if (p < 0) return std::nullopt;
+    const auto& values = c_.machine.processes[p].values;
+    auto it = values.find(name);
+    if (it == values.end()) return std::nullopt;
+    return it->second;
+  }
+
+  std::vector<uint8_t> Expected(const DataValue& d, size_t length, const std::string& path,
+                                uint64_t start) const {
+    switch (d.kind) {
+      case DataValue::Kind::kBytes:
+        return d.bytes;
+      case DataValue::Kind::kZero:
+        return std::vector<uint8_t>(length, 0);
+      case DataValue::Kind::kOld: {
+        auto old = InitialContents(c_.scenario, path, start, start + length);
+        return old.value_or(std::vector<uint8_t>{});
+      }
+    }
+    return {};
+  }
+
+  bool Matches(const Tagged& value, const Expr& e, const std::string& path) const {
+    for (const DataValue& d : e.values) {
+      if (Expected(d, value.size(), path, e.start) == value.bytes) return true;
+    }
+    return false;
+  }
+
+  const CrashContext& c_;
+  std::vector<std::string> notes_;
+};
+
+}  // namespace
+
+void CheckAssertions(const CrashContext& c, std::vector<Finding>* findings) {
+  for (const Assertion& assertion : c.scenario.assertions) {
+    Evaluator evaluator(c);
+    if (assertion.after && !evaluator.Done(assertion.after->first, assertion.after->second)) {
+      continue;
+    }
+    if (evaluator.Eval(assertion.check)) continue;
+    Finding finding;
+    finding.name = assertion.name;
+    finding.promise = "assertion " + assertion.name +
+                      (assertion.after ? " (after " + assertion.after->first + "." +
+                                             assertion.after->second + ")"
+                                       : "");
+    std::string observed;
+    for (const std::string& note : evaluator.notes()) {
+      observed += (observed.empty() ? "" : "; ") + note;
+    }
+    finding.observed = observed;
+    finding.expected = assertion.text;
+    finding.lost = LostEvents(c);
+    findings->push_back(std::move(finding));
+  }
+}
+
+}  // namespace crashsim

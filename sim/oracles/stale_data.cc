@@ -1,0 +1,82 @@
+#include "sim/oracles/stale_data.h"
+
+#include <fmt/format.h>
+
+namespace crashsim {
+namespace {
+
+bool Legitimate(Origin origin, uint32_t ino, uint64_t offset) {
+  return origin == kOriginZero || origin == DataOrigin(ino, offset);
+}
+
+std::string DescribeOrigin(const Machine& m, Origin origin) {
+  if (origin == kOriginStale) return "stale contents of free space";
+  if (IsDataOrigin(origin)) {
+    return fmt::format("data written to {} at offset {}", m.PathOf(OriginIno(origin)),
+                       OriginOffset(origin));
+  }
+  return "zeroes";
+}
+
+// The first run of illegitimate bytes in `data` (read from `ino` at `offset`), if any.
+bool FirstBadRun(const Tagged& data, uint32_t ino, uint64_t offset, uint64_t* begin,
+                 uint64_t* end) {
+  for (uint64_t i = 0; i < data.size(); ++i) {
+    if (Legitimate(data.origins[i], ino, offset + i)) continue;
+    uint64_t j = i;
+    while (j < data.size() && !Legitimate(data.origins[j], ino, offset + j)) ++j;
+    *begin = offset + i;
+    *end = offset + j;
+    return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+void CheckNoStaleData(const CrashContext& c, std::vector<Finding>* findings) {
+  const uint32_t bs = c.machine.block_size();
+  for (const auto& [path, file] : c.recovered.files()) {
+    for (const auto& [block, extent] : file.core.extents) {
+      if (extent.state != ExtentState::kWritten) continue;
+      const uint64_t begin = block * bs;
+      if (begin >= file.core.size_bytes) break;
+      const uint64_t end = std::min<uint64_t>(begin + bs, file.core.size_bytes);
+      const Tagged data = c.recovered.ReadIno(file.ino, begin, end);
+      uint64_t bad_begin, bad_end;
+      if (!FirstBadRun(data, file.ino, begin, &bad_begin, &bad_end)) continue;
+      const std::vector<uint8_t> shown(data.bytes.begin() + (bad_begin - begin),
+                                       data.bytes.begin() + (bad_end - begin));
+      Finding finding;
+      finding.name = "no-stale-data";
+      finding.promise = "O6: reads within EOF return zeroes or bytes written there";
+      finding.observed = fmt::format("{}[{}:{}] = {} after recovery: {}", path, bad_begin, bad_end,
+                                     RenderBytes(shown),
+                                     DescribeOrigin(c.machine, data.origins[bad_begin - begin]));
+      finding.expected = fmt::format("{}[{}:{}] = zeroes or data written to {} there", path,
+                                     bad_begin, bad_end, path);
+      finding.lost = LostEvents(c);
+      finding.state.push_back(fmt::format("{} block {} -> physical block {} (written)", path, block,
+                                          extent.physical_block));
+      findings->push_back(std::move(finding));
+      return;
+    }
+  }
+}
+
+void CheckReadNotStale(const Machine& m, const ObservedRead& read, std::vector<Finding>* findings) {
+  uint64_t bad_begin, bad_end;
+  if (!FirstBadRun(read.data, read.ino, read.offset, &bad_begin, &bad_end)) return;
+  const std::vector<uint8_t> shown(read.data.bytes.begin() + (bad_begin - read.offset),
+                                   read.data.bytes.begin() + (bad_end - read.offset));
+  Finding finding;
+  finding.name = "no-stale-data";
+  finding.promise = "O6: reads within EOF return zeroes or bytes written there";
+  finding.observed = fmt::format("{} returned {} at {}[{}:{}]: {}", read.what, RenderBytes(shown),
+                                 m.PathOf(read.ino), bad_begin, bad_end,
+                                 DescribeOrigin(m, read.data.origins[bad_begin - read.offset]));
+  finding.expected = "zeroes or data written to that file at that offset";
+  findings->push_back(std::move(finding));
+}
+
+}  // namespace crashsim

@@ -1,0 +1,19 @@
+// The no-stale-data oracle (O6): a byte read within EOF, before or after a crash, must be zero or
+// a byte that was written to that file at that offset. Block provenance decides: every device byte
+// carries the origin of whoever put it there (models/origin.h), so a block that still holds
+// another file's data or the device's old free-space contents shows, whatever its value.
+#pragma once
+
+#include <vector>
+
+#include "sim/engine/program.h"
+#include "sim/oracles/finding.h"
+
+namespace crashsim {
+
+void CheckNoStaleData(const CrashContext& context, std::vector<Finding>* findings);
+// A read that a process made before any crash.
+void CheckReadNotStale(const Machine& machine, const ObservedRead& read,
+                       std::vector<Finding>* findings);
+
+}  // namespace crashsim
