@@ -158,13 +158,33 @@ void Device::AppendKernelCopy(uint64_t address, const Tagged& data, std::string 
   }
 }
 
+void Device::AppendKernelZeroing(uint64_t address, uint64_t length, std::string what) {
+  if (!pmem_) {
+    CompleteBlockWrite(SubmitBlockWrite(address, TagZeroes(length), false, std::move(what)));
+    return;
+  }
+  PendingWrite write;
+  write.id = next_id_++;
+  write.unit_kind = UnitKind::kLine;
+  write.unit = address / kLineBytes;
+  write.unit_count = (length + kLineBytes - 1) / kLineBytes;
+  write.address = address;
+  write.data = TagZeroes(length);
+  write.group = next_group_++;
+  write.kernel_copy = true;
+  write.completed_tick = Tick();
+  write.what = std::move(what);
+  pending_.push_back(std::move(write));
+}
+
 void Device::PersistLine(uint64_t line, uint64_t up_to_id) {
   struct Arg {
     uint64_t line, up_to;
   } arg{line, up_to_id};
   ApplyWhere([](const PendingWrite& w, const void* a) {
     const auto* p = static_cast<const Arg*>(a);
-    return w.unit_kind == UnitKind::kLine && w.unit == p->line && w.id <= p->up_to;
+    return w.unit_kind == UnitKind::kLine && w.unit <= p->line && p->line < w.unit + w.unit_count &&
+           w.id <= p->up_to;
   }, &arg);
 }
 

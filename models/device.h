@@ -34,6 +34,7 @@ struct PendingWrite {
   uint64_t unit = 0;        // sector or line index
   uint64_t address = 0;     // device byte address
   Tagged data;
+  uint64_t unit_count = 1;  // consecutive units covered (a kernel block zeroing spans lines)
   uint64_t group = 0;       // pieces of one multi-word store or one bio share a group
   bool completed = true;    // block: completed (a flush covers it); pmem: always true
   uint64_t completed_tick = 0;  // logical time of completion, for journal PREFLUSH edges
@@ -65,6 +66,9 @@ class Device {
   uint64_t AppendVisibleStore(uint64_t address, const Tagged& data, std::string what);
   // The kernel's cache-bypassing copy (memcpy_flushcache): visible now, durable at Flush().
   void AppendKernelCopy(uint64_t address, const Tagged& data, std::string what);
+  // The kernel zeroing a whole block before it is allocated (dax_zero_range / zeroout): one
+  // persist event spanning the block's lines, durable at Flush().
+  void AppendKernelZeroing(uint64_t address, uint64_t length, std::string what);
   // Makes every pending write to `line` with id <= `up_to_id` durable (flush + fence took effect).
   void PersistLine(uint64_t line, uint64_t up_to_id);
   // A userspace flush + fence delivered the line to the memory controller's write-pending queue:

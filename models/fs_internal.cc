@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "models/design_policy.h"
+#include "models/pmem_cpu.h"
 #include "sim/base/check.h"
 
 namespace crashsim {
@@ -63,6 +65,9 @@ TreeEntry& CachedPage(Machine& m, uint32_t ino, uint64_t page) {
 uint64_t WritebackPage(Machine& m, uint32_t ino, uint64_t page) {
   Inode& inode = m.inode(ino);
   const uint32_t bs = m.block_size();
+  // clear_page_dirty_for_io: the page is write-protected in every mapping first, so the next store
+  // faults and dirties it again (page_mkclean).
+  WriteProtectPage(m, ino, page, /*dax=*/false);
   TreeEntry& entry = inode.tree.at(page);
   CRASHSIM_CHECK(!entry.dax);
   entry.dirty = false;
@@ -180,7 +185,7 @@ void WaitForBios(Machine& m, uint32_t ino, uint64_t begin, uint64_t end) {
   for (uint64_t group : groups) CompleteBio(m, group);
 }
 
-void ForceLog(Machine& m, uint64_t seq) {
+void ForceLog(Machine& m, uint64_t seq, int pid) {
   if (seq > m.journal.committed_seq()) seq = m.journal.committed_seq();
   if (m.config->fs == FsKind::kExt4Ordered) {
     // jbd2 writes and waits for the ordered data of the committing transactions first.
@@ -191,7 +196,7 @@ void ForceLog(Machine& m, uint64_t seq) {
     }
   }
   // The commit record goes out with REQ_PREFLUSH | REQ_FUA.
-  m.device.Flush();
+  KernelDeviceFlush(m, pid);
   m.journal.MarkForced(seq);
   m.allocator.ReleaseBusy(m.journal.forced_seq());
 }
@@ -236,6 +241,18 @@ void ReleaseAfter(Machine& m, const std::vector<uint64_t>& blocks, uint64_t seq)
 }
 
 void DropPages(Machine& m, uint32_t ino, uint64_t first, uint64_t last) {
+  // Unmapping a PTE shoots down the TLB of every CPU that maps it, which drains its store buffer
+  // first; the stores land before the pages go.
+  for (size_t pid = 0; pid < m.processes.size(); ++pid) {
+    for (const auto& [key, pte] : m.processes[pid].ptes) {
+      const auto vma = m.processes[pid].vmas.find(key.first);
+      if (vma != m.processes[pid].vmas.end() && vma->second.ino == ino && key.second >= first &&
+          key.second < last) {
+        DrainAll(m, static_cast<int>(pid));
+        break;
+      }
+    }
+  }
   Inode& inode = m.inode(ino);
   for (auto it = inode.tree.lower_bound(first); it != inode.tree.end() && it->first < last;) {
     it = inode.tree.erase(it);
@@ -249,6 +266,25 @@ void DropPages(Machine& m, uint32_t ino, uint64_t first, uint64_t last) {
       } else {
         ++it;
       }
+    }
+  }
+  // A map change ends the reachability promise of a MAP_SYNC page (O4: "unless a later map
+  // change to P became durable").
+  for (auto& promise : m.ghost.map_sync) {
+    if (promise.ino == ino && promise.page >= first && promise.page < last) promise.ended = true;
+  }
+}
+
+void WriteProtectPage(Machine& m, uint32_t ino, uint64_t page, bool dax) {
+  for (size_t pid = 0; pid < m.processes.size(); ++pid) {
+    ProcessState& process = m.processes[pid];
+    for (auto& [key, pte] : process.ptes) {
+      if (key.second != page || !pte.writable) continue;
+      const auto vma = process.vmas.find(key.first);
+      if (vma == process.vmas.end() || vma->second.ino != ino) continue;
+      if (dax && !WritebackWriteProtects(m.design, vma->second)) continue;
+      DrainAll(m, static_cast<int>(pid));  // the TLB shootdown interrupts that CPU
+      pte.writable = false;
     }
   }
 }

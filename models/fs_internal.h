@@ -32,7 +32,8 @@ void CompleteBio(Machine& m, uint64_t group);
 // Completes every bio in flight for `ino` whose range meets [begin, end) (all inodes if ino==0).
 void WaitForBios(Machine& m, uint32_t ino, uint64_t begin, uint64_t end);
 // Forces the log through `seq`: ordered data first (ext4-ordered), then PREFLUSH + FUA commit.
-void ForceLog(Machine& m, uint64_t seq);
+// `pid` is the CPU the force runs on (its pending line flushes are fenced), or -1.
+void ForceLog(Machine& m, uint64_t seq, int pid);
 
 // Appends a write record to the ghost history.
 void RecordWrite(Machine& m, int pid, uint32_t ino, uint64_t offset,
@@ -46,5 +47,8 @@ std::vector<uint64_t> UnmapBlocks(Machine& m, uint32_t ino, uint64_t first, uint
 void ReleaseAfter(Machine& m, const std::vector<uint64_t>& blocks, uint64_t seq);
 // Drops page-cache entries of pages [first, last) and the PTEs that map them in every process.
 void DropPages(Machine& m, uint32_t ino, uint64_t first, uint64_t last);
+// Write-protects every PTE mapping `page` of `ino` (pfn_mkclean_range / page_mkclean); for a DAX
+// page, mappings that the design never write-protects are skipped.
+void WriteProtectPage(Machine& m, uint32_t ino, uint64_t page, bool dax);
 
 }  // namespace crashsim

@@ -49,10 +49,21 @@ struct Promise {
   bool covers_metadata = false; // fsync/O_SYNC: timestamps too
 };
 
+// O4: a page was mapped writable through a `sync` mapping; its offset must stay reachable at
+// this block in every later crash, until a map change unmaps it.
+struct MapSyncPromise {
+  uint32_t ino = 0;
+  uint64_t page = 0;
+  uint64_t physical_block = 0;
+  std::string op;      // the store whose fault mapped it writable
+  bool ended = false;  // a later map change unmapped the page
+};
+
 struct Ghost {
   std::vector<VectorClock> clocks;                      // per process
   std::vector<std::shared_ptr<const WriteRecord>> writes;
   std::vector<std::shared_ptr<const Promise>> promises;
+  std::vector<MapSyncPromise> map_sync;
   uint64_t next_write_id = 1;
 
   // True if `write` happened before an event whose clock is `clock`.
@@ -68,7 +79,9 @@ struct Ghost {
   }
   uint64_t RecordWrite(WriteRecord record) {
     record.id = next_write_id++;
-    if (record.process >= 0) record.stamp = clocks[record.process][record.process];
+    if (record.process >= 0 && record.stamp == 0) {
+      record.stamp = clocks[record.process][record.process];
+    }
     const uint64_t id = record.id;
     writes.push_back(std::make_shared<const WriteRecord>(std::move(record)));
     return id;

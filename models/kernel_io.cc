@@ -4,6 +4,8 @@
 
 #include "models/fs_internal.h"
 #include "models/kernel.h"
+#include "models/kernel_dax.h"
+#include "models/pmem_cpu.h"
 #include "sim/base/check.h"
 
 namespace crashsim {
@@ -79,7 +81,7 @@ bool DatasyncDirty(const Machine& m, uint32_t ino) {
 
 void EnterKernel(Machine& m, int pid) {
   // The syscall drains the caller's store buffer (SCENARIO_FORMAT.md, barrier; SEMANTICS.md 4).
-  CRASHSIM_CHECK(m.processes[pid].cpu.store_buffer.empty());
+  DrainAll(m, pid);
 }
 
 StepOutcome SysOpen(Machine& m, int pid, const std::string& fd_name, const std::string& path,
@@ -142,7 +144,20 @@ StepOutcome SysPwrite(Machine& m, int pid, const std::string& fd_name, uint64_t 
   const bool sync_after = fd->dsync || fd->osync;
   const std::string count = std::to_string(data.size());
 
-  if (!fd->direct) {
+  if (progress.phase == 0 && m.inode(ino).core.sealed &&
+      offset + data.size() > m.inode(ino).size_bytes) {
+    return Fail("EPERM");  // a sealed file's size and map are frozen: extending writes fail
+  }
+  if (m.inode(ino).core.dax) {
+    // On a DAX inode O_DIRECT makes no difference: xfs_file_write_iter takes the DAX branch.
+    if (progress.phase == 0) {
+      if (data.empty()) return StepOutcome{true, "0", ""};
+      DaxWrite(m, pid, ino, offset, data, what);
+      if (!sync_after) return StepOutcome{true, count, "DAX write: cache-bypassing copy"};
+      progress.phase = 10;
+      return StepOutcome{false, "", "DAX write: cache-bypassing copy"};
+    }
+  } else if (!fd->direct) {
     if (progress.phase == 0) {
       BufferedCopy(m, pid, ino, offset, data, what);
       if (!sync_after) return StepOutcome{true, count, "copied into the page cache, pages dirty"};
@@ -266,6 +281,10 @@ StepOutcome SysPread(Machine& m, int pid, const std::string& fd_name, uint64_t o
   const uint64_t end = std::min(offset + length, inode.size_bytes);
   *out = Tagged{};
   if (offset >= end) return StepOutcome{true, "0", "at EOF"};
+  if (inode.core.dax) {
+    *out = DaxRead(m, ino, offset, end);
+    return StepOutcome{true, std::to_string(out->size()), ""};
+  }
   if (fd->direct) {
     // kiocb_write_and_wait: dirty page cache over the range is written back first.
     std::vector<uint64_t> groups;

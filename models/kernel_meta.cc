@@ -5,6 +5,7 @@
 
 #include "models/fs_internal.h"
 #include "models/kernel.h"
+#include "models/pmem_cpu.h"
 #include "sim/base/check.h"
 
 namespace crashsim {
@@ -128,7 +129,7 @@ StepOutcome SysFallocate(Machine& m, int pid, const std::string& fd_name, Falloc
                                                 " unwritten block(s)");
     std::string note = "transaction " + std::to_string(seq);
     if (fd->dsync || fd->osync) {
-      ForceLog(m, seq);  // XFS_PREALLOC_SYNC: a synchronous transaction
+      ForceLog(m, seq, pid);  // XFS_PREALLOC_SYNC: a synchronous transaction
       note += " forced";
     }
     return StepOutcome{true, "0", note};

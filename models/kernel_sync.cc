@@ -2,7 +2,10 @@
 #include <algorithm>
 
 #include "models/fs_internal.h"
+#include "models/design_policy.h"
 #include "models/kernel.h"
+#include "models/kernel_dax.h"
+#include "models/pmem_cpu.h"
 #include "sim/base/check.h"
 
 namespace crashsim {
@@ -47,6 +50,7 @@ StepOutcome SyncRange(Machine& m, int pid, uint32_t ino, bool datasync, uint64_t
   auto& progress = m.processes[pid].progress;
   const int phase = progress.phase - phase_base;
   Inode& inode = m.inode(ino);
+  const bool promised = !promise.guarantee.empty();
   if (phase == 0) {
     promise.process = pid;
     promise.ino = ino;
@@ -56,17 +60,25 @@ StepOutcome SyncRange(Machine& m, int pid, uint32_t ino, bool datasync, uint64_t
     promise.size_at_invocation = inode.size_bytes;
     promise.mtime_at_invocation = inode.core.mtime;
     promise.covers_metadata = !datasync;
-    progress.promise = static_cast<int>(m.ghost.AddPromise(std::move(promise)));
-    int pages = 0;
+    if (promised) progress.promise = static_cast<int>(m.ghost.AddPromise(std::move(promise)));
     const bool any_dirty = std::any_of(inode.tree.begin(), inode.tree.end(),
                                        [](const auto& e) { return e.second.dirty; });
     if (datasync && !any_dirty && m.faults.fdatasync_skips_clean_mapping) {
-      m.ghost.ReturnPromise(progress.promise, false);
+      if (promised) m.ghost.ReturnPromise(progress.promise, false);
       return StepOutcome{true, "0", "no dirty page: returned at once (wrong model)"};
     }
+    int pages = 0;
     progress.bios = WritebackRange(m, ino, begin, end, &pages);
+    const int dax_pages = DaxWriteback(m, pid, ino, begin, end);
     progress.phase = phase_base + 1;
-    return StepOutcome{false, "", "writeback: " + std::to_string(pages) + " dirty page(s) submitted"};
+    std::string note = "writeback: " + std::to_string(pages) + " dirty page(s) submitted";
+    if (inode.core.dax) {
+      note = WritebackFlushesLines(m.design, inode.core)
+                 ? "DAX writeback: " + std::to_string(dax_pages) +
+                       " dirty page(s) write-protected and their lines written back (clwb)"
+                 : "DAX writeback skipped: the sealed inode is not dirty-tracked";
+    }
+    return StepOutcome{false, "", note};
   }
   if (phase == 1) {
     for (uint64_t group : progress.bios) {
@@ -81,14 +93,14 @@ StepOutcome SyncRange(Machine& m, int pid, uint32_t ino, bool datasync, uint64_t
   std::string note;
   if (NeedsLogForce(m, ino, datasync)) {
     const uint64_t seq = inode.last_commit_seq;
-    ForceLog(m, seq);
+    ForceLog(m, seq, pid);
     note = "log force through transaction " + std::to_string(seq) + " (PREFLUSH + FUA)";
   } else {
-    m.device.Flush();
+    KernelDeviceFlush(m, pid);
     note = "no log force needed: device flush";
   }
   inode.fsync_fields = 0;
-  m.ghost.ReturnPromise(progress.promise, false);
+  if (promised) m.ghost.ReturnPromise(progress.promise, false);
   return StepOutcome{true, "0", note};
 }
 
@@ -126,7 +138,7 @@ StepOutcome SysSync(Machine& m, int pid, const std::string& what) {
       int pages = 0;
       auto more = WritebackRange(m, ino, 0, UINT64_MAX, &pages);
       groups.insert(groups.end(), more.begin(), more.end());
-      total += pages;
+      total += pages + DaxWriteback(m, pid, ino, 0, UINT64_MAX);
     }
     progress.bios = groups;
     progress.phase = 1;
@@ -138,7 +150,7 @@ StepOutcome SysSync(Machine& m, int pid, const std::string& what) {
     progress.phase = 2;
     return StepOutcome{false, "", "wait: all bios completed"};
   }
-  ForceLog(m, m.journal.committed_seq());
+  ForceLog(m, m.journal.committed_seq(), pid);
   m.durable_names = m.names;
   for (auto& [ino, inode] : m.inodes) inode.fsync_fields = 0;
   m.ghost.ReturnPromise(progress.promise, false);

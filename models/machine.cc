@@ -48,6 +48,12 @@ void HashProcess(const ProcessState& p, Hasher& h) {
     h.Add(key.second);
     h.AddBool(pte.writable);
     h.AddBool(pte.zero_page);
+    h.Add(pte.physical_block);
+  }
+  for (const auto& [key, bytes] : p.private_pages) {
+    h.AddString(key.first);
+    h.Add(key.second);
+    h.AddBytes(bytes);
   }
   for (const auto& [name, value] : p.values) {
     h.AddString(name);
@@ -61,7 +67,10 @@ void HashProcess(const ProcessState& p, Hasher& h) {
     h.Add(access.address);
     h.AddBytes(access.data.bytes);
     h.AddBytes(access.data.origins);
-    h.Add(access.write_id);
+    h.AddBool(access.page_cache);
+    h.Add(access.ino);
+    h.Add(access.file_offset);
+    h.Add(access.stamp);
   }
   for (const auto& [line, id] : p.cpu.unfenced) {
     h.Add(line);
@@ -109,6 +118,7 @@ Hash128 HashMachine(const Machine& m) {
     h.Add(bio.ino);
     h.Add(bio.file_block);
     h.AddBool(bio.convert_unwritten);
+    h.AddBool(bio.direct);
     h.Add(bio.new_size);
   }
   for (const auto& process : m.processes) HashProcess(process, h);
@@ -128,6 +138,12 @@ Hash128 HashMachine(const Machine& m) {
     h.AddBytes(promise->invocation);
     h.AddBool(promise->returned);
     h.AddBool(promise->failed);
+  }
+  for (const auto& promise : m.ghost.map_sync) {
+    h.Add(promise.ino);
+    h.Add(promise.page);
+    h.Add(promise.physical_block);
+    h.AddBool(promise.ended);
   }
   h.Add(m.next_ino);
   return h.Finish();

@@ -34,16 +34,22 @@ struct VmaState {
 
 struct PteState {
   bool writable = false;
-  bool zero_page = false;
+  bool zero_page = false;        // DAX: the shared zero page (a hole or unwritten block)
+  uint64_t physical_block = 0;   // DAX: the pfn's block; page cache: unused
+  bool operator==(const PteState&) const = default;
 };
 
 // A store-buffer entry (TSO): stores and flushes leave the buffer in program order.
 struct BufferedAccess {
   enum class Kind { kStore, kNtStore, kClwb, kClflushopt, kClflush };
   Kind kind = Kind::kStore;
-  uint64_t address = 0;  // device byte address
+  uint64_t address = 0;  // device byte address (DAX) or page-cache byte (non-DAX, see below)
   Tagged data;           // for stores
-  uint64_t write_id = 0; // the ghost write record, stamped when the store becomes visible
+  // A store through a non-DAX mapping lands in the page cache of `ino` at `file_offset`.
+  bool page_cache = false;
+  uint32_t ino = 0;
+  uint64_t file_offset = 0;
+  uint64_t stamp = 0;    // the issuing process's clock when the store was issued
   std::string what;
 };
 
@@ -69,6 +75,8 @@ struct ProcessState {
   std::map<std::string, FdState> fds;
   std::map<std::string, VmaState> vmas;
   std::map<std::pair<std::string, uint64_t>, PteState> ptes;  // (mapping, file page) -> PTE
+  // Private (copy-on-write) pages written through `private` mappings: never reach the file.
+  std::map<std::pair<std::string, uint64_t>, std::vector<uint8_t>> private_pages;
   std::map<std::string, std::optional<std::vector<uint8_t>>> values;  // load/pread results
   std::set<std::string> done_labels;  // ops that have returned
   CpuState cpu;

@@ -44,7 +44,9 @@ PersistGraph::PersistGraph(const Machine& m) {
   // Chains per sector / pmem line, by runs of one group.
   std::map<std::pair<int, uint64_t>, std::vector<size_t>> units;
   for (size_t i = 0; i < pending.size(); ++i) {
-    units[{static_cast<int>(pending[i].unit_kind), pending[i].unit}].push_back(i);
+    for (uint64_t u = 0; u < pending[i].unit_count; ++u) {
+      units[{static_cast<int>(pending[i].unit_kind), pending[i].unit + u}].push_back(i);
+    }
   }
   for (const auto& [unit, members] : units) {
     std::vector<size_t> previous_run, run;

@@ -2,7 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "models/kernel.h"
+#include "models/kernel_dax.h"
+#include "models/pmem_cpu.h"
 #include "sim/base/check.h"
 
 namespace crashsim {
@@ -10,6 +14,21 @@ namespace {
 
 bool Modelled(const Op& op) {
   switch (op.kind) {
+    case OpKind::kMmap:
+    case OpKind::kMunmap:
+    case OpKind::kStore:
+    case OpKind::kNtStore:
+    case OpKind::kLoad:
+    case OpKind::kClwb:
+    case OpKind::kClflushopt:
+    case OpKind::kClflush:
+    case OpKind::kFlush:
+    case OpKind::kPersist:
+    case OpKind::kSfence:
+    case OpKind::kMfence:
+    case OpKind::kMsync:
+    case OpKind::kSeal:
+    case OpKind::kUnseal:
     case OpKind::kOpen:
     case OpKind::kClose:
     case OpKind::kPwrite:
@@ -61,6 +80,27 @@ FallocOp ToFallocOp(FallocMode mode) {
   }
 }
 
+AccessKind ToAccessKind(OpKind kind) {
+  switch (kind) {
+    case OpKind::kStore: return AccessKind::kStore;
+    case OpKind::kNtStore: return AccessKind::kNtStore;
+    case OpKind::kLoad: return AccessKind::kLoad;
+    case OpKind::kClwb: return AccessKind::kClwb;
+    case OpKind::kClflushopt: return AccessKind::kClflushopt;
+    case OpKind::kClflush: return AccessKind::kClflush;
+    case OpKind::kFlush: return AccessKind::kFlush;
+    default: return AccessKind::kPersist;
+  }
+}
+
+bool Privileged(const Scenario& s, int pid) {
+  const Config& config = s.config;
+  if (config.privileged_all) return true;
+  const std::string& name = s.processes[pid].name;
+  return std::find(config.privileged.begin(), config.privileged.end(), name) !=
+         config.privileged.end();
+}
+
 std::string Describe(const Scenario& s, int pid, const Op& op) {
   std::string text = s.processes[pid].name + ".";
   text += op.label.empty() ? std::to_string(&op - s.processes[pid].program.data() + 1) : op.label;
@@ -70,17 +110,6 @@ std::string Describe(const Scenario& s, int pid, const Op& op) {
 }  // namespace
 
 std::optional<std::string> FirstUnmodelled(const Scenario& scenario, Design) {
-  for (size_t i = 0; i < scenario.files.size(); ++i) {
-    const FileSpec& file = scenario.files[i];
-    if (file.dax) {
-      return fmt::format("{}: /files/{}/dax: not modelled yet: dax files", scenario.source_path,
-                         file.path.substr(1));
-    }
-    if (file.sealed) {
-      return fmt::format("{}: /files/{}/sealed: not modelled yet: sealed files",
-                         scenario.source_path, file.path.substr(1));
-    }
-  }
   for (const Process& process : scenario.processes) {
     for (const Op& op : process.program) {
       if (!Modelled(op)) {
@@ -132,7 +161,8 @@ StepReport StepProcess(Machine& m, const Scenario& s, int pid) {
       outcome = SysPread(m, pid, op.fd, op.offset, op.length, &data);
       const auto fd = process.fds.find(op.fd);
       if (outcome.ok() && fd != process.fds.end()) {
-        report.read = ObservedRead{fd->second.ino, op.offset, data, what};
+        const bool direct = fd->second.direct && !m.inode(fd->second.ino).core.dax;
+        report.read = ObservedRead{pid, !direct, fd->second.ino, op.offset, data, what};
       }
       if (!op.result_name.empty()) {
         process.values[op.result_name] =
@@ -160,6 +190,53 @@ StepReport StepProcess(Machine& m, const Scenario& s, int pid) {
       break;
     case OpKind::kFallocate:
       outcome = SysFallocate(m, pid, op.fd, ToFallocOp(op.falloc_mode), op.offset, op.length, what);
+      break;
+    case OpKind::kMmap:
+      outcome = SysMmap(m, pid, op.result_name,
+                        MmapRequest{op.fd, op.offset, op.length, op.shared, op.validate,
+                                    op.map_sync});
+      break;
+    case OpKind::kMunmap:
+      outcome = SysMunmap(m, pid, op.mapping);
+      break;
+    case OpKind::kStore:
+    case OpKind::kNtStore:
+    case OpKind::kLoad:
+    case OpKind::kClwb:
+    case OpKind::kClflushopt:
+    case OpKind::kClflush:
+    case OpKind::kFlush:
+    case OpKind::kPersist: {
+      Tagged loaded;
+      uint32_t ino = 0;
+      uint64_t offset = 0;
+      outcome = CpuAccess(m, pid, ToAccessKind(op.kind), op.mapping, op.offset, op.data,
+                          op.length, what, &loaded, &ino, &offset);
+      if (op.kind == OpKind::kLoad && outcome.finished) {
+        if (outcome.ok()) {
+          const bool shared = process.vmas.at(op.mapping).shared;
+          report.read = ObservedRead{pid, shared, ino, offset, loaded, what};
+        }
+        if (!op.result_name.empty()) {
+          process.values[op.result_name] =
+              outcome.ok() ? std::optional<std::vector<uint8_t>>(loaded.bytes) : std::nullopt;
+        }
+      }
+      break;
+    }
+    case OpKind::kSfence:
+    case OpKind::kMfence:
+      Fence(m, pid);
+      outcome = StepOutcome{true, "0", ""};
+      break;
+    case OpKind::kMsync:
+      outcome = SysMsync(m, pid, op.mapping, op.offset, op.length, op.msync_sync, what);
+      break;
+    case OpKind::kSeal:
+      outcome = SysSeal(m, pid, op.fd, Privileged(s, pid), what);
+      break;
+    case OpKind::kUnseal:
+      outcome = SysUnseal(m, pid, op.fd, Privileged(s, pid), what);
       break;
     case OpKind::kBarrier: {
       EnterKernel(m, pid);

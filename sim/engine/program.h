@@ -17,6 +17,8 @@ namespace crashsim {
 
 // A value that a step read, for the volatile oracles (O6 before any crash).
 struct ObservedRead {
+  int pid = 0;
+  bool coherent_path = true;  // a path that shares the one copy of the data (O8 applies)
   uint32_t ino = 0;
   uint64_t offset = 0;
   Tagged data;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "models/design_policy.h"
+
 namespace crashsim {
 namespace {
 
@@ -28,7 +30,8 @@ Machine BuildInitialMachine(const Scenario& scenario, Design design) {
     InodeCore core;
     core.size_bytes = file.size_bytes;
     core.dax = file.dax;
-    core.sealed = file.sealed;
+    // The designs without a seal have no such flag and ignore it (SCENARIO_FORMAT.md, "Files").
+    core.sealed = file.sealed && DesignHasSeal(design);
     for (const FilePiece& piece : file.pieces) {
       if (piece.layout == Layout::kHole) continue;
       for (uint64_t b = piece.offset_bytes / bs; b < (piece.offset_bytes + piece.length_bytes) / bs;

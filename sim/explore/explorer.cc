@@ -6,10 +6,13 @@
 #include <vector>
 
 #include "models/kernel.h"
+#include "models/pmem_cpu.h"
 #include "models/recovery.h"
 #include "sim/crash/persist_graph.h"
 #include "sim/engine/program.h"
 #include "sim/oracles/assertions.h"
+#include "sim/oracles/coherence.h"
+#include "sim/oracles/map_sync.h"
 #include "sim/oracles/durability.h"
 #include "sim/oracles/ordering.h"
 #include "sim/oracles/stale_data.h"
@@ -57,8 +60,23 @@ class Search {
       if (report.read) {
         std::vector<Finding> findings;
         CheckReadNotStale(next, *report.read, &findings);
+        CheckReadCoherent(next, *report.read, &findings);
         Offer(findings, "no crash: the read happened before any crash");
       }
+      Visit(next);
+      schedule_.pop_back();
+    }
+    // The hardware drains store buffers on its own schedule, one entry at a time.
+    for (size_t pid = 0; pid < scenario_.processes.size(); ++pid) {
+      const auto& buffer = machine.processes[pid].cpu.store_buffer;
+      if (buffer.empty()) continue;
+      Machine next = machine;
+      const std::string what = buffer.front().what;
+      DrainOne(next, static_cast<int>(pid));
+      schedule_.push_back(TraceStep{"hardware",
+                                    scenario_.processes[pid].name +
+                                        "'s store buffer drains its oldest entry (" + what + ")",
+                                    ""});
       Visit(next);
       schedule_.pop_back();
     }
@@ -87,6 +105,7 @@ class Search {
       CheckDurability(context, &findings);
       CheckNoStaleData(context, &findings);
       CheckOrdering(context, &findings);
+      CheckMapSync(context, &findings);
       CheckAssertions(context, &findings);
       Offer(findings, crash_point);
       return true;

@@ -1,0 +1,497 @@
+#include "models/kernel_dax.h"
+
+#include <algorithm>
+
+#include "models/design_policy.h"
+#include "models/fs_internal.h"
+#include "models/pmem_cpu.h"
+#include "sim/base/check.h"
+
+namespace crashsim {
+namespace {
+
+StepOutcome Fail(const char* err) { return StepOutcome{true, err, ""}; }
+
+// Phases of an access op: 0 = no fault in progress; kSyncFault + k = inner step k of the
+// fdatasync inside a synchronous (MAP_SYNC) write fault.
+constexpr int kSyncFault = 100;
+
+bool DatasyncDirty(const Machine& m, uint32_t ino) {
+  const Inode& inode = m.inode(ino);
+  return inode.last_commit_seq > m.journal.forced_seq() &&
+         (inode.fsync_fields & ~kFieldTimestamp) != 0;
+}
+
+// Gives file block `block` a zeroed, written extent: allocate a hole, or zero and convert an
+// unwritten extent, zeroing before the transaction commits (xfs_iomap_write_direct with
+// XFS_BMAPI_CONVERT | XFS_BMAPI_ZERO). Returns false if the block was already written.
+bool AllocateZeroed(Machine& m, uint32_t ino, uint64_t block) {
+  Inode& inode = m.inode(ino);
+  const uint32_t bs = m.block_size();
+  auto it = inode.core.extents.find(block);
+  if (it != inode.core.extents.end() && it->second.state == ExtentState::kWritten) return false;
+  uint64_t physical;
+  if (it == inode.core.extents.end()) {
+    const auto allocated = m.allocator.Allocate();
+    CRASHSIM_CHECK_MSG(allocated.has_value(), "device out of free blocks");
+    physical = *allocated;
+  } else {
+    physical = it->second.physical_block;
+  }
+  m.device.AppendKernelZeroing(physical * bs, bs,
+                               "zeroing of " + m.PathOf(ino) + " block " + std::to_string(block) +
+                                   " before it is mapped");
+  inode.core.extents[block] = Extent{physical, ExtentState::kWritten, false};
+  inode.delalloc.erase(block);
+  return true;
+}
+
+void UpdateTimes(Machine& m, uint32_t ino, const std::string& what) {
+  Inode& inode = m.inode(ino);
+  ++inode.core.mtime;
+  ++inode.core.ctime;
+  LogInode(m, ino, kFieldTimestamp, what + ": update timestamps");
+}
+
+const VmaState* FindVma(const Machine& m, int pid, const std::string& name) {
+  const auto& vmas = m.processes[pid].vmas;
+  auto it = vmas.find(name);
+  return it == vmas.end() || !it->second.valid ? nullptr : &it->second;
+}
+
+// dax_insert_entry / dax_insert_pfn_mkwrite: the entry is tagged dirty (if the design tracks
+// this write), and the PTE becomes writable.
+void InstallWritable(Machine& m, int pid, const std::string& name, uint64_t page,
+                     const std::string& what) {
+  const VmaState& vma = m.processes[pid].vmas.at(name);
+  Inode& inode = m.inode(vma.ino);
+  const Extent extent = inode.core.extents.at(page);
+  if (WriteFaultTagsDirty(m.design, inode.core, vma)) {
+    TreeEntry& entry = inode.tree[page];
+    entry.dax = true;
+    entry.dirty = true;
+  }
+  m.processes[pid].ptes[{name, page}] = PteState{true, false, extent.physical_block};
+  if (vma.user_sync) {
+    m.ghost.map_sync.push_back(MapSyncPromise{vma.ino, page, extent.physical_block, what, false});
+  }
+}
+
+// One step of a write fault on `page` through mapping `name`. Returns true when the PTE is
+// writable (the fault is over).
+StepOutcome WriteFault(Machine& m, int pid, const std::string& name, uint64_t page,
+                       const std::string& what) {
+  auto& progress = m.processes[pid].progress;
+  const VmaState vma = m.processes[pid].vmas.at(name);
+  Inode& inode = m.inode(vma.ino);
+  const uint32_t bs = m.block_size();
+  if (!vma.shared) {
+    // Copy-on-write: the process gets a private copy; the file never sees its stores.
+    auto& copy = m.processes[pid].private_pages[{name, page}];
+    if (copy.empty()) {
+      copy = inode.core.dax ? DaxRead(m, vma.ino, page * bs, (page + 1) * bs).bytes
+                            : CachedPage(m, vma.ino, page).bytes;
+    }
+    m.processes[pid].ptes[{name, page}] = PteState{true, false, 0};
+    return StepOutcome{false, "", "write fault: private copy of page " + std::to_string(page)};
+  }
+  if (!inode.core.dax) {
+    // page_mkwrite (iomap_page_mkwrite): timestamps, delalloc reservation, dirty folio.
+    UpdateTimes(m, vma.ino, what);
+    TreeEntry& entry = CachedPage(m, vma.ino, page);
+    entry.dirty = true;
+    if (!inode.core.extents.count(page)) inode.delalloc[page] = true;
+    m.processes[pid].ptes[{name, page}] = PteState{true, false, 0};
+    return StepOutcome{false, "", "write fault (page_mkwrite): page " + std::to_string(page) +
+                                      " dirty, PTE writable"};
+  }
+  if (progress.phase == 0) {
+    // __xfs_filemap_fault: file_update_time, then dax_iomap_fault with IOMAP_WRITE.
+    UpdateTimes(m, vma.ino, what);
+    std::string note = "DAX write fault on page " + std::to_string(page);
+    if (AllocateZeroed(m, vma.ino, page)) {
+      const uint64_t seq = LogInode(m, vma.ino, kFieldExtents,
+                                    what + ": allocate zeroed written block " + std::to_string(page));
+      note += ": allocated a zeroed block (transaction " + std::to_string(seq) + ")";
+    }
+    if (WriteFaultIsSynchronous(m.design, vma) && DatasyncDirty(m, vma.ino)) {
+      // dax_fault_is_synchronous: IOMAP_F_DIRTY -> VM_FAULT_NEEDDSYNC; the PTE waits for the
+      // fdatasync of the faulting range (dax_finish_sync_fault).
+      if (m.faults.map_sync_fault_skips_log_force) {
+        InstallWritable(m, pid, name, page, what);
+        return StepOutcome{false, "", note + "; synchronous fault without its fdatasync (wrong model)"};
+      }
+      progress.phase = kSyncFault;
+      progress.value = page;
+      return StepOutcome{false, "", note + "; metadata dirty: synchronous fault, fdatasync first"};
+    }
+    InstallWritable(m, pid, name, page, what);
+    return StepOutcome{false, "", note + "; PTE writable"};
+  }
+  Promise none;  // the fault's fdatasync is checked through O4, not as a promise of its own
+  StepOutcome inner = SyncRange(m, pid, vma.ino, /*datasync=*/true, page * bs, (page + 1) * bs,
+                                std::move(none), kSyncFault);
+  if (!inner.finished) return StepOutcome{false, "", "sync fault: " + inner.note};
+  progress.phase = 0;
+  progress.promise = -1;
+  InstallWritable(m, pid, name, page, what);
+  return StepOutcome{false, "", "sync fault: " + inner.note + "; PTE writable (dax_insert_pfn_mkwrite)"};
+}
+
+StepOutcome ReadFault(Machine& m, int pid, const std::string& name, uint64_t page) {
+  const VmaState& vma = m.processes[pid].vmas.at(name);
+  Inode& inode = m.inode(vma.ino);
+  if (!inode.core.dax) {
+    CachedPage(m, vma.ino, page);
+    m.processes[pid].ptes[{name, page}] = PteState{false, false, 0};
+    return StepOutcome{false, "", "read fault: page " + std::to_string(page) + " mapped read-only"};
+  }
+  auto it = inode.core.extents.find(page);
+  if (it == inode.core.extents.end() || it->second.state != ExtentState::kWritten) {
+    m.processes[pid].ptes[{name, page}] = PteState{false, true, 0};  // dax_load_hole
+    return StepOutcome{false, "", "DAX read fault: zero page mapped for page " + std::to_string(page)};
+  }
+  m.processes[pid].ptes[{name, page}] = PteState{false, false, it->second.physical_block};
+  return StepOutcome{false, "", "DAX read fault: page " + std::to_string(page) + " mapped read-only"};
+}
+
+// The bytes a load sees at file offset `pos` through the mapping (own store buffer first).
+std::pair<uint8_t, Origin> LoadByte(const Machine& m, int pid, const std::string& name,
+                                    uint64_t pos) {
+  const ProcessState& process = m.processes[pid];
+  const VmaState& vma = process.vmas.at(name);
+  const uint32_t bs = m.block_size();
+  const uint64_t page = pos / bs;
+  auto priv = process.private_pages.find({name, page});
+  if (priv != process.private_pages.end()) return {priv->second[pos % bs], DataOrigin(vma.ino, pos)};
+  const auto& buffer = process.cpu.store_buffer;
+  for (auto it = buffer.rbegin(); it != buffer.rend(); ++it) {
+    const bool store = it->kind == BufferedAccess::Kind::kStore ||
+                       it->kind == BufferedAccess::Kind::kNtStore;
+    if (store && it->ino == vma.ino && pos >= it->file_offset &&
+        pos < it->file_offset + it->data.size()) {
+      return {it->data.bytes[pos - it->file_offset], it->data.origins[pos - it->file_offset]};
+    }
+  }
+  const PteState& pte = process.ptes.at({name, page});
+  const Inode& inode = m.inode(vma.ino);
+  if (!inode.core.dax) {
+    const TreeEntry& entry = inode.tree.at(page);
+    return {entry.bytes[pos % bs], entry.origins[pos % bs]};
+  }
+  if (pte.zero_page) return {0, kOriginZero};
+  const Tagged byte = m.device.ReadVisible(pte.physical_block * bs + pos % bs, 1);
+  return {byte.bytes[0], byte.origins[0]};
+}
+
+}  // namespace
+
+StepOutcome SysMmap(Machine& m, int pid, const std::string& name, const MmapRequest& request) {
+  EnterKernel(m, pid);
+  auto& process = m.processes[pid];
+  process.vmas[name] = VmaState{.valid = false};
+  const auto fd = process.fds.find(request.fd);
+  if (fd == process.fds.end() || !fd->second.valid) return Fail("EBADF");
+  const uint32_t bs = m.block_size();
+  if (request.offset % bs != 0 || request.length == 0) return Fail("EINVAL");
+  if (request.shared && !fd->second.write) return Fail("EACCES");
+  const Inode& inode = m.inode(fd->second.ino);
+  VmaState vma;
+  vma.ino = fd->second.ino;
+  vma.offset = request.offset;
+  vma.length = (request.length + bs - 1) / bs * bs;
+  vma.shared = request.shared;
+  std::string note;
+  if (request.shared) {
+    const MmapMode mode = ResolveMmap(m.design, inode.core.dax, inode.core.sealed,
+                                      request.validate, request.sync);
+    if (!mode.error.empty()) return StepOutcome{true, mode.error, ""};
+    vma.vm_sync = mode.vm_sync;
+    vma.user_sync = mode.user_sync;
+    if (request.sync && !request.validate) note = "MAP_SYNC ignored without MAP_SHARED_VALIDATE";
+    if (mode.vm_sync) note = "VM_SYNC mapping";
+    if (mode.user_sync && !mode.vm_sync) note = "userspace-sync mapping of a sealed file";
+  }
+  process.vmas[name] = vma;
+  return StepOutcome{true, "0", note};
+}
+
+StepOutcome SysMunmap(Machine& m, int pid, const std::string& name) {
+  EnterKernel(m, pid);
+  auto& process = m.processes[pid];
+  auto it = process.vmas.find(name);
+  if (it == process.vmas.end() || !it->second.valid) return Fail("EINVAL");
+  process.vmas.erase(it);
+  for (auto pte = process.ptes.begin(); pte != process.ptes.end();) {
+    pte = pte->first.first == name ? process.ptes.erase(pte) : std::next(pte);
+  }
+  for (auto page = process.private_pages.begin(); page != process.private_pages.end();) {
+    page = page->first.first == name ? process.private_pages.erase(page) : std::next(page);
+  }
+  return StepOutcome{true, "0", ""};
+}
+
+StepOutcome CpuAccess(Machine& m, int pid, AccessKind kind, const std::string& name,
+                      uint64_t offset, const std::vector<uint8_t>& data, uint64_t length,
+                      const std::string& what, Tagged* loaded, uint32_t* loaded_ino,
+                      uint64_t* loaded_offset) {
+  auto& process = m.processes[pid];
+  const VmaState* vma = FindVma(m, pid, name);
+  if (vma == nullptr) return Fail("SIGSEGV");
+  const bool store = kind == AccessKind::kStore || kind == AccessKind::kNtStore;
+  const uint64_t span = store ? data.size() : (kind == AccessKind::kLoad ||
+                                               kind == AccessKind::kFlush ||
+                                               kind == AccessKind::kPersist)
+                                                  ? length
+                                                  : 1;
+  if (span == 0) return StepOutcome{true, "0", ""};
+  if (offset + span > vma->length) return Fail("SIGSEGV");
+  const uint32_t bs = m.block_size();
+  const uint32_t ino = vma->ino;
+  const uint64_t begin = vma->offset + offset;
+  const uint64_t end = begin + span;
+  const Inode& inode = m.inode(ino);
+  const uint64_t eof_pages = (inode.size_bytes + bs - 1) / bs;
+  if ((end - 1) / bs >= eof_pages) return Fail("SIGBUS");
+
+  if (process.progress.phase >= kSyncFault) {
+    return WriteFault(m, pid, name, process.progress.value, what);
+  }
+  for (uint64_t page = begin / bs; page <= (end - 1) / bs; ++page) {
+    const auto pte = process.ptes.find({name, page});
+    if (store && (pte == process.ptes.end() || !pte->second.writable)) {
+      return WriteFault(m, pid, name, page, what);
+    }
+    if (pte == process.ptes.end()) return ReadFault(m, pid, name, page);
+  }
+
+  switch (kind) {
+    case AccessKind::kStore:
+    case AccessKind::kNtStore:
+      for (uint64_t pos = begin; pos < end;) {
+        const uint64_t page = pos / bs;
+        const uint64_t take = std::min<uint64_t>((page + 1) * bs, end) - pos;
+        const std::vector<uint8_t> piece(data.begin() + (pos - begin),
+                                         data.begin() + (pos - begin) + take);
+        if (!vma->shared) {
+          auto& copy = process.private_pages.at({name, page});
+          std::copy(piece.begin(), piece.end(), copy.begin() + pos % bs);
+        } else {
+          BufferedAccess access;
+          access.kind = kind == AccessKind::kStore ? BufferedAccess::Kind::kStore
+                                                   : BufferedAccess::Kind::kNtStore;
+          access.data = TagFileData(ino, pos, piece);
+          access.ino = ino;
+          access.file_offset = pos;
+          access.page_cache = !inode.core.dax;
+          access.address = inode.core.dax ? process.ptes.at({name, page}).physical_block * bs + pos % bs
+                                           : 0;
+          access.stamp = m.ghost.clocks[pid][pid];
+          access.what = what;
+          IssueAccess(m, pid, std::move(access));
+        }
+        pos += take;
+      }
+      return StepOutcome{true, "0", ""};
+    case AccessKind::kLoad: {
+      Tagged bytes;
+      for (uint64_t pos = begin; pos < end; ++pos) {
+        const auto [value, origin] = LoadByte(m, pid, name, pos);
+        bytes.bytes.push_back(value);
+        bytes.origins.push_back(origin);
+      }
+      *loaded = std::move(bytes);
+      *loaded_ino = ino;
+      *loaded_offset = begin;
+      return StepOutcome{true, std::to_string(span), ""};
+    }
+    case AccessKind::kClwb:
+    case AccessKind::kClflushopt:
+    case AccessKind::kClflush:
+    case AccessKind::kFlush:
+    case AccessKind::kPersist: {
+      if (!vma->shared) return StepOutcome{true, "0", ""};
+      for (uint64_t line_start = begin / kLineBytes * kLineBytes; line_start < end;
+           line_start += kLineBytes) {
+        const uint64_t pos = std::max(line_start, begin);
+        const PteState& pte = process.ptes.at({name, pos / bs});
+        BufferedAccess access;
+        access.kind = kind == AccessKind::kClflush       ? BufferedAccess::Kind::kClflush
+                      : kind == AccessKind::kClflushopt ? BufferedAccess::Kind::kClflushopt
+                                                        : BufferedAccess::Kind::kClwb;
+        access.page_cache = !inode.core.dax || pte.zero_page;
+        access.ino = ino;
+        access.file_offset = pos;
+        access.address = pte.physical_block * bs + pos % bs;
+        access.what = what;
+        IssueAccess(m, pid, std::move(access));
+      }
+      if (kind == AccessKind::kPersist) Fence(m, pid);
+      return StepOutcome{true, "0", ""};
+    }
+  }
+  return Fail("EINVAL");
+}
+
+StepOutcome SysMsync(Machine& m, int pid, const std::string& name, uint64_t offset,
+                     uint64_t length, bool sync, const std::string& what) {
+  auto& progress = m.processes[pid].progress;
+  const VmaState* vma = FindVma(m, pid, name);
+  if (progress.phase == 0) {
+    EnterKernel(m, pid);
+    if (vma == nullptr) return Fail("ENOMEM");
+    if (offset % m.block_size() != 0) return Fail("EINVAL");
+    if (offset + length > vma->length) return Fail("ENOMEM");
+    if (!sync || !vma->shared) return StepOutcome{true, "0", sync ? "" : "MS_ASYNC: nothing to do"};
+  }
+  CRASHSIM_CHECK(vma != nullptr);
+  Promise promise;
+  promise.kind = PromiseKind::kMsync;
+  promise.guarantee = "msync";
+  promise.op = what;
+  // msync(MS_SYNC) is vfs_fsync_range(file, start, end, datasync=1) over the mapped range.
+  return SyncRange(m, pid, vma->ino, /*datasync=*/true, vma->offset + offset,
+                   vma->offset + offset + length, std::move(promise), 0);
+}
+
+void DaxWrite(Machine& m, int pid, uint32_t ino, uint64_t offset, const std::vector<uint8_t>& data,
+              const std::string& what) {
+  const uint32_t bs = m.block_size();
+  Inode& inode = m.inode(ino);
+  UpdateTimes(m, ino, what);
+  bool allocated = false;
+  for (uint64_t b = offset / bs; b <= (offset + data.size() - 1) / bs; ++b) {
+    allocated = AllocateZeroed(m, ino, b) || allocated;
+  }
+  if (allocated) LogInode(m, ino, kFieldExtents, what + ": allocate zeroed written blocks");
+  // dax_copy_from_iter: a cache-bypassing copy, durable at the next device flush.
+  for (uint64_t pos = offset; pos < offset + data.size();) {
+    const uint64_t block = pos / bs;
+    const uint64_t take = std::min<uint64_t>((block + 1) * bs, offset + data.size()) - pos;
+    const std::vector<uint8_t> piece(data.begin() + (pos - offset),
+                                     data.begin() + (pos - offset) + take);
+    m.device.AppendKernelCopy(inode.core.extents.at(block).physical_block * bs + pos % bs,
+                              TagFileData(ino, pos, piece), what);
+    pos += take;
+  }
+  RecordWrite(m, pid, ino, offset, data, what);
+  if (offset + data.size() > inode.size_bytes) {
+    inode.size_bytes = offset + data.size();
+    inode.core.size_bytes = inode.size_bytes;
+    LogInode(m, ino, kFieldSize, what + ": set size " + std::to_string(inode.size_bytes));
+  }
+}
+
+Tagged DaxRead(const Machine& m, uint32_t ino, uint64_t offset, uint64_t end) {
+  const uint32_t bs = m.block_size();
+  const Inode& inode = m.inode(ino);
+  Tagged out;
+  for (uint64_t pos = offset; pos < end;) {
+    const uint64_t block = pos / bs;
+    const uint64_t take = std::min<uint64_t>((block + 1) * bs, end) - pos;
+    auto it = inode.core.extents.find(block);
+    Tagged part = it == inode.core.extents.end() || it->second.state != ExtentState::kWritten
+                      ? TagZeroes(take)
+                      : m.device.ReadVisible(it->second.physical_block * bs + pos % bs, take);
+    out.bytes.insert(out.bytes.end(), part.bytes.begin(), part.bytes.end());
+    out.origins.insert(out.origins.end(), part.origins.begin(), part.origins.end());
+    pos += take;
+  }
+  return out;
+}
+
+int DaxWriteback(Machine& m, int pid, uint32_t ino, uint64_t begin, uint64_t end) {
+  Inode& inode = m.inode(ino);
+  if (!inode.core.dax || !WritebackFlushesLines(m.design, inode.core)) return 0;
+  const uint32_t bs = m.block_size();
+  std::vector<uint64_t> tagged;
+  for (auto& [page, entry] : inode.tree) {  // tag_pages_for_writeback
+    if (!entry.dax || !entry.dirty) continue;
+    if ((page + 1) * bs <= begin || page * bs >= end) continue;
+    entry.towrite = true;
+    tagged.push_back(page);
+  }
+  for (uint64_t page : tagged) {  // dax_writeback_one
+    WriteProtectPage(m, ino, page, /*dax=*/true);
+    auto extent = inode.core.extents.find(page);
+    if (extent != inode.core.extents.end() && !m.faults.dax_fsync_skips_line_writeback) {
+      // dax_flush: clwb of every line of the page, on this CPU; the fence comes with the device
+      // flush that the fsync issues afterwards.
+      const uint64_t base = extent->second.physical_block * bs;
+      for (uint64_t line = base / kLineBytes; line < (base + bs) / kLineBytes; ++line) {
+        m.processes[pid].cpu.unfenced.emplace_back(line, m.device.last_id());
+      }
+    }
+    TreeEntry& entry = inode.tree.at(page);
+    entry.dirty = false;
+    entry.towrite = false;
+    inode.tree.erase(page);  // a clean DAX entry carries nothing the model needs
+  }
+  return static_cast<int>(tagged.size());
+}
+
+StepOutcome SysSeal(Machine& m, int pid, const std::string& fd_name, bool privileged,
+                    const std::string& what) {
+  auto& progress = m.processes[pid].progress;
+  const auto& fds = m.processes[pid].fds;
+  const auto fd = fds.find(fd_name);
+  if (progress.phase == 0) {
+    EnterKernel(m, pid);
+    if (fd == fds.end() || !fd->second.valid) return Fail("EBADF");
+    if (!DesignHasSeal(m.design)) return Fail("EOPNOTSUPP");
+    if (!privileged) return Fail("EPERM");
+    if (m.inode(fd->second.ino).core.sealed) return StepOutcome{true, "0", "already sealed"};
+    progress.phase = 1;
+  }
+  const uint32_t ino = fd->second.ino;
+  Inode& inode = m.inode(ino);
+  const uint32_t bs = m.block_size();
+  const uint64_t blocks = (inode.size_bytes + bs - 1) / bs;
+  // One step per run of holes or unwritten blocks: zero, allocate or convert, log.
+  for (uint64_t b = 0; b < blocks; ++b) {
+    auto it = inode.core.extents.find(b);
+    if (it != inode.core.extents.end() && it->second.state == ExtentState::kWritten) continue;
+    uint64_t run_end = b;
+    while (run_end < blocks) {
+      auto next = inode.core.extents.find(run_end);
+      if (next != inode.core.extents.end() && next->second.state == ExtentState::kWritten) break;
+      AllocateZeroed(m, ino, run_end);
+      ++run_end;
+    }
+    const uint64_t seq = LogInode(m, ino, kFieldExtents,
+                                  what + ": fill blocks " + std::to_string(b) + "-" +
+                                      std::to_string(run_end - 1) + " with zeroed written extents");
+    return StepOutcome{false, "", "filled blocks " + std::to_string(b) + "-" +
+                                      std::to_string(run_end - 1) + " (transaction " +
+                                      std::to_string(seq) + ")"};
+  }
+  // The persistent flag, in a synchronous transaction.
+  inode.core.sealed = true;
+  const uint64_t seq = LogInode(m, ino, kFieldFlags, what + ": set the sealed flag");
+  ForceLog(m, seq, pid);
+  return StepOutcome{true, "0", "sealed flag set and forced (transaction " + std::to_string(seq) + ")"};
+}
+
+StepOutcome SysUnseal(Machine& m, int pid, const std::string& fd_name, bool privileged,
+                      const std::string& what) {
+  EnterKernel(m, pid);
+  const auto& fds = m.processes[pid].fds;
+  const auto fd = fds.find(fd_name);
+  if (fd == fds.end() || !fd->second.valid) return Fail("EBADF");
+  if (!DesignHasSeal(m.design)) return Fail("EOPNOTSUPP");
+  if (!privileged) return Fail("EPERM");
+  const uint32_t ino = fd->second.ino;
+  Inode& inode = m.inode(ino);
+  if (!inode.core.sealed) return StepOutcome{true, "0", "not sealed"};
+  for (const ProcessState& process : m.processes) {
+    for (const auto& [name, vma] : process.vmas) {
+      if (vma.valid && vma.ino == ino && vma.user_sync) return Fail("EBUSY");
+    }
+  }
+  inode.core.sealed = false;
+  const uint64_t seq = LogInode(m, ino, kFieldFlags, what + ": clear the sealed flag");
+  ForceLog(m, seq, pid);
+  return StepOutcome{true, "0", "sealed flag cleared and forced (transaction " + std::to_string(seq) + ")"};
+}
+
+}  // namespace crashsim

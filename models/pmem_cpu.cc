@@ -1,0 +1,89 @@
+#include "models/pmem_cpu.h"
+
+#include "sim/base/check.h"
+
+namespace crashsim {
+namespace {
+
+void RememberLines(Machine& m, int pid, uint64_t address, uint64_t length, uint64_t up_to) {
+  for (uint64_t line = address / kLineBytes; line <= (address + length - 1) / kLineBytes; ++line) {
+    m.processes[pid].cpu.unfenced.emplace_back(line, up_to);
+  }
+}
+
+void RecordStore(Machine& m, int pid, const BufferedAccess& access) {
+  WriteRecord record;
+  record.ino = access.ino;
+  record.offset = access.file_offset;
+  record.bytes = access.data.bytes;
+  record.process = pid;
+  record.stamp = access.stamp;
+  record.what = access.what;
+  m.ghost.RecordWrite(std::move(record));
+}
+
+}  // namespace
+
+void IssueAccess(Machine& m, int pid, BufferedAccess access) {
+  m.processes[pid].cpu.store_buffer.push_back(std::move(access));
+}
+
+void DrainOne(Machine& m, int pid) {
+  auto& buffer = m.processes[pid].cpu.store_buffer;
+  CRASHSIM_CHECK(!buffer.empty());
+  BufferedAccess access = std::move(buffer.front());
+  buffer.pop_front();
+  using Kind = BufferedAccess::Kind;
+  if (access.page_cache) {
+    // Page-cache memory is DRAM: flushes do not matter, stores update the folio.
+    if (access.kind != Kind::kStore && access.kind != Kind::kNtStore) return;
+    const uint32_t bs = m.block_size();
+    Inode& inode = m.inode(access.ino);
+    const uint64_t page = access.file_offset / bs;
+    auto entry = inode.tree.find(page);
+    CRASHSIM_CHECK_MSG(entry != inode.tree.end(), "a store drained into a dropped page");
+    for (size_t i = 0; i < access.data.size(); ++i) {
+      entry->second.bytes[access.file_offset % bs + i] = access.data.bytes[i];
+      entry->second.origins[access.file_offset % bs + i] = access.data.origins[i];
+    }
+    RecordStore(m, pid, access);
+    return;
+  }
+  switch (access.kind) {
+    case Kind::kStore:
+      m.device.AppendVisibleStore(access.address, access.data, access.what);
+      RecordStore(m, pid, access);
+      break;
+    case Kind::kNtStore: {
+      const uint64_t id = m.device.AppendVisibleStore(access.address, access.data, access.what);
+      RememberLines(m, pid, access.address, access.data.size(), id);
+      RecordStore(m, pid, access);
+      break;
+    }
+    case Kind::kClwb:
+    case Kind::kClflushopt:
+      RememberLines(m, pid, access.address, 1, m.device.last_id());
+      break;
+    case Kind::kClflush:
+      m.device.AcceptToWpq(access.address / kLineBytes, m.device.last_id());
+      break;
+  }
+}
+
+void DrainAll(Machine& m, int pid) {
+  while (!m.processes[pid].cpu.store_buffer.empty()) DrainOne(m, pid);
+}
+
+void Fence(Machine& m, int pid) {
+  DrainAll(m, pid);
+  auto& unfenced = m.processes[pid].cpu.unfenced;
+  for (const auto& [line, up_to] : unfenced) m.device.AcceptToWpq(line, up_to);
+  unfenced.clear();
+}
+
+void KernelDeviceFlush(Machine& m, int pid) {
+  if (pid >= 0) Fence(m, pid);
+  m.device.Flush();
+}
+
+}  // namespace crashsim
