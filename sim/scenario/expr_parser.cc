@@ -1,0 +1,329 @@
+// Recursive-descent parser for assertion expressions, one character at a time (DATA literals
+// hold quotes, commas and parentheses, so there is no separate token pass).
+#include "sim/scenario/expr_parser.h"
+
+#include <optional>
+#include <string_view>
+
+#include "sim/scenario/return_if_error.h"
+#include "sim/scenario/syntax.h"
+
+namespace crashsim {
+namespace {
+
+bool IsWordChar(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+std::string Bytes1(uint64_t count) {
+  return std::to_string(count) + (count == 1 ? " byte" : " bytes");
+}
+
+class ExprParser {
+ public:
+  explicit ExprParser(std::string_view text) : text_(text) {}
+
+  StatusOr<Expr> ParseAll() {
+    Expr expr;
+    RETURN_IF_ERROR(ParseImplies(&expr));
+    SkipSpace();
+    if (pos_ < text_.size()) return Fail("unexpected " + Quote(Rest()));
+    return expr;
+  }
+
+ private:
+  Status Fail(const std::string& message) const {
+    return Status::Error(message + " at column " + std::to_string(pos_ + 1));
+  }
+  Status FailAt(size_t pos, const std::string& message) const {
+    return Status::Error(message + " at column " + std::to_string(pos + 1));
+  }
+
+  std::string_view Rest() const {
+    std::string_view rest = text_.substr(pos_);
+    return rest.size() > 20 ? rest.substr(0, 20) : rest;
+  }
+
+  void SkipSpace() {
+    while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\t' ||
+                                   text_[pos_] == '\n' || text_[pos_] == '\r')) {
+      ++pos_;
+    }
+  }
+
+  // Consumes `token` (after spaces) when it comes next.
+  bool Accept(std::string_view token) {
+    SkipSpace();
+    if (text_.substr(pos_, token.size()) != token) return false;
+    pos_ += token.size();
+    return true;
+  }
+
+  Status Expect(std::string_view token) {
+    if (Accept(token)) return Status();
+    return Fail("expected '" + std::string(token) + "'" + Found());
+  }
+
+  std::string Found() const {
+    if (pos_ >= text_.size()) return ", found the end";
+    return ", found " + Quote(Rest());
+  }
+
+  std::string_view PeekWord() {
+    SkipSpace();
+    size_t end = pos_;
+    while (end < text_.size() && IsWordChar(text_[end])) ++end;
+    return text_.substr(pos_, end - pos_);
+  }
+
+  // A word followed (after spaces) by `(`, as in `size(`.
+  bool AcceptCall(std::string_view word) {
+    const size_t saved = pos_;
+    if (PeekWord() == word) {
+      pos_ += word.size();
+      if (Accept("(")) return true;
+    }
+    pos_ = saved;
+    return false;
+  }
+
+  Status Enter() {
+    if (++depth_ > kMaxExprDepth) {
+      return Fail("expression nested more than " + std::to_string(kMaxExprDepth) + " deep");
+    }
+    return Status();
+  }
+
+  Status ParseImplies(Expr* out) {
+    RETURN_IF_ERROR(Enter());
+    Expr lhs;
+    RETURN_IF_ERROR(ParseOr(&lhs));
+    if (Accept("->")) {
+      Expr rhs;
+      RETURN_IF_ERROR(ParseImplies(&rhs));
+      *out = Binary(Expr::Kind::kImplies, std::move(lhs), std::move(rhs));
+    } else {
+      *out = std::move(lhs);
+    }
+    --depth_;
+    return Status();
+  }
+
+  Status ParseOr(Expr* out) {
+    RETURN_IF_ERROR(ParseAnd(out));
+    while (Accept("||")) {
+      Expr rhs;
+      RETURN_IF_ERROR(ParseAnd(&rhs));
+      *out = Binary(Expr::Kind::kOr, std::move(*out), std::move(rhs));
+    }
+    return Status();
+  }
+
+  Status ParseAnd(Expr* out) {
+    RETURN_IF_ERROR(ParseUnary(out));
+    while (Accept("&&")) {
+      Expr rhs;
+      RETURN_IF_ERROR(ParseUnary(&rhs));
+      *out = Binary(Expr::Kind::kAnd, std::move(*out), std::move(rhs));
+    }
+    return Status();
+  }
+
+  Status ParseUnary(Expr* out) {
+    SkipSpace();
+    if (text_.substr(pos_, 1) == "!" && text_.substr(pos_, 2) != "!=") {
+      ++pos_;
+      RETURN_IF_ERROR(Enter());
+      Expr child;
+      RETURN_IF_ERROR(ParseUnary(&child));
+      --depth_;
+      out->kind = Expr::Kind::kNot;
+      out->children.push_back(std::move(child));
+      return Status();
+    }
+    return ParsePrimary(out);
+  }
+
+  Status ParsePrimary(Expr* out) {
+    SkipSpace();
+    if (Accept("(")) {
+      RETURN_IF_ERROR(ParseImplies(out));
+      return Expect(")");
+    }
+    if (AcceptCall("size")) {
+      out->kind = Expr::Kind::kSizeEq;
+      RETURN_IF_ERROR(ParsePath(&out->path));
+      RETURN_IF_ERROR(Expect(")"));
+      RETURN_IF_ERROR(Expect("=="));
+      return ParseNumberHere("size", &out->size);
+    }
+    if (AcceptCall("sealed")) {
+      out->kind = Expr::Kind::kSealed;
+      RETURN_IF_ERROR(ParsePath(&out->path));
+      return Expect(")");
+    }
+    if (AcceptCall("exists")) {
+      out->kind = Expr::Kind::kExists;
+      RETURN_IF_ERROR(ParsePath(&out->path));
+      return Expect(")");
+    }
+    if (AcceptCall("done")) {
+      out->kind = Expr::Kind::kDone;
+      RETURN_IF_ERROR(ParseQualified("label", &out->process, &out->name));
+      return Expect(")");
+    }
+    if (pos_ < text_.size() && text_[pos_] == '/') return ParseRange(out);
+    if (pos_ < text_.size() && IsWordChar(text_[pos_])) {
+      RETURN_IF_ERROR(ParseQualified("value", &out->process, &out->name));
+      return ParseComparison(Expr::Kind::kValueEq, Expr::Kind::kValueNe, Expr::Kind::kValueIn, out);
+    }
+    return Fail(
+        "expected a condition (/path[START:END] ..., P.x ..., size(...), sealed(...), "
+        "exists(...), done(...), '!' or '(')" +
+        Found());
+  }
+
+  Status ParsePath(std::string* path) {
+    SkipSpace();
+    const size_t start = pos_;
+    while (pos_ < text_.size() && IsPathChar(text_[pos_])) ++pos_;
+    const std::string_view candidate = text_.substr(start, pos_ - start);
+    if (candidate.empty()) {
+      pos_ = start;
+      return Fail("expected a path" + Found());
+    }
+    Status status = CheckPath(candidate);
+    if (!status.ok()) return FailAt(start, status.message());
+    *path = std::string(candidate);
+    return Status();
+  }
+
+  // P.name
+  Status ParseQualified(const char* what, std::string* process, std::string* name) {
+    const size_t start = pos_;
+    const std::string_view first = PeekWord();
+    if (!IsIdentifier(first)) {
+      return Fail(std::string("expected P.") + what + " with a process name matching " +
+                  kIdentifierRule + Found());
+    }
+    pos_ += first.size();
+    if (!Accept(".")) {
+      return FailAt(start,
+                    std::string("expected P.") + what + ", found " + Quote(first) + " without '.'");
+    }
+    const std::string_view second = PeekWord();
+    if (!IsIdentifier(second)) {
+      return Fail(std::string("expected a ") + what + " name matching " + kIdentifierRule +
+                  " after '" + std::string(first) + ".'" + Found());
+    }
+    pos_ += second.size();
+    *process = std::string(first);
+    *name = std::string(second);
+    return Status();
+  }
+
+  Status ParseNumberHere(const char* what, uint64_t* value) {
+    const std::string_view word = PeekWord();
+    if (word.empty()) return Fail(std::string("expected a number for ") + what + Found());
+    StatusOr<uint64_t> number = ParseNumber(word);
+    if (!number.ok()) return Fail("bad " + std::string(what) + ": " + number.status().message());
+    pos_ += word.size();
+    *value = *number;
+    return Status();
+  }
+
+  Status ParseRange(Expr* out) {
+    const size_t start = pos_;
+    RETURN_IF_ERROR(ParsePath(&out->path));
+    RETURN_IF_ERROR(Expect("["));
+    RETURN_IF_ERROR(ParseNumberHere("range start", &out->start));
+    RETURN_IF_ERROR(Expect(":"));
+    RETURN_IF_ERROR(ParseNumberHere("range end", &out->end));
+    RETURN_IF_ERROR(Expect("]"));
+    if (out->end < out->start) {
+      return FailAt(start, "range [" + std::to_string(out->start) + ":" + std::to_string(out->end) +
+                               "] ends before it starts");
+    }
+    Status range = CheckFileRange(out->start, out->end - out->start, "assertion");
+    if (!range.ok()) return FailAt(start, range.message());
+    return ParseComparison(Expr::Kind::kRangeEq, Expr::Kind::kRangeNe, Expr::Kind::kRangeIn, out,
+                           /*range_length=*/out->end - out->start);
+  }
+
+  Status ParseComparison(Expr::Kind eq, Expr::Kind ne, Expr::Kind in, Expr* out,
+                         std::optional<uint64_t> range_length = std::nullopt) {
+    if (Accept("==")) {
+      out->kind = eq;
+    } else if (Accept("!=")) {
+      out->kind = ne;
+    } else if (PeekWord() == "in") {
+      pos_ += 2;
+      out->kind = in;
+      RETURN_IF_ERROR(Expect("{"));
+      do {
+        RETURN_IF_ERROR(ParseData(out, range_length));
+      } while (Accept(","));
+      return Expect("}");
+    } else {
+      return Fail("expected '==', '!=' or 'in'" + Found());
+    }
+    return ParseData(out, range_length);
+  }
+
+  Status ParseData(Expr* out, std::optional<uint64_t> range_length) {
+    SkipSpace();
+    const size_t start = pos_;
+    if (pos_ < text_.size() && text_[pos_] == '\'') {
+      ++pos_;
+      while (pos_ < text_.size() && text_[pos_] != '\'') pos_ += text_[pos_] == '\\' ? 2 : 1;
+      if (pos_ >= text_.size()) return FailAt(start, "unterminated text");
+      ++pos_;
+    } else {
+      const std::string_view word = PeekWord();
+      pos_ += word.size();
+      if (word == "zero" || word == "old") {
+        DataValue value;
+        value.kind = word == "zero" ? DataValue::Kind::kZero : DataValue::Kind::kOld;
+        out->values.push_back(std::move(value));
+        return Status();
+      }
+      if (word == "fill" && Accept("(")) {
+        while (pos_ < text_.size() && text_[pos_] != ')') ++pos_;
+        if (pos_ >= text_.size()) return FailAt(start, "unterminated fill(");
+        ++pos_;
+      } else if (word.empty()) {
+        return Fail("expected DATA ('text', 0xHH..., fill(HH, N), zero or old)" + Found());
+      }
+    }
+    const std::string_view literal = text_.substr(start, pos_ - start);
+    StatusOr<Bytes> bytes = ParseDataLiteral(literal);
+    if (!bytes.ok()) return FailAt(start, bytes.status().message());
+    if (range_length.has_value() && bytes->size() != *range_length) {
+      return FailAt(start, "DATA " + Escape(literal) + " is " + Bytes1(bytes->size()) +
+                               " but the range [" + std::to_string(out->start) + ":" +
+                               std::to_string(out->end) + "] is " + Bytes1(*range_length));
+    }
+    DataValue value;
+    value.bytes = std::move(bytes).value();
+    out->values.push_back(std::move(value));
+    return Status();
+  }
+
+  static Expr Binary(Expr::Kind kind, Expr lhs, Expr rhs) {
+    Expr expr;
+    expr.kind = kind;
+    expr.children.push_back(std::move(lhs));
+    expr.children.push_back(std::move(rhs));
+    return expr;
+  }
+
+  std::string_view text_;
+  size_t pos_ = 0;
+  int depth_ = 0;
+};
+
+}  // namespace
+
+StatusOr<Expr> ParseExpr(const std::string& text) { return ExprParser(text).ParseAll(); }
+
+}  // namespace crashsim

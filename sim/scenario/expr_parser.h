@@ -1,0 +1,30 @@
+// Parses the `check` of an assertion (SCENARIO_FORMAT.md, "Assertions") into an Expr.
+//
+//   expr    := or ('->' expr)?                       `->` binds loosest, to the right
+//   or      := and ('||' and)*
+//   and     := unary ('&&' unary)*
+//   unary   := '!' unary | primary
+//   primary := '(' expr ')' | PATH '[' START ':' END ']' cmp | P '.' x cmp
+//            | 'size(' PATH ')' '==' N | 'sealed(' PATH ')' | 'exists(' PATH ')'
+//            | 'done(' P '.' label ')'
+//   cmp     := ('==' | '!=') DATA | 'in' '{' DATA (',' DATA)* '}'
+//   DATA    := 'text' | 0xHH... | fill(HH, N) | zero | old
+//
+// Syntax plus what the text alone decides: START <= END, and a literal DATA compared with a file
+// range has exactly the range's length. Whether P, x, label and `old` refer to something is the
+// expression checker's job. Messages give the column (from 1) but no location in the file.
+#pragma once
+
+#include <string>
+
+#include "sim/base/status.h"
+#include "sim/scenario/scenario.h"
+
+namespace crashsim {
+
+// Parentheses and `!` nest at most this deep.
+inline constexpr int kMaxExprDepth = 64;
+
+StatusOr<Expr> ParseExpr(const std::string& text);
+
+}  // namespace crashsim

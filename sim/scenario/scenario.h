@@ -1,0 +1,159 @@
+// A scenario, parsed and validated (SCENARIO_FORMAT.md, version 1).
+//
+// This is the only typed form of a scenario file: no JSON is read past sim/scenario. Every value
+// here has already been checked by the loader (names resolve, offsets are in range, labels are
+// unique, data lengths match their ranges), so the engine may rely on it without re-checking.
+// Each op and assertion keeps the JSON pointer it came from, so later errors (an op not modelled
+// yet) can still name the place in the file.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "models/config.h"
+
+namespace crashsim {
+
+using Bytes = std::vector<uint8_t>;
+
+enum class OpKind {
+  kOpen, kClose, kMmap, kMunmap,
+  kStore, kNtStore, kLoad, kClwb, kClflushopt, kClflush, kFlush, kPersist, kSfence, kMfence,
+  kPwrite, kPread, kFsync, kFdatasync, kMsync, kSync, kSyncfs,
+  kFallocate, kSeal, kUnseal, kFtruncate, kReflink, kDedupe, kSwapext,
+  kCreat, kUnlink, kRename, kBarrier,
+};
+const char* OpKindName(OpKind kind);  // the op's spelling in a scenario: "open", "clwb", ...
+// The inverse of OpKindName; false (and *kind untouched) for a name that is no op.
+bool ParseOpKind(const std::string& name, OpKind* kind);
+
+// The guarantees checked in every run (SCENARIO_FORMAT.md, "Guarantees"), in the format's order.
+// Assertion names share their namespace and must differ from them.
+inline constexpr const char* kGuaranteeNames[] = {
+    "fsync", "fdatasync", "sync-write", "msync", "sync", "map-sync", "immutable", "no-stale-data",
+    "coherence", "ordering",
+};
+bool IsGuaranteeName(const std::string& name);
+
+enum class FallocMode {
+  kAlloc, kKeepSize, kPunchHole, kZeroRange, kCollapseRange, kInsertRange, kUnshareRange,
+  kWriteZeroes,
+};
+const char* FallocModeName(FallocMode mode);  // "alloc", "keep-size", ...
+bool ParseFallocMode(const std::string& name, FallocMode* mode);
+
+// One op of a process's program. Which argument fields are meaningful depends on `kind`; the
+// others keep their defaults.
+//   open:      result_name = fd name, path, open_write, direct, dsync, osync, creat
+//   close/fsync/fdatasync/syncfs: fd
+//   mmap:      result_name = mapping name, fd, offset, length, shared, validate, map_sync
+//   munmap:    mapping
+//   store/ntstore: mapping, offset (relative to the mapping), data
+//   load:      mapping, offset, length (result_name names the value, may be empty)
+//   clwb/clflushopt/clflush: mapping, offset
+//   flush/persist: mapping, offset, length
+//   pwrite:    fd, offset, data            pread: fd, offset, length
+//   msync:     mapping, offset, length, msync_sync
+//   fallocate: fd, falloc_mode, offset, length
+//   seal/unseal: fd                        ftruncate: fd, length
+//   reflink/dedupe: fd, offset, fd2, offset2, length
+//   swapext:   fd, fd2
+//   creat/unlink: path                     rename: path, path2
+//   barrier:   barrier
+struct Op {
+  OpKind kind = OpKind::kSfence;
+  std::string label;        // "" when the op has no `label:`
+  std::string result_name;  // "" when the op has no `name =`
+  std::string text;         // the op string as written in the file
+  std::string pointer;      // JSON pointer of the op string, e.g. "/processes/P2/3"
+
+  std::string fd, fd2, mapping, path, path2, barrier;
+  uint64_t offset = 0, offset2 = 0, length = 0;
+  Bytes data;
+  bool open_write = false, direct = false, dsync = false, osync = false, creat = false;
+  bool shared = false, validate = false, map_sync = false;
+  bool msync_sync = false;
+  FallocMode falloc_mode = FallocMode::kAlloc;
+};
+
+struct Process {
+  std::string name;
+  std::vector<Op> program;
+};
+
+enum class Layout { kWritten, kUnwritten, kHole };
+
+struct FilePiece {
+  uint64_t offset_bytes = 0;
+  uint64_t length_bytes = 0;  // a multiple of block_size; pieces cover [0, round_up(size))
+  Layout layout = Layout::kHole;
+  uint8_t fill = 0;  // meaningful for kWritten
+};
+
+struct FileSpec {
+  std::string path;
+  uint64_t size_bytes = 0;
+  std::vector<FilePiece> pieces;  // in offset order, never empty when size_bytes > 0
+  bool dax = false;
+  bool sealed = false;
+};
+
+// DATA in an assertion: literal bytes, or `zero` / `old` of the compared range's length.
+struct DataValue {
+  enum class Kind { kBytes, kZero, kOld };
+  Kind kind = Kind::kBytes;
+  Bytes bytes;  // for kBytes
+};
+
+struct Expr {
+  enum class Kind {
+    kRangeEq, kRangeNe, kRangeIn,  // /path[start:end] == DATA | != DATA | in { DATA, ... }
+    kValueEq, kValueNe, kValueIn,  // P.x == DATA ...
+    kSizeEq,                       // size(/path) == N
+    kSealed, kExists,              // sealed(/path), exists(/path)
+    kDone,                         // done(P.label)
+    kNot, kAnd, kOr, kImplies,
+  };
+  Kind kind = Kind::kDone;
+  std::string path;
+  uint64_t start = 0, end = 0;  // byte range for kRange*
+  uint64_t size = 0;            // for kSizeEq
+  std::string process, name;    // P.x for kValue*, P.label for kDone
+  uint64_t value_length = 0;    // for kValue*: LEN of the load/pread that binds P.x
+  std::vector<DataValue> values;  // one for ==/!=, one or more for `in`
+  std::vector<Expr> children;     // kNot: 1, kAnd/kOr/kImplies: 2
+};
+
+struct Assertion {
+  std::string name;
+  std::optional<std::pair<std::string, std::string>> after;  // (process, label)
+  Expr check;
+  std::string text;     // the check as written
+  std::string pointer;  // e.g. "/assert/0"
+};
+
+enum class Order { kInterleave, kSequential };
+
+struct Scenario {
+  std::string source_path;  // the file it was loaded from, as given
+  std::string name;
+  std::string doc;
+  std::vector<Design> designs;  // in the order of kAllDesigns, deduplicated
+  Config config;
+  std::vector<FileSpec> files;  // sorted by path
+  std::vector<std::string> dirs;
+  std::vector<Process> processes;  // in the file's key order
+  Order order = Order::kInterleave;
+  std::optional<uint8_t> stale_fill;  // the device's free-space byte, if any file names one
+  std::vector<Assertion> assertions;
+  // Expected violated names per design, resolved: every design in `designs` has an entry (the
+  // `"*"` default or the empty set when the scenario has no `expect`).
+  std::map<Design, std::set<std::string>> expect;
+};
+
+}  // namespace crashsim

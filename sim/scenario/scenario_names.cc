@@ -1,0 +1,95 @@
+// Spellings of op kinds, fallocate modes and guarantees, as written in scenario files and shown in
+// reports.
+#include <array>
+#include <utility>
+
+#include "sim/scenario/scenario.h"
+
+namespace crashsim {
+namespace {
+
+constexpr std::array<std::pair<OpKind, const char*>, 32> kOpKindNames{{
+    {OpKind::kOpen, "open"},
+    {OpKind::kClose, "close"},
+    {OpKind::kMmap, "mmap"},
+    {OpKind::kMunmap, "munmap"},
+    {OpKind::kStore, "store"},
+    {OpKind::kNtStore, "ntstore"},
+    {OpKind::kLoad, "load"},
+    {OpKind::kClwb, "clwb"},
+    {OpKind::kClflushopt, "clflushopt"},
+    {OpKind::kClflush, "clflush"},
+    {OpKind::kFlush, "flush"},
+    {OpKind::kPersist, "persist"},
+    {OpKind::kSfence, "sfence"},
+    {OpKind::kMfence, "mfence"},
+    {OpKind::kPwrite, "pwrite"},
+    {OpKind::kPread, "pread"},
+    {OpKind::kFsync, "fsync"},
+    {OpKind::kFdatasync, "fdatasync"},
+    {OpKind::kMsync, "msync"},
+    {OpKind::kSync, "sync"},
+    {OpKind::kSyncfs, "syncfs"},
+    {OpKind::kFallocate, "fallocate"},
+    {OpKind::kSeal, "seal"},
+    {OpKind::kUnseal, "unseal"},
+    {OpKind::kFtruncate, "ftruncate"},
+    {OpKind::kReflink, "reflink"},
+    {OpKind::kDedupe, "dedupe"},
+    {OpKind::kSwapext, "swapext"},
+    {OpKind::kCreat, "creat"},
+    {OpKind::kUnlink, "unlink"},
+    {OpKind::kRename, "rename"},
+    {OpKind::kBarrier, "barrier"},
+}};
+
+constexpr std::array<std::pair<FallocMode, const char*>, 8> kFallocModeNames{{
+    {FallocMode::kAlloc, "alloc"},
+    {FallocMode::kKeepSize, "keep-size"},
+    {FallocMode::kPunchHole, "punch-hole"},
+    {FallocMode::kZeroRange, "zero-range"},
+    {FallocMode::kCollapseRange, "collapse-range"},
+    {FallocMode::kInsertRange, "insert-range"},
+    {FallocMode::kUnshareRange, "unshare-range"},
+    {FallocMode::kWriteZeroes, "write-zeroes"},
+}};
+
+template <typename Enum, size_t N>
+const char* NameOf(const std::array<std::pair<Enum, const char*>, N>& table, Enum value) {
+  for (const auto& [entry, name] : table) {
+    if (entry == value) return name;
+  }
+  return "?";
+}
+
+template <typename Enum, size_t N>
+bool ParseFrom(const std::array<std::pair<Enum, const char*>, N>& table, const std::string& name,
+               Enum* value) {
+  for (const auto& [entry, spelling] : table) {
+    if (name == spelling) {
+      *value = entry;
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+bool IsGuaranteeName(const std::string& name) {
+  for (const char* guarantee : kGuaranteeNames) {
+    if (name == guarantee) return true;
+  }
+  return false;
+}
+
+const char* OpKindName(OpKind kind) { return NameOf(kOpKindNames, kind); }
+bool ParseOpKind(const std::string& name, OpKind* kind) {
+  return ParseFrom(kOpKindNames, name, kind);
+}
+const char* FallocModeName(FallocMode mode) { return NameOf(kFallocModeNames, mode); }
+bool ParseFallocMode(const std::string& name, FallocMode* mode) {
+  return ParseFrom(kFallocModeNames, name, mode);
+}
+
+}  // namespace crashsim
