@@ -1,0 +1,41 @@
+// The crashsim command line (DESIGN.md, "Command line"): parsing it into Args, and the help texts.
+//
+// Parsing is a pure function of the words after the program name, so it is tested without a
+// process. Every option that is not listed in the help of its command is an error: options that a
+// later version will bring (--html, --jobs, --sample, ...) are refused, never silently ignored.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "models/config.h"
+#include "sim/base/status.h"
+
+namespace crashsim {
+
+inline constexpr const char* kCrashsimVersion = "0.1";
+
+enum class Command { kHelp, kVersion, kRun, kCheck };
+
+struct Args {
+  Command command = Command::kHelp;
+  std::string help_topic;          // for kHelp: "" (the overview), "run" or "check"
+  std::vector<std::string> paths;  // files and, for check, directories, in the order given
+  std::vector<Design> models;      // --model, in kAllDesigns order; empty: no restriction
+  std::optional<std::string> json_path;
+  std::optional<uint64_t> max_states;
+};
+
+// `args` excludes the program name. An error's message is one line for the user, without the
+// "crashsim: " prefix, e.g. "unknown option '--foo' (see crashsim run --help)".
+StatusOr<Args> ParseArgs(const std::vector<std::string>& args);
+
+// The help of a topic as in Args::help_topic.
+std::string HelpText(const std::string& topic);
+
+// The design names in kAllDesigns order: "kernel-tracked, map-sync, daxfile-untracked, ...".
+std::string ModelNameList(const std::string& separator = ", ");
+
+}  // namespace crashsim

@@ -1,0 +1,140 @@
+#include "cli/args.h"
+
+#include <doctest/doctest.h>
+
+namespace crashsim {
+namespace {
+
+std::string ErrorOf(const std::vector<std::string>& words) {
+  StatusOr<Args> args = ParseArgs(words);
+  REQUIRE_FALSE(args.ok());
+  return args.status().message();
+}
+
+TEST_CASE("run takes files and the options --model, --json and --max-states") {
+  StatusOr<Args> args = ParseArgs(
+      {"run", "a.json", "--model", "per-vma", "--json=out.json", "--max-states", "500", "b.json"});
+  REQUIRE(args.ok());
+  CHECK(args->command == Command::kRun);
+  CHECK(args->paths == std::vector<std::string>{"a.json", "b.json"});
+  CHECK(args->models == std::vector<Design>{Design::kPerVma});
+  CHECK(args->json_path == "out.json");
+  CHECK(args->max_states == 500u);
+}
+
+TEST_CASE("without options nothing is restricted, written or budgeted") {
+  StatusOr<Args> args = ParseArgs({"check", "scenarios"});
+  REQUIRE(args.ok());
+  CHECK(args->command == Command::kCheck);
+  CHECK(args->paths == std::vector<std::string>{"scenarios"});
+  CHECK(args->models.empty());
+  CHECK_FALSE(args->json_path.has_value());
+  CHECK_FALSE(args->max_states.has_value());
+}
+
+TEST_CASE("--model may be repeated and the models keep the canonical design order") {
+  StatusOr<Args> args = ParseArgs(
+      {"check", "--model", "per-vma", "--model=kernel-tracked", "d", "--model", "per-vma"});
+  REQUIRE(args.ok());
+  CHECK(args->models == std::vector<Design>{Design::kKernelTracked, Design::kPerVma});
+}
+
+TEST_CASE("an unknown model is an error that lists the valid names") {
+  CHECK(ErrorOf({"run", "--model", "bogus", "a.json"}) ==
+        "unknown model 'bogus' for --model; the models are: kernel-tracked, map-sync, "
+        "daxfile-untracked, daxfile-tracked, per-vma");
+}
+
+TEST_CASE("an unknown option is an error that points to the command's help") {
+  CHECK(ErrorOf({"run", "--foo", "a.json"}) == "unknown option '--foo' (see crashsim run --help)");
+  CHECK(ErrorOf({"check", "d", "--foo=1"}) == "unknown option '--foo' (see crashsim check --help)");
+  CHECK(ErrorOf({"run", "-x", "a.json"}) == "unknown option '-x' (see crashsim run --help)");
+}
+
+TEST_CASE("options that a later version brings are refused, not silently accepted") {
+  for (const char* option : {"--html", "--md", "--junit", "--dot", "--jobs", "--shard", "--sample",
+                             "--seed", "--baseline", "--update-baseline", "--stats"}) {
+    CAPTURE(option);
+    CHECK(ErrorOf({"check", option, "x", "d"}) ==
+          std::string("unknown option '") + option + "' (see crashsim check --help)");
+  }
+}
+
+TEST_CASE("no files, a missing value or a bad budget is an error") {
+  CHECK(ErrorOf({"run"}) == "no scenario files given (see crashsim run --help)");
+  CHECK(ErrorOf({"check", "--model", "per-vma"}) ==
+        "no scenario files given (see crashsim check --help)");
+  CHECK(ErrorOf({"run", "a.json", "--json"}) ==
+        "option '--json' needs a value (see crashsim run --help)");
+  CHECK(ErrorOf({"run", "a.json", "--max-states", "0"}) ==
+        "--max-states needs a positive whole number of states, not '0'");
+  CHECK(ErrorOf({"run", "a.json", "--max-states", "12k"}) ==
+        "--max-states needs a positive whole number of states, not '12k'");
+  CHECK(ErrorOf({"run", "a.json", "--max-states", "99999999999999999999"}) ==
+        "--max-states needs a positive whole number of states, not '99999999999999999999'");
+  CHECK(ErrorOf({"run", "a.json", "--json", "x", "--json", "y"}) ==
+        "--json given twice; a run writes one JSON report");
+}
+
+TEST_CASE("everything after -- is a path even when it starts with a dash") {
+  StatusOr<Args> args = ParseArgs({"run", "--", "--model", "-"});
+  REQUIRE(args.ok());
+  CHECK(args->paths == std::vector<std::string>{"--model", "-"});
+  CHECK(args->models.empty());
+}
+
+TEST_CASE("help and version are commands of their own") {
+  StatusOr<Args> help = ParseArgs({"--help"});
+  REQUIRE(help.ok());
+  CHECK(help->command == Command::kHelp);
+  CHECK(help->help_topic.empty());
+  StatusOr<Args> run_help = ParseArgs({"run", "a.json", "--bogus", "--help"});
+  REQUIRE(run_help.ok());
+  CHECK(run_help->command == Command::kHelp);
+  CHECK(run_help->help_topic == "run");
+  StatusOr<Args> check_help = ParseArgs({"help", "check"});
+  REQUIRE(check_help.ok());
+  CHECK(check_help->help_topic == "check");
+  StatusOr<Args> version = ParseArgs({"--version"});
+  REQUIRE(version.ok());
+  CHECK(version->command == Command::kVersion);
+}
+
+TEST_CASE("no command or an unknown one is an error") {
+  CHECK(ErrorOf({}) == "no command given (see crashsim --help)");
+  CHECK(ErrorOf({"explain", "a.json"}) == "unknown command 'explain' (see crashsim --help)");
+  CHECK(ErrorOf({"--verbose"}) == "unknown option '--verbose' (see crashsim --help)");
+}
+
+TEST_CASE("each help text names the commands, the options with defaults and the exit statuses") {
+  const std::string overview = HelpText("");
+  CHECK(overview.find("crashsim run") != std::string::npos);
+  CHECK(overview.find("crashsim check") != std::string::npos);
+  CHECK(overview.find("Exit status") != std::string::npos);
+  for (const char* topic : {"run", "check"}) {
+    CAPTURE(topic);
+    const std::string help = HelpText(topic);
+    CHECK(help.find(std::string("Usage: crashsim ") + topic) == 0);
+    for (const char* word : {"--model NAME", "--json FILE", "--max-states N", "default",
+                             "daxfile-untracked", "Exit status", "  3  ", "Example"}) {
+      CAPTURE(word);
+      CHECK(help.find(word) != std::string::npos);
+    }
+  }
+}
+
+TEST_CASE("no line of help is wider than eighty columns") {
+  for (const char* topic : {"", "run", "check"}) {
+    const std::string help = HelpText(topic);
+    size_t start = 0;
+    while (start < help.size()) {
+      const size_t end = help.find('\n', start);
+      CAPTURE(help.substr(start, end - start));
+      CHECK(end - start <= 80);
+      start = end + 1;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace crashsim

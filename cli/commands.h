@@ -1,0 +1,57 @@
+// The crashsim commands `run` and `check` (DESIGN.md, "Command line"), as a library so that tests
+// drive them with a fake loader and a fake engine; main.cc passes the real ones.
+//
+// For each scenario file given (a directory means every *.json under it, in sorted path order):
+// load it, run it under each of its designs (intersected with --model), collect a ScenarioResult,
+// then print the text rendering, write the JSON report if asked, and return the exit status of
+// DESIGN.md's table. A file that does not load is reported on stderr (the loader's one-line
+// message) and the others still run. This is the edge where library exceptions are caught.
+#pragma once
+
+#include <functional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "sim/base/status.h"
+#include "sim/engine/engine.h"
+#include "sim/engine/result.h"
+#include "sim/scenario/scenario.h"
+
+namespace crashsim {
+
+// Exit statuses, DESIGN.md, "Command line".
+inline constexpr int kExitAsExpected = 0;
+inline constexpr int kExitDiffers = 1;
+inline constexpr int kExitInvalid = 2;
+inline constexpr int kExitBudgetExhausted = 3;
+
+using ScenarioLoader = std::function<StatusOr<Scenario>(const std::string& path)>;
+using ScenarioRunner = std::function<ModelResult(const Scenario&, Design, const RunOptions&)>;
+
+// The exit status over all files given: 2 when any file did not load or any run used an op not
+// modelled yet; else 1 when some verdict differs from its `expect`; else 3 when some run's budget
+// ran out; else 0.
+int ExitStatus(const std::vector<ScenarioResult>& results, int load_failures);
+
+struct ExpandedPaths {
+  std::vector<std::string> files;   // in the order given, each directory expanded in place
+  std::vector<std::string> errors;  // one line each, e.g. "no such file or directory: 'x'"
+};
+
+// Replaces each directory by the *.json regular files under it, at any depth, sorted by path
+// (component by component); keeps other paths as given. A path that does not exist, or a
+// directory without any *.json file, is an error.
+ExpandedPaths ExpandPaths(const std::vector<std::string>& paths);
+
+// Runs `scenario` under each of its designs that `models` allows (all when `models` is empty),
+// in kAllDesigns order, and fills the result's expected sets from the scenario's `expect`.
+ScenarioResult RunOneScenario(const std::string& path, const Scenario& scenario,
+                              const std::vector<Design>& models, const RunOptions& options,
+                              const ScenarioRunner& runner);
+
+// The whole command line: `args` excludes the program name. Returns the exit status.
+int RunCommandLine(const std::vector<std::string>& args, const ScenarioLoader& loader,
+                   const ScenarioRunner& runner, std::ostream& out, std::ostream& err);
+
+}  // namespace crashsim

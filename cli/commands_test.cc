@@ -1,0 +1,348 @@
+#include "cli/commands.h"
+
+#include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <stdexcept>
+
+namespace crashsim {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A fresh, empty directory for one test case.
+fs::path FreshDirectory(const std::string& name) {
+  const char* test_tmpdir = std::getenv("TEST_TMPDIR");
+  const fs::path base = test_tmpdir != nullptr ? fs::path(test_tmpdir)
+                                               : fs::temp_directory_path() /
+                                                     ("crashsim_cli_" + std::to_string(getpid()));
+  const fs::path dir = base / name;
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+void Touch(const fs::path& path) {
+  fs::create_directories(path.parent_path());
+  std::ofstream(path) << "{}\n";
+}
+
+std::string ReadFile(const fs::path& path) {
+  std::ifstream file(path, std::ios::binary);
+  std::ostringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
+ModelResult Model(Design design, std::set<std::string> violated = {},
+                  std::set<std::string> expected = {}) {
+  ModelResult model;
+  model.design = design;
+  model.violated = std::move(violated);
+  model.expected = std::move(expected);
+  return model;
+}
+
+ScenarioResult ScenarioOf(std::vector<ModelResult> models) {
+  ScenarioResult scenario;
+  scenario.path = "s.json";
+  scenario.name = "s";
+  scenario.models = std::move(models);
+  return scenario;
+}
+
+TEST_CASE("the exit status is 0 when every verdict equals its expect") {
+  CHECK(ExitStatus({}, 0) == 0);
+  CHECK(ExitStatus({ScenarioOf({Model(Design::kMapSync, {"fsync"}, {"fsync"})})}, 0) == 0);
+  ModelResult sampled = Model(Design::kPerVma);
+  sampled.coverage = Coverage::kSampled;
+  CHECK(ExitStatus({ScenarioOf({sampled})}, 0) == 0);
+}
+
+TEST_CASE("the exit status follows the precedence invalid, then differs, then budget") {
+  const ModelResult ok = Model(Design::kKernelTracked);
+  const ModelResult differs = Model(Design::kMapSync, {"fsync"}, {});
+  ModelResult budget = Model(Design::kPerVma);
+  budget.coverage = Coverage::kBudgetExhausted;
+  ModelResult not_modelled = Model(Design::kDaxfileTracked);
+  not_modelled.not_modelled = "/processes/P1/0: not modelled yet: reflink";
+
+  CHECK(ExitStatus({ScenarioOf({ok, budget})}, 0) == 3);
+  CHECK(ExitStatus({ScenarioOf({ok, differs})}, 0) == 1);
+  CHECK(ExitStatus({ScenarioOf({budget}), ScenarioOf({differs})}, 0) == 1);
+  CHECK(ExitStatus({ScenarioOf({ok, not_modelled})}, 0) == 2);
+  CHECK(ExitStatus({ScenarioOf({differs, budget, not_modelled})}, 0) == 2);
+  CHECK(ExitStatus({ScenarioOf({ok})}, 1) == 2);
+  CHECK(ExitStatus({ScenarioOf({differs, budget})}, 1) == 2);
+  CHECK(ExitStatus({}, 3) == 2);
+}
+
+TEST_CASE("a budget that ran out and a verdict that differs anyway is a difference") {
+  ModelResult model = Model(Design::kMapSync, {"fsync"}, {});
+  model.coverage = Coverage::kBudgetExhausted;
+  CHECK(ExitStatus({ScenarioOf({model})}, 0) == 1);
+}
+
+TEST_CASE("a directory expands to every json file under it in sorted path order") {
+  const fs::path dir = FreshDirectory("expand");
+  for (const char* name : {"b.json", "a-c.json", "a/z.json", "a/b/y.json", "notes.txt",
+                           "c/deep/er/x.json", "Z.json"}) {
+    Touch(dir / name);
+  }
+  fs::create_directories(dir / "empty.json.d");
+  const std::string d = dir.generic_string();
+  const ExpandedPaths expanded = ExpandPaths({d});
+  CHECK(expanded.errors.empty());
+  CHECK(expanded.files == std::vector<std::string>{d + "/Z.json", d + "/a/b/y.json",
+                                                   d + "/a/z.json", d + "/a-c.json", d + "/b.json",
+                                                   d + "/c/deep/er/x.json"});
+}
+
+TEST_CASE("files keep the order given, directories expand in place, and bad paths are errors") {
+  const fs::path dir = FreshDirectory("mixed");
+  Touch(dir / "one.json");
+  Touch(dir / "sub/two.json");
+  Touch(dir / "sub/one.json");
+  fs::create_directories(dir / "none");
+  const std::string d = dir.generic_string();
+  const ExpandedPaths expanded =
+      ExpandPaths({d + "/one.json", d + "/sub", d + "/missing.json", d + "/none", d + "/one.json"});
+  CHECK(expanded.files == std::vector<std::string>{d + "/one.json", d + "/sub/one.json",
+                                                   d + "/sub/two.json", d + "/one.json"});
+  CHECK(expanded.errors ==
+        std::vector<std::string>{"no such file or directory: '" + d + "/missing.json'",
+                                 "no scenario files (*.json) under '" + d + "/none'"});
+}
+
+// A scenario that runs under the given designs and expects `expect` of each.
+Scenario FakeScenario(const std::string& name, std::vector<Design> designs,
+                      std::map<Design, std::set<std::string>> expect = {}) {
+  Scenario scenario;
+  scenario.name = name;
+  scenario.doc = "A scenario for the command line tests.";
+  scenario.designs = std::move(designs);
+  for (Design design : scenario.designs) scenario.expect[design] = expect[design];
+  return scenario;
+}
+
+// Loads scenarios by file name from a table; a name not in it fails to load like the real
+// loader does, with one line naming the file.
+struct FakeWorld {
+  std::map<std::string, Scenario> scenarios;
+  // What the fake engine finds, per scenario name and design; clean when absent.
+  std::map<std::pair<std::string, Design>, ModelResult> verdicts;
+  std::vector<std::string> runs;  // "name/design" in the order run
+  std::optional<uint64_t> max_states_seen;
+
+  ScenarioLoader Loader() {
+    return [this](const std::string& path) -> StatusOr<Scenario> {
+      const auto it = scenarios.find(fs::path(path).filename().string());
+      if (it == scenarios.end()) return Status::Error(path + ": /: not a scenario");
+      Scenario scenario = it->second;
+      scenario.source_path = path;
+      return scenario;
+    };
+  }
+  ScenarioRunner Runner() {
+    return [this](const Scenario& scenario, Design design, const RunOptions& options) {
+      runs.push_back(scenario.name + "/" + DesignName(design));
+      max_states_seen = options.max_states;
+      const auto it = verdicts.find({scenario.name, design});
+      if (it != verdicts.end()) return it->second;
+      ModelResult model;
+      model.distinct_states = 7;
+      model.distinct_images = 9;
+      return model;
+    };
+  }
+};
+
+struct Outcome {
+  int status;
+  std::string out, err;
+};
+
+Outcome Run(FakeWorld& world, const std::vector<std::string>& args) {
+  std::ostringstream out, err;
+  const int status = RunCommandLine(args, world.Loader(), world.Runner(), out, err);
+  return {status, out.str(), err.str()};
+}
+
+TEST_CASE("a scenario runs under its designs that --model allows, with its expected sets") {
+  FakeWorld world;
+  const Scenario scenario =
+      FakeScenario("s", {Design::kKernelTracked, Design::kMapSync, Design::kPerVma},
+                   {{Design::kMapSync, {"fsync"}}});
+  RunOptions options;
+  const ScenarioResult all = RunOneScenario("dir/s.json", scenario, {}, options, world.Runner());
+  CHECK(all.path == "dir/s.json");
+  CHECK(all.name == "s");
+  CHECK(all.doc == scenario.doc);
+  CHECK(all.config_summary.rfind("platform=adr fs=xfs ", 0) == 0);
+  REQUIRE(all.models.size() == 3);
+  CHECK(all.models[1].design == Design::kMapSync);
+  CHECK(all.models[1].expected == std::set<std::string>{"fsync"});
+  CHECK(all.models[2].design == Design::kPerVma);
+
+  world.runs.clear();
+  const ScenarioResult some = RunOneScenario(
+      "dir/s.json", scenario, {Design::kMapSync, Design::kDaxfileTracked}, options, world.Runner());
+  REQUIRE(some.models.size() == 1);
+  CHECK(some.models[0].design == Design::kMapSync);
+  CHECK(world.runs == std::vector<std::string>{"s/map-sync"});
+}
+
+TEST_CASE("run prints the matrix and every file still runs when another fails to load") {
+  const fs::path dir = FreshDirectory("run_load_failure");
+  Touch(dir / "a.json");
+  Touch(dir / "broken.json");
+  Touch(dir / "c.json");
+  FakeWorld world;
+  world.scenarios["a.json"] = FakeScenario("a", {Design::kKernelTracked});
+  world.scenarios["c.json"] = FakeScenario("c", {Design::kKernelTracked, Design::kPerVma});
+  const std::string d = dir.generic_string();
+  const Outcome outcome =
+      Run(world, {"run", d + "/a.json", d + "/broken.json", d + "/gone.json", d + "/c.json"});
+  CHECK(outcome.status == 2);
+  CHECK(outcome.err == "crashsim: no such file or directory: '" + d + "/gone.json'\n" + d +
+                           "/broken.json: /: not a scenario\n");
+  CHECK(world.runs ==
+        std::vector<std::string>{"a/kernel-tracked", "c/kernel-tracked", "c/per-vma"});
+  CHECK(outcome.out ==
+        "scenario  kernel-tracked  per-vma\n"
+        "a         ok\n"
+        "c         ok              ok\n"
+        "\n"
+        "2 scenarios, 3 models: 2 files not loaded\n");
+}
+
+TEST_CASE("check is quiet and exits 0 when every verdict is as expected") {
+  const fs::path dir = FreshDirectory("check_clean");
+  Touch(dir / "x/a.json");
+  Touch(dir / "b.json");
+  FakeWorld world;
+  world.scenarios["a.json"] =
+      FakeScenario("a", {Design::kMapSync}, {{Design::kMapSync, {"fsync"}}});
+  world.scenarios["b.json"] = FakeScenario("b", {Design::kPerVma});
+  world.verdicts[{"a", Design::kMapSync}] = Model(Design::kMapSync, {"fsync"});
+  const Outcome outcome = Run(world, {"check", dir.generic_string()});
+  CHECK(outcome.status == 0);
+  CHECK(outcome.err.empty());
+  CHECK(outcome.out == "crashsim check: 2 scenarios, 2 models: all as expected\n");
+  CHECK(world.runs == std::vector<std::string>{"b/per-vma", "a/map-sync"});
+}
+
+TEST_CASE("check exits 1 and names the run when a verdict differs, 3 when only a budget ran out") {
+  const fs::path dir = FreshDirectory("check_differs");
+  Touch(dir / "a.json");
+  FakeWorld world;
+  world.scenarios["a.json"] = FakeScenario("a", {Design::kMapSync, Design::kPerVma});
+  ModelResult budget = Model(Design::kPerVma);
+  budget.coverage = Coverage::kBudgetExhausted;
+  budget.distinct_states = 10;
+  world.verdicts[{"a", Design::kPerVma}] = budget;
+  const std::string path = (dir / "a.json").generic_string();
+
+  Outcome outcome = Run(world, {"check", "--max-states", "10", path});
+  CHECK(outcome.status == 3);
+  CHECK(world.max_states_seen == 10u);
+  CHECK(outcome.out == "BUDGET " + path +
+                           ": per-vma: state budget ran out after 10 distinct states\n"
+                           "crashsim check: 1 scenario, 2 models: 1 out of state budget\n");
+
+  world.verdicts[{"a", Design::kMapSync}] = Model(Design::kMapSync, {"map-sync", "fsync"});
+  outcome = Run(world, {"check", path});
+  CHECK(outcome.status == 1);
+  CHECK(outcome.out.rfind("FAIL " + path + ": map-sync: got {fsync, map-sync} expected {}\n", 0) ==
+        0);
+}
+
+TEST_CASE("an op not modelled yet makes the run invalid") {
+  const fs::path dir = FreshDirectory("not_modelled");
+  Touch(dir / "a.json");
+  FakeWorld world;
+  world.scenarios["a.json"] = FakeScenario("a", {Design::kMapSync});
+  ModelResult model = Model(Design::kMapSync, {"fsync"});
+  model.not_modelled = "/processes/P1/3: not modelled yet: swapext";
+  world.verdicts[{"a", Design::kMapSync}] = model;
+  const Outcome outcome = Run(world, {"check", dir.generic_string()});
+  CHECK(outcome.status == 2);
+  CHECK(outcome.out.find("INVALID ") == 0);
+}
+
+TEST_CASE("--json writes the same bytes for the same run") {
+  const fs::path dir = FreshDirectory("json");
+  Touch(dir / "a.json");
+  FakeWorld world;
+  world.scenarios["a.json"] = FakeScenario("a", {Design::kKernelTracked, Design::kPerVma});
+  const std::string scenario = (dir / "a.json").generic_string();
+  const fs::path first = dir / "first.report";
+  const fs::path second = dir / "second.report";
+  CHECK(Run(world, {"run", scenario, "--json", first.string()}).status == 0);
+  CHECK(Run(world, {"run", "--json=" + second.string(), scenario}).status == 0);
+  const std::string text = ReadFile(first);
+  CHECK(text.rfind("{\n  \"crashsim_report\": 1,", 0) == 0);
+  CHECK(text.find("\"path\": \"" + scenario + "\"") != std::string::npos);
+  CHECK(text == ReadFile(second));
+}
+
+TEST_CASE("a JSON report that cannot be written is an error") {
+  const fs::path dir = FreshDirectory("json_unwritable");
+  Touch(dir / "a.json");
+  FakeWorld world;
+  world.scenarios["a.json"] = FakeScenario("a", {Design::kKernelTracked});
+  const std::string target = (dir / "no/such/dir/r.json").string();
+  const Outcome outcome = Run(world, {"run", (dir / "a.json").string(), "--json", target});
+  CHECK(outcome.status == 2);
+  CHECK(outcome.err == "crashsim: cannot write the JSON report to '" + target + "'\n");
+}
+
+TEST_CASE("bad arguments exit 2 with one line on stderr and run nothing") {
+  FakeWorld world;
+  Outcome outcome = Run(world, {"run", "--foo", "a.json"});
+  CHECK(outcome.status == 2);
+  CHECK(outcome.err == "crashsim: unknown option '--foo' (see crashsim run --help)\n");
+  CHECK(outcome.out.empty());
+  outcome = Run(world, {"check", "--model", "bogus", "d"});
+  CHECK(outcome.status == 2);
+  CHECK(outcome.err.rfind("crashsim: unknown model 'bogus' for --model; the models are: ", 0) == 0);
+  outcome = Run(world, {"run"});
+  CHECK(outcome.status == 2);
+  CHECK(outcome.err == "crashsim: no scenario files given (see crashsim run --help)\n");
+  CHECK(world.runs.empty());
+}
+
+TEST_CASE("help and version print to stdout and exit 0") {
+  FakeWorld world;
+  Outcome outcome = Run(world, {"--version"});
+  CHECK(outcome.status == 0);
+  CHECK(outcome.out == "crashsim 0.1\n");
+  outcome = Run(world, {"check", "--help"});
+  CHECK(outcome.status == 0);
+  CHECK(outcome.out.rfind("Usage: crashsim check", 0) == 0);
+  outcome = Run(world, {"--help"});
+  CHECK(outcome.status == 0);
+  CHECK(outcome.out.find("crashsim run") != std::string::npos);
+}
+
+TEST_CASE("an exception from below is caught at the command line and exits 2") {
+  const fs::path dir = FreshDirectory("exception");
+  Touch(dir / "a.json");
+  FakeWorld world;
+  world.scenarios["a.json"] = FakeScenario("a", {Design::kKernelTracked});
+  std::ostringstream out, err;
+  const ScenarioRunner throwing = [](const Scenario&, Design, const RunOptions&) -> ModelResult {
+    throw std::runtime_error("boom");
+  };
+  CHECK(RunCommandLine({"run", (dir / "a.json").string()}, world.Loader(), throwing, out, err) ==
+        2);
+  CHECK(err.str() == "crashsim: internal error: boom\n");
+}
+
+}  // namespace
+}  // namespace crashsim

@@ -1,0 +1,94 @@
+#include "reports/json_report.h"
+
+#include <nlohmann/json.hpp>
+
+#include "models/config.h"
+
+namespace crashsim {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+Json NameList(const std::set<std::string>& names) {
+  Json list = Json::array();
+  for (const std::string& name : names) list.push_back(name);
+  return list;
+}
+
+Json ViolationJson(const Violation& violation) {
+  Json schedule = Json::array();
+  for (const TraceStep& step : violation.schedule) {
+    schedule.push_back(Json{{"actor", step.actor}, {"text", step.text}, {"result", step.result}});
+  }
+  Json lost = Json::array();
+  for (const LostEvent& event : violation.lost) {
+    lost.push_back(Json{{"kind", event.kind}, {"description", event.description}});
+  }
+  Json state = Json::array();
+  for (const std::string& line : violation.state) state.push_back(line);
+  Json out;
+  out["guarantee"] = violation.name;
+  out["promise"] = violation.promise;
+  out["schedule"] = std::move(schedule);
+  out["crash_point"] = violation.crash_point;
+  out["lost"] = std::move(lost);
+  out["observed"] = violation.observed;
+  out["expected"] = violation.expected;
+  out["state"] = std::move(state);
+  return out;
+}
+
+Json ModelJson(const ModelResult& model) {
+  Json out;
+  out["model"] = DesignName(model.design);
+  out["verdict"] = NameList(model.violated);
+  out["expected"] = NameList(model.expected);
+  out["matches_expect"] = model.matches_expect();
+  out["coverage"] = CoverageName(model.coverage);
+  if (model.coverage == Coverage::kSampled) out["seed"] = model.sample_seed;
+  out["distinct_states"] = model.distinct_states;
+  out["distinct_images"] = model.distinct_images;
+  if (!model.not_modelled.empty()) out["not_modelled"] = model.not_modelled;
+  Json violations = Json::array();
+  for (const Violation& violation : model.violations)
+    violations.push_back(ViolationJson(violation));
+  out["violations"] = std::move(violations);
+  return out;
+}
+
+}  // namespace
+
+const char* CoverageName(Coverage coverage) {
+  switch (coverage) {
+    case Coverage::kExhaustive:
+      return "exhaustive";
+    case Coverage::kSampled:
+      return "sampled";
+    case Coverage::kBudgetExhausted:
+      return "budget-exhausted";
+  }
+  return "?";
+}
+
+std::string RenderJsonReport(const std::vector<ScenarioResult>& results) {
+  Json scenarios = Json::array();
+  for (const ScenarioResult& scenario : results) {
+    Json models = Json::array();
+    for (const ModelResult& model : scenario.models) models.push_back(ModelJson(model));
+    Json entry;
+    entry["path"] = scenario.path;
+    entry["name"] = scenario.name;
+    entry["doc"] = scenario.doc;
+    entry["config"] = scenario.config_summary;
+    entry["models"] = std::move(models);
+    scenarios.push_back(std::move(entry));
+  }
+  Json report;
+  report["crashsim_report"] = kJsonReportVersion;
+  report["scenarios"] = std::move(scenarios);
+  // Bytes that are not UTF-8 (a trace quoting raw file contents, say) are replaced rather than
+  // thrown on: a report is always written.
+  return report.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+}
+
+}  // namespace crashsim

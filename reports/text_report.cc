@@ -1,0 +1,245 @@
+#include "reports/text_report.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstddef>
+#include <iterator>
+
+#include "models/config.h"
+
+namespace crashsim {
+namespace {
+
+constexpr char kMarkDiffers = '!';
+constexpr char kMarkBudget = '?';
+constexpr char kMarkSampled = '~';
+constexpr const char* kColumnGap = "  ";
+
+bool Invalid(const ModelResult& model) { return !model.not_modelled.empty(); }
+bool Differs(const ModelResult& model) { return !Invalid(model) && !model.matches_expect(); }
+bool BudgetRanOut(const ModelResult& model) {
+  return !Invalid(model) && model.coverage == Coverage::kBudgetExhausted;
+}
+
+// "ok" for the empty set, else the names joined by ",".
+std::string VerdictText(const std::set<std::string>& names) {
+  if (names.empty()) return "ok";
+  return fmt::format("{}", fmt::join(names, ","));
+}
+
+std::string RightTrimmed(std::string line) {
+  while (!line.empty() && line.back() == ' ') line.pop_back();
+  return line;
+}
+
+std::string Plural(size_t count, const char* singular, const char* plural) {
+  return fmt::format("{} {}", count, count == 1 ? singular : plural);
+}
+
+const ModelResult* FindModel(const ScenarioResult& scenario, Design design) {
+  for (const ModelResult& model : scenario.models) {
+    if (model.design == design) return &model;
+  }
+  return nullptr;
+}
+
+// The designs that some scenario ran, in kAllDesigns order; all five when none ran any, so that
+// an empty matrix still shows what its columns would be.
+std::vector<Design> MatrixColumns(const std::vector<ScenarioResult>& results) {
+  std::vector<Design> columns;
+  for (Design design : kAllDesigns) {
+    for (const ScenarioResult& scenario : results) {
+      if (FindModel(scenario, design) != nullptr) {
+        columns.push_back(design);
+        break;
+      }
+    }
+  }
+  if (columns.empty()) columns.assign(std::begin(kAllDesigns), std::end(kAllDesigns));
+  return columns;
+}
+
+// The lines printed under a row: what was expected where the cell differs, which op is not
+// modelled, where the budget ran out.
+std::vector<std::string> RowNotes(const ScenarioResult& scenario) {
+  std::vector<std::string> notes;
+  for (const ModelResult& model : scenario.models) {
+    const char* design = DesignName(model.design);
+    if (Invalid(model)) {
+      notes.push_back(fmt::format("invalid: {}: {}", design, model.not_modelled));
+      continue;
+    }
+    if (Differs(model)) {
+      notes.push_back(fmt::format("expected: {}: {}", design, VerdictText(model.expected)));
+    }
+    if (BudgetRanOut(model)) {
+      notes.push_back(fmt::format("budget: {}: ran out after {} distinct states", design,
+                                  model.distinct_states));
+    }
+  }
+  return notes;
+}
+
+}  // namespace
+
+std::string FormatNameSet(const std::set<std::string>& names) {
+  return fmt::format("{{{}}}", fmt::join(names, ", "));
+}
+
+std::string MatrixCell(const ModelResult& model) {
+  if (Invalid(model)) return std::string("not-modelled") + kMarkDiffers;
+  std::string cell = VerdictText(model.violated);
+  if (Differs(model)) cell += kMarkDiffers;
+  if (model.coverage == Coverage::kBudgetExhausted) cell += kMarkBudget;
+  if (model.coverage == Coverage::kSampled) cell += kMarkSampled;
+  return cell;
+}
+
+std::string RenderMatrix(const std::vector<ScenarioResult>& results) {
+  const std::vector<Design> columns = MatrixColumns(results);
+
+  // rows[i][0] is the scenario's name, rows[i][1 + j] the cell of columns[j].
+  std::vector<std::vector<std::string>> rows;
+  rows.push_back({"scenario"});
+  for (Design design : columns) rows[0].push_back(DesignName(design));
+  for (const ScenarioResult& scenario : results) {
+    std::vector<std::string> row = {scenario.name};
+    for (Design design : columns) {
+      const ModelResult* model = FindModel(scenario, design);
+      row.push_back(model == nullptr ? "" : MatrixCell(*model));
+    }
+    rows.push_back(std::move(row));
+  }
+  std::vector<size_t> widths(columns.size() + 1, 0);
+  for (const auto& row : rows) {
+    for (size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
+  }
+  auto render_row = [&](const std::vector<std::string>& row) {
+    std::string line;
+    for (size_t i = 0; i < row.size(); ++i) {
+      if (i > 0) line += kColumnGap;
+      line += fmt::format("{:<{}}", row[i], widths[i]);
+    }
+    return RightTrimmed(std::move(line)) + "\n";
+  };
+  const std::string note_indent(widths[0] + std::string(kColumnGap).size(), ' ');
+
+  std::string out = render_row(rows[0]);
+  bool any_differs = false, any_budget = false, any_sampled = false;
+  for (size_t i = 0; i < results.size(); ++i) {
+    out += render_row(rows[i + 1]);
+    for (const std::string& note : RowNotes(results[i])) out += note_indent + note + "\n";
+    for (const ModelResult& model : results[i].models) {
+      any_differs = any_differs || Invalid(model) || Differs(model);
+      any_budget = any_budget || BudgetRanOut(model);
+      any_sampled = any_sampled || model.coverage == Coverage::kSampled;
+    }
+  }
+  std::vector<std::string> legend;
+  if (any_differs) legend.push_back(fmt::format("{} not as expected", kMarkDiffers));
+  if (any_budget)
+    legend.push_back(fmt::format("{} state budget ran out: not covered", kMarkBudget));
+  if (any_sampled) legend.push_back(fmt::format("{} sampled, not exhaustive", kMarkSampled));
+  if (!legend.empty()) out += fmt::format("\n{}\n", fmt::join(legend, "; "));
+  return out;
+}
+
+std::string RenderViolation(const ScenarioResult& scenario, const ModelResult& model,
+                            const Violation& violation) {
+  const bool expected = model.expected.count(violation.name) > 0;
+  std::string out =
+      fmt::format("{} ({}), {}: {} [{}]\n", scenario.name, scenario.path, DesignName(model.design),
+                  violation.name, expected ? "expected" : "not expected");
+  out += fmt::format("  promise:     {}\n", violation.promise.empty() ? "-" : violation.promise);
+  if (violation.schedule.empty()) {
+    out += "  schedule:    no steps\n";
+  } else {
+    out += "  schedule:\n";
+    const size_t number_width = fmt::format("{}", violation.schedule.size()).size();
+    for (size_t i = 0; i < violation.schedule.size(); ++i) {
+      const TraceStep& step = violation.schedule[i];
+      out += fmt::format("    {:>{}}. {}: {}", i + 1, number_width, step.actor, step.text);
+      if (!step.result.empty()) out += fmt::format(" -> {}", step.result);
+      out += "\n";
+    }
+  }
+  out += fmt::format("  crash point: {}\n", violation.crash_point);
+  if (violation.lost.empty()) {
+    out += "  lost:        no persist event\n";
+  } else {
+    out += "  lost:\n";
+    for (const LostEvent& event : violation.lost) {
+      out += fmt::format("    {}: {}\n", event.kind, event.description);
+    }
+  }
+  out += fmt::format("  observed:    {}\n", violation.observed);
+  out += fmt::format("  expected:    {}\n", violation.expected);
+  if (!violation.state.empty()) {
+    out += "  state:\n";
+    for (const std::string& line : violation.state) out += fmt::format("    {}\n", line);
+  }
+  return out;
+}
+
+std::string RenderRunText(const std::vector<ScenarioResult>& results, int load_failures) {
+  std::string out = RenderMatrix(results);
+  for (const ScenarioResult& scenario : results) {
+    for (const ModelResult& model : scenario.models) {
+      for (const Violation& violation : model.violations) {
+        out += "\n" + RenderViolation(scenario, model, violation);
+      }
+    }
+  }
+  out += "\n" + SummaryLine(results, load_failures) + "\n";
+  return out;
+}
+
+std::string RenderCheckText(const std::vector<ScenarioResult>& results, int load_failures) {
+  std::string out;
+  for (const ScenarioResult& scenario : results) {
+    for (const ModelResult& model : scenario.models) {
+      const char* design = DesignName(model.design);
+      if (Invalid(model)) {
+        out += fmt::format("INVALID {}: {}: {}\n", scenario.path, design, model.not_modelled);
+        continue;
+      }
+      if (Differs(model)) {
+        out += fmt::format("FAIL {}: {}: got {} expected {}\n", scenario.path, design,
+                           FormatNameSet(model.violated), FormatNameSet(model.expected));
+      }
+      if (BudgetRanOut(model)) {
+        out += fmt::format("BUDGET {}: {}: state budget ran out after {} distinct states\n",
+                           scenario.path, design, model.distinct_states);
+      }
+    }
+  }
+  out += "crashsim check: " + SummaryLine(results, load_failures) + "\n";
+  return out;
+}
+
+std::string SummaryLine(const std::vector<ScenarioResult>& results, int load_failures) {
+  size_t models = 0, differ = 0, invalid = 0, budget = 0;
+  for (const ScenarioResult& scenario : results) {
+    for (const ModelResult& model : scenario.models) {
+      ++models;
+      if (Invalid(model)) ++invalid;
+      if (Differs(model)) ++differ;
+      if (BudgetRanOut(model)) ++budget;
+    }
+  }
+  std::vector<std::string> problems;
+  if (load_failures > 0) {
+    problems.push_back(fmt::format("{} not loaded", Plural(load_failures, "file", "files")));
+  }
+  if (invalid > 0) problems.push_back(fmt::format("{} not modelled yet", invalid));
+  if (differ > 0)
+    problems.push_back(fmt::format("{} {}", differ, differ == 1 ? "differs" : "differ"));
+  if (budget > 0) problems.push_back(fmt::format("{} out of state budget", budget));
+  return fmt::format("{}, {}: {}", Plural(results.size(), "scenario", "scenarios"),
+                     Plural(models, "model", "models"),
+                     problems.empty() ? std::string("all as expected")
+                                      : fmt::format("{}", fmt::join(problems, ", ")));
+}
+
+}  // namespace crashsim
