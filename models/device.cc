@@ -141,7 +141,9 @@ void Device::AppendKernelCopy(uint64_t address, const Tagged& data, std::string 
   uint64_t done = 0;
   while (done < data.size()) {
     const uint64_t pos = address + done;
-    const uint64_t take = std::min<uint64_t>(8 - pos % 8, data.size() - done);
+    // memcpy_flushcache fills whole lines through the write-combining buffers: one persist event
+    // per line (a partial line at either end is its own event).
+    const uint64_t take = std::min<uint64_t>(kLineBytes - pos % kLineBytes, data.size() - done);
     PendingWrite write;
     write.id = next_id_++;
     write.unit_kind = UnitKind::kLine;

@@ -29,18 +29,24 @@ Tagged Media::Read(uint64_t address, uint64_t length) const {
     const uint64_t in_block = pos % bs;
     const uint64_t take = std::min<uint64_t>(bs - in_block, address + length - pos);
     auto it = blocks_.find(block);
-    Tagged initial;
-    const Tagged* source;
     if (it != blocks_.end()) {
-      source = it->second.get();
+      const Tagged& source = *it->second;
+      out.bytes.insert(out.bytes.end(), source.bytes.begin() + in_block,
+                       source.bytes.begin() + in_block + take);
+      out.origins.insert(out.origins.end(), source.origins.begin() + in_block,
+                         source.origins.begin() + in_block + take);
     } else {
-      initial = InitialBlock(block);
-      source = &initial;
+      auto file_block = initial_->file_blocks.find(block);
+      for (uint64_t i = in_block; i < in_block + take; ++i) {
+        if (file_block == initial_->file_blocks.end()) {
+          out.bytes.push_back(initial_->free_fill);
+          out.origins.push_back(initial_->free_origin);
+        } else {
+          out.bytes.push_back(file_block->second.fill);
+          out.origins.push_back(DataOrigin(file_block->second.ino, file_block->second.file_block * bs + i));
+        }
+      }
     }
-    out.bytes.insert(out.bytes.end(), source->bytes.begin() + in_block,
-                     source->bytes.begin() + in_block + take);
-    out.origins.insert(out.origins.end(), source->origins.begin() + in_block,
-                       source->origins.begin() + in_block + take);
     pos += take;
   }
   return out;

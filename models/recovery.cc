@@ -7,10 +7,7 @@
 namespace crashsim {
 
 RecoveredState::RecoveredState(const Machine& m, const CrashImage& crash)
-    : block_size_(m.block_size()), image_(m.device.media()) {
-  for (const auto& write : m.device.pending()) {
-    if (crash.persisted.count(write.id)) image_.Write(write.address, write.data);
-  }
+    : block_size_(m.block_size()), device_(&m.device), persisted_(crash.persisted) {
   std::map<uint32_t, InodeCore> cores = m.base->cores;
   NameTable names = m.config->name_space == Namespace::kJournalPrefix ? m.base->names
                                                                        : m.durable_names;
@@ -46,6 +43,31 @@ std::optional<std::string> RecoveredState::PathOfIno(uint32_t ino) const {
   return std::nullopt;
 }
 
+Tagged RecoveredState::ReadDevice(uint64_t address, uint64_t length) const {
+  // The durable media overlaid with the persisted pending writes, in visibility order.
+  Tagged out = device_->media().Read(address, length);
+  for (const PendingWrite& write : device_->pending()) {
+    if (!persisted_.count(write.id)) continue;
+    const uint64_t begin = std::max(address, write.address);
+    const uint64_t end = std::min(address + length, write.address + write.data.size());
+    for (uint64_t pos = begin; pos < end; ++pos) {
+      out.bytes[pos - address] = write.data.bytes[pos - write.address];
+      out.origins[pos - address] = write.data.origins[pos - write.address];
+    }
+  }
+  return out;
+}
+
+std::optional<uint64_t> RecoveredState::DeviceAddress(uint32_t ino, uint64_t offset) const {
+  const RecoveredFile* file = FileByIno(ino);
+  CRASHSIM_CHECK(file != nullptr);
+  auto it = file->core.extents.find(offset / block_size_);
+  if (it == file->core.extents.end() || it->second.state != ExtentState::kWritten) {
+    return std::nullopt;
+  }
+  return it->second.physical_block * block_size_ + offset % block_size_;
+}
+
 Tagged RecoveredState::ReadIno(uint32_t ino, uint64_t begin, uint64_t end) const {
   const RecoveredFile* file = FileByIno(ino);
   CRASHSIM_CHECK(file != nullptr && end <= file->core.size_bytes);
@@ -58,7 +80,7 @@ Tagged RecoveredState::ReadIno(uint32_t ino, uint64_t begin, uint64_t end) const
     if (it == file->core.extents.end() || it->second.state != ExtentState::kWritten) {
       part = TagZeroes(take);
     } else {
-      part = image_.Read(it->second.physical_block * block_size_ + pos % block_size_, take);
+      part = ReadDevice(it->second.physical_block * block_size_ + pos % block_size_, take);
     }
     out.bytes.insert(out.bytes.end(), part.bytes.begin(), part.bytes.end());
     out.origins.insert(out.origins.end(), part.origins.begin(), part.origins.end());

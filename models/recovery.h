@@ -36,11 +36,17 @@ class RecoveredState {
   // reaches past its size (SCENARIO_FORMAT.md: "bytes past EOF have no value").
   std::optional<Tagged> Read(const std::string& path, uint64_t begin, uint64_t end) const;
   Tagged ReadIno(uint32_t ino, uint64_t begin, uint64_t end) const;  // REQUIRES: within size
+  // The device address holding byte `offset` of the file, or nullopt for a hole or an unwritten
+  // extent (which read as zero).
+  std::optional<uint64_t> DeviceAddress(uint32_t ino, uint64_t offset) const;
   const std::map<std::string, RecoveredFile>& files() const { return files_; }
 
  private:
+  Tagged ReadDevice(uint64_t address, uint64_t length) const;
+
   uint32_t block_size_;
-  Media image_;
+  const Device* device_;
+  std::set<uint64_t> persisted_;
   std::map<std::string, RecoveredFile> files_;
 };
 

@@ -8,7 +8,7 @@
 #include "models/kernel.h"
 #include "models/pmem_cpu.h"
 #include "models/recovery.h"
-#include "sim/crash/persist_graph.h"
+#include "sim/crash/crash_space.h"
 #include "sim/engine/program.h"
 #include "sim/oracles/assertions.h"
 #include "sim/oracles/coherence.h"
@@ -93,23 +93,24 @@ class Search {
 
  private:
   void CheckCrashes(const Machine& machine) {
-    const PersistGraph graph(machine);
+    CrashSpace space(machine);
     const std::string crash_point =
         schedule_.empty() ? "before the first step"
                           : fmt::format("after step {} ({}: {})", schedule_.size(),
                                         schedule_.back().actor, schedule_.back().text);
-    result_.crash_images += graph.ForEachImage([&](const CrashImage& image) {
-      const RecoveredState recovered(machine, image);
-      const CrashContext context{scenario_, machine, graph, image, recovered};
+    for (uint64_t prefix : space.journal_choices()) {
+      space.ChooseJournal(prefix);
+      const RecoveredState recovered(machine, space.base_image());
+      const CrashContext context{scenario_, machine, space, recovered};
       std::vector<Finding> findings;
       CheckDurability(context, &findings);
       CheckNoStaleData(context, &findings);
       CheckOrdering(context, &findings);
       CheckMapSync(context, &findings);
-      CheckAssertions(context, &findings);
+      if (!CheckAssertions(context, &findings)) result_.budget_exhausted = true;
+      ++result_.crash_images;
       Offer(findings, crash_point);
-      return true;
-    });
+    }
   }
 
   void Offer(std::vector<Finding>& findings, const std::string& crash_point) {

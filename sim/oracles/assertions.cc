@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <optional>
+#include <set>
+
 #include "sim/engine/setup.h"
 
 namespace crashsim {
@@ -16,14 +19,14 @@ int ProcessIndex(const Scenario& s, const std::string& name) {
 
 class Evaluator {
  public:
-  explicit Evaluator(const CrashContext& c) : c_(c) {}
+  Evaluator(const CrashContext& c, const RecoveredState& state) : c_(c), state_(state) {}
 
   bool Eval(const Expr& e) {
     switch (e.kind) {
       case Expr::Kind::kRangeEq:
       case Expr::Kind::kRangeNe:
       case Expr::Kind::kRangeIn: {
-        const auto value = c_.recovered.Read(e.path, e.start, e.end);
+        const auto value = state_.Read(e.path, e.start, e.end);
         Note(fmt::format("{}[{}:{}] = {}", e.path, e.start, e.end,
                          value ? RenderBytes(value->bytes) : "no value"));
         const bool in = value && Matches(*value, e, e.path);
@@ -42,19 +45,19 @@ class Evaluator {
         return e.kind == Expr::Kind::kValueNe ? !in : in;
       }
       case Expr::Kind::kSizeEq: {
-        const RecoveredFile* file = c_.recovered.File(e.path);
+        const RecoveredFile* file = state_.File(e.path);
         Note(file ? fmt::format("size({}) = {}", e.path, file->core.size_bytes)
                   : fmt::format("{} does not exist", e.path));
         return file && file->core.size_bytes == e.size;
       }
       case Expr::Kind::kSealed: {
-        const RecoveredFile* file = c_.recovered.File(e.path);
+        const RecoveredFile* file = state_.File(e.path);
         Note(fmt::format("sealed({}) = {}", e.path, file && file->core.sealed));
         return file && file->core.sealed;
       }
       case Expr::Kind::kExists:
-        Note(fmt::format("exists({}) = {}", e.path, c_.recovered.Exists(e.path)));
-        return c_.recovered.Exists(e.path);
+        Note(fmt::format("exists({}) = {}", e.path, state_.Exists(e.path)));
+        return state_.Exists(e.path);
       case Expr::Kind::kDone: {
         const bool done = Done(e.process, e.name);
         Note(fmt::format("done({}.{}) = {}", e.process, e.name, done));
@@ -114,33 +117,60 @@ class Evaluator {
   }
 
   const CrashContext& c_;
+  const RecoveredState& state_;
   std::vector<std::string> notes_;
 };
 
+// The device bytes an expression reads under the recovered metadata.
+void CollectAddresses(const Expr& e, const RecoveredState& state, std::set<uint64_t>* out) {
+  if (e.kind == Expr::Kind::kRangeEq || e.kind == Expr::Kind::kRangeNe ||
+      e.kind == Expr::Kind::kRangeIn) {
+    const RecoveredFile* file = state.File(e.path);
+    if (file == nullptr) return;
+    for (uint64_t offset = e.start; offset < std::min(e.end, file->core.size_bytes); ++offset) {
+      if (auto address = state.DeviceAddress(file->ino, offset)) out->insert(*address);
+    }
+  }
+  for (const Expr& child : e.children) CollectAddresses(child, state, out);
+}
+
 }  // namespace
 
-void CheckAssertions(const CrashContext& c, std::vector<Finding>* findings) {
+bool CheckAssertions(const CrashContext& c, std::vector<Finding>* findings) {
+  bool complete = true;
   for (const Assertion& assertion : c.scenario.assertions) {
-    Evaluator evaluator(c);
-    if (assertion.after && !evaluator.Done(assertion.after->first, assertion.after->second)) {
-      continue;
+    {
+      Evaluator probe(c, c.recovered);
+      if (assertion.after && !probe.Done(assertion.after->first, assertion.after->second)) {
+        continue;
+      }
     }
-    if (evaluator.Eval(assertion.check)) continue;
-    Finding finding;
-    finding.name = assertion.name;
-    finding.promise = "assertion " + assertion.name +
-                      (assertion.after ? " (after " + assertion.after->first + "." +
-                                             assertion.after->second + ")"
-                                       : "");
-    std::string observed;
-    for (const std::string& note : evaluator.notes()) {
-      observed += (observed.empty() ? "" : "; ") + note;
-    }
-    finding.observed = observed;
-    finding.expected = assertion.text;
-    finding.lost = LostEvents(c);
-    findings->push_back(std::move(finding));
+    std::set<uint64_t> addresses;
+    CollectAddresses(assertion.check, c.recovered, &addresses);
+    std::optional<Finding> found;
+    complete = c.space.ForEachJointImage(addresses, kJointImagesMax, [&](const CrashImage& image) {
+      const RecoveredState state(c.machine, image);
+      Evaluator evaluator(c, state);
+      if (evaluator.Eval(assertion.check)) return true;
+      Finding finding;
+      finding.name = assertion.name;
+      finding.promise = "assertion " + assertion.name +
+                        (assertion.after ? " (after " + assertion.after->first + "." +
+                                               assertion.after->second + ")"
+                                         : "");
+      std::string observed;
+      for (const std::string& note : evaluator.notes()) {
+        observed += (observed.empty() ? "" : "; ") + note;
+      }
+      finding.observed = observed;
+      finding.expected = assertion.text;
+      finding.lost = LostEvents(c, image, std::vector<uint64_t>(addresses.begin(), addresses.end()));
+      found = std::move(finding);
+      return false;
+    }) && complete;
+    if (found) findings->push_back(std::move(*found));
   }
+  return complete;
 }
 
 }  // namespace crashsim

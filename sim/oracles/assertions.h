@@ -10,6 +10,10 @@
 
 namespace crashsim {
 
-void CheckAssertions(const CrashContext& context, std::vector<Finding>* findings);
+// Each assertion is evaluated on every feasible combination of the pending writes covering the
+// bytes it reads (at most kJointImagesMax combinations per assertion). Returns false when some
+// assertion's space was larger and was cut short: the run is then not exhaustive.
+inline constexpr uint64_t kJointImagesMax = uint64_t{1} << 16;
+bool CheckAssertions(const CrashContext& context, std::vector<Finding>* findings);
 
 }  // namespace crashsim

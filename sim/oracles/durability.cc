@@ -30,7 +30,8 @@ void CheckFile(const CrashContext& c, const Promise& promise, uint32_t ino,
     if (!name_promised) return;  // posix-minimal: fsync of the file promises no name
     findings->push_back(Finding{promise.guarantee, promise.op + " returned 0",
                                 m.PathOf(ino) + " does not exist after recovery",
-                                m.PathOf(ino) + " exists", LostEvents(c), {}});
+                                m.PathOf(ino) + " exists",
+                                LostEvents(c, c.space.base_image(), {}), {}});
     return;
   }
   // The last covered record per offset.
@@ -44,10 +45,9 @@ void CheckFile(const CrashContext& c, const Promise& promise, uint32_t ino,
     for (uint64_t o = lo; o < hi; ++o) last_covered[o] = i;
   }
   const uint64_t size = file->core.size_bytes;
-  uint64_t bad_begin = 0, bad_end = 0;
-  std::vector<uint8_t> observed, expected;
-  bool absent = false;
-  for (const auto& [offset, index] : last_covered) {
+  const std::string path = c.recovered.PathOfIno(ino).value_or(m.PathOf(ino));
+  const CrashImage& base = c.space.base_image();
+  auto legal_at = [&](uint64_t offset, size_t index) {
     Legal legal;
     for (size_t i = index; i < writes.size(); ++i) {
       const WriteRecord& record = *writes[i];
@@ -58,42 +58,58 @@ void CheckFile(const CrashContext& c, const Promise& promise, uint32_t ino,
         legal.bytes.insert(record.bytes[offset - record.offset]);
       }
     }
-    bool ok;
-    uint8_t value = 0;
-    if (offset >= size) {
-      ok = legal.absent_or_zero;
-    } else {
-      value = c.recovered.ReadIno(ino, offset, offset + 1).bytes[0];
-      ok = legal.bytes.count(value) || (legal.absent_or_zero && value == 0);
-    }
-    if (ok) continue;
-    const uint8_t want = writes[index]->bytes[offset - writes[index]->offset];
-    if (bad_end == 0) {
-      bad_begin = offset;
-      bad_end = offset + 1;
-      absent = offset >= size;
-    } else if (offset == bad_end && (offset >= size) == absent) {
-      ++bad_end;
-    } else {
-      continue;
-    }
-    observed.push_back(value);
-    expected.push_back(want);
-  }
-  const std::string path = c.recovered.PathOfIno(ino).value_or(m.PathOf(ino));
-  if (bad_end != 0) {
+    return legal;
+  };
+  auto allows = [](const Legal& legal, uint8_t value) {
+    return legal.bytes.count(value) || (legal.absent_or_zero && value == 0);
+  };
+  for (const auto& [offset, index] : last_covered) {
+    const Legal legal = legal_at(offset, index);
+    const WriteRecord& covered = *writes[index];
     Finding finding;
     finding.name = promise.guarantee;
     finding.promise = promise.op + " returned 0";
-    finding.observed = absent ? fmt::format("{}[{}:{}] is past EOF (size {} after recovery)", path,
-                                            bad_begin, bad_end, size)
-                              : fmt::format("{}[{}:{}] = {}", path, bad_begin, bad_end,
-                                            RenderBytes(observed));
-    finding.expected = fmt::format("{}[{}:{}] = {} (covered by the promise)", path, bad_begin,
-                                   bad_end, RenderBytes(expected));
-    finding.lost = LostEvents(c);
-    findings->push_back(std::move(finding));
-    return;
+    if (offset >= size) {
+      if (legal.absent_or_zero) continue;
+      finding.observed = fmt::format("{}[{}:] is past EOF (size {} after recovery)", path, offset,
+                                     size);
+      finding.expected = fmt::format("{}[{}:{}] = {} ({})", path, offset,
+                                     covered.offset + covered.bytes.size(),
+                                     RenderBytes(std::vector<uint8_t>(
+                                         covered.bytes.begin() + (offset - covered.offset),
+                                         covered.bytes.end())),
+                                     covered.what);
+      finding.lost = LostEvents(c, base, {});
+      findings->push_back(std::move(finding));
+      return;
+    }
+    const auto address = c.recovered.DeviceAddress(ino, offset);
+    std::vector<ByteOutcome> outcomes =
+        address ? c.space.Outcomes(*address) : std::vector<ByteOutcome>{ByteOutcome{}};
+    for (const ByteOutcome& outcome : outcomes) {
+      if (allows(legal, outcome.value)) continue;
+      const CrashImage image = address ? c.space.Witness(*address, outcome) : base;
+      // Show the whole run of bytes of this covered write that the witness image gets wrong.
+      const RecoveredState witness(m, image);
+      uint64_t end = offset + 1;
+      while (end < std::min(size, covered.offset + covered.bytes.size())) {
+        auto next = last_covered.find(end);
+        if (next == last_covered.end() || next->second != index) break;
+        if (allows(legal_at(end, index), witness.ReadIno(ino, end, end + 1).bytes[0])) break;
+        ++end;
+      }
+      const std::vector<uint8_t> observed = witness.ReadIno(ino, offset, end).bytes;
+      const std::vector<uint8_t> expected(covered.bytes.begin() + (offset - covered.offset),
+                                          covered.bytes.begin() + (end - covered.offset));
+      finding.observed = fmt::format("{}[{}:{}] = {}{}", path, offset, end, RenderBytes(observed),
+                                     address ? "" : " (a hole or unwritten extent after recovery)");
+      finding.expected = fmt::format("{}[{}:{}] = {} ({})", path, offset, end,
+                                     RenderBytes(expected), covered.what);
+      finding.lost = LostEvents(c, image, address ? std::vector<uint64_t>{*address}
+                                                  : std::vector<uint64_t>{});
+      findings->push_back(std::move(finding));
+      return;
+    }
   }
   const bool cut_later = std::any_of(writes.begin(), writes.end(), [&](const auto& record) {
     return record->ino == ino && record->size_cut &&
@@ -104,7 +120,7 @@ void CheckFile(const CrashContext& c, const Promise& promise, uint32_t ino,
                                 fmt::format("size({}) = {} after recovery", path, size),
                                 fmt::format("size({}) >= {} (the size at invocation)", path,
                                             promise.size_at_invocation),
-                                LostEvents(c), {}});
+                                LostEvents(c, base, {}), {}});
     return;
   }
   if (promise.covers_metadata && file->core.mtime < promise.mtime_at_invocation) {
@@ -112,7 +128,7 @@ void CheckFile(const CrashContext& c, const Promise& promise, uint32_t ino,
                                 fmt::format("mtime({}) = {} after recovery", path, file->core.mtime),
                                 fmt::format("mtime({}) >= {} (the timestamps at invocation)", path,
                                             promise.mtime_at_invocation),
-                                LostEvents(c), {}});
+                                LostEvents(c, base, {}), {}});
   }
 }
 

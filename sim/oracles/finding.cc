@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <set>
 
 namespace crashsim {
 
@@ -27,12 +28,21 @@ std::string RenderBytes(const std::vector<uint8_t>& bytes) {
   return text;
 }
 
-std::vector<LostEvent> LostEvents(const CrashContext& context) {
+std::vector<LostEvent> LostEvents(const CrashContext& context, const CrashImage& image,
+                                  const std::vector<uint64_t>& addresses) {
+  std::set<int> relevant;
+  for (uint64_t address : addresses) {
+    for (int v : context.space.CoveringEvents(address)) relevant.insert(v);
+  }
+  const auto& events = context.space.graph().events();
   std::vector<LostEvent> lost;
-  for (const PersistEvent* event : context.graph.Lost(context.image)) {
-    lost.push_back(LostEvent{
-        event->kind == PersistEvent::Kind::kTransaction ? "journal" : "device-write",
-        event->description});
+  for (int v : relevant) {
+    if (!image.persisted.count(events[v].id)) lost.push_back(LostEvent{"device-write", events[v].description});
+  }
+  for (const PersistEvent* event : context.space.graph().Lost(image)) {
+    if (event->kind == PersistEvent::Kind::kTransaction) {
+      lost.push_back(LostEvent{"journal", event->description});
+    }
   }
   return lost;
 }

@@ -7,7 +7,7 @@
 
 #include "models/machine.h"
 #include "models/recovery.h"
-#include "sim/crash/persist_graph.h"
+#include "sim/crash/crash_space.h"
 #include "sim/engine/result.h"
 #include "sim/scenario/scenario.h"
 
@@ -22,19 +22,21 @@ struct Finding {
   std::vector<std::string> state;
 };
 
-// Everything a checker may read about one crash: the machine at the crash point (its ghost
-// ledger and history), the persist graph and the chosen image, and the recovered state.
+// Everything a checker may read about the crashes at one crash point with one durable journal
+// prefix: the machine (its ghost ledger and history), the crash space (each byte's feasible
+// outcomes, joint images), and the metadata recovered from that prefix.
 struct CrashContext {
   const Scenario& scenario;
   const Machine& machine;
-  const PersistGraph& graph;
-  const CrashImage& image;
-  const RecoveredState& recovered;
+  const CrashSpace& space;
+  const RecoveredState& recovered;  // recovered from space.base_image()
 };
 
 // Renders bytes for a report: 'text' when printable, else hex; long runs are summarised.
 std::string RenderBytes(const std::vector<uint8_t>& bytes);
-// The lost persist events of the image, for a report.
-std::vector<LostEvent> LostEvents(const CrashContext& context);
+// The persist events that `image` leaves out and that matter to the finding: the pending writes
+// covering `addresses`, and every committed transaction past the durable prefix.
+std::vector<LostEvent> LostEvents(const CrashContext& context, const CrashImage& image,
+                                  const std::vector<uint64_t>& addresses);
 
 }  // namespace crashsim

@@ -7,18 +7,19 @@ namespace crashsim {
 void CheckOrdering(const CrashContext& c, std::vector<Finding>* findings) {
   const Machine& m = c.machine;
   if (m.config->fs != FsKind::kXfs) return;
-  for (uint64_t seq = 1; seq <= c.image.journal_prefix; ++seq) {
+  const CrashImage& image = c.space.base_image();
+  for (uint64_t seq = 1; seq <= image.journal_prefix; ++seq) {
     const Transaction& txn = m.journal.txn(seq);
     for (uint64_t group : txn.completes_groups) {
       for (const PendingWrite& write : m.device.pending()) {
-        if (write.group != group || c.image.persisted.count(write.id)) continue;
+        if (write.group != group || image.persisted.count(write.id)) continue;
         Finding finding;
         finding.name = "ordering";
         finding.promise = "O10: a logged I/O completion is durable only after the I/O's data";
         finding.observed = fmt::format("transaction {} ({}) is durable, data write {} is not", seq,
                                        txn.what, write.what);
         finding.expected = "the data persisted before the transaction that records its completion";
-        finding.lost = LostEvents(c);
+        finding.lost = LostEvents(c, image, {write.address});
         findings->push_back(std::move(finding));
         return;
       }

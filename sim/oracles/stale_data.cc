@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <optional>
+#include <utility>
+
 namespace crashsim {
 namespace {
 
@@ -42,21 +45,33 @@ void CheckNoStaleData(const CrashContext& c, std::vector<Finding>* findings) {
       const uint64_t begin = block * bs;
       if (begin >= file.core.size_bytes) break;
       const uint64_t end = std::min<uint64_t>(begin + bs, file.core.size_bytes);
-      const Tagged data = c.recovered.ReadIno(file.ino, begin, end);
-      uint64_t bad_begin, bad_end;
-      if (!FirstBadRun(data, file.ino, begin, &bad_begin, &bad_end)) continue;
+      const uint64_t base = extent.physical_block * bs;
+      std::optional<std::pair<uint64_t, ByteOutcome>> bad;
+      c.space.ForEachOutcome(base, end - begin, [&](uint64_t address, const ByteOutcome& outcome) {
+        if (Legitimate(outcome.origin, file.ino, begin + (address - base))) return true;
+        bad = std::make_pair(address, outcome);
+        return false;
+      });
+      if (!bad) continue;
+      const auto& [address, outcome] = *bad;
+      const CrashImage image = c.space.Witness(address, outcome);
+      const RecoveredState witness(c.machine, image);
+      // Show the whole run of illegitimate bytes that this image exposes.
+      const Tagged data = witness.ReadIno(file.ino, begin, end);
+      const uint64_t offset = begin + (address - base);
+      uint64_t bad_begin = offset, bad_end = offset + 1;
+      FirstBadRun(data, file.ino, begin, &bad_begin, &bad_end);
       const std::vector<uint8_t> shown(data.bytes.begin() + (bad_begin - begin),
                                        data.bytes.begin() + (bad_end - begin));
       Finding finding;
       finding.name = "no-stale-data";
       finding.promise = "O6: reads within EOF return zeroes or bytes written there";
       finding.observed = fmt::format("{}[{}:{}] = {} after recovery: {}", path, bad_begin, bad_end,
-                                     RenderBytes(shown),
-                                     DescribeOrigin(c.machine, data.origins[bad_begin - begin]));
+                                     RenderBytes(shown), DescribeOrigin(c.machine, outcome.origin));
       finding.expected = fmt::format("{}[{}:{}] = zeroes or data written to {} there", path,
                                      bad_begin, bad_end, path);
-      finding.lost = LostEvents(c);
-      finding.state.push_back(fmt::format("{} block {} -> physical block {} (written)", path, block,
+      finding.lost = LostEvents(c, image, {address});
+      finding.state.push_back(fmt::format("{} block {} -> device block {} (written)", path, block,
                                           extent.physical_block));
       findings->push_back(std::move(finding));
       return;
