@@ -29,6 +29,14 @@ struct LostEvent {
   std::string description;  // e.g. "sector 37 of /f block 0 (pwrite by P1 at 0+4096)"
 };
 
+// One pending persist event at the crash point, for drawing the persist graph of a violation.
+struct PersistNode {
+  std::string kind;         // "device-write" or "journal"
+  std::string description;
+  bool lost = false;        // the witness image left it out
+  std::vector<int> after;   // indices of the nodes that must persist before this one
+};
+
 struct Violation {
   std::string name;     // guarantee name (fsync, fdatasync, ...) or assertion name
   std::string promise;  // which op promised what, e.g. "P2.ms: msync m 4096 4096 sync returned 0"
@@ -38,6 +46,7 @@ struct Violation {
   std::string observed;             // what the read returned, e.g. "/f[4096:4097] = 00"
   std::string expected;             // what was promised, e.g. "/f[4096:4097] = 'Y' (59)"
   std::vector<std::string> state;   // state of the involved lines, pages, extents, journal
+  std::vector<PersistNode> persist_graph;  // the pending persist events at the crash point
 };
 
 enum class Coverage { kExhaustive, kSampled, kBudgetExhausted };

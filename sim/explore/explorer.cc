@@ -109,11 +109,31 @@ class Search {
       CheckMapSync(context, &findings);
       if (!CheckAssertions(context, &findings)) result_.budget_exhausted = true;
       ++result_.crash_images;
-      Offer(findings, crash_point);
+      Offer(findings, crash_point, &space);
     }
   }
 
-  void Offer(std::vector<Finding>& findings, const std::string& crash_point) {
+  // The persist graph of the crash point, with the witness image's lost events marked.
+  static std::vector<PersistNode> DrawGraph(const CrashSpace& space, const CrashImage& witness) {
+    const auto& events = space.graph().events();
+    std::vector<PersistNode> nodes;
+    nodes.reserve(events.size());
+    for (size_t v = 0; v < events.size(); ++v) {
+      const PersistEvent& event = events[v];
+      PersistNode node;
+      node.kind = event.kind == PersistEvent::Kind::kTransaction ? "journal" : "device-write";
+      node.description = event.description;
+      node.lost = event.kind == PersistEvent::Kind::kTransaction
+                      ? event.id > witness.journal_prefix
+                      : witness.persisted.count(event.id) == 0;
+      for (size_t p : space.graph().predecessors()[v]) node.after.push_back(static_cast<int>(p));
+      nodes.push_back(std::move(node));
+    }
+    return nodes;
+  }
+
+  void Offer(std::vector<Finding>& findings, const std::string& crash_point,
+             const CrashSpace* space = nullptr) {
     for (Finding& finding : findings) {
       Violation violation;
       violation.name = finding.name;
@@ -125,11 +145,12 @@ class Search {
       violation.expected = std::move(finding.expected);
       violation.state = std::move(finding.state);
       auto it = result_.violations.find(violation.name);
-      if (it == result_.violations.end()) {
-        result_.violations.emplace(violation.name, std::move(violation));
-      } else if (Better(violation, it->second)) {
-        it->second = std::move(violation);
+      const bool keep = it == result_.violations.end() || Better(violation, it->second);
+      if (!keep) continue;
+      if (space != nullptr && finding.has_witness) {
+        violation.persist_graph = DrawGraph(*space, finding.witness);
       }
+      result_.violations[violation.name] = std::move(violation);
     }
   }
 

@@ -164,7 +164,7 @@ bool CheckAssertions(const CrashContext& c, std::vector<Finding>* findings) {
       }
       finding.observed = observed;
       finding.expected = assertion.text;
-      finding.lost = LostEvents(c, image, std::vector<uint64_t>(addresses.begin(), addresses.end()));
+      SetWitness(c, image, std::vector<uint64_t>(addresses.begin(), addresses.end()), &finding);
       found = std::move(finding);
       return false;
     }) && complete;

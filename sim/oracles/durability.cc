@@ -14,6 +14,18 @@ struct Legal {
   bool absent_or_zero = false;
 };
 
+// A broken promise about metadata: what the journal prefix alone decides.
+Finding MetadataFinding(const CrashContext& c, const Promise& promise, std::string observed,
+                        std::string expected) {
+  Finding finding;
+  finding.name = promise.guarantee;
+  finding.promise = promise.op + " returned 0";
+  finding.observed = std::move(observed);
+  finding.expected = std::move(expected);
+  SetWitness(c, c.space.base_image(), {}, &finding);
+  return finding;
+}
+
 bool Writes(const WriteRecord& record, uint64_t offset) {
   if (record.size_cut) return offset >= record.offset;
   return offset >= record.offset && offset < record.offset + record.bytes.size();
@@ -28,10 +40,8 @@ void CheckFile(const CrashContext& c, const Promise& promise, uint32_t ino,
     const bool name_promised = promise.kind == PromiseKind::kSync ||
                                m.config->name_space == Namespace::kJournalPrefix;
     if (!name_promised) return;  // posix-minimal: fsync of the file promises no name
-    findings->push_back(Finding{promise.guarantee, promise.op + " returned 0",
-                                m.PathOf(ino) + " does not exist after recovery",
-                                m.PathOf(ino) + " exists",
-                                LostEvents(c, c.space.base_image(), {}), {}});
+    findings->push_back(MetadataFinding(c, promise, m.PathOf(ino) + " does not exist after recovery",
+                                        m.PathOf(ino) + " exists"));
     return;
   }
   // The last covered record per offset.
@@ -79,7 +89,7 @@ void CheckFile(const CrashContext& c, const Promise& promise, uint32_t ino,
                                          covered.bytes.begin() + (offset - covered.offset),
                                          covered.bytes.end())),
                                      covered.what);
-      finding.lost = LostEvents(c, base, {});
+      SetWitness(c, base, {}, &finding);
       findings->push_back(std::move(finding));
       return;
     }
@@ -105,8 +115,8 @@ void CheckFile(const CrashContext& c, const Promise& promise, uint32_t ino,
                                      address ? "" : " (a hole or unwritten extent after recovery)");
       finding.expected = fmt::format("{}[{}:{}] = {} ({})", path, offset, end,
                                      RenderBytes(expected), covered.what);
-      finding.lost = LostEvents(c, image, address ? std::vector<uint64_t>{*address}
-                                                  : std::vector<uint64_t>{});
+      SetWitness(c, image, address ? std::vector<uint64_t>{*address}
+                                                  : std::vector<uint64_t>{}, &finding);
       findings->push_back(std::move(finding));
       return;
     }
@@ -116,19 +126,16 @@ void CheckFile(const CrashContext& c, const Promise& promise, uint32_t ino,
            !Ghost::HappenedBefore(*record, promise.invocation);
   });
   if (promise.end == UINT64_MAX && !cut_later && size < promise.size_at_invocation) {
-    findings->push_back(Finding{promise.guarantee, promise.op + " returned 0",
-                                fmt::format("size({}) = {} after recovery", path, size),
-                                fmt::format("size({}) >= {} (the size at invocation)", path,
-                                            promise.size_at_invocation),
-                                LostEvents(c, base, {}), {}});
+    findings->push_back(MetadataFinding(
+        c, promise, fmt::format("size({}) = {} after recovery", path, size),
+        fmt::format("size({}) >= {} (the size at invocation)", path, promise.size_at_invocation)));
     return;
   }
   if (promise.covers_metadata && file->core.mtime < promise.mtime_at_invocation) {
-    findings->push_back(Finding{promise.guarantee, promise.op + " returned 0",
-                                fmt::format("mtime({}) = {} after recovery", path, file->core.mtime),
-                                fmt::format("mtime({}) >= {} (the timestamps at invocation)", path,
-                                            promise.mtime_at_invocation),
-                                LostEvents(c, base, {}), {}});
+    findings->push_back(MetadataFinding(
+        c, promise, fmt::format("mtime({}) = {} after recovery", path, file->core.mtime),
+        fmt::format("mtime({}) >= {} (the timestamps at invocation)", path,
+                    promise.mtime_at_invocation)));
   }
 }
 

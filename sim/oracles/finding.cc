@@ -47,4 +47,11 @@ std::vector<LostEvent> LostEvents(const CrashContext& context, const CrashImage&
   return lost;
 }
 
+void SetWitness(const CrashContext& context, const CrashImage& image,
+                const std::vector<uint64_t>& addresses, Finding* finding) {
+  finding->lost = LostEvents(context, image, addresses);
+  finding->witness = image;
+  finding->has_witness = true;
+}
+
 }  // namespace crashsim

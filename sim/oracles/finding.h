@@ -20,6 +20,8 @@ struct Finding {
   std::string expected;  // what was promised
   std::vector<LostEvent> lost;
   std::vector<std::string> state;
+  CrashImage witness;     // a crash image that shows the violation (empty for volatile reads)
+  bool has_witness = false;
 };
 
 // Everything a checker may read about the crashes at one crash point with one durable journal
@@ -38,5 +40,8 @@ std::string RenderBytes(const std::vector<uint8_t>& bytes);
 // covering `addresses`, and every committed transaction past the durable prefix.
 std::vector<LostEvent> LostEvents(const CrashContext& context, const CrashImage& image,
                                   const std::vector<uint64_t>& addresses);
+// Records `image` as the finding's witness, with its relevant lost events.
+void SetWitness(const CrashContext& context, const CrashImage& image,
+                const std::vector<uint64_t>& addresses, Finding* finding);
 
 }  // namespace crashsim

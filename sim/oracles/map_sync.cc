@@ -38,7 +38,7 @@ void CheckMapSync(const CrashContext& c, std::vector<Finding>* findings) {
     finding.observed = observed;
     finding.expected = fmt::format("{} page {} -> block {} (written), as when it was mapped", path,
                                    promise.page, promise.physical_block);
-    finding.lost = LostEvents(c, c.space.base_image(), {});
+    SetWitness(c, c.space.base_image(), {}, &finding);
     findings->push_back(std::move(finding));
     return;
   }
