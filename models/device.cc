@@ -16,13 +16,28 @@ Device::Device(Media media, bool pmem, const Config& config)
       sector_bytes_(config.sector_bytes) {}
 
 void Device::ApplyWhere(bool (*predicate)(const PendingWrite&, const void*), const void* arg) {
+  std::vector<bool> apply(pending_.size(), false);
+  for (size_t i = 0; i < pending_.size(); ++i) apply[i] = predicate(pending_[i], arg);
+  // Writes to one sector or line persist in order: a write that becomes durable takes every
+  // earlier pending write to the same unit with it (they are persisted, then overwritten).
+  for (size_t i = pending_.size(); i-- > 0;) {
+    if (!apply[i]) continue;
+    const PendingWrite& later = pending_[i];
+    for (size_t j = 0; j < i; ++j) {
+      const PendingWrite& earlier = pending_[j];
+      if (apply[j] || earlier.unit_kind != later.unit_kind) continue;
+      const bool overlap = earlier.unit < later.unit + later.unit_count &&
+                           later.unit < earlier.unit + earlier.unit_count;
+      if (overlap) apply[j] = true;
+    }
+  }
   std::vector<PendingWrite> keep;
   keep.reserve(pending_.size());
-  for (auto& write : pending_) {
-    if (predicate(write, arg)) {
-      Apply(write);
+  for (size_t i = 0; i < pending_.size(); ++i) {
+    if (apply[i]) {
+      Apply(pending_[i]);
     } else {
-      keep.push_back(std::move(write));
+      keep.push_back(std::move(pending_[i]));
     }
   }
   pending_ = std::move(keep);

@@ -62,6 +62,32 @@ TreeEntry& CachedPage(Machine& m, uint32_t ino, uint64_t page) {
   return inode.tree[page] = std::move(entry);
 }
 
+Tagged InCoreRead(const Machine& m, uint32_t ino, uint64_t begin, uint64_t end) {
+  const uint32_t bs = m.block_size();
+  const Inode& inode = m.inode(ino);
+  Tagged out;
+  for (uint64_t pos = begin; pos < end;) {
+    const uint64_t page = pos / bs;
+    const uint64_t take = std::min<uint64_t>((page + 1) * bs, end) - pos;
+    auto entry = inode.tree.find(page);
+    Tagged block = entry != inode.tree.end() && !entry->second.dax
+                       ? Tagged{entry->second.bytes, entry->second.origins}
+                       : ReadBlockFromDisk(m, ino, page);
+    out.bytes.insert(out.bytes.end(), block.bytes.begin() + pos % bs,
+                     block.bytes.begin() + pos % bs + take);
+    out.origins.insert(out.origins.end(), block.origins.begin() + pos % bs,
+                       block.origins.begin() + pos % bs + take);
+    pos += take;
+  }
+  return out;
+}
+
+void RecordContent(Machine& m, int pid, uint32_t ino, uint64_t begin, uint64_t end,
+                   const std::string& what) {
+  if (begin >= end) return;
+  RecordWrite(m, pid, ino, begin, InCoreRead(m, ino, begin, end).bytes, what);
+}
+
 uint64_t WritebackPage(Machine& m, uint32_t ino, uint64_t page) {
   Inode& inode = m.inode(ino);
   const uint32_t bs = m.block_size();
@@ -96,8 +122,16 @@ uint64_t WritebackPage(Machine& m, uint32_t ino, uint64_t page) {
     }
     allocated = true;
   }
-  const Extent extent = inode.core.extents.at(page);
+  Extent extent = inode.core.extents.at(page);
   if (extent.state == ExtentState::kUnwritten) bio.convert_unwritten = true;
+  if (IsShared(m, extent.physical_block)) {
+    // Copy-on-write: the page goes to a new block, remapped at I/O completion (xfs_reflink_end_cow).
+    const auto block = m.allocator.Allocate();
+    CRASHSIM_CHECK_MSG(block.has_value(), "device out of free blocks");
+    bio.cow = true;
+    bio.cow_block = *block;
+    extent.physical_block = *block;
+  }
   if (!IsExt4(m)) {
     const uint64_t end = std::min(inode.size_bytes, (page + 1) * bs);
     if (end > inode.core.size_bytes) bio.new_size = end;
@@ -157,6 +191,13 @@ void CompleteBio(Machine& m, uint64_t group) {
     }
     if (fields) what = "convert unwritten";
   }
+  if (bio.cow) {
+    const uint64_t old = inode.core.extents.at(bio.file_block).physical_block;
+    inode.core.extents[bio.file_block] = Extent{bio.cow_block, ExtentState::kWritten, false};
+    if (!DropReference(m, old)) m.allocator.FreeAfter(old, m.journal.committed_seq() + 1);
+    fields |= kFieldExtents;
+    what = "remap the copy-on-write block";
+  }
   if (bio.direct && bio.new_size > inode.size_bytes) inode.size_bytes = bio.new_size;
   if (bio.new_size > inode.core.size_bytes) {
     inode.core.size_bytes = std::min(bio.new_size, inode.size_bytes);
@@ -201,6 +242,18 @@ void ForceLog(Machine& m, uint64_t seq, int pid) {
   m.allocator.ReleaseBusy(m.journal.forced_seq());
 }
 
+void TouchTimes(Machine& m, uint32_t ino) {
+  InodeCore& core = m.inode(ino).core;
+  core.mtime = core.ctime = ++m.clock;
+}
+
+void LogTimestampUpdate(Machine& m, uint32_t ino, const std::string& what) {
+  TouchTimes(m, ino);
+  LogInode(m, ino, kFieldTimestamp, what + ": update timestamps");
+}
+
+bool MapFrozen(const Machine& m, uint32_t ino) { return m.inode(ino).core.sealed; }
+
 void RecordWrite(Machine& m, int pid, uint32_t ino, uint64_t offset,
                  const std::vector<uint8_t>& bytes, const std::string& what) {
   WriteRecord record;
@@ -227,13 +280,42 @@ std::vector<uint64_t> UnmapBlocks(Machine& m, uint32_t ino, uint64_t first, uint
   std::vector<uint64_t> freed;
   for (auto it = inode.core.extents.lower_bound(first);
        it != inode.core.extents.end() && it->first < last;) {
-    if (!it->second.shared) freed.push_back(it->second.physical_block);
+    if (!DropReference(m, it->second.physical_block)) freed.push_back(it->second.physical_block);
     it = inode.core.extents.erase(it);
   }
   for (auto it = inode.delalloc.lower_bound(first); it != inode.delalloc.end() && it->first < last;) {
     it = inode.delalloc.erase(it);
   }
   return freed;
+}
+
+bool IsShared(const Machine& m, uint64_t physical_block) {
+  auto it = m.refcount.find(physical_block);
+  return it != m.refcount.end() && it->second >= 2;
+}
+
+bool DropReference(Machine& m, uint64_t physical_block) {
+  auto it = m.refcount.find(physical_block);
+  if (it == m.refcount.end() || it->second < 2) return false;
+  if (--it->second >= 2) return true;
+  m.refcount.erase(it);
+  // The last owner's extent is no longer shared.
+  for (auto& [ino, inode] : m.inodes) {
+    for (auto& [block, extent] : inode.core.extents) {
+      if (extent.physical_block == physical_block) extent.shared = false;
+    }
+  }
+  return true;
+}
+
+void AddReference(Machine& m, uint64_t physical_block) {
+  auto [it, inserted] = m.refcount.emplace(physical_block, 1);
+  ++it->second;
+  for (auto& [ino, inode] : m.inodes) {
+    for (auto& [block, extent] : inode.core.extents) {
+      if (extent.physical_block == physical_block) extent.shared = true;
+    }
+  }
 }
 
 void ReleaseAfter(Machine& m, const std::vector<uint64_t>& blocks, uint64_t seq) {
@@ -274,6 +356,21 @@ void DropPages(Machine& m, uint32_t ino, uint64_t first, uint64_t last) {
     if (promise.ino == ino && promise.page >= first && promise.page < last) promise.ended = true;
   }
 }
+
+// xfs_flush_unmap_range: write back and wait for dirty pages in the range, then unmap and drop.
+void FlushUnmapRange(Machine& m, uint32_t ino, uint64_t first_page, uint64_t last_page) {
+  const uint32_t bs = m.block_size();
+  Inode& inode = m.inode(ino);
+  std::vector<uint64_t> groups;
+  for (auto& [page, entry] : inode.tree) {
+    if (page < first_page || page >= last_page) continue;
+    if (!entry.dax && entry.dirty) groups.push_back(WritebackPage(m, ino, page));
+  }
+  for (uint64_t group : groups) CompleteBio(m, group);
+  WaitForBios(m, ino, first_page * bs, last_page * bs);
+  DropPages(m, ino, first_page, last_page);
+}
+
 
 void WriteProtectPage(Machine& m, uint32_t ino, uint64_t page, bool dax) {
   for (size_t pid = 0; pid < m.processes.size(); ++pid) {

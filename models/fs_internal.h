@@ -25,6 +25,13 @@ Tagged ReadBlockFromDisk(const Machine& m, uint32_t ino, uint64_t block);
 // The page-cache entry for a page, filled from disk if absent.
 TreeEntry& CachedPage(Machine& m, uint32_t ino, uint64_t page);
 
+// The file's current contents as reads would see them (page cache first, else the device).
+Tagged InCoreRead(const Machine& m, uint32_t ino, uint64_t begin, uint64_t end);
+// Records the current contents of [begin, end) as a write: after an op that moved data (a shift,
+// a remap, an exchange), these are the values a read may legitimately return.
+void RecordContent(Machine& m, int pid, uint32_t ino, uint64_t begin, uint64_t end,
+                   const std::string& what);
+
 // Writes back one dirty page (allocating a delayed allocation first). Returns the bio group.
 uint64_t WritebackPage(Machine& m, uint32_t ino, uint64_t page);
 // Completes a bio and runs its completion-time metadata updates.
@@ -34,6 +41,14 @@ void WaitForBios(Machine& m, uint32_t ino, uint64_t begin, uint64_t end);
 // Forces the log through `seq`: ordered data first (ext4-ordered), then PREFLUSH + FUA commit.
 // `pid` is the CPU the force runs on (its pending line flushes are fenced), or -1.
 void ForceLog(Machine& m, uint64_t seq, int pid);
+
+// A timestamp update (file_update_time): mtime and ctime take the file system's next tick.
+void TouchTimes(Machine& m, uint32_t ino);
+// file_update_time on a write or a write fault: new timestamps in a timestamp-only transaction
+// (XFS_ILOG_TIMESTAMP, which fdatasync ignores).
+void LogTimestampUpdate(Machine& m, uint32_t ino, const std::string& what);
+// The inode's map or size may not change: it is sealed (immutable extents).
+bool MapFrozen(const Machine& m, uint32_t ino);
 
 // Appends a write record to the ghost history.
 void RecordWrite(Machine& m, int pid, uint32_t ino, uint64_t offset,
@@ -45,8 +60,17 @@ void RecordSizeCut(Machine& m, int pid, uint32_t ino, uint64_t size, const std::
 // is durable (ReleaseAfter).
 std::vector<uint64_t> UnmapBlocks(Machine& m, uint32_t ino, uint64_t first, uint64_t last);
 void ReleaseAfter(Machine& m, const std::vector<uint64_t>& blocks, uint64_t seq);
+
+// Reflink sharing (the refcount btree, in core): a block is shared while two or more extents map
+// it. DropReference returns true if the block still has another owner (so it must not be freed).
+bool IsShared(const Machine& m, uint64_t physical_block);
+bool DropReference(Machine& m, uint64_t physical_block);
+void AddReference(Machine& m, uint64_t physical_block);
 // Drops page-cache entries of pages [first, last) and the PTEs that map them in every process.
 void DropPages(Machine& m, uint32_t ino, uint64_t first, uint64_t last);
+// xfs_flush_unmap_range: writes back and waits for dirty pages in [first_page, last_page), then
+// unmaps and drops them.
+void FlushUnmapRange(Machine& m, uint32_t ino, uint64_t first_page, uint64_t last_page);
 // Write-protects every PTE mapping `page` of `ino` (pfn_mkclean_range / page_mkclean); for a DAX
 // page, mappings that the design never write-protects are skipped.
 void WriteProtectPage(Machine& m, uint32_t ino, uint64_t page, bool dax);

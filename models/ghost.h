@@ -13,7 +13,10 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <map>
 #include <vector>
+
+#include "models/inode.h"
 
 namespace crashsim {
 
@@ -59,11 +62,31 @@ struct MapSyncPromise {
   bool ended = false;  // a later map change unmapped the page
 };
 
+// Data that an op legitimately moved or shared from one file range to another (reflink, dedupe,
+// collapse/insert shifts, swapext): bytes written to the source may be read at the destination.
+struct DataMove {
+  uint32_t src_ino = 0;
+  uint64_t src_offset = 0;
+  uint32_t dst_ino = 0;
+  uint64_t dst_offset = 0;
+  uint64_t length = 0;
+};
+
+// O7: a returned seal, until the next returned unseal.
+struct SealRecord {
+  uint32_t ino = 0;
+  std::map<uint64_t, Extent> snapshot;  // the extent map when the seal returned
+  std::string op;
+  bool active = true;
+};
+
 struct Ghost {
   std::vector<VectorClock> clocks;                      // per process
   std::vector<std::shared_ptr<const WriteRecord>> writes;
   std::vector<std::shared_ptr<const Promise>> promises;
   std::vector<MapSyncPromise> map_sync;
+  std::vector<DataMove> moves;
+  std::vector<SealRecord> seals;
   uint64_t next_write_id = 1;
 
   // True if `write` happened before an event whose clock is `clock`.
@@ -89,6 +112,22 @@ struct Ghost {
   size_t AddPromise(Promise promise) {
     promises.push_back(std::make_shared<const Promise>(std::move(promise)));
     return promises.size() - 1;
+  }
+  // Whether a byte that `origin_ino` wrote at `origin_offset` may legitimately be read at
+  // (`ino`, `offset`): the same place, or a place some recorded move carried it to.
+  bool LegitimatePlace(uint32_t origin_ino, uint64_t origin_offset, uint32_t ino,
+                       uint64_t offset, int depth = 0) const {
+    if (origin_ino == ino && origin_offset == offset) return true;
+    if (depth > 8) return false;
+    for (const DataMove& move : moves) {
+      if (move.dst_ino != ino || offset < move.dst_offset ||
+          offset >= move.dst_offset + move.length) {
+        continue;
+      }
+      const uint64_t from = move.src_offset + (offset - move.dst_offset);
+      if (LegitimatePlace(origin_ino, origin_offset, move.src_ino, from, depth + 1)) return true;
+    }
+    return false;
   }
   void ReturnPromise(size_t index, bool failed) {
     auto updated = std::make_shared<Promise>(*promises[index]);

@@ -56,6 +56,10 @@ struct Inode {
   uint64_t last_commit_seq = 0;             // ili_commit_seq: last transaction touching it
   uint32_t fsync_fields = 0;                // ili_fsync_fields
   uint64_t open_count = 0;
+  // The process inside a map-changing op, which holds i_rwsem and the mmap lock exclusively
+  // across its inner steps (XFS_IOLOCK_EXCL | XFS_MMAPLOCK_EXCL): writes and page faults on the
+  // inode wait. -1 when free.
+  int locked_by = -1;
   bool operator==(const Inode&) const = default;
 };
 

@@ -48,9 +48,21 @@ StepOutcome SyncRange(Machine& m, int pid, uint32_t ino, bool datasync, uint64_t
                       uint64_t end, Promise promise, int phase_base);
 StepOutcome SysFtruncate(Machine& m, int pid, const std::string& fd_name, uint64_t length,
                          const std::string& what);
-enum class FallocOp { kAlloc, kKeepSize, kPunchHole, kZeroRange };
+enum class FallocOp {
+  kAlloc, kKeepSize, kPunchHole, kZeroRange, kCollapseRange, kInsertRange, kUnshareRange,
+  kWriteZeroes,
+};
 StepOutcome SysFallocate(Machine& m, int pid, const std::string& fd_name, FallocOp mode,
                          uint64_t offset, uint64_t length, const std::string& what);
+
+StepOutcome SysCreat(Machine& m, int pid, const std::string& path, const std::string& what);
+StepOutcome SysUnlink(Machine& m, int pid, const std::string& path, const std::string& what);
+StepOutcome SysRename(Machine& m, int pid, const std::string& from, const std::string& to,
+                      const std::string& what);
+bool IsDirectory(const Machine& m, const std::string& path);
+uint32_t CreateInode(Machine& m, const std::string& path);
+// The last close of an unlinked inode frees its blocks.
+void ReapOnClose(Machine& m, uint32_t ino, const std::string& what);
 
 // Drains the caller's store buffer, as every syscall entry does.
 void EnterKernel(Machine& m, int pid);
@@ -58,7 +70,7 @@ void EnterKernel(Machine& m, int pid);
 // Background work that `background: explore` lets happen between any two steps: dirty-page
 // writeback of one page (WB_SYNC_NONE) and the completion of one bio in flight.
 struct BackgroundEvent {
-  enum class Kind { kWritebackPage, kCompleteBio };
+  enum class Kind { kWritebackPage, kCompleteBio, kWritebackDirectory };
   Kind kind = Kind::kWritebackPage;
   uint32_t ino = 0;
   uint64_t index = 0;  // page index, or bio group

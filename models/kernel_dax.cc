@@ -4,6 +4,7 @@
 
 #include "models/design_policy.h"
 #include "models/fs_internal.h"
+#include "models/kernel_extents.h"
 #include "models/pmem_cpu.h"
 #include "sim/base/check.h"
 
@@ -46,11 +47,23 @@ bool AllocateZeroed(Machine& m, uint32_t ino, uint64_t block) {
   return true;
 }
 
-void UpdateTimes(Machine& m, uint32_t ino, const std::string& what) {
+
+// dax_iomap_copy_around for a shared block: the write goes to a new block that first receives
+// the old contents; the extent is remapped to it (xfs_reflink_end_cow, logged by the caller after
+// the copies, so the log's PREFLUSH orders them first). Returns false if the block is not shared.
+bool CopyOnWriteDax(Machine& m, uint32_t ino, uint64_t block) {
   Inode& inode = m.inode(ino);
-  ++inode.core.mtime;
-  ++inode.core.ctime;
-  LogInode(m, ino, kFieldTimestamp, what + ": update timestamps");
+  auto it = inode.core.extents.find(block);
+  if (it == inode.core.extents.end() || !IsShared(m, it->second.physical_block)) return false;
+  const uint32_t bs = m.block_size();
+  const auto fresh = m.allocator.Allocate();
+  CRASHSIM_CHECK_MSG(fresh.has_value(), "device out of free blocks");
+  const uint64_t old = it->second.physical_block;
+  m.device.AppendKernelCopy(*fresh * bs, m.device.ReadVisible(old * bs, bs),
+                            "copy-on-write of " + m.PathOf(ino) + " block " + std::to_string(block));
+  inode.core.extents[block] = Extent{*fresh, ExtentState::kWritten, false};
+  DropReference(m, old);
+  return true;
 }
 
 const VmaState* FindVma(const Machine& m, int pid, const std::string& name) {
@@ -97,7 +110,7 @@ StepOutcome WriteFault(Machine& m, int pid, const std::string& name, uint64_t pa
   }
   if (!inode.core.dax) {
     // page_mkwrite (iomap_page_mkwrite): timestamps, delalloc reservation, dirty folio.
-    UpdateTimes(m, vma.ino, what);
+    LogTimestampUpdate(m, vma.ino, what);
     TreeEntry& entry = CachedPage(m, vma.ino, page);
     entry.dirty = true;
     if (!inode.core.extents.count(page)) inode.delalloc[page] = true;
@@ -107,12 +120,16 @@ StepOutcome WriteFault(Machine& m, int pid, const std::string& name, uint64_t pa
   }
   if (progress.phase == 0) {
     // __xfs_filemap_fault: file_update_time, then dax_iomap_fault with IOMAP_WRITE.
-    UpdateTimes(m, vma.ino, what);
+    LogTimestampUpdate(m, vma.ino, what);
     std::string note = "DAX write fault on page " + std::to_string(page);
     if (AllocateZeroed(m, vma.ino, page)) {
       const uint64_t seq = LogInode(m, vma.ino, kFieldExtents,
                                     what + ": allocate zeroed written block " + std::to_string(page));
       note += ": allocated a zeroed block (transaction " + std::to_string(seq) + ")";
+    } else if (CopyOnWriteDax(m, vma.ino, page)) {
+      const uint64_t seq = LogInode(m, vma.ino, kFieldExtents,
+                                    what + ": copy-on-write remap of block " + std::to_string(page));
+      note += ": copied the shared block and remapped it (transaction " + std::to_string(seq) + ")";
     }
     if (WriteFaultIsSynchronous(m.design, vma) && DatasyncDirty(m, vma.ino)) {
       // dax_fault_is_synchronous: IOMAP_F_DIRTY -> VM_FAULT_NEEDDSYNC; the PTE waits for the
@@ -192,6 +209,7 @@ StepOutcome SysMmap(Machine& m, int pid, const std::string& name, const MmapRequ
   process.vmas[name] = VmaState{.valid = false};
   const auto fd = process.fds.find(request.fd);
   if (fd == process.fds.end() || !fd->second.valid) return Fail("EBADF");
+  if (fd->second.directory) return Fail("ENODEV");
   const uint32_t bs = m.block_size();
   if (request.offset % bs != 0 || request.length == 0) return Fail("EINVAL");
   if (request.shared && !fd->second.write) return Fail("EACCES");
@@ -333,6 +351,22 @@ StepOutcome CpuAccess(Machine& m, int pid, AccessKind kind, const std::string& n
   return Fail("EINVAL");
 }
 
+bool AccessNeedsFault(const Machine& m, int pid, AccessKind kind, const std::string& name,
+                      uint64_t offset, uint64_t span) {
+  const ProcessState& process = m.processes[pid];
+  const VmaState* vma = FindVma(m, pid, name);
+  if (vma == nullptr || span == 0 || offset + span > vma->length) return false;
+  if (process.progress.phase >= kSyncFault) return false;  // already inside the fault
+  const uint32_t bs = m.block_size();
+  const bool store = kind == AccessKind::kStore || kind == AccessKind::kNtStore;
+  const uint64_t begin = vma->offset + offset;
+  for (uint64_t page = begin / bs; page <= (begin + span - 1) / bs; ++page) {
+    const auto pte = process.ptes.find({name, page});
+    if (pte == process.ptes.end() || (store && !pte->second.writable)) return true;
+  }
+  return false;
+}
+
 StepOutcome SysMsync(Machine& m, int pid, const std::string& name, uint64_t offset,
                      uint64_t length, bool sync, const std::string& what) {
   auto& progress = m.processes[pid].progress;
@@ -358,10 +392,15 @@ void DaxWrite(Machine& m, int pid, uint32_t ino, uint64_t offset, const std::vec
               const std::string& what) {
   const uint32_t bs = m.block_size();
   Inode& inode = m.inode(ino);
-  UpdateTimes(m, ino, what);
+  LogTimestampUpdate(m, ino, what);
   bool allocated = false;
+  bool remapped = false;
   for (uint64_t b = offset / bs; b <= (offset + data.size() - 1) / bs; ++b) {
-    allocated = AllocateZeroed(m, ino, b) || allocated;
+    if (AllocateZeroed(m, ino, b)) {
+      allocated = true;
+    } else {
+      remapped = CopyOnWriteDax(m, ino, b) || remapped;
+    }
   }
   if (allocated) LogInode(m, ino, kFieldExtents, what + ": allocate zeroed written blocks");
   // dax_copy_from_iter: a cache-bypassing copy, durable at the next device flush.
@@ -374,6 +413,7 @@ void DaxWrite(Machine& m, int pid, uint32_t ino, uint64_t offset, const std::vec
                               TagFileData(ino, pos, piece), what);
     pos += take;
   }
+  if (remapped) LogInode(m, ino, kFieldExtents, what + ": copy-on-write remap");
   RecordWrite(m, pid, ino, offset, data, what);
   if (offset + data.size() > inode.size_bytes) {
     inode.size_bytes = offset + data.size();
@@ -430,6 +470,14 @@ int DaxWriteback(Machine& m, int pid, uint32_t ino, uint64_t begin, uint64_t end
   return static_cast<int>(tagged.size());
 }
 
+// O7 starts when a seal returns: the map must stay this snapshot until an unseal returns.
+void RecordSeal(Machine& m, uint32_t ino, const std::string& what) {
+  for (const SealRecord& seal : m.ghost.seals) {
+    if (seal.ino == ino && seal.active) return;
+  }
+  m.ghost.seals.push_back(SealRecord{ino, m.inode(ino).core.extents, what, true});
+}
+
 StepOutcome SysSeal(Machine& m, int pid, const std::string& fd_name, bool privileged,
                     const std::string& what) {
   auto& progress = m.processes[pid].progress;
@@ -437,10 +485,13 @@ StepOutcome SysSeal(Machine& m, int pid, const std::string& fd_name, bool privil
   const auto fd = fds.find(fd_name);
   if (progress.phase == 0) {
     EnterKernel(m, pid);
-    if (fd == fds.end() || !fd->second.valid) return Fail("EBADF");
+    if (fd == fds.end() || !fd->second.valid || fd->second.directory) return Fail("EBADF");
     if (!DesignHasSeal(m.design)) return Fail("EOPNOTSUPP");
     if (!privileged) return Fail("EPERM");
-    if (m.inode(fd->second.ino).core.sealed) return StepOutcome{true, "0", "already sealed"};
+    if (m.inode(fd->second.ino).core.sealed) {
+      RecordSeal(m, fd->second.ino, what);
+      return StepOutcome{true, "0", "already sealed"};
+    }
     progress.phase = 1;
   }
   const uint32_t ino = fd->second.ino;
@@ -465,10 +516,23 @@ StepOutcome SysSeal(Machine& m, int pid, const std::string& fd_name, bool privil
                                       std::to_string(run_end - 1) + " (transaction " +
                                       std::to_string(seq) + ")"};
   }
+  // Shared blocks are copied to private ones, one transaction each.
+  for (const auto& [block, extent] : inode.core.extents) {
+    if (block >= blocks || !UnshareBlock(m, ino, block)) continue;
+    const uint64_t seq = LogInode(m, ino, kFieldExtents,
+                                  what + ": unshare block " + std::to_string(block));
+    return StepOutcome{false, "", "unshared block " + std::to_string(block) + " (transaction " +
+                                      std::to_string(seq) + ")"};
+  }
   // The persistent flag, in a synchronous transaction.
   inode.core.sealed = true;
   const uint64_t seq = LogInode(m, ino, kFieldFlags, what + ": set the sealed flag");
+  if (m.faults.seal_flag_not_forced) {
+    RecordSeal(m, ino, what);
+    return StepOutcome{true, "0", "sealed flag set in memory only (wrong model)"};
+  }
   ForceLog(m, seq, pid);
+  RecordSeal(m, ino, what);
   return StepOutcome{true, "0", "sealed flag set and forced (transaction " + std::to_string(seq) + ")"};
 }
 
@@ -477,7 +541,7 @@ StepOutcome SysUnseal(Machine& m, int pid, const std::string& fd_name, bool priv
   EnterKernel(m, pid);
   const auto& fds = m.processes[pid].fds;
   const auto fd = fds.find(fd_name);
-  if (fd == fds.end() || !fd->second.valid) return Fail("EBADF");
+  if (fd == fds.end() || !fd->second.valid || fd->second.directory) return Fail("EBADF");
   if (!DesignHasSeal(m.design)) return Fail("EOPNOTSUPP");
   if (!privileged) return Fail("EPERM");
   const uint32_t ino = fd->second.ino;
@@ -489,6 +553,9 @@ StepOutcome SysUnseal(Machine& m, int pid, const std::string& fd_name, bool priv
     }
   }
   inode.core.sealed = false;
+  for (SealRecord& seal : m.ghost.seals) {
+    if (seal.ino == ino) seal.active = false;
+  }
   const uint64_t seq = LogInode(m, ino, kFieldFlags, what + ": clear the sealed flag");
   ForceLog(m, seq, pid);
   return StepOutcome{true, "0", "sealed flag cleared and forced (transaction " + std::to_string(seq) + ")"};

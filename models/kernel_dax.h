@@ -33,6 +33,10 @@ StepOutcome CpuAccess(Machine& m, int pid, AccessKind kind, const std::string& n
                       const std::string& what, Tagged* loaded, uint32_t* loaded_ino,
                       uint64_t* loaded_offset);
 
+// Whether the access would take a page fault first (a missing PTE, or a read-only one for a store).
+bool AccessNeedsFault(const Machine& m, int pid, AccessKind kind, const std::string& name,
+                      uint64_t offset, uint64_t span);
+
 StepOutcome SysMsync(Machine& m, int pid, const std::string& name, uint64_t offset,
                      uint64_t length, bool sync, const std::string& what);
 StepOutcome SysSeal(Machine& m, int pid, const std::string& fd_name, bool privileged,

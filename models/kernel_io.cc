@@ -20,13 +20,6 @@ const FdState* FindFd(const Machine& m, int pid, const std::string& name) {
   return &it->second;
 }
 
-// The timestamp update of write(2) (file_update_time): a timestamp-only transaction on XFS.
-void UpdateTimes(Machine& m, uint32_t ino, const std::string& what) {
-  Inode& inode = m.inode(ino);
-  ++inode.core.mtime;
-  ++inode.core.ctime;
-  LogInode(m, ino, kFieldTimestamp, what + ": update timestamps");
-}
 
 // Buffered write: copy into page-cache folios, mark them dirty, reserve delalloc for holes.
 void BufferedCopy(Machine& m, int pid, uint32_t ino, uint64_t offset,
@@ -48,7 +41,7 @@ void BufferedCopy(Machine& m, int pid, uint32_t ino, uint64_t offset,
   }
   inode.size_bytes = std::max(inode.size_bytes, offset + data.size());
   RecordWrite(m, pid, ino, offset, data, what);
-  UpdateTimes(m, ino, what);
+  LogTimestampUpdate(m, ino, what);
 }
 
 bool PureOverwrite(const Machine& m, uint32_t ino, uint64_t first, uint64_t last) {
@@ -91,16 +84,22 @@ StepOutcome SysOpen(Machine& m, int pid, const std::string& fd_name, const std::
   auto it = m.names.find(path);
   uint32_t ino;
   std::string note;
+  if (it == m.names.end() && IsDirectory(m, path)) {
+    if (flags.write) {
+      process.fds[fd_name] = FdState{.valid = false};
+      return Fail("EISDIR");
+    }
+    FdState fd;
+    fd.directory = true;
+    process.fds[fd_name] = fd;
+    return StepOutcome{true, "0", "directory"};
+  }
   if (it == m.names.end()) {
     if (!flags.creat) {
       process.fds[fd_name] = FdState{.valid = false};
       return Fail("ENOENT");
     }
-    ino = m.next_ino++;
-    Inode inode;
-    inode.ino = ino;
-    m.inodes[ino] = inode;
-    m.names[path] = ino;
+    ino = CreateInode(m, path);
     const uint64_t seq = LogNamespace(m, {ino}, "create " + path);
     note = "created " + path + " (transaction " + std::to_string(seq) + ")";
   } else {
@@ -112,8 +111,7 @@ StepOutcome SysOpen(Machine& m, int pid, const std::string& fd_name, const std::
   fd.direct = flags.direct;
   fd.dsync = flags.dsync;
   fd.osync = flags.osync;
-  fd.opened_mtime = m.inode(ino).core.mtime;
-  fd.opened_ctime = m.inode(ino).core.ctime;
+  fd.opened_time = m.clock;
   process.fds[fd_name] = fd;
   ++m.inode(ino).open_count;
   return StepOutcome{true, "0", note};
@@ -124,8 +122,14 @@ StepOutcome SysClose(Machine& m, int pid, const std::string& fd_name) {
   auto& fds = m.processes[pid].fds;
   auto it = fds.find(fd_name);
   if (it == fds.end() || !it->second.valid) return Fail("EBADF");
-  --m.inode(it->second.ino).open_count;
+  if (it->second.directory) {
+    fds.erase(it);
+    return StepOutcome{true, "0", ""};
+  }
+  const uint32_t ino = it->second.ino;
+  --m.inode(ino).open_count;
   fds.erase(it);
+  ReapOnClose(m, ino, "close");
   return StepOutcome{true, "0", ""};
 }
 
@@ -136,6 +140,7 @@ StepOutcome SysPwrite(Machine& m, int pid, const std::string& fd_name, uint64_t 
   if (progress.phase == 0) {
     EnterKernel(m, pid);
     if (fd == nullptr) return Fail("EBADF");
+    if (fd->directory) return Fail("EISDIR");
     if (!fd->write) return Fail("EBADF");
   }
   CRASHSIM_CHECK(fd != nullptr);
@@ -203,7 +208,21 @@ StepOutcome SysPwrite(Machine& m, int pid, const std::string& fd_name, uint64_t 
         const uint64_t hi = std::min(offset + data.size(), (b + 1) * bs);
         Tagged tagged;
         uint64_t address;
-        if (extent.state == ExtentState::kUnwritten) {
+        bool cow = false;
+        uint64_t cow_block = 0;
+        if (IsShared(m, extent.physical_block)) {
+          cow = true;
+          // Copy-on-write: the whole block goes to a new one, remapped at completion.
+          const auto block = m.allocator.Allocate();
+          CRASHSIM_CHECK_MSG(block.has_value(), "device out of free blocks");
+          cow_block = *block;
+          tagged = ReadBlockFromDisk(m, ino, b);
+          for (uint64_t pos = lo; pos < hi; ++pos) {
+            tagged.bytes[pos - b * bs] = data[pos - offset];
+            tagged.origins[pos - b * bs] = DataOrigin(ino, pos);
+          }
+          address = cow_block * bs;
+        } else if (extent.state == ExtentState::kUnwritten) {
           tagged = TagZeroes(bs);
           for (uint64_t pos = lo; pos < hi; ++pos) {
             tagged.bytes[pos - b * bs] = data[pos - offset];
@@ -221,6 +240,8 @@ StepOutcome SysPwrite(Machine& m, int pid, const std::string& fd_name, uint64_t 
         bio.ino = ino;
         bio.file_block = b;
         bio.direct = true;
+        bio.cow = cow;
+        bio.cow_block = cow_block;
         bio.convert_unwritten = extent.state == ExtentState::kUnwritten;
         bio.new_size = std::min(offset + data.size(), (b + 1) * bs);
         if (bio.new_size <= inode.core.size_bytes) bio.new_size = 0;
@@ -252,7 +273,7 @@ StepOutcome SysPwrite(Machine& m, int pid, const std::string& fd_name, uint64_t 
         if (m.bios.count(group)) CompleteBio(m, group);  // another op may have waited for it
       }
       progress.bios.clear();
-      UpdateTimes(m, ino, what);
+      LogTimestampUpdate(m, ino, what);
       if (progress.flag) m.ghost.ReturnPromise(progress.promise, false);
       if (!sync_after || progress.flag) {
         return StepOutcome{true, count, "direct I/O completed (conversion and size logged)"};
@@ -275,6 +296,7 @@ StepOutcome SysPread(Machine& m, int pid, const std::string& fd_name, uint64_t o
   EnterKernel(m, pid);
   const FdState* fd = FindFd(m, pid, fd_name);
   if (fd == nullptr) return Fail("EBADF");
+  if (fd->directory) return Fail("EISDIR");
   const uint32_t ino = fd->ino;
   const uint32_t bs = m.block_size();
   Inode& inode = m.inode(ino);

@@ -5,6 +5,7 @@
 
 #include "models/fs_internal.h"
 #include "models/kernel.h"
+#include "models/kernel_extents.h"
 #include "models/pmem_cpu.h"
 #include "sim/base/check.h"
 
@@ -43,20 +44,6 @@ void ZeroPartialBlock(Machine& m, uint32_t ino, uint64_t begin, uint64_t end) {
   entry.dirty = true;
 }
 
-// xfs_flush_unmap_range: write back and wait for dirty pages in the range, then unmap and drop.
-void FlushUnmapRange(Machine& m, uint32_t ino, uint64_t first_page, uint64_t last_page) {
-  const uint32_t bs = m.block_size();
-  Inode& inode = m.inode(ino);
-  std::vector<uint64_t> groups;
-  for (auto& [page, entry] : inode.tree) {
-    if (page < first_page || page >= last_page) continue;
-    if (!entry.dax && entry.dirty) groups.push_back(WritebackPage(m, ino, page));
-  }
-  for (uint64_t group : groups) CompleteBio(m, group);
-  WaitForBios(m, ino, first_page * bs, last_page * bs);
-  DropPages(m, ino, first_page, last_page);
-}
-
 }  // namespace
 
 StepOutcome SysFtruncate(Machine& m, int pid, const std::string& fd_name, uint64_t length,
@@ -68,6 +55,7 @@ StepOutcome SysFtruncate(Machine& m, int pid, const std::string& fd_name, uint64
   const uint32_t ino = fd->ino;
   const uint32_t bs = m.block_size();
   Inode& inode = m.inode(ino);
+  if (MapFrozen(m, ino) && length != inode.size_bytes) return Fail("EPERM");
   std::vector<uint64_t> freed;
   if (length < inode.size_bytes) {
     // Shrink: zero the tail of the new last block, drop whole pages past EOF, free their blocks.
@@ -80,8 +68,7 @@ StepOutcome SysFtruncate(Machine& m, int pid, const std::string& fd_name, uint64
   }
   inode.size_bytes = length;
   inode.core.size_bytes = length;
-  ++inode.core.mtime;
-  ++inode.core.ctime;
+  TouchTimes(m, ino);
   const uint64_t seq =
       LogInode(m, ino, kFieldSize | (freed.empty() ? 0 : kFieldExtents), what + ": set size");
   ReleaseAfter(m, freed, seq);
@@ -107,6 +94,31 @@ StepOutcome SysFallocate(Machine& m, int pid, const std::string& fd_name, Falloc
   const uint64_t first_full = (offset + bs - 1) / bs;
   const uint64_t last_full = end / bs;  // blocks [first_full, last_full) are wholly inside
 
+  if (progress.phase == 0 && MapFrozen(m, ino)) {
+    // A sealed map changes for nobody: preallocation over a fully written range inside EOF is a
+    // no-op, every other mode is refused (xfs_bmapi_write's single check).
+    bool no_op = (mode == FallocOp::kAlloc || mode == FallocOp::kKeepSize) && end <= inode.size_bytes;
+    for (uint64_t b = offset / bs; no_op && b < (end + bs - 1) / bs; ++b) {
+      auto it = inode.core.extents.find(b);
+      no_op = it != inode.core.extents.end() && it->second.state == ExtentState::kWritten;
+    }
+    if (no_op) return StepOutcome{true, "0", "sealed file, range fully written: nothing to do"};
+    const bool refused = !(mode == FallocOp::kPunchHole && m.faults.punch_not_refused_on_sealed);
+    if (refused) return Fail("EPERM");
+  }
+  switch (mode) {
+    case FallocOp::kCollapseRange:
+      return CollapseRange(m, pid, ino, offset, length, what);
+    case FallocOp::kInsertRange:
+      return InsertRange(m, pid, ino, offset, length, what);
+    case FallocOp::kUnshareRange:
+      return UnshareRange(m, pid, ino, offset, length, what);
+    case FallocOp::kWriteZeroes:
+      return WriteZeroes(m, pid, ino, offset, length, what);
+    default:
+      break;
+  }
+
   if (mode == FallocOp::kAlloc || mode == FallocOp::kKeepSize) {
     // xfs_alloc_file_space: unwritten extents over holes; the size in the same transaction.
     int allocated = 0;
@@ -124,7 +136,7 @@ StepOutcome SysFallocate(Machine& m, int pid, const std::string& fd_name, Falloc
       fields |= kFieldSize;
     }
     if (fields == 0) return StepOutcome{true, "0", "range already allocated: nothing logged"};
-    ++inode.core.ctime;
+    TouchTimes(m, ino);
     uint64_t seq = LogInode(m, ino, fields, what + ": preallocate " + std::to_string(allocated) +
                                                 " unwritten block(s)");
     std::string note = "transaction " + std::to_string(seq);
@@ -150,8 +162,7 @@ StepOutcome SysFallocate(Machine& m, int pid, const std::string& fd_name, Falloc
     }
     std::vector<uint64_t> freed;
     if (last_full > first_full) freed = UnmapBlocks(m, ino, first_full, last_full);
-    ++inode.core.mtime;
-    ++inode.core.ctime;
+    TouchTimes(m, ino);
     const uint64_t seq = LogInode(m, ino, kFieldExtents,
                                   what + ": free " + std::to_string(freed.size()) + " block(s)");
     ReleaseAfter(m, freed, seq);
@@ -165,13 +176,16 @@ StepOutcome SysFallocate(Machine& m, int pid, const std::string& fd_name, Falloc
     return StepOutcome{false, "", "freed the range in transaction " + std::to_string(seq)};
   }
   // zero-range, second transaction: preallocate the freed range again as unwritten
-  // (xfs_zero_file_space: free, then xfs_alloc_file_space).
+  // (xfs_zero_file_space: free, then xfs_alloc_file_space). The test-only wrong model allocates
+  // them written without zeroing, so whatever the blocks held becomes readable.
   int allocated = 0;
+  const ExtentState state = m.faults.zero_range_without_zeroing ? ExtentState::kWritten
+                                                                 : ExtentState::kUnwritten;
   for (uint64_t b = first_full; b < last_full; ++b) {
     if (inode.core.extents.count(b)) continue;
     const auto block = m.allocator.Allocate();
     CRASHSIM_CHECK_MSG(block.has_value(), "device out of free blocks");
-    inode.core.extents[b] = Extent{*block, ExtentState::kUnwritten, false};
+    inode.core.extents[b] = Extent{*block, state, false};
     ++allocated;
   }
   uint32_t fields = kFieldExtents;

@@ -112,6 +112,13 @@ StepOutcome SysFsync(Machine& m, int pid, const std::string& fd_name, bool datas
   if (progress.phase == 0) {
     EnterKernel(m, pid);
     if (it == fds.end() || !it->second.valid) return StepOutcome{true, "EBADF", ""};
+    if (it->second.directory) {
+      // fsync of a directory makes its entries durable (xfs_dir_fsync forces the log; under
+      // posix-minimal this is what persists the names).
+      ForceLog(m, m.journal.committed_seq(), pid);
+      m.durable_names = m.names;
+      return StepOutcome{true, "0", "directory entries made durable"};
+    }
   }
   Promise promise;
   promise.kind = datasync ? PromiseKind::kFdatasync : PromiseKind::kFsync;
@@ -169,6 +176,9 @@ std::vector<BackgroundEvent> EnabledBackground(const Machine& m) {
       }
     }
   }
+  if (m.config->name_space == Namespace::kPosixMinimal && m.durable_names != m.names) {
+    events.push_back({BackgroundEvent::Kind::kWritebackDirectory, 0, 0});
+  }
   for (const auto& [group, bio] : m.bios) {
     // A direct I/O's completion runs in the submitter, which waits for it.
     if (bio.direct) continue;
@@ -178,6 +188,10 @@ std::vector<BackgroundEvent> EnabledBackground(const Machine& m) {
 }
 
 std::string RunBackground(Machine& m, const BackgroundEvent& event) {
+  if (event.kind == BackgroundEvent::Kind::kWritebackDirectory) {
+    m.durable_names = m.names;
+    return "directory writeback: the namespace is durable";
+  }
   if (event.kind == BackgroundEvent::Kind::kWritebackPage) {
     WritebackPage(m, event.ino, event.index);
     return "writeback of " + m.PathOf(event.ino) + " page " + std::to_string(event.index) +

@@ -33,8 +33,8 @@ void HashProcess(const ProcessState& p, Hasher& h) {
     h.Add(fd.ino);
     h.Add((fd.write << 0) | (fd.direct << 1) | (fd.dsync << 2) | (fd.osync << 3) |
           (fd.valid << 4));
-    h.Add(fd.opened_mtime);
-    h.Add(fd.opened_ctime);
+    h.Add(fd.opened_time);
+    h.AddBool(fd.directory);
   }
   for (const auto& [name, vma] : p.vmas) {
     h.AddString(name);
@@ -98,11 +98,13 @@ Hash128 HashMachine(const Machine& m) {
     h.Add(inode.last_commit_seq);
     h.Add(inode.fsync_fields);
     h.Add(inode.open_count);
+    h.Add(static_cast<uint64_t>(inode.locked_by + 1));
   }
   for (const auto& [path, ino] : m.names) {
     h.AddString(path);
     h.Add(ino);
   }
+  for (const auto& directory : m.directories) h.AddString(directory);
   h.Add(m.durable_names.size());
   for (const auto& [path, ino] : m.durable_names) {
     h.AddString(path);
@@ -120,6 +122,8 @@ Hash128 HashMachine(const Machine& m) {
     h.AddBool(bio.convert_unwritten);
     h.AddBool(bio.direct);
     h.Add(bio.new_size);
+    h.AddBool(bio.cow);
+    h.Add(bio.cow_block);
   }
   for (const auto& process : m.processes) HashProcess(process, h);
   // Ghost state: clocks, the write history and the ledger decide what is checked.
@@ -145,6 +149,26 @@ Hash128 HashMachine(const Machine& m) {
     h.Add(promise.physical_block);
     h.AddBool(promise.ended);
   }
+  for (const auto& move : m.ghost.moves) {
+    h.Add(move.src_ino);
+    h.Add(move.src_offset);
+    h.Add(move.dst_ino);
+    h.Add(move.dst_offset);
+    h.Add(move.length);
+  }
+  for (const auto& seal : m.ghost.seals) {
+    h.Add(seal.ino);
+    h.AddBool(seal.active);
+    for (const auto& [block, extent] : seal.snapshot) {
+      h.Add(block);
+      h.Add(extent.physical_block);
+    }
+  }
+  for (const auto& [block, count] : m.refcount) {
+    h.Add(block);
+    h.Add(count);
+  }
+  h.Add(m.clock);
   h.Add(m.next_ino);
   return h.Finish();
 }

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,9 @@ namespace crashsim {
 // Deliberately wrong models, for tests only (each disables one mechanism).
 struct Faults {
   bool fdatasync_skips_clean_mapping = false;
+  bool seal_flag_not_forced = false;         // seal returns with the flag only in memory
+  bool punch_not_refused_on_sealed = false;  // punch-hole skips the sealed-file check
+  bool zero_range_without_zeroing = false;   // zero-range reallocates written, not zeroed
   bool dax_fsync_skips_line_writeback = false;
   bool map_sync_fault_skips_log_force = false;
 };
@@ -40,6 +44,8 @@ struct BioInfo {
                                   // which also moves i_size (xfs_dio_write_end_io)
   bool convert_unwritten = false; // unwritten -> written at completion (logged)
   uint64_t new_size = 0;          // XFS: on-disk size logged at completion, if larger
+  bool cow = false;               // copy-on-write: remap file_block to cow_block at completion
+  uint64_t cow_block = 0;
   std::string what;
   bool operator==(const BioInfo&) const = default;
 };
@@ -63,9 +69,12 @@ struct Machine {
   std::map<uint32_t, Inode> inodes;
   NameTable names;          // the in-core namespace
   NameTable durable_names;  // posix-minimal: names made durable by sync or a directory fsync
+  std::set<std::string> directories;  // the scenario's directories (a file's parents are implied)
   Allocator allocator;
   std::vector<ProcessState> processes;
   std::map<uint64_t, BioInfo> bios;  // bio group -> what its completion must do
+  std::map<uint64_t, uint32_t> refcount;  // physical block -> owners, for blocks shared by reflink
+  uint64_t clock = 0;                      // the file system's logical time (timestamps)
   Ghost ghost;
   uint64_t next_op_id = 1;
   uint32_t next_ino = 1;

@@ -19,7 +19,8 @@ namespace crashsim {
 struct FdState {
   uint32_t ino = 0;
   bool write = false, direct = false, dsync = false, osync = false;
-  uint64_t opened_mtime = 0, opened_ctime = 0;  // for swapext's freshness check
+  uint64_t opened_time = 0;  // the file-system clock at open, for swapext's freshness check
+  bool directory = false;    // an fd of a directory (fsync makes its entries durable)
   bool valid = true;  // false when bound by a failed open: later uses fail with EBADF
 };
 

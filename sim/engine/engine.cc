@@ -27,6 +27,11 @@ ModelResult RunScenario(const Scenario& scenario, Design design, const RunOption
       options.mutations.count(Mutation::kDaxFsyncSkipsLineWriteback) > 0;
   machine.faults.map_sync_fault_skips_log_force =
       options.mutations.count(Mutation::kMapSyncFaultSkipsLogForce) > 0;
+  machine.faults.seal_flag_not_forced = options.mutations.count(Mutation::kSealFlagNotForced) > 0;
+  machine.faults.punch_not_refused_on_sealed =
+      options.mutations.count(Mutation::kPunchHoleIgnoresSeal) > 0;
+  machine.faults.zero_range_without_zeroing =
+      options.mutations.count(Mutation::kZeroRangeWithoutZeroing) > 0;
   machine.device.set_completed_write_is_durable(
       options.mutations.count(Mutation::kCompletedWriteIsDurable) > 0);
   ExploreResult explored = Explore(scenario, machine, ExploreLimits{options.max_states});

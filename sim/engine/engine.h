@@ -20,6 +20,9 @@ enum class Mutation {
   kCompletedWriteIsDurable,       // a completed device write is durable without a flush
   kDaxFsyncSkipsLineWriteback,    // fsync on DAX skips the cache-line write-back
   kMapSyncFaultSkipsLogForce,     // a MAP_SYNC write fault does not force the log
+  kSealFlagNotForced,             // the seal flag is only in the in-memory log when seal returns
+  kPunchHoleIgnoresSeal,          // punch-hole is not refused on a sealed file
+  kZeroRangeWithoutZeroing,       // zero-range frees blocks and reallocates them written, unzeroed
 };
 
 struct RunOptions {

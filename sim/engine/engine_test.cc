@@ -95,13 +95,52 @@ TEST_CASE("a state budget that runs out is reported, never a pass") {
   CHECK(result.distinct_states == 3);
 }
 
-TEST_CASE("an op whose model is not built yet is rejected with its JSON pointer") {
+TEST_CASE("a model whose seal returns with the flag only in the in-memory log breaks immutable") {
+  const Scenario scenario = Load("seal-crash-inside.json");
+  CHECK(RunScenario(scenario, Design::kDaxfileUntracked, RunOptions{}).violated.empty());
+  RunOptions wrong;
+  wrong.mutations.insert(Mutation::kSealFlagNotForced);
+  const ModelResult mutated = RunScenario(scenario, Design::kDaxfileUntracked, wrong);
+  CHECK(mutated.violated.count("immutable") == 1);
+  CHECK(mutated.violated.count("sealed-when-returned") == 1);
+}
+
+TEST_CASE("a model where punch-hole is not refused on a sealed file breaks immutable") {
+  const Scenario scenario = Load("l11-sealed-fallocate-modes.json");
+  CHECK(RunScenario(scenario, Design::kDaxfileTracked, RunOptions{}).violated.empty());
+  RunOptions wrong;
+  wrong.mutations.insert(Mutation::kPunchHoleIgnoresSeal);
+  CHECK(RunScenario(scenario, Design::kDaxfileTracked, wrong).violated.count("immutable") == 1);
+}
+
+TEST_CASE("a model where zero-range reallocates written blocks without zeroing exposes stale data") {
+  const Scenario scenario = Load("zero-range-crash.json");
+  CHECK(RunScenario(scenario, Design::kKernelTracked, RunOptions{}).violated.empty());
+  RunOptions wrong;
+  wrong.mutations.insert(Mutation::kZeroRangeWithoutZeroing);
+  const ModelResult mutated = RunScenario(scenario, Design::kKernelTracked, wrong);
+  CHECK(mutated.violated.count("no-stale-data") == 1);
+}
+
+TEST_CASE("every op of the format runs under every design") {
   auto loaded = LoadScenarioText(R"({
-    "crashsim": 1, "name": "later", "files": { "/f": { "size": 4096, "layout": "written", "fill": "41" } },
-    "processes": { "P1": ["fd = open /f rw", "reflink fd 0 fd 0 4096"] } })", "later.json");
-  REQUIRE(loaded.ok());
-  const ModelResult result = RunScenario(*loaded, Design::kKernelTracked, RunOptions{});
-  CHECK(result.not_modelled == "later.json: /processes/P1/1: not modelled yet: reflink");
+    "crashsim": 1, "name": "all-ops", "dirs": ["/d"],
+    "files": { "/f": { "size": 8192, "layout": "written", "fill": "41", "dax": true },
+               "/g": { "size": 8192, "layout": "written", "fill": "42" } },
+    "processes": { "P1": ["fd = open /f rw", "g = open /g rw", "m = mmap fd 0 8192 shared",
+      "store m+0 'A'", "ntstore m+64 'B'", "x = load m+0 1", "clwb m+0", "clflushopt m+64",
+      "clflush m+128", "flush m+0 256", "persist m+0 64", "sfence", "mfence",
+      "msync m 0 4096 sync", "pwrite g 0 'C'", "y = pread g 0 1", "fsync g", "fdatasync fd",
+      "sync", "syncfs g", "fallocate g punch-hole 4096 4096", "ftruncate g 4096",
+      "reflink g 0 fd 0 4096", "dedupe g 0 fd 0 4096", "seal fd", "unseal fd",
+      "creat /h", "h = open /h rw", "swapext fd h", "rename /h /d/h", "unlink /d/h",
+      "munmap m", "close g", "barrier b"] } })", "all-ops.json");
+  REQUIRE_MESSAGE(loaded.ok(), (loaded.ok() ? "" : loaded.status().message()));
+  for (Design design : kAllDesigns) {
+    const ModelResult result = RunScenario(*loaded, design, RunOptions{});
+    CHECK(result.not_modelled.empty());
+    CHECK(result.distinct_states > 0);
+  }
 }
 
 }  // namespace

@@ -63,6 +63,13 @@ Machine BuildInitialMachine(const Scenario& scenario, Design design) {
   }
   machine.names = base->names;
   machine.durable_names = base->names;
+  machine.directories.insert(scenario.dirs.begin(), scenario.dirs.end());
+  for (const auto& [number, core] : base->cores) {
+    // A file that starts sealed is under O7 from the first step.
+    if (core.sealed) {
+      machine.ghost.seals.push_back(SealRecord{number, core.extents, "sealed before the first step", true});
+    }
+  }
   machine.next_ino = ino;
   machine.processes.resize(scenario.processes.size());
   machine.ghost.clocks.assign(scenario.processes.size(),

@@ -14,6 +14,7 @@
 #include "sim/oracles/coherence.h"
 #include "sim/oracles/map_sync.h"
 #include "sim/oracles/durability.h"
+#include "sim/oracles/immutable.h"
 #include "sim/oracles/ordering.h"
 #include "sim/oracles/stale_data.h"
 
@@ -51,6 +52,9 @@ class Search {
       return;
     }
     ++result_.distinct_states;
+    std::vector<Finding> volatile_findings;
+    CheckImmutableVolatile(machine, &volatile_findings);
+    Offer(volatile_findings, "no crash: in the running system");
     CheckCrashes(machine);
     for (size_t pid = 0; pid < scenario_.processes.size(); ++pid) {
       if (!ProcessEnabled(machine, scenario_, static_cast<int>(pid))) continue;
@@ -107,6 +111,7 @@ class Search {
       CheckNoStaleData(context, &findings);
       CheckOrdering(context, &findings);
       CheckMapSync(context, &findings);
+      CheckImmutable(context, &findings);
       if (!CheckAssertions(context, &findings)) result_.budget_exhausted = true;
       ++result_.crash_images;
       Offer(findings, crash_point, &space);

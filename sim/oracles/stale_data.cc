@@ -8,8 +8,12 @@
 namespace crashsim {
 namespace {
 
-bool Legitimate(Origin origin, uint32_t ino, uint64_t offset) {
-  return origin == kOriginZero || origin == DataOrigin(ino, offset);
+// Zeroes, or data written to this file at this offset, or data that a recorded move (reflink,
+// shift, exchange) carried here from where it was written.
+bool Legitimate(const Machine& m, Origin origin, uint32_t ino, uint64_t offset) {
+  if (origin == kOriginZero || origin == DataOrigin(ino, offset)) return true;
+  return IsDataOrigin(origin) &&
+         m.ghost.LegitimatePlace(OriginIno(origin), OriginOffset(origin), ino, offset);
 }
 
 std::string DescribeOrigin(const Machine& m, Origin origin) {
@@ -22,12 +26,12 @@ std::string DescribeOrigin(const Machine& m, Origin origin) {
 }
 
 // The first run of illegitimate bytes in `data` (read from `ino` at `offset`), if any.
-bool FirstBadRun(const Tagged& data, uint32_t ino, uint64_t offset, uint64_t* begin,
-                 uint64_t* end) {
+bool FirstBadRun(const Machine& m, const Tagged& data, uint32_t ino, uint64_t offset,
+                 uint64_t* begin, uint64_t* end) {
   for (uint64_t i = 0; i < data.size(); ++i) {
-    if (Legitimate(data.origins[i], ino, offset + i)) continue;
+    if (Legitimate(m, data.origins[i], ino, offset + i)) continue;
     uint64_t j = i;
-    while (j < data.size() && !Legitimate(data.origins[j], ino, offset + j)) ++j;
+    while (j < data.size() && !Legitimate(m, data.origins[j], ino, offset + j)) ++j;
     *begin = offset + i;
     *end = offset + j;
     return true;
@@ -48,7 +52,7 @@ void CheckNoStaleData(const CrashContext& c, std::vector<Finding>* findings) {
       const uint64_t base = extent.physical_block * bs;
       std::optional<std::pair<uint64_t, ByteOutcome>> bad;
       c.space.ForEachOutcome(base, end - begin, [&](uint64_t address, const ByteOutcome& outcome) {
-        if (Legitimate(outcome.origin, file.ino, begin + (address - base))) return true;
+        if (Legitimate(c.machine, outcome.origin, file.ino, begin + (address - base))) return true;
         bad = std::make_pair(address, outcome);
         return false;
       });
@@ -60,7 +64,7 @@ void CheckNoStaleData(const CrashContext& c, std::vector<Finding>* findings) {
       const Tagged data = witness.ReadIno(file.ino, begin, end);
       const uint64_t offset = begin + (address - base);
       uint64_t bad_begin = offset, bad_end = offset + 1;
-      FirstBadRun(data, file.ino, begin, &bad_begin, &bad_end);
+      FirstBadRun(c.machine, data, file.ino, begin, &bad_begin, &bad_end);
       const std::vector<uint8_t> shown(data.bytes.begin() + (bad_begin - begin),
                                        data.bytes.begin() + (bad_end - begin));
       Finding finding;
@@ -81,7 +85,7 @@ void CheckNoStaleData(const CrashContext& c, std::vector<Finding>* findings) {
 
 void CheckReadNotStale(const Machine& m, const ObservedRead& read, std::vector<Finding>* findings) {
   uint64_t bad_begin, bad_end;
-  if (!FirstBadRun(read.data, read.ino, read.offset, &bad_begin, &bad_end)) return;
+  if (!FirstBadRun(m, read.data, read.ino, read.offset, &bad_begin, &bad_end)) return;
   const std::vector<uint8_t> shown(read.data.bytes.begin() + (bad_begin - read.offset),
                                    read.data.bytes.begin() + (bad_end - read.offset));
   Finding finding;

@@ -1,0 +1,353 @@
+#include "models/kernel_extents.h"
+
+#include <algorithm>
+
+#include "models/fs_internal.h"
+#include "sim/base/check.h"
+
+namespace crashsim {
+namespace {
+
+StepOutcome Fail(const char* err) { return StepOutcome{true, err, ""}; }
+StepOutcome Step(std::string note) { return StepOutcome{false, "", std::move(note)}; }
+StepOutcome Done(std::string note) { return StepOutcome{true, "0", std::move(note)}; }
+
+uint64_t Blocks(const Machine& m, uint64_t bytes) {
+  return (bytes + m.block_size() - 1) / m.block_size();
+}
+
+// Moves the mapping of file block `from` to `to` (a hole left behind), with its lineage.
+void MoveBlock(Machine& m, uint32_t ino, uint64_t from, uint64_t to) {
+  Inode& inode = m.inode(ino);
+  const uint32_t bs = m.block_size();
+  inode.core.extents[to] = inode.core.extents.at(from);
+  inode.core.extents.erase(from);
+  m.ghost.moves.push_back(DataMove{ino, from * bs, ino, to * bs, bs});
+}
+
+}  // namespace
+
+bool UnshareBlock(Machine& m, uint32_t ino, uint64_t block) {
+  Inode& inode = m.inode(ino);
+  const Extent extent = inode.core.extents.at(block);
+  if (!IsShared(m, extent.physical_block)) return false;
+  const uint32_t bs = m.block_size();
+  const auto fresh = m.allocator.Allocate();
+  CRASHSIM_CHECK_MSG(fresh.has_value(), "device out of free blocks");
+  const Tagged contents = m.device.ReadVisible(extent.physical_block * bs, bs);
+  const std::string what = "unshare copy of " + m.PathOf(ino) + " block " + std::to_string(block);
+  if (m.device.is_pmem()) {
+    m.device.AppendKernelCopy(*fresh * bs, contents, what);
+  } else {
+    m.device.CompleteBlockWrite(m.device.SubmitBlockWrite(*fresh * bs, contents, false, what));
+  }
+  inode.core.extents[block] = Extent{*fresh, extent.state, false};
+  DropReference(m, extent.physical_block);
+  return true;
+}
+
+StepOutcome CollapseRange(Machine& m, int pid, uint32_t ino, uint64_t offset, uint64_t length,
+                          const std::string& what) {
+  auto& progress = m.processes[pid].progress;
+  Inode& inode = m.inode(ino);
+  const uint32_t bs = m.block_size();
+  const uint64_t first = offset / bs;
+  const uint64_t shift = length / bs;
+  if (progress.phase == 0) {
+    if (offset % bs || length % bs || offset + length >= inode.size_bytes) return Fail("EINVAL");
+    FlushUnmapRange(m, ino, first, UINT64_MAX);
+    WaitForBios(m, ino, offset, UINT64_MAX);
+    progress.phase = 1;
+    return Step("wrote back, unmapped and dropped the pages from the range to EOF");
+  }
+  if (progress.phase == 1) {
+    const auto freed = UnmapBlocks(m, ino, first, first + shift);
+    TouchTimes(m, ino);
+    const uint64_t seq = LogInode(m, ino, kFieldExtents,
+                                  what + ": free " + std::to_string(freed.size()) + " block(s)");
+    ReleaseAfter(m, freed, seq);
+    progress.phase = 2;
+    progress.value = first + shift;  // the next block to shift
+    return Step("freed the collapsed range (transaction " + std::to_string(seq) + ")");
+  }
+  // One extent shifted down per transaction (xfs_collapse_file_space), lowest first.
+  auto next = inode.core.extents.lower_bound(progress.value);
+  if (next != inode.core.extents.end()) {
+    const uint64_t from = next->first;
+    progress.value = from + 1;
+    MoveBlock(m, ino, from, from - shift);
+    const uint64_t seq = LogInode(m, ino, kFieldExtents,
+                                  what + ": shift block " + std::to_string(from) + " to " +
+                                      std::to_string(from - shift));
+    RecordContent(m, pid, ino, (from - shift) * bs, std::min(inode.size_bytes, (from + 1) * bs),
+                  what);
+    return Step("shifted block " + std::to_string(from) + " down (transaction " +
+                std::to_string(seq) + ")");
+  }
+  // Then the new size (xfs_file_fallocate's setattr after the shifts).
+  inode.size_bytes -= length;
+  inode.core.size_bytes = inode.size_bytes;
+  const uint64_t seq = LogInode(m, ino, kFieldSize, what + ": set size " +
+                                                        std::to_string(inode.size_bytes));
+  RecordSizeCut(m, pid, ino, inode.size_bytes, what);
+  return Done("size " + std::to_string(inode.size_bytes) + " (transaction " + std::to_string(seq) +
+              ")");
+}
+
+StepOutcome InsertRange(Machine& m, int pid, uint32_t ino, uint64_t offset, uint64_t length,
+                        const std::string& what) {
+  auto& progress = m.processes[pid].progress;
+  Inode& inode = m.inode(ino);
+  const uint32_t bs = m.block_size();
+  const uint64_t first = offset / bs;
+  const uint64_t shift = length / bs;
+  if (progress.phase == 0) {
+    if (offset % bs || length % bs || offset >= inode.size_bytes) return Fail("EINVAL");
+    FlushUnmapRange(m, ino, first, UINT64_MAX);
+    WaitForBios(m, ino, offset, UINT64_MAX);
+    progress.phase = 1;
+    return Step("wrote back, unmapped and dropped the pages from the range to EOF");
+  }
+  if (progress.phase == 1) {
+    // XFS grows the size before shifting, so no crash leaves extents past EOF.
+    progress.value = Blocks(m, inode.size_bytes);  // shift blocks below this bound, highest first
+    inode.size_bytes += length;
+    inode.core.size_bytes = inode.size_bytes;
+    TouchTimes(m, ino);
+    const uint64_t seq = LogInode(m, ino, kFieldSize, what + ": set size " +
+                                                          std::to_string(inode.size_bytes));
+    progress.phase = 2;
+    return Step("size " + std::to_string(inode.size_bytes) + " (transaction " +
+                std::to_string(seq) + ")");
+  }
+  auto it = inode.core.extents.lower_bound(progress.value);
+  if (it != inode.core.extents.begin()) {
+    --it;
+    if (it->first >= first) {
+      const uint64_t from = it->first;
+      MoveBlock(m, ino, from, from + shift);
+      progress.value = from;
+      const uint64_t seq = LogInode(m, ino, kFieldExtents,
+                                    what + ": shift block " + std::to_string(from) + " to " +
+                                        std::to_string(from + shift));
+      RecordContent(m, pid, ino, from * bs, std::min(inode.size_bytes, (from + shift + 1) * bs),
+                    what);
+      return Step("shifted block " + std::to_string(from) + " up (transaction " +
+                  std::to_string(seq) + ")");
+    }
+  }
+  RecordContent(m, pid, ino, offset, offset + length, what);
+  return Done("inserted a hole of " + std::to_string(length) + " bytes");
+}
+
+StepOutcome UnshareRange(Machine& m, int pid, uint32_t ino, uint64_t offset, uint64_t length,
+                         const std::string& what) {
+  auto& progress = m.processes[pid].progress;
+  Inode& inode = m.inode(ino);
+  const uint32_t bs = m.block_size();
+  const uint64_t first = offset / bs;
+  const uint64_t last = Blocks(m, offset + length);
+  if (progress.phase == 0) {
+    FlushUnmapRange(m, ino, first, last);
+    progress.phase = 1;
+    return Step("wrote back, unmapped and dropped the range's pages");
+  }
+  // One shared block copied and remapped per transaction.
+  for (auto it = inode.core.extents.lower_bound(first);
+       it != inode.core.extents.end() && it->first < last; ++it) {
+    const uint64_t block = it->first;
+    if (!UnshareBlock(m, ino, block)) continue;
+    const uint64_t seq = LogInode(m, ino, kFieldExtents,
+                                  what + ": remap unshared block " + std::to_string(block));
+    return Step("unshared block " + std::to_string(block) + " (transaction " +
+                std::to_string(seq) + ")");
+  }
+  return Done("no shared block left in the range");
+}
+
+StepOutcome WriteZeroes(Machine& m, int pid, uint32_t ino, uint64_t offset, uint64_t length,
+                        const std::string& what) {
+  auto& progress = m.processes[pid].progress;
+  Inode& inode = m.inode(ino);
+  const uint32_t bs = m.block_size();
+  const uint64_t first = offset / bs;
+  const uint64_t last = Blocks(m, offset + length);
+  if (progress.phase == 0) {
+    FlushUnmapRange(m, ino, first, last);
+    progress.phase = 1;
+    return Step("wrote back, unmapped and dropped the range's pages");
+  }
+  // Every block of the range becomes written zeroes: holes and unwritten blocks are allocated or
+  // converted with zeroing before the commit, written blocks are zeroed in place.
+  for (uint64_t b = first; b < last; ++b) {
+    auto it = inode.core.extents.find(b);
+    if (it != inode.core.extents.end() && IsShared(m, it->second.physical_block)) {
+      UnshareBlock(m, ino, b);
+      it = inode.core.extents.find(b);
+    }
+    uint64_t physical;
+    if (it == inode.core.extents.end()) {
+      const auto block = m.allocator.Allocate();
+      CRASHSIM_CHECK_MSG(block.has_value(), "device out of free blocks");
+      physical = *block;
+    } else {
+      physical = it->second.physical_block;
+    }
+    const uint64_t lo = std::max(offset, b * bs);
+    const uint64_t hi = std::min(offset + length, (b + 1) * bs);
+    const bool whole = lo == b * bs && hi == (b + 1) * bs;
+    const bool written = it != inode.core.extents.end() && it->second.state == ExtentState::kWritten;
+    if (written && !whole) {
+      // Zero only the range's part of a written block.
+      const std::string note = what + ": zero " + m.PathOf(ino) + " block " + std::to_string(b);
+      if (m.device.is_pmem()) {
+        m.device.AppendKernelCopy(physical * bs + lo % bs, TagZeroes(hi - lo), note);
+      } else {
+        m.device.CompleteBlockWrite(
+            m.device.SubmitBlockWrite(physical * bs + lo % bs, TagZeroes(hi - lo), false, note));
+      }
+    } else {
+      // A whole block, or a hole or unwritten block (which reads zero outside the range too).
+      m.device.AppendKernelZeroing(physical * bs, bs,
+                                   what + ": zero " + m.PathOf(ino) + " block " + std::to_string(b));
+    }
+    inode.core.extents[b] = Extent{physical, ExtentState::kWritten, false};
+    inode.delalloc.erase(b);
+  }
+  uint32_t fields = kFieldExtents;
+  if (offset + length > inode.size_bytes) {
+    inode.size_bytes = offset + length;
+    inode.core.size_bytes = inode.size_bytes;
+    fields |= kFieldSize;
+  }
+  TouchTimes(m, ino);
+  const uint64_t seq = LogInode(m, ino, fields, what + ": written zeroed extents");
+  RecordWrite(m, pid, ino, offset, std::vector<uint8_t>(length, 0), what);
+  return Done("written zeroed extents (transaction " + std::to_string(seq) + ")");
+}
+
+StepOutcome SysReflink(Machine& m, int pid, const std::string& fd_name, uint64_t offset,
+                       const std::string& fd2_name, uint64_t offset2, uint64_t length, bool dedupe,
+                       const std::string& what) {
+  auto& process = m.processes[pid];
+  auto& progress = process.progress;
+  const auto dst_fd = process.fds.find(fd_name);
+  const auto src_fd = process.fds.find(fd2_name);
+  const uint32_t bs = m.block_size();
+  if (progress.phase == 0) {
+    EnterKernel(m, pid);
+    if (dst_fd == process.fds.end() || !dst_fd->second.valid || !dst_fd->second.write ||
+        src_fd == process.fds.end() || !src_fd->second.valid || src_fd->second.directory) {
+      return Fail("EBADF");
+    }
+  }
+  const uint32_t dst = dst_fd->second.ino;
+  const uint32_t src = src_fd->second.ino;
+  Inode& dst_inode = m.inode(dst);
+  const Inode& src_inode = m.inode(src);
+  if (progress.phase == 0) {
+    // Sharing either side would later force copy-on-write allocation: a sealed file refuses both.
+    if (MapFrozen(m, dst) || MapFrozen(m, src)) return Fail("EPERM");
+    if (offset % bs || offset2 % bs || length == 0) return Fail("EINVAL");
+    if (offset2 + length > src_inode.size_bytes) return Fail("EINVAL");
+    if (length % bs && offset2 + length != src_inode.size_bytes) return Fail("EINVAL");
+    if (src == dst && offset < offset2 + length && offset2 < offset + length) return Fail("EINVAL");
+    FlushUnmapRange(m, src, offset2 / bs, Blocks(m, offset2 + length));
+    FlushUnmapRange(m, dst, offset / bs, Blocks(m, offset + length));
+    if (dedupe &&
+        InCoreRead(m, src, offset2, offset2 + length).bytes !=
+            InCoreRead(m, dst, offset, std::min(offset + length, dst_inode.size_bytes)).bytes) {
+      return Done("contents differ: nothing deduplicated");
+    }
+    progress.phase = 1;
+    return Step("wrote back and unmapped both ranges");
+  }
+  // One transaction remaps the destination range onto the source's blocks, shared.
+  std::vector<uint64_t> freed;
+  const uint64_t blocks = Blocks(m, length);
+  for (uint64_t k = 0; k < blocks; ++k) {
+    const uint64_t dst_block = offset / bs + k;
+    const uint64_t src_block = offset2 / bs + k;
+    auto old = UnmapBlocks(m, dst, dst_block, dst_block + 1);
+    freed.insert(freed.end(), old.begin(), old.end());
+    auto it = src_inode.core.extents.find(src_block);
+    if (it == src_inode.core.extents.end() || it->second.state != ExtentState::kWritten) continue;
+    const uint64_t physical = it->second.physical_block;
+    dst_inode.core.extents[dst_block] = Extent{physical, ExtentState::kWritten, true};
+    AddReference(m, physical);
+  }
+  if (offset + length > dst_inode.size_bytes) {
+    dst_inode.size_bytes = offset + length;
+    dst_inode.core.size_bytes = dst_inode.size_bytes;
+  }
+  TouchTimes(m, dst);
+  Transaction txn;
+  txn.what = what + (dedupe ? ": share identical blocks" : ": remap onto the source's blocks");
+  txn.inodes[dst] = dst_inode.core;
+  txn.inodes[src] = src_inode.core;
+  txn.committed_tick = m.device.Tick();
+  const uint64_t seq = m.journal.Commit(std::move(txn));
+  for (uint32_t ino : {dst, src}) {
+    m.inode(ino).last_commit_seq = seq;
+    m.inode(ino).fsync_fields |= kFieldExtents | kFieldSize;
+  }
+  ReleaseAfter(m, freed, seq);
+  m.ghost.moves.push_back(DataMove{src, offset2, dst, offset, length});
+  if (!dedupe) RecordContent(m, pid, dst, offset, offset + length, what);
+  return StepOutcome{true, std::to_string(length),
+                     std::string(dedupe ? "deduplicated" : "remapped") + " (transaction " +
+                         std::to_string(seq) + ")"};
+}
+
+StepOutcome SysSwapext(Machine& m, int pid, const std::string& fd_name,
+                       const std::string& fd2_name, const std::string& what) {
+  auto& process = m.processes[pid];
+  auto& progress = process.progress;
+  const auto target_fd = process.fds.find(fd_name);
+  const auto donor_fd = process.fds.find(fd2_name);
+  if (progress.phase == 0) {
+    EnterKernel(m, pid);
+    if (target_fd == process.fds.end() || !target_fd->second.valid || !target_fd->second.write ||
+        donor_fd == process.fds.end() || !donor_fd->second.valid || !donor_fd->second.write) {
+      return Fail("EBADF");
+    }
+  }
+  const uint32_t target = target_fd->second.ino;
+  const uint32_t donor = donor_fd->second.ino;
+  if (progress.phase == 0) {
+    if (MapFrozen(m, target) || MapFrozen(m, donor)) return Fail("EPERM");
+    if (target == donor || m.inode(target).size_bytes != m.inode(donor).size_bytes) {
+      return Fail("EINVAL");
+    }
+    // The freshness check: the target must not have changed since the copy began (the donor was
+    // opened). A store through an already-writable mapping changes no timestamp.
+    const InodeCore& core = m.inode(target).core;
+    if (std::max(core.mtime, core.ctime) > donor_fd->second.opened_time) return Fail("EBUSY");
+    FlushUnmapRange(m, target, 0, UINT64_MAX);
+    FlushUnmapRange(m, donor, 0, UINT64_MAX);
+    progress.phase = 1;
+    return Step("wrote back, unmapped and dropped both files' pages");
+  }
+  // One transaction exchanges the data forks (xfs_swap_extents).
+  std::swap(m.inode(target).core.extents, m.inode(donor).core.extents);
+  const uint64_t size = m.inode(target).size_bytes;
+  TouchTimes(m, target);
+  TouchTimes(m, donor);
+  Transaction txn;
+  txn.what = what + ": exchange the data forks";
+  txn.inodes[target] = m.inode(target).core;
+  txn.inodes[donor] = m.inode(donor).core;
+  txn.committed_tick = m.device.Tick();
+  const uint64_t seq = m.journal.Commit(std::move(txn));
+  for (uint32_t ino : {target, donor}) {
+    m.inode(ino).last_commit_seq = seq;
+    m.inode(ino).fsync_fields |= kFieldExtents;
+  }
+  m.ghost.moves.push_back(DataMove{target, 0, donor, 0, size});
+  m.ghost.moves.push_back(DataMove{donor, 0, target, 0, size});
+  RecordContent(m, pid, target, 0, size, what);
+  RecordContent(m, pid, donor, 0, size, what);
+  return Done("exchanged (transaction " + std::to_string(seq) + ")");
+}
+
+}  // namespace crashsim

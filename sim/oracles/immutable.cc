@@ -1,0 +1,109 @@
+#include "sim/oracles/immutable.h"
+
+#include <fmt/format.h>
+
+namespace crashsim {
+namespace {
+
+// The first difference between a map and the seal-time snapshot, or "".
+std::string MapDifference(const std::map<uint64_t, Extent>& snapshot,
+                          const std::map<uint64_t, Extent>& now) {
+  for (const auto& [block, extent] : snapshot) {
+    auto it = now.find(block);
+    if (it == now.end()) return fmt::format("block {} is now a hole", block);
+    if (it->second.physical_block != extent.physical_block) {
+      return fmt::format("block {} moved from device block {} to {}", block, extent.physical_block,
+                         it->second.physical_block);
+    }
+    if (it->second.state != extent.state) return fmt::format("block {} is now unwritten", block);
+  }
+  for (const auto& [block, extent] : now) {
+    if (!snapshot.count(block)) {
+      return fmt::format("block {} is newly mapped to device block {}", block,
+                         extent.physical_block);
+    }
+  }
+  return "";
+}
+
+Finding ImmutableFinding(const SealRecord& seal, const std::string& path, std::string observed) {
+  Finding finding;
+  finding.name = "immutable";
+  finding.promise = "O7: " + seal.op + " returned: the extent map of " + path +
+                    " is frozen until an unseal returns";
+  finding.observed = std::move(observed);
+  finding.expected = fmt::format("{} sealed, with the {} block(s) it had when sealed", path,
+                                 seal.snapshot.size());
+  return finding;
+}
+
+}  // namespace
+
+void CheckImmutable(const CrashContext& c, std::vector<Finding>* findings) {
+  for (const SealRecord& seal : c.machine.ghost.seals) {
+    if (!seal.active) continue;
+    const std::string path = c.machine.PathOf(seal.ino);
+    const RecoveredFile* file = c.recovered.FileByIno(seal.ino);
+    std::string observed;
+    if (file == nullptr) {
+      observed = path + " does not exist after recovery";
+    } else if (!file->core.sealed) {
+      observed = path + " is not sealed after recovery: the seal was not durable";
+    } else {
+      const std::string difference = MapDifference(seal.snapshot, file->core.extents);
+      if (difference.empty()) continue;
+      observed = "after recovery, " + path + " " + difference;
+    }
+    Finding finding = ImmutableFinding(seal, path, observed);
+    SetWitness(c, c.space.base_image(), {}, &finding);
+    findings->push_back(std::move(finding));
+    return;
+  }
+  const uint32_t bs = c.machine.block_size();
+  for (const auto& [path, file] : c.recovered.files()) {
+    if (!file.core.sealed) continue;
+    for (uint64_t block = 0; block * bs < file.core.size_bytes; ++block) {
+      auto it = file.core.extents.find(block);
+      std::string problem;
+      if (it == file.core.extents.end()) {
+        problem = "a hole";
+      } else if (it->second.state != ExtentState::kWritten) {
+        problem = "an unwritten extent";
+      } else if (it->second.shared) {
+        problem = "a shared extent";
+      } else {
+        continue;
+      }
+      Finding finding;
+      finding.name = "immutable";
+      finding.promise = "O7: a sealed file is fully written and unshared";
+      finding.observed = fmt::format("after recovery {} is sealed with {} at block {}", path,
+                                     problem, block);
+      finding.expected = path + " unsealed with its old map, or sealed and fully written";
+      SetWitness(c, c.space.base_image(), {}, &finding);
+      findings->push_back(std::move(finding));
+      return;
+    }
+  }
+}
+
+void CheckImmutableVolatile(const Machine& m, std::vector<Finding>* findings) {
+  for (const SealRecord& seal : m.ghost.seals) {
+    if (!seal.active) continue;
+    const auto inode = m.inodes.find(seal.ino);
+    if (inode == m.inodes.end()) continue;
+    const std::string path = m.PathOf(seal.ino);
+    std::string observed;
+    if (!inode->second.core.sealed) {
+      observed = path + " is no longer sealed in memory";
+    } else {
+      const std::string difference = MapDifference(seal.snapshot, inode->second.core.extents);
+      if (difference.empty()) continue;
+      observed = "in the running system, " + path + " " + difference;
+    }
+    findings->push_back(ImmutableFinding(seal, path, observed));
+    return;
+  }
+}
+
+}  // namespace crashsim
