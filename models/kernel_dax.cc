@@ -201,6 +201,84 @@ std::pair<uint8_t, Origin> LoadByte(const Machine& m, int pid, const std::string
   return {byte.bytes[0], byte.origins[0]};
 }
 
+StepOutcome PerformAccess(Machine& m, int pid, AccessKind kind, const std::string& name,
+                          const VmaState& vma_state, uint64_t begin, uint64_t end,
+                          const std::vector<uint8_t>& data, const std::string& what,
+                          Tagged* loaded, uint32_t* loaded_ino, uint64_t* loaded_offset) {
+  auto& process = m.processes[pid];
+  const VmaState* vma = &vma_state;
+  const uint32_t bs = m.block_size();
+  const uint32_t ino = vma->ino;
+  const Inode& inode = m.inode(ino);
+  const uint64_t span = end - begin;
+  switch (kind) {
+    case AccessKind::kStore:
+    case AccessKind::kNtStore:
+      for (uint64_t pos = begin; pos < end;) {
+        const uint64_t page = pos / bs;
+        const uint64_t take = std::min<uint64_t>((page + 1) * bs, end) - pos;
+        const std::vector<uint8_t> piece(data.begin() + (pos - begin),
+                                         data.begin() + (pos - begin) + take);
+        if (!vma->shared) {
+          auto& copy = process.private_pages.at({name, page});
+          std::copy(piece.begin(), piece.end(), copy.begin() + pos % bs);
+        } else {
+          BufferedAccess access;
+          access.kind = kind == AccessKind::kStore ? BufferedAccess::Kind::kStore
+                                                   : BufferedAccess::Kind::kNtStore;
+          access.data = TagFileData(ino, pos, piece);
+          access.ino = ino;
+          access.file_offset = pos;
+          access.page_cache = !inode.core.dax;
+          access.address = inode.core.dax ? process.ptes.at({name, page}).physical_block * bs + pos % bs
+                                           : 0;
+          access.stamp = m.ghost.clocks[pid][pid];
+          access.what = what;
+          IssueAccess(m, pid, std::move(access));
+        }
+        pos += take;
+      }
+      return StepOutcome{true, "0", ""};
+    case AccessKind::kLoad: {
+      Tagged bytes;
+      for (uint64_t pos = begin; pos < end; ++pos) {
+        const auto [value, origin] = LoadByte(m, pid, name, pos);
+        bytes.bytes.push_back(value);
+        bytes.origins.push_back(origin);
+      }
+      *loaded = std::move(bytes);
+      *loaded_ino = ino;
+      *loaded_offset = begin;
+      return StepOutcome{true, std::to_string(span), ""};
+    }
+    case AccessKind::kClwb:
+    case AccessKind::kClflushopt:
+    case AccessKind::kClflush:
+    case AccessKind::kFlush:
+    case AccessKind::kPersist: {
+      if (!vma->shared) return StepOutcome{true, "0", ""};
+      for (uint64_t line_start = begin / kLineBytes * kLineBytes; line_start < end;
+           line_start += kLineBytes) {
+        const uint64_t pos = std::max(line_start, begin);
+        const PteState& pte = process.ptes.at({name, pos / bs});
+        BufferedAccess access;
+        access.kind = kind == AccessKind::kClflush       ? BufferedAccess::Kind::kClflush
+                      : kind == AccessKind::kClflushopt ? BufferedAccess::Kind::kClflushopt
+                                                        : BufferedAccess::Kind::kClwb;
+        access.page_cache = !inode.core.dax || pte.zero_page;
+        access.ino = ino;
+        access.file_offset = pos;
+        access.address = pte.physical_block * bs + pos % bs;
+        access.what = what;
+        IssueAccess(m, pid, std::move(access));
+      }
+      if (kind == AccessKind::kPersist) Fence(m, pid);
+      return StepOutcome{true, "0", ""};
+    }
+  }
+  return Fail("EINVAL");
+}
+
 }  // namespace
 
 StepOutcome SysMmap(Machine& m, int pid, const std::string& name, const MmapRequest& request) {
@@ -272,84 +350,38 @@ StepOutcome CpuAccess(Machine& m, int pid, AccessKind kind, const std::string& n
   const uint64_t eof_pages = (inode.size_bytes + bs - 1) / bs;
   if ((end - 1) / bs >= eof_pages) return Fail("SIGBUS");
 
+  // Faults, one step each. An access whose PTE was taken away again after its fault (writeback
+  // write-protected it, say) retries: that retry's fault and the access itself form one step, so
+  // a fault racing writeback cannot livelock the exploration (the CPU retries until it wins).
+  std::string retried;
   if (process.progress.phase >= kSyncFault) {
-    return WriteFault(m, pid, name, process.progress.value, what);
+    StepOutcome fault = WriteFault(m, pid, name, process.progress.value, what);
+    if (process.progress.phase >= kSyncFault || !process.progress.flag) {
+      process.progress.flag = process.progress.phase < kSyncFault;
+      return fault;
+    }
+    retried = fault.note;
   }
   for (uint64_t page = begin / bs; page <= (end - 1) / bs; ++page) {
     const auto pte = process.ptes.find({name, page});
-    if (store && (pte == process.ptes.end() || !pte->second.writable)) {
-      return WriteFault(m, pid, name, page, what);
+    const bool write_fault = store && (pte == process.ptes.end() || !pte->second.writable);
+    if (!write_fault && pte != process.ptes.end()) continue;
+    StepOutcome fault = write_fault ? WriteFault(m, pid, name, page, what)
+                                    : ReadFault(m, pid, name, page);
+    if (process.progress.phase >= kSyncFault || !process.progress.flag) {
+      if (process.progress.phase < kSyncFault) process.progress.flag = true;
+      return fault;
     }
-    if (pte == process.ptes.end()) return ReadFault(m, pid, name, page);
+    retried += (retried.empty() ? "" : "; ") + fault.note;
+    --page;  // re-check this page: the fault made it accessible
   }
 
-  switch (kind) {
-    case AccessKind::kStore:
-    case AccessKind::kNtStore:
-      for (uint64_t pos = begin; pos < end;) {
-        const uint64_t page = pos / bs;
-        const uint64_t take = std::min<uint64_t>((page + 1) * bs, end) - pos;
-        const std::vector<uint8_t> piece(data.begin() + (pos - begin),
-                                         data.begin() + (pos - begin) + take);
-        if (!vma->shared) {
-          auto& copy = process.private_pages.at({name, page});
-          std::copy(piece.begin(), piece.end(), copy.begin() + pos % bs);
-        } else {
-          BufferedAccess access;
-          access.kind = kind == AccessKind::kStore ? BufferedAccess::Kind::kStore
-                                                   : BufferedAccess::Kind::kNtStore;
-          access.data = TagFileData(ino, pos, piece);
-          access.ino = ino;
-          access.file_offset = pos;
-          access.page_cache = !inode.core.dax;
-          access.address = inode.core.dax ? process.ptes.at({name, page}).physical_block * bs + pos % bs
-                                           : 0;
-          access.stamp = m.ghost.clocks[pid][pid];
-          access.what = what;
-          IssueAccess(m, pid, std::move(access));
-        }
-        pos += take;
-      }
-      return StepOutcome{true, "0", ""};
-    case AccessKind::kLoad: {
-      Tagged bytes;
-      for (uint64_t pos = begin; pos < end; ++pos) {
-        const auto [value, origin] = LoadByte(m, pid, name, pos);
-        bytes.bytes.push_back(value);
-        bytes.origins.push_back(origin);
-      }
-      *loaded = std::move(bytes);
-      *loaded_ino = ino;
-      *loaded_offset = begin;
-      return StepOutcome{true, std::to_string(span), ""};
-    }
-    case AccessKind::kClwb:
-    case AccessKind::kClflushopt:
-    case AccessKind::kClflush:
-    case AccessKind::kFlush:
-    case AccessKind::kPersist: {
-      if (!vma->shared) return StepOutcome{true, "0", ""};
-      for (uint64_t line_start = begin / kLineBytes * kLineBytes; line_start < end;
-           line_start += kLineBytes) {
-        const uint64_t pos = std::max(line_start, begin);
-        const PteState& pte = process.ptes.at({name, pos / bs});
-        BufferedAccess access;
-        access.kind = kind == AccessKind::kClflush       ? BufferedAccess::Kind::kClflush
-                      : kind == AccessKind::kClflushopt ? BufferedAccess::Kind::kClflushopt
-                                                        : BufferedAccess::Kind::kClwb;
-        access.page_cache = !inode.core.dax || pte.zero_page;
-        access.ino = ino;
-        access.file_offset = pos;
-        access.address = pte.physical_block * bs + pos % bs;
-        access.what = what;
-        IssueAccess(m, pid, std::move(access));
-      }
-      if (kind == AccessKind::kPersist) Fence(m, pid);
-      return StepOutcome{true, "0", ""};
-    }
-  }
-  return Fail("EINVAL");
+  StepOutcome outcome = PerformAccess(m, pid, kind, name, *vma, begin, end, data, what, loaded,
+                                      loaded_ino, loaded_offset);
+  if (!retried.empty()) outcome.note = retried + (outcome.note.empty() ? "" : "; " + outcome.note);
+  return outcome;
 }
+
 
 bool AccessNeedsFault(const Machine& m, int pid, AccessKind kind, const std::string& name,
                       uint64_t offset, uint64_t span) {
