@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# The crashsim binary end to end, as a user and a CI job call it: exit statuses of DESIGN.md's
+# table, error messages that name the file and the JSON pointer, byte-identical JSON reports, and
+# the help texts. Runs in the runfiles root, so the binary is cli/crashsim and the bundled
+# scenarios are under scenarios/.
+set -u
+
+crashsim="cli/crashsim"
+out="${TEST_TMPDIR:?}"
+failures=0
+
+fail() {
+  echo "FAIL: $*" >&2
+  failures=$((failures + 1))
+}
+
+# expect_status STATUS NAME COMMAND...: runs COMMAND with stdout and stderr in $out/NAME.out and
+# $out/NAME.err and checks its exit status.
+expect_status() {
+  local want="$1" name="$2"
+  shift 2
+  "$@" >"$out/$name.out" 2>"$out/$name.err"
+  local got=$?
+  if [[ "$got" != "$want" ]]; then
+    fail "$name: '$*' exited $got, expected $want; stderr:"
+    sed 's/^/  /' "$out/$name.err" >&2
+  fi
+}
+
+# expect_text NAME STREAM TEXT: the captured stream (out or err) of NAME contains TEXT.
+expect_text() {
+  if ! grep -qF -- "$3" "$out/$1.$2"; then
+    fail "$1: std$2 does not mention '$3'"
+  fi
+}
+
+# A small scenario with one violated assertion: B may persist without A under ADR.
+write_scenario() {
+  cat >"$1" <<JSON
+{
+  "crashsim": 1,
+  "name": "st-st",
+  "files": { "/f": { "size": 4096, "layout": "written", "fill": "00", "dax": true } },
+  "processes": {
+    "P1": ["fd = open /f rw", "k = mmap fd 0 4096 shared", "store k+0 'AAAAAAAA'", "store k+64 'BBBBBBBB'"]
+  },
+  "assert": [ { "name": "b-implies-a", "check": "/f[64:72] == 'BBBBBBBB' -> /f[0:8] == 'AAAAAAAA'" } ],
+  "expect": { "*": $2 }
+}
+JSON
+}
+
+[[ -x "$crashsim" ]] || { echo "FAIL: no $crashsim in $(pwd)" >&2; exit 1; }
+
+# Every bundled scenario meets its expect.
+expect_status 0 check "$crashsim" check scenarios
+
+# Same input, same bytes out.
+expect_status 0 run-first "$crashsim" run --json "$out/first.json" scenarios
+expect_status 0 run-second "$crashsim" run --json "$out/second.json" scenarios
+if [[ ! -s "$out/first.json" ]]; then
+  fail "run --json wrote no report"
+elif ! cmp "$out/first.json" "$out/second.json"; then
+  fail "two runs on the same scenarios gave different JSON reports"
+fi
+expect_text run-first out "b-implies-a"  # the report shows the violations, not only a summary
+
+# Malformed scenarios: exit 2, and the message names the file (and the place in it).
+printf '{"crashsim": 1, "name": "x",' >"$out/not-json.json"
+expect_status 2 not-json "$crashsim" run "$out/not-json.json"
+expect_text not-json err "$out/not-json.json"
+expect_text not-json err "not JSON"
+
+cat >"$out/typo.json" <<'JSON'
+{
+  "crashsim": 1,
+  "name": "typo",
+  "files": { "/f": { "size": 4096, "layout": "written", "fill": "00" } },
+  "processes": { "P1": ["fd = open /f rw", "fsnyc fd"] }
+}
+JSON
+expect_status 2 unknown-op "$crashsim" run "$out/typo.json"
+expect_text unknown-op err "$out/typo.json"
+expect_text unknown-op err "/processes/P1/1"
+expect_text unknown-op err "fsnyc"
+# A file that does not load fails the run even beside one that passes, under check too.
+expect_status 2 check-with-typo "$crashsim" check scenarios/l24-st-st.json "$out/typo.json"
+
+# An unknown option.
+expect_status 2 unknown-option "$crashsim" run --no-such-option scenarios/l24-st-st.json
+expect_text unknown-option err "--no-such-option"
+
+# A wrong expect: exit 1; the same scenario with the right expect: exit 0.
+write_scenario "$out/wrong-expect.json" '[]'
+expect_status 1 wrong-expect "$crashsim" run "$out/wrong-expect.json"
+write_scenario "$out/right-expect.json" '["b-implies-a"]'
+expect_status 0 right-expect "$crashsim" run "$out/right-expect.json"
+
+# A state budget that runs out is never a pass: exit 3 on a clean multi-step scenario that passes
+# without the budget.
+expect_status 0 no-budget "$crashsim" run scenarios/l24-st-st-eadr.json
+expect_status 3 budget "$crashsim" run --max-states 2 scenarios/l24-st-st-eadr.json
+expect_status 3 budget-check "$crashsim" check --max-states 2 scenarios/l24-st-st-eadr.json
+
+# Help.
+expect_status 0 help "$crashsim" --help
+expect_text help out "run"
+expect_text help out "check"
+expect_status 0 run-help "$crashsim" run --help
+expect_text run-help out "crashsim run"
+expect_text run-help out "check"
+expect_status 0 check-help "$crashsim" check --help
+expect_text check-help out "crashsim check"
+expect_text check-help out "run"
+
+if ((failures > 0)); then
+  echo "$failures check(s) failed" >&2
+  exit 1
+fi
+echo "all end-to-end checks passed"

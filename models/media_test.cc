@@ -1,0 +1,76 @@
+// Media: the initial image reads as the scenario laid it out (files' fills with their origins,
+// the stale byte elsewhere), writes land byte-exact across block boundaries, and copies are
+// independent values even though they share blocks until one is written.
+#include "models/media.h"
+
+#include <doctest/doctest.h>
+
+#include <memory>
+
+namespace crashsim {
+namespace {
+
+std::shared_ptr<const InitialImage> TwoFileBlocksAndStaleSpace() {
+  auto initial = std::make_shared<InitialImage>();
+  initial->block_size = 4096;
+  initial->free_fill = 0x5a;
+  initial->free_origin = kOriginStale;
+  initial->file_blocks[0] = InitialImage::FileBlock{1, 0, 'F'};
+  initial->file_blocks[2] = InitialImage::FileBlock{2, 3, 'G'};
+  return initial;
+}
+
+TEST_CASE("the initial image holds each file's fill at its blocks and the stale byte elsewhere") {
+  const Media media(TwoFileBlocksAndStaleSpace());
+  const Tagged first = media.Read(0, 4096);
+  CHECK(first.bytes == std::vector<uint8_t>(4096, 'F'));
+  CHECK(first.origins[0] == DataOrigin(1, 0));
+  CHECK(first.origins[4095] == DataOrigin(1, 4095));
+  const Tagged free_block = media.Read(4096, 16);
+  CHECK(free_block.bytes == std::vector<uint8_t>(16, 0x5a));
+  CHECK(free_block.origins == std::vector<Origin>(16, kOriginStale));
+  // Block 2 is file 2's block 3: origins name that file offset, not the device address.
+  const Tagged third = media.Read(2 * 4096 + 10, 1);
+  CHECK(third.bytes[0] == 'G');
+  CHECK(third.origins[0] == DataOrigin(2, 3 * 4096 + 10));
+  CHECK(media.written_blocks().empty());
+}
+
+TEST_CASE("without a stale byte free space reads as zeroes") {
+  const Media media(std::make_shared<InitialImage>());
+  const Tagged bytes = media.Read(123456, 8);
+  CHECK(bytes.bytes == std::vector<uint8_t>(8, 0));
+  CHECK(bytes.origins == std::vector<Origin>(8, kOriginZero));
+}
+
+TEST_CASE("a write spanning two blocks changes exactly its bytes") {
+  Media media(TwoFileBlocksAndStaleSpace());
+  media.Write(4094, TagFileData(7, 0, {'a', 'b', 'c', 'd'}));
+  const Tagged around = media.Read(4092, 8);
+  CHECK(around.bytes == std::vector<uint8_t>{'F', 'F', 'a', 'b', 'c', 'd', 0x5a, 0x5a});
+  CHECK(around.origins[1] == DataOrigin(1, 4093));
+  CHECK(around.origins[2] == DataOrigin(7, 0));
+  CHECK(around.origins[5] == DataOrigin(7, 3));
+  CHECK(around.origins[6] == kOriginStale);
+  CHECK(media.written_blocks().size() == 2);
+}
+
+TEST_CASE("copying a Media and writing one leaves the other unchanged") {
+  Media original(TwoFileBlocksAndStaleSpace());
+  original.Write(0, TagFileData(1, 0, {'o'}));
+  Media copy = original;
+  copy.Write(0, TagFileData(1, 0, {'c'}));       // a block both already hold
+  copy.Write(4096, TagFileData(9, 0, {'n'}));    // a block neither had written
+  CHECK(original.Read(0, 1).bytes[0] == 'o');
+  CHECK(original.Read(4096, 1).bytes[0] == 0x5a);
+  CHECK(original.written_blocks().size() == 1);
+  CHECK(copy.Read(0, 1).bytes[0] == 'c');
+  CHECK(copy.Read(4096, 1).bytes[0] == 'n');
+  // And the other way round.
+  original.Write(1, TagFileData(1, 1, {'p'}));
+  CHECK(copy.Read(1, 1).bytes[0] == 'F');
+  CHECK(original.Read(1, 1).bytes[0] == 'p');
+}
+
+}  // namespace
+}  // namespace crashsim
