@@ -139,14 +139,19 @@ uint64_t Device::AppendVisibleStore(uint64_t address, const Tagged& data, std::s
     write.group = group;
     write.what = what;
     last = write.id;
-    if (platform_ == Platform::kEadr) {
+    if (platform_ == Platform::kEadr && atomic) {
       Apply(write);  // eADR: the caches are in the persistence domain
     } else {
+      write.eadr_settling = platform_ == Platform::kEadr;
       pending_.push_back(std::move(write));
     }
     done += take;
   }
   return last;
+}
+
+void Device::SettleEadr() {
+  ApplyWhere([](const PendingWrite& w, const void*) { return w.eadr_settling; }, nullptr);
 }
 
 void Device::AppendKernelCopy(uint64_t address, const Tagged& data, std::string what) {
@@ -222,6 +227,7 @@ void Device::HashInto(Hasher& hasher) const {
     hasher.AddBool(write.completed);
     hasher.Add(write.completed_tick);
     hasher.AddBool(write.kernel_copy);
+    hasher.AddBool(write.eadr_settling);
   }
   hasher.AddBytes(fua_groups_);
   hasher.Add(next_id_);

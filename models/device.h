@@ -39,6 +39,7 @@ struct PendingWrite {
   bool completed = true;    // block: completed (a flush covers it); pmem: always true
   uint64_t completed_tick = 0;  // logical time of completion, for journal PREFLUSH edges
   bool kernel_copy = false; // pmem: a kernel cache-bypassing copy, persisted by the next devflush
+  bool eadr_settling = false;  // eADR: a piece of a wide store, durable once the next step runs
   std::string what;         // for reports: "pwrite by P1 to /f at 0+4096"
 };
 
@@ -64,6 +65,9 @@ class Device {
   // Persistent-memory path: a store (or non-temporal store) became globally visible. Returns the
   // id of its last piece. Under eADR it is durable at once.
   uint64_t AppendVisibleStore(uint64_t address, const Tagged& data, std::string what);
+  // eADR: the pieces of a wide (non-atomic) store become visible, and so durable, one by one; a
+  // crash right after the store may find it torn. Any later step finds them all durable.
+  void SettleEadr();
   // The kernel's cache-bypassing copy (memcpy_flushcache): visible now, durable at Flush().
   void AppendKernelCopy(uint64_t address, const Tagged& data, std::string what);
   // The kernel zeroing a whole block before it is allocated (dax_zero_range / zeroout): one

@@ -188,6 +188,7 @@ std::vector<BackgroundEvent> EnabledBackground(const Machine& m) {
 }
 
 std::string RunBackground(Machine& m, const BackgroundEvent& event) {
+  m.device.SettleEadr();
   if (event.kind == BackgroundEvent::Kind::kWritebackDirectory) {
     m.durable_names = m.names;
     return "directory writeback: the namespace is durable";

@@ -29,6 +29,7 @@ void IssueAccess(Machine& m, int pid, BufferedAccess access) {
 }
 
 void DrainOne(Machine& m, int pid) {
+  m.device.SettleEadr();
   auto& buffer = m.processes[pid].cpu.store_buffer;
   CRASHSIM_CHECK(!buffer.empty());
   BufferedAccess access = std::move(buffer.front());

@@ -166,6 +166,7 @@ bool ProcessEnabled(const Machine& m, const Scenario& s, int pid) {
 }
 
 StepReport StepProcess(Machine& m, const Scenario& s, int pid) {
+  m.device.SettleEadr();
   ProcessState& process = m.processes[pid];
   const Op& op = s.processes[pid].program[process.pc];
   const std::string what = Describe(s, pid, op);
