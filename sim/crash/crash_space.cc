@@ -63,7 +63,21 @@ CrashImage CrashSpace::ImageOf(const std::vector<bool>& in) const {
   return image;
 }
 
+void CrashSpace::ChooseImage(const CrashImage& image) {
+  fixed_ = true;
+  prefix_ = image.journal_prefix;
+  const auto& events = graph_.events();
+  forced_.assign(events.size(), false);
+  for (size_t v = 0; v < events.size(); ++v) {
+    forced_[v] = events[v].kind == PersistEvent::Kind::kDeviceWrite
+                     ? image.persisted.count(events[v].id) > 0
+                     : events[v].id <= prefix_;
+  }
+  base_image_ = image;
+}
+
 void CrashSpace::ChooseJournal(uint64_t prefix) {
+  fixed_ = false;
   prefix_ = prefix;
   std::vector<int> roots;
   const auto& events = graph_.events();
@@ -99,7 +113,8 @@ std::vector<ByteOutcome> CrashSpace::Outcomes(uint64_t address) const {
     const Tagged media = machine_.device.media().Read(address, 1);
     outcomes.push_back(ByteOutcome{media.bytes[0], media.origins[0], -1});
   }
-  for (size_t k = first == 0 ? 0 : first - 1; k < covering.size(); ++k) {
+  const size_t last = fixed_ ? std::min<size_t>(first, covering.size()) : covering.size();
+  for (size_t k = first == 0 ? 0 : first - 1; k < last; ++k) {
     const PendingWrite& write = pending[covering[k]];
     const uint64_t at = address - write.address;
     outcomes.push_back(ByteOutcome{write.data.bytes[at], write.data.origins[at], covering[k]});
@@ -135,7 +150,8 @@ void CrashSpace::ForEachOutcome(uint64_t address, uint64_t length,
       const ByteOutcome outcome{media.bytes[pos - address], media.origins[pos - address], -1};
       if (!visit(pos, outcome)) return;
     }
-    for (size_t k = first == 0 ? 0 : first - 1; k < covering.size(); ++k) {
+    const size_t last = fixed_ ? std::min<size_t>(first, covering.size()) : covering.size();
+    for (size_t k = first == 0 ? 0 : first - 1; k < last; ++k) {
       const PendingWrite& write = pending[covering[k]];
       const ByteOutcome outcome{write.data.bytes[pos - write.address],
                                 write.data.origins[pos - write.address], covering[k]};
@@ -145,7 +161,7 @@ void CrashSpace::ForEachOutcome(uint64_t address, uint64_t length,
 }
 
 CrashImage CrashSpace::Witness(uint64_t, const ByteOutcome& outcome) const {
-  if (outcome.event < 0) return base_image_;
+  if (outcome.event < 0 || fixed_) return base_image_;
   std::vector<bool> in = Ancestors({outcome.event});
   for (size_t v = 0; v < in.size(); ++v) in[v] = in[v] || forced_[v];
   return ImageOf(in);
@@ -153,6 +169,10 @@ CrashImage CrashSpace::Witness(uint64_t, const ByteOutcome& outcome) const {
 
 bool CrashSpace::ForEachJointImage(const std::set<uint64_t>& addresses, uint64_t limit,
                                    const std::function<bool(const CrashImage&)>& visit) const {
+  if (fixed_) {
+    visit(base_image_);
+    return true;
+  }
   // The writes covering the addresses that the prefix does not force.
   std::set<int> involved_set;
   for (uint64_t address : addresses) {

@@ -44,6 +44,9 @@ class CrashSpace {
 
   // Sets the journal prefix the next queries refer to.
   void ChooseJournal(uint64_t prefix);
+  // Fixes one whole image instead (the reductions switched off): every byte then has exactly the
+  // outcome that image gives it, and joint enumeration visits that image alone.
+  void ChooseImage(const CrashImage& image);
   // The minimal image for the chosen prefix (what it forces, nothing else).
   const CrashImage& base_image() const { return base_image_; }
   // Every feasible outcome of the device byte at `address`, in a fixed order.
@@ -71,7 +74,8 @@ class CrashSpace {
   std::vector<uint64_t> journal_choices_;
   std::map<uint64_t, std::vector<int>> line_index_;  // 64-byte line -> device-write events
   uint64_t prefix_ = 0;
-  std::vector<bool> forced_;  // events forced by the chosen prefix
+  std::vector<bool> forced_;  // events forced by the chosen prefix (or in the chosen image)
+  bool fixed_ = false;        // a whole image was chosen
   CrashImage base_image_;
 };
 

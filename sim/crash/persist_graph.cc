@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <map>
 
+#include "sim/base/check.h"
+
 namespace crashsim {
 namespace {
 
@@ -128,6 +130,34 @@ uint64_t PersistGraph::ForEachImage(const std::function<bool(const CrashImage&)>
     }
   };
   walk(0);
+  return visited;
+}
+
+uint64_t PersistGraph::ForEachSubsetImage(
+    const std::function<bool(const CrashImage&)>& visit) const {
+  const size_t n = events_.size();
+  CRASHSIM_CHECK_MSG(n < 63, "too many pending events for subset enumeration");
+  uint64_t visited = 0;
+  for (uint64_t mask = 0; mask < (uint64_t{1} << n); ++mask) {
+    bool downset = true;
+    for (size_t v = 0; v < n && downset; ++v) {
+      if (!(mask >> v & 1)) continue;
+      for (size_t p : predecessors_[v]) downset = downset && (mask >> p & 1);
+    }
+    if (!downset) continue;
+    CrashImage image;
+    image.journal_prefix = forced_seq_;
+    for (size_t v = 0; v < n; ++v) {
+      if (!(mask >> v & 1)) continue;
+      if (events_[v].kind == PersistEvent::Kind::kDeviceWrite) {
+        image.persisted.insert(events_[v].id);
+      } else {
+        image.journal_prefix = std::max(image.journal_prefix, events_[v].id);
+      }
+    }
+    ++visited;
+    if (!visit(image)) break;
+  }
   return visited;
 }
 

@@ -40,6 +40,9 @@ class PersistGraph {
   // Visits every downset as a CrashImage, in a fixed order; stops when `visit` returns false.
   // Returns the number of images visited.
   uint64_t ForEachImage(const std::function<bool(const CrashImage&)>& visit) const;
+  // The same images found the naive way: every subset of the events, discarding those that are not
+  // downsets (so no image the hardware cannot produce is ever visited). For measuring reductions.
+  uint64_t ForEachSubsetImage(const std::function<bool(const CrashImage&)>& visit) const;
   // The events an image left out, for reports.
   std::vector<const PersistEvent*> Lost(const CrashImage& image) const;
 

@@ -34,7 +34,13 @@ ModelResult RunScenario(const Scenario& scenario, Design design, const RunOption
       options.mutations.count(Mutation::kZeroRangeWithoutZeroing) > 0;
   machine.device.set_completed_write_is_durable(
       options.mutations.count(Mutation::kCompletedWriteIsDurable) > 0);
-  ExploreResult explored = Explore(scenario, machine, ExploreLimits{options.max_states});
+  ExploreLimits limits;
+  limits.max_states = options.max_states;
+  limits.max_images = options.max_images;
+  limits.visited_states = options.reductions.visited_states;
+  limits.downsets = options.reductions.downsets;
+  limits.projection = options.reductions.projection;
+  ExploreResult explored = Explore(scenario, machine, limits);
   result.coverage = explored.budget_exhausted ? Coverage::kBudgetExhausted : Coverage::kExhaustive;
   result.distinct_states = explored.distinct_states;
   result.distinct_images = explored.crash_images;

@@ -25,8 +25,20 @@ enum class Mutation {
   kZeroRangeWithoutZeroing,       // zero-range frees blocks and reallocates them written, unzeroed
 };
 
+// The exploration's reductions (DESIGN.md, "Crash enumeration and reduction"), each switchable
+// off so its effect can be measured and its exactness tested: switched off, the verdicts must
+// not change.
+struct Reductions {
+  bool visited_states = true;  // explore each distinct machine state once (canonical hash)
+  bool downsets = true;        // enumerate downsets of the persist DAG, not all subsets
+  bool projection = true;      // per-byte outcomes and projected joint images per journal prefix,
+                               // instead of recovering and checking every whole image
+};
+
 struct RunOptions {
   std::optional<uint64_t> max_states;  // budget of distinct machine states
+  std::optional<uint64_t> max_images;  // budget of crash images checked (reductions off)
+  Reductions reductions;
   std::set<Mutation> mutations;        // tests only
 };
 

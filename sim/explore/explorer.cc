@@ -46,7 +46,9 @@ class Search {
 
   void Visit(const Machine& machine) {
     if (result_.budget_exhausted) return;
-    if (!visited_.insert(HashMachine(machine)).second) return;
+    if (limits_.visited_states) {
+      if (!visited_.insert(HashMachine(machine)).second) return;
+    }
     if (limits_.max_states && result_.distinct_states >= *limits_.max_states) {
       result_.budget_exhausted = true;
       return;
@@ -102,8 +104,7 @@ class Search {
         schedule_.empty() ? "before the first step"
                           : fmt::format("after step {} ({}: {})", schedule_.size(),
                                         schedule_.back().actor, schedule_.back().text);
-    for (uint64_t prefix : space.journal_choices()) {
-      space.ChooseJournal(prefix);
+    auto check = [&]() {
       const RecoveredState recovered(machine, space.base_image());
       const CrashContext context{scenario_, machine, space, recovered};
       std::vector<Finding> findings;
@@ -115,6 +116,27 @@ class Search {
       if (!CheckAssertions(context, &findings)) result_.budget_exhausted = true;
       ++result_.crash_images;
       Offer(findings, crash_point, &space);
+      if (limits_.max_images && result_.crash_images >= *limits_.max_images) {
+        result_.budget_exhausted = true;
+      }
+      return !result_.budget_exhausted;
+    };
+    if (limits_.projection) {
+      for (uint64_t prefix : space.journal_choices()) {
+        space.ChooseJournal(prefix);
+        if (!check()) return;
+      }
+      return;
+    }
+    // Reductions off: recover and check every whole image the crash may leave.
+    auto visit = [&](const CrashImage& image) {
+      space.ChooseImage(image);
+      return check();
+    };
+    if (limits_.downsets) {
+      space.graph().ForEachImage(visit);
+    } else {
+      space.graph().ForEachSubsetImage(visit);
     }
   }
 

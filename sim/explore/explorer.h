@@ -19,6 +19,10 @@ namespace crashsim {
 
 struct ExploreLimits {
   std::optional<uint64_t> max_states;
+  std::optional<uint64_t> max_images;
+  bool visited_states = true;  // prune states already explored
+  bool downsets = true;        // whole images from downsets (else: subsets, non-downsets dropped)
+  bool projection = true;      // per-byte and projected checking (else: every whole image)
 };
 
 struct ExploreResult {
