@@ -136,7 +136,7 @@ uint64_t PersistGraph::ForEachImage(const std::function<bool(const CrashImage&)>
 uint64_t PersistGraph::ForEachSubsetImage(
     const std::function<bool(const CrashImage&)>& visit) const {
   const size_t n = events_.size();
-  CRASHSIM_CHECK_MSG(n < 63, "too many pending events for subset enumeration");
+  CRASHSIM_CHECK_MSG(n <= kSubsetEventsMax, "too many pending events for subset enumeration");
   uint64_t visited = 0;
   for (uint64_t mask = 0; mask < (uint64_t{1} << n); ++mask) {
     bool downset = true;

@@ -42,6 +42,8 @@ class PersistGraph {
   uint64_t ForEachImage(const std::function<bool(const CrashImage&)>& visit) const;
   // The same images found the naive way: every subset of the events, discarding those that are not
   // downsets (so no image the hardware cannot produce is ever visited). For measuring reductions.
+  // REQUIRES: events().size() <= kSubsetEventsMax.
+  static constexpr size_t kSubsetEventsMax = 20;
   uint64_t ForEachSubsetImage(const std::function<bool(const CrashImage&)>& visit) const;
   // The events an image left out, for reports.
   std::vector<const PersistEvent*> Lost(const CrashImage& image) const;

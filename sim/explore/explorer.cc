@@ -135,8 +135,10 @@ class Search {
     };
     if (limits_.downsets) {
       space.graph().ForEachImage(visit);
-    } else {
+    } else if (space.graph().events().size() <= PersistGraph::kSubsetEventsMax) {
       space.graph().ForEachSubsetImage(visit);
+    } else {
+      result_.budget_exhausted = true;  // 2^n subsets: beyond any budget worth spending
     }
   }
 
