@@ -25,6 +25,17 @@ void MoveBlock(Machine& m, uint32_t ino, uint64_t from, uint64_t to) {
   m.ghost.moves.push_back(DataMove{ino, from * bs, ino, to * bs, bs});
 }
 
+// The first inner step of every map change: write back, wait, unmap and drop the pages of
+// [first, last) (xfs_flush_unmap_range), and any direct I/O in flight there.
+StepOutcome UnmapFirst(Machine& m, int pid, uint32_t ino, uint64_t first, uint64_t last) {
+  const uint32_t bs = m.block_size();
+  FlushUnmapRange(m, ino, first, last);
+  WaitForBios(m, ino, first * bs, last == UINT64_MAX ? UINT64_MAX : last * bs);
+  m.processes[pid].progress.phase = 1;
+  return Step(last == UINT64_MAX ? "wrote back, unmapped and dropped the pages from the range to EOF"
+                                 : "wrote back, unmapped and dropped the range's pages");
+}
+
 }  // namespace
 
 bool UnshareBlock(Machine& m, uint32_t ino, uint64_t block) {
@@ -55,10 +66,7 @@ StepOutcome CollapseRange(Machine& m, int pid, uint32_t ino, uint64_t offset, ui
   const uint64_t shift = length / bs;
   if (progress.phase == 0) {
     if (offset % bs || length % bs || offset + length >= inode.size_bytes) return Fail("EINVAL");
-    FlushUnmapRange(m, ino, first, UINT64_MAX);
-    WaitForBios(m, ino, offset, UINT64_MAX);
-    progress.phase = 1;
-    return Step("wrote back, unmapped and dropped the pages from the range to EOF");
+    return UnmapFirst(m, pid, ino, first, UINT64_MAX);
   }
   if (progress.phase == 1) {
     const auto freed = UnmapBlocks(m, ino, first, first + shift);
@@ -103,10 +111,7 @@ StepOutcome InsertRange(Machine& m, int pid, uint32_t ino, uint64_t offset, uint
   const uint64_t shift = length / bs;
   if (progress.phase == 0) {
     if (offset % bs || length % bs || offset >= inode.size_bytes) return Fail("EINVAL");
-    FlushUnmapRange(m, ino, first, UINT64_MAX);
-    WaitForBios(m, ino, offset, UINT64_MAX);
-    progress.phase = 1;
-    return Step("wrote back, unmapped and dropped the pages from the range to EOF");
+    return UnmapFirst(m, pid, ino, first, UINT64_MAX);
   }
   if (progress.phase == 1) {
     // XFS grows the size before shifting, so no crash leaves extents past EOF.
@@ -147,11 +152,7 @@ StepOutcome UnshareRange(Machine& m, int pid, uint32_t ino, uint64_t offset, uin
   const uint32_t bs = m.block_size();
   const uint64_t first = offset / bs;
   const uint64_t last = Blocks(m, offset + length);
-  if (progress.phase == 0) {
-    FlushUnmapRange(m, ino, first, last);
-    progress.phase = 1;
-    return Step("wrote back, unmapped and dropped the range's pages");
-  }
+  if (progress.phase == 0) return UnmapFirst(m, pid, ino, first, last);
   // One shared block copied and remapped per transaction.
   for (auto it = inode.core.extents.lower_bound(first);
        it != inode.core.extents.end() && it->first < last; ++it) {
@@ -172,11 +173,7 @@ StepOutcome WriteZeroes(Machine& m, int pid, uint32_t ino, uint64_t offset, uint
   const uint32_t bs = m.block_size();
   const uint64_t first = offset / bs;
   const uint64_t last = Blocks(m, offset + length);
-  if (progress.phase == 0) {
-    FlushUnmapRange(m, ino, first, last);
-    progress.phase = 1;
-    return Step("wrote back, unmapped and dropped the range's pages");
-  }
+  if (progress.phase == 0) return UnmapFirst(m, pid, ino, first, last);
   // Every block of the range becomes written zeroes: holes and unwritten blocks are allocated or
   // converted with zeroing before the commit, written blocks are zeroed in place.
   for (uint64_t b = first; b < last; ++b) {

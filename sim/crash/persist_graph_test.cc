@@ -22,6 +22,7 @@
 #include "models/recovery.h"
 #include "sim/engine/program.h"
 #include "sim/engine/setup.h"
+#include "sim/crash/state_walk.h"
 #include "sim/scenario/loader.h"
 
 namespace crashsim {
@@ -68,34 +69,6 @@ std::unique_ptr<Scenario> LoadLitmus(const Litmus& litmus) {
   return std::make_unique<Scenario>(*loaded);
 }
 
-// Visits every state reachable from the initial one, once each: a process step, the oldest
-// store-buffer entry of a CPU draining, or background work.
-void ForEachState(const Scenario& scenario, Design design,
-                  const std::function<void(const Machine&)>& visit) {
-  std::set<Hash128> seen;
-  std::vector<Machine> stack{BuildInitialMachine(scenario, design)};
-  while (!stack.empty()) {
-    Machine machine = std::move(stack.back());
-    stack.pop_back();
-    if (!seen.insert(HashMachine(machine)).second) continue;
-    REQUIRE(seen.size() < 200000);
-    visit(machine);
-    for (size_t pid = 0; pid < scenario.processes.size(); ++pid) {
-      if (!ProcessEnabled(machine, scenario, static_cast<int>(pid))) continue;
-      stack.push_back(machine);
-      StepProcess(stack.back(), scenario, static_cast<int>(pid));
-    }
-    for (size_t pid = 0; pid < machine.processes.size(); ++pid) {
-      if (machine.processes[pid].cpu.store_buffer.empty()) continue;
-      stack.push_back(machine);
-      DrainOne(stack.back(), static_cast<int>(pid));
-    }
-    for (const BackgroundEvent& event : EnabledBackground(machine)) {
-      stack.push_back(machine);
-      RunBackground(stack.back(), event);
-    }
-  }
-}
 
 std::string Observe(const RecoveredState& recovered, const std::vector<Region>& regions) {
   std::string outcome;
