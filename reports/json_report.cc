@@ -26,6 +26,15 @@ Json ViolationJson(const Violation& violation) {
   }
   Json state = Json::array();
   for (const std::string& line : violation.state) state.push_back(line);
+  Json graph = Json::array();
+  for (const PersistNode& node : violation.persist_graph) {
+    Json after = Json::array();
+    for (int index : node.after) after.push_back(index);
+    graph.push_back(Json{{"kind", node.kind},
+                         {"description", node.description},
+                         {"lost", node.lost},
+                         {"after", std::move(after)}});
+  }
   Json out;
   out["guarantee"] = violation.name;
   out["promise"] = violation.promise;
@@ -35,6 +44,7 @@ Json ViolationJson(const Violation& violation) {
   out["observed"] = violation.observed;
   out["expected"] = violation.expected;
   out["state"] = std::move(state);
+  out["persist_graph"] = std::move(graph);
   return out;
 }
 

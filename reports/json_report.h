@@ -6,8 +6,10 @@
 //      "distinct_states", "distinct_images", "not_modelled" (only for an invalid run),
 //      "violations": [{"guarantee", "promise", "schedule": [{"actor", "text", "result"}],
 //                      "crash_point", "lost": [{"kind", "description"}], "observed",
-//                      "expected", "state": [lines]}]}]}]}
+//                      "expected", "state": [lines],
+//                      "persist_graph": [{"kind", "description", "lost", "after": [indices]}]}]}]}]}
 //
+// reports/report-schema.md describes every field; reports/report.schema.json is its JSON Schema.
 // Keys keep this order and the text is indented by two spaces and ends with a newline, so the
 // same results give the same bytes. It holds only what does not depend on how the work was
 // split: no timings, no work counters (those go to --stats).

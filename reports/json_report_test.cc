@@ -45,7 +45,7 @@ TEST_CASE("the JSON report has the versioned shape with keys in a fixed order") 
   const auto& violation = model["violations"][0];
   CHECK(Keys(violation) == std::vector<std::string>{"guarantee", "promise", "schedule",
                                                     "crash_point", "lost", "observed", "expected",
-                                                    "state"});
+                                                    "state", "persist_graph"});
   CHECK(violation["guarantee"] == "msync");
   REQUIRE(violation["schedule"].size() == 4);
   CHECK(Keys(violation["schedule"][0]) == std::vector<std::string>{"actor", "text", "result"});
@@ -57,6 +57,18 @@ TEST_CASE("the JSON report has the versioned shape with keys in a fixed order") 
   CHECK(violation["state"].size() == 2);
   CHECK(scenario["models"][0]["matches_expect"] == true);
   CHECK(scenario["models"][0]["verdict"] == nlohmann::ordered_json::array());
+}
+
+TEST_CASE("a violation carries the persist graph of its crash point with the lost events marked") {
+  const auto report = nlohmann::ordered_json::parse(RenderJsonReport({MixedModeResult()}));
+  const auto& graph = report["scenarios"][0]["models"][2]["violations"][0]["persist_graph"];
+  REQUIRE(graph.size() == 3);
+  CHECK(Keys(graph[2]) == std::vector<std::string>{"kind", "description", "lost", "after"});
+  CHECK(graph[0]["lost"] == false);
+  CHECK(graph[1]["kind"] == "device-write");
+  CHECK(graph[1]["lost"] == true);
+  CHECK(graph[2]["after"] == nlohmann::ordered_json::array({0}));
+  CHECK(graph[2]["description"] == "transaction 2: \"msync\" log force");
 }
 
 TEST_CASE("a sampled run carries its seed and an exhaustive one does not") {

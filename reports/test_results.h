@@ -32,6 +32,11 @@ inline Violation MsyncViolation() {
   violation.observed = "/f[4096:4097] = 00";
   violation.expected = "/f[4096:4097] = 'Y' (59)";
   violation.state = {"/f line 64: visible 'Y', media 00, not flushed", "journal: durable prefix 3"};
+  violation.persist_graph = {
+      {"journal", "transaction 1: seal /f", false, {}},
+      {"device-write", "pmem line 64 bytes 4096+1: P2 store m+4096 'Y'", true, {}},
+      {"journal", "transaction 2: \"msync\" log force", false, {0}},
+  };
   return violation;
 }
 
