@@ -112,4 +112,38 @@ inline ScenarioResult SampledResult() {
   return scenario;
 }
 
+// A scenario whose every text is hostile to some output format: markup, quotes, pipes, backticks,
+// newlines, control characters and bytes that are not UTF-8. Its one run found a violation that
+// `expect` does not name, with a background and a hardware step in its trace.
+inline ScenarioResult HostileResult() {
+  ScenarioResult scenario;
+  scenario.path = "scenarios/<x&y>\"q\".json";
+  scenario.name = "a|b<i>`c`</i>&\"d\"";
+  scenario.doc = "line one\nline two ]]> --> \x01";
+  scenario.config_summary = "platform=adr";
+  ModelResult model = CleanModel(Design::kMapSync);
+  model.violated = {"fsync<&>"};
+  Violation violation;
+  violation.name = "fsync<&>";
+  violation.promise = "P1.s: fsync fd returned 0 <script>alert(1)</script>";
+  violation.schedule = {
+      {"P1", "pwrite fd 0 '|*_`x`_*|'", "1"},
+      {"background", "writeback of /f page 0 submitted", ""},
+      {"hardware", "P1's store buffer drains its oldest entry", ""},
+      {"P1", "s: fsync fd\nsecond line", "0"},
+  };
+  violation.crash_point = "after step 4 (P1: s: fsync fd)";
+  violation.lost = {{"device-write", "sector 0 of /f \"quoted\" \\ backslash"}};
+  violation.observed = "/f[0:1] = \xff\xfe \x07 ```";
+  violation.expected = "/f[0:1] = '|' & <b>";
+  violation.state = {"line with ``` fence", "bad \xc3\x28 byte"};
+  violation.persist_graph = {
+      {"device-write", "sector 0 \"a\" \\ {b} <c>", true, {}},
+      {"journal", "transaction 1\nnext", false, {0}},
+  };
+  model.violations = {violation};
+  scenario.models = {model};
+  return scenario;
+}
+
 }  // namespace crashsim::testing

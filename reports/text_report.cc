@@ -4,9 +4,9 @@
 
 #include <algorithm>
 #include <cstddef>
-#include <iterator>
 
 #include "models/config.h"
+#include "reports/report_view.h"
 
 namespace crashsim {
 namespace {
@@ -22,12 +22,6 @@ bool BudgetRanOut(const ModelResult& model) {
   return !Invalid(model) && model.coverage == Coverage::kBudgetExhausted;
 }
 
-// "ok" for the empty set, else the names joined by ",".
-std::string VerdictText(const std::set<std::string>& names) {
-  if (names.empty()) return "ok";
-  return fmt::format("{}", fmt::join(names, ","));
-}
-
 std::string RightTrimmed(std::string line) {
   while (!line.empty() && line.back() == ' ') line.pop_back();
   return line;
@@ -35,29 +29,6 @@ std::string RightTrimmed(std::string line) {
 
 std::string Plural(size_t count, const char* singular, const char* plural) {
   return fmt::format("{} {}", count, count == 1 ? singular : plural);
-}
-
-const ModelResult* FindModel(const ScenarioResult& scenario, Design design) {
-  for (const ModelResult& model : scenario.models) {
-    if (model.design == design) return &model;
-  }
-  return nullptr;
-}
-
-// The designs that some scenario ran, in kAllDesigns order; all five when none ran any, so that
-// an empty matrix still shows what its columns would be.
-std::vector<Design> MatrixColumns(const std::vector<ScenarioResult>& results) {
-  std::vector<Design> columns;
-  for (Design design : kAllDesigns) {
-    for (const ScenarioResult& scenario : results) {
-      if (FindModel(scenario, design) != nullptr) {
-        columns.push_back(design);
-        break;
-      }
-    }
-  }
-  if (columns.empty()) columns.assign(std::begin(kAllDesigns), std::end(kAllDesigns));
-  return columns;
 }
 
 // The lines printed under a row: what was expected where the cell differs, which op is not
@@ -196,6 +167,10 @@ std::string RenderRunText(const std::vector<ScenarioResult>& results, int load_f
 }
 
 std::string RenderCheckText(const std::vector<ScenarioResult>& results, int load_failures) {
+  return RenderCheckLines(results) + "crashsim check: " + SummaryLine(results, load_failures) + "\n";
+}
+
+std::string RenderCheckLines(const std::vector<ScenarioResult>& results) {
   std::string out;
   for (const ScenarioResult& scenario : results) {
     for (const ModelResult& model : scenario.models) {
@@ -214,7 +189,6 @@ std::string RenderCheckText(const std::vector<ScenarioResult>& results, int load
       }
     }
   }
-  out += "crashsim check: " + SummaryLine(results, load_failures) + "\n";
   return out;
 }
 

@@ -44,9 +44,14 @@ std::string RenderViolation(const ScenarioResult& scenario, const ModelResult& m
 // stderr); the overall line mentions them.
 std::string RenderRunText(const std::vector<ScenarioResult>& results, int load_failures);
 
-// What `crashsim check` prints. `load_failures` counts the files that did not load (their
-// messages went to stderr); the overall line mentions them.
+// What `crashsim check` prints: RenderCheckLines, then "crashsim check: " and the overall line.
+// `load_failures` counts the files that did not load (their messages went to stderr); the overall
+// line mentions them.
 std::string RenderCheckText(const std::vector<ScenarioResult>& results, int load_failures);
+
+// The lines of RenderCheckText above its overall line: "FAIL", "INVALID" and "BUDGET" lines, one
+// per model run that is not as expected.
+std::string RenderCheckLines(const std::vector<ScenarioResult>& results);
 
 // The overall line, e.g. "3 scenarios, 15 models: all as expected" or
 // "3 scenarios, 15 models: 1 differs, 1 not modelled yet". `run` and `check` both end with it.

@@ -1,0 +1,165 @@
+#include "reports/markdown_report.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstddef>
+
+#include "models/config.h"
+#include "reports/escape.h"
+#include "reports/report_view.h"
+#include "reports/text_report.h"
+
+namespace crashsim {
+namespace {
+
+std::string MatrixCellMarkdown(const ModelResult* model) {
+  if (model == nullptr) return "-";
+  const RunClass run_class = ClassifyRun(*model);
+  std::string cell;
+  switch (run_class) {
+    case RunClass::kNotModelled:
+      return "*not modelled*";
+    case RunClass::kDiffersFromExpect:
+      cell = fmt::format("**{}** (expected {})", MarkdownText(VerdictText(model->violated, ", ")),
+                         MarkdownText(VerdictText(model->expected, ", ")));
+      break;
+    default:
+      cell = MarkdownText(VerdictText(model->violated, ", "));
+  }
+  if (model->coverage == Coverage::kBudgetExhausted) {
+    cell += fmt::format(" (budget ran out after {} states)", model->distinct_states);
+  }
+  if (model->coverage == Coverage::kSampled) {
+    cell += fmt::format(" (sampled, seed {})", model->sample_seed);
+  }
+  return cell;
+}
+
+std::string MatrixMarkdown(const std::vector<ScenarioResult>& results) {
+  const std::vector<Design> columns = MatrixColumns(results);
+  std::string out = "| scenario |";
+  for (Design design : columns) out += fmt::format(" {} |", DesignName(design));
+  out += "\n|---|";
+  for (size_t i = 0; i < columns.size(); ++i) out += "---|";
+  out += "\n";
+  for (const ScenarioResult& scenario : results) {
+    out += fmt::format("| {} |", MarkdownText(scenario.name));
+    for (Design design : columns) {
+      out += fmt::format(" {} |", MatrixCellMarkdown(FindModel(scenario, design)));
+    }
+    out += "\n";
+  }
+  return out;
+}
+
+// The notes under the matrix: which op is not modelled in which run.
+std::string NotModelledNotes(const std::vector<ScenarioResult>& results) {
+  std::string out;
+  for (const ScenarioResult& scenario : results) {
+    for (const ModelResult& model : scenario.models) {
+      if (model.not_modelled.empty()) continue;
+      out += fmt::format("- {} under {}: {}\n", MarkdownText(scenario.name),
+                         DesignName(model.design), MarkdownCode(model.not_modelled));
+    }
+  }
+  return out.empty() ? out : "\nNot modelled yet (the run is invalid):\n\n" + out;
+}
+
+// A fenced code block around `lines`, its fence longer than any backtick run inside.
+std::string CodeBlock(const std::vector<std::string>& lines) {
+  size_t longest = 0;
+  for (const std::string& line : lines) {
+    size_t run = 0;
+    for (char c : line) {
+      run = c == '`' ? run + 1 : 0;
+      longest = std::max(longest, run);
+    }
+  }
+  const std::string fence(std::max<size_t>(3, longest + 1), '`');
+  std::string out = fence + "text\n";
+  for (const std::string& line : lines) out += PrintableUtf8(line) + "\n";
+  return out + fence + "\n";
+}
+
+// The schedule, one line per step: number, lane, text, result; then the crash point.
+std::vector<std::string> TimelineLines(const Violation& violation) {
+  const TimelineLanes lanes = LayOutLanes(violation.schedule);
+  size_t actor_width = 0;
+  for (const TraceStep& step : violation.schedule) {
+    actor_width = std::max(actor_width, step.actor.size());
+  }
+  const size_t number_width = fmt::format("{}", violation.schedule.size()).size();
+  std::vector<std::string> lines;
+  lines.push_back(fmt::format("lanes: {}", fmt::join(lanes.names, " | ")));
+  for (size_t i = 0; i < violation.schedule.size(); ++i) {
+    const TraceStep& step = violation.schedule[i];
+    std::string line =
+        fmt::format("{:>{}}. {:<{}}  {}", i + 1, number_width, step.actor, actor_width, step.text);
+    if (!step.result.empty()) line += " -> " + step.result;
+    std::replace(line.begin(), line.end(), '\n', ' ');
+    lines.push_back(std::move(line));
+  }
+  lines.push_back(fmt::format("*** crash {} ***", violation.crash_point));
+  return lines;
+}
+
+}  // namespace
+
+std::string RenderViolationMarkdown(const ScenarioResult& scenario, const ModelResult& model,
+                                    const Violation& violation) {
+  const bool expected = model.expected.count(violation.name) > 0;
+  std::string out = fmt::format("### {}: {}: {} ({})\n\n", MarkdownText(scenario.name),
+                                DesignName(model.design), MarkdownText(violation.name),
+                                expected ? "expected" : "not expected");
+  out += fmt::format("Scenario file {}.\n\n", MarkdownCode(scenario.path));
+  out += fmt::format("- **Promise broken:** {}\n",
+                     violation.promise.empty() ? "-" : MarkdownText(violation.promise));
+  out += fmt::format("- **Observed:** {}\n", MarkdownCode(violation.observed));
+  out += fmt::format("- **Expected:** {}\n\n", MarkdownCode(violation.expected));
+  out += "Timeline:\n\n" + CodeBlock(TimelineLines(violation));
+  out += "\nLost persist events:\n\n";
+  if (violation.lost.empty()) out += "- none\n";
+  for (const LostEvent& event : violation.lost) {
+    out += fmt::format("- {}: {}\n", MarkdownText(event.kind), MarkdownText(event.description));
+  }
+  out += "\nPersist graph at the crash point (node: kind, description, must persist after):\n\n";
+  if (violation.persist_graph.empty()) out += "- no pending persist event\n";
+  for (size_t i = 0; i < violation.persist_graph.size(); ++i) {
+    const PersistNode& node = violation.persist_graph[i];
+    out += fmt::format("- {}: {}: {}", i, MarkdownText(node.kind), MarkdownText(node.description));
+    if (!node.after.empty()) out += fmt::format(" (after {})", fmt::join(node.after, ", "));
+    if (node.lost) out += " **lost**";
+    out += "\n";
+  }
+  out += "\nState at the crash:\n\n";
+  if (violation.state.empty()) {
+    out += "- no state lines recorded\n";
+  } else {
+    out += CodeBlock(violation.state);
+  }
+  return out;
+}
+
+std::string RenderMarkdownReport(const std::vector<ScenarioResult>& results, int load_failures) {
+  std::string out = "# crashsim report\n\n";
+  out += MarkdownText(SummaryLine(results, load_failures)) + "\n\n";
+  out += "## Verdicts\n\n" + MatrixMarkdown(results) + NotModelledNotes(results);
+  out += "\nA cell lists the violated guarantees and assertions (ok: none); **bold** marks a "
+         "verdict that differs from the scenario's expect. Every run is exhaustive unless its "
+         "cell says otherwise.\n";
+  out += "\n## Violations\n";
+  bool any = false;
+  for (const ScenarioResult& scenario : results) {
+    for (const ModelResult& model : scenario.models) {
+      for (const Violation& violation : model.violations) {
+        out += "\n" + RenderViolationMarkdown(scenario, model, violation);
+        any = true;
+      }
+    }
+  }
+  if (!any) out += "\nNo violation.\n";
+  return out;
+}
+
+}  // namespace crashsim

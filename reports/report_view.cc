@@ -1,0 +1,89 @@
+#include "reports/report_view.h"
+
+#include <fmt/format.h>
+
+#include <iterator>
+
+namespace crashsim {
+
+RunClass ClassifyRun(const ModelResult& model) {
+  if (!model.not_modelled.empty()) return RunClass::kNotModelled;
+  if (!model.matches_expect()) return RunClass::kDiffersFromExpect;
+  if (model.coverage == Coverage::kBudgetExhausted) return RunClass::kBudget;
+  if (!model.violated.empty()) return RunClass::kViolatedAsExpected;
+  return RunClass::kClean;
+}
+
+const char* RunClassName(RunClass run_class) {
+  switch (run_class) {
+    case RunClass::kNotModelled:
+      return "not-modelled";
+    case RunClass::kDiffersFromExpect:
+      return "differs-from-expect";
+    case RunClass::kBudget:
+      return "budget";
+    case RunClass::kViolatedAsExpected:
+      return "violated-as-expected";
+    case RunClass::kClean:
+      return "clean";
+  }
+  return "?";
+}
+
+const ModelResult* FindModel(const ScenarioResult& scenario, Design design) {
+  for (const ModelResult& model : scenario.models) {
+    if (model.design == design) return &model;
+  }
+  return nullptr;
+}
+
+std::vector<Design> MatrixColumns(const std::vector<ScenarioResult>& results) {
+  std::vector<Design> columns;
+  for (Design design : kAllDesigns) {
+    for (const ScenarioResult& scenario : results) {
+      if (FindModel(scenario, design) != nullptr) {
+        columns.push_back(design);
+        break;
+      }
+    }
+  }
+  if (columns.empty()) columns.assign(std::begin(kAllDesigns), std::end(kAllDesigns));
+  return columns;
+}
+
+std::string VerdictText(const std::set<std::string>& names, const char* separator) {
+  if (names.empty()) return "ok";
+  return fmt::format("{}", fmt::join(names, separator));
+}
+
+bool IsBackgroundActor(const std::string& actor) {
+  return actor == "background" || actor == "hardware";
+}
+
+TimelineLanes LayOutLanes(const std::vector<TraceStep>& schedule) {
+  TimelineLanes lanes;
+  for (const TraceStep& step : schedule) {
+    if (IsBackgroundActor(step.actor)) continue;
+    bool known = false;
+    for (const std::string& name : lanes.names) known = known || name == step.actor;
+    if (!known) lanes.names.push_back(step.actor);
+  }
+  const size_t background = lanes.names.size();
+  lanes.names.push_back(kBackgroundLaneName);
+  for (const TraceStep& step : schedule) {
+    size_t lane = background;
+    for (size_t i = 0; i < background; ++i) {
+      if (lanes.names[i] == step.actor) lane = i;
+    }
+    lanes.lane_of_step.push_back(lane);
+  }
+  return lanes;
+}
+
+std::string ViolationSummary(const Violation& violation) {
+  return fmt::format("{}: {}; crash {}; observed {}, expected {}", violation.name,
+                     violation.promise.empty() ? "-" : violation.promise, violation.crash_point,
+                     violation.observed, violation.expected);
+}
+
+}  // namespace crashsim

@@ -1,0 +1,58 @@
+// What every rendering of a report agrees on: which columns the verdict matrix has, how a model
+// run is classified (the colour of its cell, its JUnit outcome), how a trace is laid out in lanes,
+// and the one-line summary of a violation. Pure functions of the results.
+#pragma once
+
+#include <cstddef>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "models/config.h"
+#include "sim/engine/result.h"
+
+namespace crashsim {
+
+// How a model run stands, in the precedence of the exit statuses (DESIGN.md, "Command line"):
+// an invalid run first, then a verdict that differs from `expect`, then a budget that ran out.
+enum class RunClass {
+  kNotModelled,         // the scenario uses an op not modelled yet: the run is invalid
+  kDiffersFromExpect,   // the verdict is not the scenario's `expect`
+  kBudget,              // --max-states cut the run before the space was covered: never a pass
+  kViolatedAsExpected,  // some name is violated, exactly as `expect` says
+  kClean,               // nothing violated, nothing expected
+};
+
+RunClass ClassifyRun(const ModelResult& model);
+
+// The class's name as the HTML report's CSS class and the Markdown legend spell it:
+// "not-modelled", "differs-from-expect", "budget", "violated-as-expected", "clean".
+const char* RunClassName(RunClass run_class);
+
+// The designs that some scenario ran, in kAllDesigns order; all five when none ran any.
+std::vector<Design> MatrixColumns(const std::vector<ScenarioResult>& results);
+
+// The run of `design` in `scenario`, or nullptr when the scenario did not run under it.
+const ModelResult* FindModel(const ScenarioResult& scenario, Design design);
+
+// "ok" for the empty set, else the names joined by `separator`.
+std::string VerdictText(const std::set<std::string>& names, const char* separator = ",");
+
+// The actors of a schedule that are not processes: the kernel's background work (writeback, I/O
+// completion) and the hardware (store buffers draining). They share the last lane of a timeline.
+bool IsBackgroundActor(const std::string& actor);
+
+// The lanes of a timeline: one per process, in the order the schedule first shows them, then one
+// for background and hardware events (always present). lane_of_step[i] indexes `names`.
+struct TimelineLanes {
+  std::vector<std::string> names;
+  std::vector<size_t> lane_of_step;
+};
+TimelineLanes LayOutLanes(const std::vector<TraceStep>& schedule);
+inline constexpr const char* kBackgroundLaneName = "background / hardware";
+
+// One line about a violation for summaries: "msync: P2.ms: msync ... returned 0; crash after
+// step 9; observed /f[4096:4097] = 0x00, expected /f[4096:4097] = 'Y'".
+std::string ViolationSummary(const Violation& violation);
+
+}  // namespace crashsim
