@@ -4,16 +4,19 @@
 
 #include <algorithm>
 #include <limits>
+#include <set>
 
 namespace crashsim {
 namespace {
 
 constexpr const char* kExitStatusText =
     R"(Exit status (the same for run and check, over all files given):
-  0  every scenario's verdict equals its "expect" (no "expect": expected clean)
-  1  some verdict differs from its "expect"
+  0  every scenario's verdict equals its "expect" (no "expect": expected
+     clean) and, with --baseline, the baseline
+  1  some verdict differs from its "expect" or from the baseline
   2  invalid input (a file that does not load, a path that does not exist, an
-     unknown option, no files given) or an op that is not modelled yet
+     unknown option, no files given, a baseline that does not read, an output
+     that cannot be written) or an op that is not modelled yet
   3  a state budget ran out before the space was covered and nothing else
      failed: never a pass
   When several apply: 2, then 1, then 3. Every file is still run and reported.
@@ -49,8 +52,8 @@ Usage:
   crashsim run [OPTIONS] FILE...
       run scenarios, print the verdict matrix and each violation's trace
   crashsim check [OPTIONS] DIR|FILE...
-      CI mode: one line per scenario that differs from its "expect", and
-      one overall line
+      CI mode: one line per scenario that differs from its "expect" or
+      from a recorded baseline, and one overall line
   crashsim COMMAND --help
       the options of a command
   crashsim --version
@@ -58,26 +61,36 @@ Usage:
 
 {}
 Examples:
-  crashsim run mixed-mode-fsync.json
-  crashsim check --json report.json scenarios
+  crashsim run --html report.html mixed-mode-fsync.json
+  crashsim check --baseline reports/baseline.json --junit junit.xml scenarios
 )",
                      kCrashsimVersion, kExitStatusText);
 }
 
-std::string OptionsHelp() {
+// The options of run and check; `extra` holds the lines of the options only one command has.
+std::string OptionsHelp(const std::string& extra = "") {
   return fmt::format(R"(Options:
   --model NAME    run only this model; repeatable. A scenario runs the models
                   it names that are also given here (default: all it names).
 {}
   --json FILE     also write the JSON report of all scenarios to FILE
-                  (default: no JSON report)
+                  (reports/report-schema.md describes it)
+  --html FILE     also write a self-contained HTML report to FILE: the
+                  coloured verdict matrix and each violation's timeline
+  --md FILE       also write the same report as Markdown to FILE, for an
+                  issue or a mailing-list post
+  --junit FILE    also write JUnit XML to FILE: one test case per scenario
+                  and model; a verdict that differs is a failure
+  --dot DIR       also write each violation's persist graph to
+                  DIR/SCENARIO.MODEL.NAME.dot (DIR is created if missing)
+                  (default for each of these five: not written)
   --max-states N  budget of distinct machine states per scenario and model
                   (default: no budget); a run that reaches it is reported as
                   budget-exhausted, never as a pass
-  -h, --help      show this help
+{}  -h, --help      show this help
   --              everything after it is a path, even when it starts with '-'
 )",
-                     Wrapped("NAME: " + ModelNameList(), 18, 80));
+                     Wrapped("NAME: " + ModelNameList(), 18, 80), extra);
 }
 
 std::string RunHelp() {
@@ -107,15 +120,25 @@ that is not as expected, and one overall line:
   FAIL path: model: got {{...}} expected {{...}}      the verdict differs
   INVALID path: model: ...                        an op not modelled yet
   BUDGET path: model: ...                         cut by --max-states
+  BASELINE scenario: model: ...                   differs from the baseline
 A directory means every *.json file under it, at any depth, in sorted path
 order. A file that does not load is reported on stderr; the others still run.
 
 {}
 {}
-Example:
-  crashsim check --json report.json scenarios
+Examples:
+  crashsim check --baseline reports/baseline.json scenarios
+  crashsim check --baseline reports/baseline.json --update-baseline scenarios
 )",
-                     OptionsHelp(), kExitStatusText);
+                     OptionsHelp(R"(  --baseline FILE also compare every run with the baseline recorded in FILE
+                  (default: none): new violations, fixed violations, changed
+                  traces, runs new or missing; any difference exits 1
+  --update-baseline
+                  with --baseline: rewrite FILE from this run instead of
+                  comparing (refused when some input is invalid, and
+                  with --model)
+)"),
+                     kExitStatusText);
 }
 
 Status UnknownOption(const std::string& option, const std::string& command) {
@@ -171,9 +194,17 @@ StatusOr<Args> ParseCommandArgs(Command command, const std::string& name,
       option = word.substr(0, equals);
       value = word.substr(equals + 1);
     }
-    if (option != "--model" && option != "--json" && option != "--max-states") {
-      return UnknownOption(option, name);
+    if (option == "--update-baseline" && command == Command::kCheck) {
+      if (value.has_value()) return Status::Error("--update-baseline takes no value");
+      args.update_baseline = true;
+      continue;
     }
+    static const std::set<std::string> kFileOptions = {"--json", "--html", "--md", "--junit",
+                                                       "--dot"};
+    const bool known = option == "--model" || option == "--max-states" ||
+                       kFileOptions.count(option) > 0 ||
+                       (option == "--baseline" && command == Command::kCheck);
+    if (!known) return UnknownOption(option, name);
     if (!value.has_value()) {
       if (i + 1 >= words.size()) {
         return Status::Error(
@@ -190,12 +221,22 @@ StatusOr<Args> ParseCommandArgs(Command command, const std::string& name,
       if (std::find(args.models.begin(), args.models.end(), design) == args.models.end()) {
         args.models.push_back(design);
       }
-    } else if (option == "--json") {
-      if (args.json_path.has_value()) {
-        return Status::Error("--json given twice; a run writes one JSON report");
+    } else if (kFileOptions.count(option) > 0 || option == "--baseline") {
+      std::optional<std::string>* target = &args.json_path;
+      const char* what = "JSON report";
+      if (option == "--html") target = &args.html_path, what = "HTML report";
+      if (option == "--md") target = &args.markdown_path, what = "Markdown report";
+      if (option == "--junit") target = &args.junit_path, what = "JUnit report";
+      if (option == "--dot") target = &args.dot_dir, what = "DOT directory";
+      if (option == "--baseline") target = &args.baseline_path, what = "baseline";
+      if (target->has_value()) {
+        return Status::Error(fmt::format("{} given twice; a run has one {}", option, what));
       }
-      if (value->empty()) return Status::Error("--json needs a file name");
-      args.json_path = *value;
+      if (value->empty()) {
+        return Status::Error(fmt::format("{} needs a {}", option,
+                                         option == "--dot" ? "directory name" : "file name"));
+      }
+      *target = *value;
     } else {
       if (args.max_states.has_value()) return Status::Error("--max-states given twice");
       uint64_t max_states = 0;
@@ -216,6 +257,14 @@ StatusOr<Args> ParseCommandArgs(Command command, const std::string& name,
   args.models = std::move(ordered);
   if (args.paths.empty()) {
     return Status::Error(fmt::format("no scenario files given (see crashsim {} --help)", name));
+  }
+  if (args.update_baseline && !args.baseline_path.has_value()) {
+    return Status::Error("--update-baseline needs --baseline FILE, the file to rewrite");
+  }
+  // A baseline records every model of every scenario; rewritten from a run narrowed by --model,
+  // it would silently lose the other models' runs.
+  if (args.update_baseline && !args.models.empty()) {
+    return Status::Error("--update-baseline records every model; it cannot be used with --model");
   }
   return args;
 }

@@ -2,7 +2,7 @@
 //
 // Parsing is a pure function of the words after the program name, so it is tested without a
 // process. Every option that is not listed in the help of its command is an error: options that a
-// later version will bring (--html, --jobs, --sample, ...) are refused, never silently ignored.
+// later version will bring (--jobs, --sample, ...) are refused, never silently ignored.
 #pragma once
 
 #include <cstdint>
@@ -25,7 +25,14 @@ struct Args {
   std::vector<std::string> paths;  // files and, for check, directories, in the order given
   std::vector<Design> models;      // --model, in kAllDesigns order; empty: no restriction
   std::optional<std::string> json_path;
+  std::optional<std::string> html_path;
+  std::optional<std::string> markdown_path;  // --md
+  std::optional<std::string> junit_path;
+  std::optional<std::string> dot_dir;
   std::optional<uint64_t> max_states;
+  // check only: compare with (or, with update_baseline, rewrite) this baseline file.
+  std::optional<std::string> baseline_path;
+  bool update_baseline = false;
 };
 
 // `args` excludes the program name. An error's message is one line for the user, without the

@@ -52,12 +52,58 @@ TEST_CASE("an unknown option is an error that points to the command's help") {
 }
 
 TEST_CASE("options that a later version brings are refused, not silently accepted") {
-  for (const char* option : {"--html", "--md", "--junit", "--dot", "--jobs", "--shard", "--sample",
-                             "--seed", "--baseline", "--update-baseline", "--stats"}) {
+  for (const char* option : {"--jobs", "--shard", "--sample", "--seed", "--stats"}) {
     CAPTURE(option);
     CHECK(ErrorOf({"check", option, "x", "d"}) ==
           std::string("unknown option '") + option + "' (see crashsim check --help)");
   }
+}
+
+TEST_CASE("run and check write the HTML, Markdown, JUnit and DOT outputs they are given") {
+  for (const char* command : {"run", "check"}) {
+    CAPTURE(command);
+    StatusOr<Args> args = ParseArgs({command, "--html", "r.html", "--md=r.md", "--junit",
+                                     "j.xml", "--dot", "graphs", "a.json"});
+    REQUIRE(args.ok());
+    CHECK(args->html_path == "r.html");
+    CHECK(args->markdown_path == "r.md");
+    CHECK(args->junit_path == "j.xml");
+    CHECK(args->dot_dir == "graphs");
+    CHECK(args->paths == std::vector<std::string>{"a.json"});
+  }
+  StatusOr<Args> none = ParseArgs({"run", "a.json"});
+  REQUIRE(none.ok());
+  CHECK_FALSE(none->html_path.has_value());
+  CHECK_FALSE(none->markdown_path.has_value());
+  CHECK_FALSE(none->junit_path.has_value());
+  CHECK_FALSE(none->dot_dir.has_value());
+  CHECK(ErrorOf({"run", "a.json", "--html", "x", "--html=y"}) ==
+        "--html given twice; a run has one HTML report");
+  CHECK(ErrorOf({"run", "a.json", "--dot="}) == "--dot needs a directory name");
+  CHECK(ErrorOf({"run", "a.json", "--md", ""}) == "--md needs a file name");
+}
+
+TEST_CASE("check takes --baseline and --update-baseline; run refuses them") {
+  StatusOr<Args> args = ParseArgs({"check", "--baseline", "b.json", "scenarios"});
+  REQUIRE(args.ok());
+  CHECK(args->baseline_path == "b.json");
+  CHECK_FALSE(args->update_baseline);
+  args = ParseArgs({"check", "--update-baseline", "--baseline=b.json", "scenarios"});
+  REQUIRE(args.ok());
+  CHECK(args->update_baseline);
+  CHECK(ErrorOf({"check", "--update-baseline", "scenarios"}) ==
+        "--update-baseline needs --baseline FILE, the file to rewrite");
+  CHECK(ErrorOf({"check", "--update-baseline=yes", "--baseline", "b", "scenarios"}) ==
+        "--update-baseline takes no value");
+  CHECK(ErrorOf({"check", "--update-baseline", "--baseline", "b", "--model", "per-vma", "d"}) ==
+        "--update-baseline records every model; it cannot be used with --model");
+  CHECK(ErrorOf({"run", "--baseline", "b.json", "a.json"}) ==
+        "unknown option '--baseline' (see crashsim run --help)");
+  CHECK(ErrorOf({"run", "--update-baseline", "a.json"}) ==
+        "unknown option '--update-baseline' (see crashsim run --help)");
+  CHECK(HelpText("check").find("--baseline FILE") != std::string::npos);
+  CHECK(HelpText("check").find("--update-baseline") != std::string::npos);
+  CHECK(HelpText("run").find("--baseline FILE") == std::string::npos);
 }
 
 TEST_CASE("no files, a missing value or a bad budget is an error") {
@@ -73,7 +119,7 @@ TEST_CASE("no files, a missing value or a bad budget is an error") {
   CHECK(ErrorOf({"run", "a.json", "--max-states", "99999999999999999999"}) ==
         "--max-states needs a positive whole number of states, not '99999999999999999999'");
   CHECK(ErrorOf({"run", "a.json", "--json", "x", "--json", "y"}) ==
-        "--json given twice; a run writes one JSON report");
+        "--json given twice; a run has one JSON report");
 }
 
 TEST_CASE("everything after -- is a path even when it starts with a dash") {
@@ -115,7 +161,8 @@ TEST_CASE("each help text names the commands, the options with defaults and the 
     CAPTURE(topic);
     const std::string help = HelpText(topic);
     CHECK(help.find(std::string("Usage: crashsim ") + topic) == 0);
-    for (const char* word : {"--model NAME", "--json FILE", "--max-states N", "default",
+    for (const char* word : {"--model NAME", "--json FILE", "--html FILE", "--md FILE",
+                             "--junit FILE", "--dot DIR", "--max-states N", "default",
                              "daxfile-untracked", "Exit status", "  3  ", "Example"}) {
       CAPTURE(word);
       CHECK(help.find(word) != std::string::npos);

@@ -10,8 +10,13 @@
 #include <system_error>
 
 #include "cli/args.h"
+#include "reports/baseline.h"
 #include "reports/config_summary.h"
+#include "reports/dot_report.h"
+#include "reports/html_report.h"
 #include "reports/json_report.h"
+#include "reports/junit_report.h"
+#include "reports/markdown_report.h"
 #include "reports/text_report.h"
 
 namespace crashsim {
@@ -42,17 +47,97 @@ void ExpandDirectory(const std::string& dir, ExpandedPaths* expanded) {
   for (const fs::path& path : found) expanded->files.push_back(path.generic_string());
 }
 
-// Writes `text` to `path`; returns an error line on failure.
-Status WriteFile(const std::string& path, const std::string& text) {
+// Writes `text` to `path`; `what` names the output in the error line.
+Status WriteFile(const std::string& path, const std::string& text, const std::string& what) {
   std::ofstream file(path, std::ios::binary | std::ios::trunc);
   if (file) file << text;
   if (file) file.close();
-  if (!file) return Status::Error(fmt::format("cannot write the JSON report to '{}'", path));
+  if (!file) return Status::Error(fmt::format("cannot write the {} to '{}'", what, path));
   return Status();
 }
 
+// One file per violation under `dir`, which is created when missing.
+Status WriteDotFiles(const std::string& dir, const std::vector<ScenarioResult>& results) {
+  std::error_code error;
+  fs::create_directories(dir, error);
+  if (error || !fs::is_directory(dir, error)) {
+    return Status::Error(fmt::format("cannot create the DOT directory '{}'{}", dir,
+                                     error ? ": " + error.message() : ""));
+  }
+  for (const DotFile& file : RenderDotFiles(results)) {
+    const std::string path = (fs::path(dir) / file.name).generic_string();
+    if (Status written = WriteFile(path, file.text, "DOT file"); !written.ok()) return written;
+  }
+  return Status();
+}
+
+bool AnyInvalid(const std::vector<ScenarioResult>& results, int load_failures) {
+  if (load_failures > 0) return true;
+  for (const ScenarioResult& scenario : results) {
+    for (const ModelResult& model : scenario.models) {
+      if (!model.not_modelled.empty()) return true;
+    }
+  }
+  return false;
+}
+
+// What `check --baseline` adds to the output: the BASELINE lines and a note for the overall line.
+struct BaselineOutcome {
+  std::string lines;
+  std::string note;  // e.g. "; baseline reports/baseline.json: 2 differences"
+  bool differs = false;
+  bool invalid = false;  // the baseline could not be read, built or written (exit 2)
+};
+
+BaselineOutcome CompareOrUpdateBaseline(const Args& args,
+                                        const std::vector<ScenarioResult>& results,
+                                        int load_failures, std::ostream& err) {
+  BaselineOutcome outcome;
+  const std::string& path = *args.baseline_path;
+  StatusOr<Baseline> current = BaselineFromResults(results);
+  if (!current.ok()) {
+    err << "crashsim: " << current.status().message() << "\n";
+    outcome.invalid = true;
+    outcome.note = fmt::format("; baseline {}: not compared", path);
+    return outcome;
+  }
+  if (args.update_baseline) {
+    if (AnyInvalid(results, load_failures)) {
+      err << "crashsim: baseline '" << path
+          << "' not updated: some input is invalid or not modelled yet\n";
+      outcome.invalid = true;
+      outcome.note = fmt::format("; baseline {}: not updated", path);
+      return outcome;
+    }
+    if (Status written = WriteFile(path, RenderBaseline(*current), "baseline"); !written.ok()) {
+      err << "crashsim: " << written.message() << "\n";
+      outcome.invalid = true;
+      outcome.note = fmt::format("; baseline {}: not updated", path);
+      return outcome;
+    }
+    outcome.note = fmt::format("; baseline {} rewritten ({} runs)", path, current->size());
+    return outcome;
+  }
+  StatusOr<Baseline> recorded = ReadBaselineFile(path);
+  if (!recorded.ok()) {
+    err << "crashsim: " << recorded.status().message() << "\n";
+    outcome.invalid = true;
+    outcome.note = fmt::format("; baseline {}: not compared", path);
+    return outcome;
+  }
+  const std::vector<BaselineDifference> differences =
+      DiffBaseline(*recorded, *current, args.models);
+  outcome.lines = RenderBaselineDiff(differences);
+  outcome.differs = !differences.empty();
+  outcome.note = differences.empty()
+                     ? fmt::format("; baseline {}: as recorded", path)
+                     : fmt::format("; baseline {}: {} {}", path, differences.size(),
+                                   differences.size() == 1 ? "difference" : "differences");
+  return outcome;
+}
+
 int Run(const Args& args, const ScenarioLoader& loader, const ScenarioRunner& runner,
-        std::ostream& out, std::ostream& err) {
+        std::ostream& out, std::ostream& err, ProgressLine* progress) {
   const ExpandedPaths expanded = ExpandPaths(args.paths);
   int load_failures = 0;
   for (const std::string& error : expanded.errors) {
@@ -62,24 +147,55 @@ int Run(const Args& args, const ScenarioLoader& loader, const ScenarioRunner& ru
   RunOptions options;
   options.max_states = args.max_states;
   std::vector<ScenarioResult> results;
-  for (const std::string& path : expanded.files) {
+  for (size_t i = 0; i < expanded.files.size(); ++i) {
+    const std::string& path = expanded.files[i];
     StatusOr<Scenario> scenario = loader(path);
     if (!scenario.ok()) {
+      if (progress != nullptr) progress->Clear();
       err << scenario.status().message() << "\n";
       ++load_failures;
       continue;
     }
-    results.push_back(RunOneScenario(path, *scenario, args.models, options, runner));
+    if (progress != nullptr) progress->SetScenario(i + 1, expanded.files.size(), scenario->name);
+    results.push_back(RunOneScenario(path, *scenario, args.models, options, runner, progress));
   }
-  out << (args.command == Command::kCheck ? RenderCheckText(results, load_failures)
-                                          : RenderRunText(results, load_failures));
-  out.flush();
+  if (progress != nullptr) progress->Clear();
+
   int status = ExitStatus(results, load_failures);
-  if (args.json_path.has_value()) {
-    if (Status written = WriteFile(*args.json_path, RenderJsonReport(results)); !written.ok()) {
-      err << "crashsim: " << written.message() << "\n";
-      status = kExitInvalid;
+  if (args.command == Command::kCheck) {
+    BaselineOutcome baseline;
+    if (args.baseline_path.has_value()) {
+      baseline = CompareOrUpdateBaseline(args, results, load_failures, err);
     }
+    out << RenderCheckLines(results) << baseline.lines << "crashsim check: "
+        << SummaryLine(results, load_failures) << baseline.note << "\n";
+    if (baseline.invalid) status = kExitInvalid;
+    if (baseline.differs && status != kExitInvalid) status = kExitDiffers;
+  } else {
+    out << RenderRunText(results, load_failures);
+  }
+  out.flush();
+
+  std::vector<Status> written;
+  if (args.json_path) {
+    written.push_back(WriteFile(*args.json_path, RenderJsonReport(results), "JSON report"));
+  }
+  if (args.html_path) {
+    written.push_back(
+        WriteFile(*args.html_path, RenderHtmlReport(results, load_failures), "HTML report"));
+  }
+  if (args.markdown_path) {
+    written.push_back(WriteFile(*args.markdown_path, RenderMarkdownReport(results, load_failures),
+                                "Markdown report"));
+  }
+  if (args.junit_path) {
+    written.push_back(WriteFile(*args.junit_path, RenderJunitReport(results), "JUnit report"));
+  }
+  if (args.dot_dir) written.push_back(WriteDotFiles(*args.dot_dir, results));
+  for (const Status& result : written) {
+    if (result.ok()) continue;
+    err << "crashsim: " << result.message() << "\n";
+    status = kExitInvalid;
   }
   return status;
 }
@@ -124,7 +240,7 @@ ExpandedPaths ExpandPaths(const std::vector<std::string>& paths) {
 
 ScenarioResult RunOneScenario(const std::string& path, const Scenario& scenario,
                               const std::vector<Design>& models, const RunOptions& options,
-                              const ScenarioRunner& runner) {
+                              const ScenarioRunner& runner, ProgressLine* progress) {
   ScenarioResult result;
   result.path = path;
   result.name = scenario.name;
@@ -136,7 +252,9 @@ ScenarioResult RunOneScenario(const std::string& path, const Scenario& scenario,
     const bool allowed =
         models.empty() || std::find(models.begin(), models.end(), design) != models.end();
     if (!in_scenario || !allowed) continue;
+    if (progress != nullptr) progress->StartModel(design);
     ModelResult model = runner(scenario, design, options);
+    if (progress != nullptr) progress->FinishModel(model.distinct_states);
     model.design = design;
     const auto expect = scenario.expect.find(design);
     model.expected = expect == scenario.expect.end() ? std::set<std::string>() : expect->second;
@@ -146,7 +264,8 @@ ScenarioResult RunOneScenario(const std::string& path, const Scenario& scenario,
 }
 
 int RunCommandLine(const std::vector<std::string>& words, const ScenarioLoader& loader,
-                   const ScenarioRunner& runner, std::ostream& out, std::ostream& err) {
+                   const ScenarioRunner& runner, std::ostream& out, std::ostream& err,
+                   ProgressLine* progress) {
   try {
     StatusOr<Args> args = ParseArgs(words);
     if (!args.ok()) {
@@ -162,7 +281,7 @@ int RunCommandLine(const std::vector<std::string>& words, const ScenarioLoader& 
         return kExitAsExpected;
       case Command::kRun:
       case Command::kCheck:
-        return Run(*args, loader, runner, out, err);
+        return Run(*args, loader, runner, out, err, progress);
     }
     return kExitInvalid;
   } catch (const std::bad_alloc&) {

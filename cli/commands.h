@@ -3,7 +3,8 @@
 //
 // For each scenario file given (a directory means every *.json under it, in sorted path order):
 // load it, run it under each of its designs (intersected with --model), collect a ScenarioResult,
-// then print the text rendering, write the JSON report if asked, and return the exit status of
+// then print the text rendering, write the reports asked for (JSON, HTML, Markdown, JUnit, DOT),
+// for `check --baseline` compare with the baseline or rewrite it, and return the exit status of
 // DESIGN.md's table. A file that does not load is reported on stderr (the loader's one-line
 // message) and the others still run. This is the edge where library exceptions are caught.
 #pragma once
@@ -13,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/progress.h"
 #include "sim/base/status.h"
 #include "sim/engine/engine.h"
 #include "sim/engine/result.h"
@@ -46,12 +48,15 @@ ExpandedPaths ExpandPaths(const std::vector<std::string>& paths);
 
 // Runs `scenario` under each of its designs that `models` allows (all when `models` is empty),
 // in kAllDesigns order, and fills the result's expected sets from the scenario's `expect`.
+// `progress`, when not null, is told about each model run.
 ScenarioResult RunOneScenario(const std::string& path, const Scenario& scenario,
                               const std::vector<Design>& models, const RunOptions& options,
-                              const ScenarioRunner& runner);
+                              const ScenarioRunner& runner, ProgressLine* progress = nullptr);
 
-// The whole command line: `args` excludes the program name. Returns the exit status.
+// The whole command line: `args` excludes the program name. Returns the exit status. `progress`,
+// when not null, receives the progress line (main.cc passes stderr when it is a terminal).
 int RunCommandLine(const std::vector<std::string>& args, const ScenarioLoader& loader,
-                   const ScenarioRunner& runner, std::ostream& out, std::ostream& err);
+                   const ScenarioRunner& runner, std::ostream& out, std::ostream& err,
+                   ProgressLine* progress = nullptr);
 
 }  // namespace crashsim

@@ -167,10 +167,54 @@ struct Outcome {
   std::string out, err;
 };
 
-Outcome Run(FakeWorld& world, const std::vector<std::string>& args) {
+Outcome Run(FakeWorld& world, const std::vector<std::string>& args,
+            ProgressLine* progress = nullptr) {
   std::ostringstream out, err;
-  const int status = RunCommandLine(args, world.Loader(), world.Runner(), out, err);
+  const int status = RunCommandLine(args, world.Loader(), world.Runner(), out, err, progress);
   return {status, out.str(), err.str()};
+}
+
+// A violation with a trace and a persist graph, as the engine reports one.
+ModelResult Violated(Design design, const std::string& name, const std::string& observed) {
+  ModelResult model = Model(design, {name});
+  Violation violation;
+  violation.name = name;
+  violation.promise = "P1.s: fsync fd returned 0";
+  violation.schedule = {{"P1", "pwrite fd 0 'A'", "1"},
+                        {"background", "writeback of /f page 0", ""},
+                        {"P1", "s: fsync fd", "0"}};
+  violation.crash_point = "after step 3 (P1: s: fsync fd)";
+  violation.lost = {{"device-write", "sector 0 of /f"}};
+  violation.observed = observed;
+  violation.expected = "/f[0:1] = 'A'";
+  violation.persist_graph = {{"device-write", "sector 0 of /f", true, {}},
+                             {"journal", "transaction 1", false, {0}}};
+  model.violations = {violation};
+  model.distinct_states = 40;
+  return model;
+}
+
+// Two scenario files in a fresh directory: a.json expects fsync violated under map-sync (and
+// it is), b.json is clean under per-vma.
+struct TwoScenarios {
+  fs::path dir;
+  FakeWorld world;
+  std::string a, b;
+};
+
+TwoScenarios MakeTwoScenarios(const std::string& name) {
+  TwoScenarios two;
+  two.dir = FreshDirectory(name);
+  Touch(two.dir / "a.json");
+  Touch(two.dir / "b.json");
+  two.world.scenarios["a.json"] = FakeScenario("a", {Design::kKernelTracked, Design::kMapSync},
+                                               {{Design::kMapSync, {"fsync"}}});
+  two.world.scenarios["b.json"] = FakeScenario("b", {Design::kPerVma});
+  two.world.verdicts[{"a", Design::kMapSync}] =
+      Violated(Design::kMapSync, "fsync", "/f[0:1] = 00");
+  two.a = (two.dir / "a.json").generic_string();
+  two.b = (two.dir / "b.json").generic_string();
+  return two;
 }
 
 TEST_CASE("a scenario runs under its designs that --model allows, with its expected sets") {
@@ -300,6 +344,170 @@ TEST_CASE("a JSON report that cannot be written is an error") {
   const Outcome outcome = Run(world, {"run", (dir / "a.json").string(), "--json", target});
   CHECK(outcome.status == 2);
   CHECK(outcome.err == "crashsim: cannot write the JSON report to '" + target + "'\n");
+}
+
+TEST_CASE("--html, --md, --junit and --dot write the same bytes for the same run") {
+  TwoScenarios two = MakeTwoScenarios("outputs");
+  std::map<std::string, std::string> first;
+  for (const char* round : {"1", "2"}) {
+    const fs::path out = two.dir / round;
+    fs::create_directories(out);
+    const Outcome outcome =
+        Run(two.world, {"run", two.a, two.b, "--html", (out / "r.html").string(), "--md",
+                        (out / "r.md").string(), "--junit", (out / "j.xml").string(), "--dot",
+                        (out / "graphs").string()});
+    CHECK(outcome.status == 0);
+    CHECK(outcome.err.empty());
+    std::map<std::string, std::string> files;
+    for (const auto& entry : fs::recursive_directory_iterator(out)) {
+      if (entry.is_regular_file()) {
+        files[fs::relative(entry.path(), out).generic_string()] = ReadFile(entry.path());
+      }
+    }
+    if (first.empty()) {
+      first = files;
+    } else {
+      CHECK(files == first);
+    }
+  }
+  std::vector<std::string> names;
+  for (const auto& [name, text] : first) names.push_back(name);
+  CHECK(names == std::vector<std::string>{"graphs/a.map-sync.fsync.dot", "j.xml", "r.html",
+                                          "r.md"});
+  CHECK(first["r.html"].find("id=\"matrix\"") != std::string::npos);
+  CHECK(first["r.html"].find("class=\"timeline\"") != std::string::npos);
+  CHECK(first["r.md"].rfind("# crashsim report\n", 0) == 0);
+  CHECK(first["j.xml"].find("tests=\"3\" failures=\"0\" errors=\"0\"") != std::string::npos);
+  CHECK(first["graphs/a.map-sync.fsync.dot"].rfind("digraph G {\n", 0) == 0);
+}
+
+TEST_CASE("an output that cannot be written is an error, and the others are still written") {
+  TwoScenarios two = MakeTwoScenarios("outputs_unwritable");
+  Touch(two.dir / "file");
+  const std::string html = (two.dir / "no/such/dir/r.html").string();
+  const std::string dot = (two.dir / "file").string();
+  const std::string md = (two.dir / "r.md").string();
+  const Outcome outcome =
+      Run(two.world, {"run", two.a, "--html", html, "--dot", dot, "--md", md});
+  CHECK(outcome.status == 2);
+  CHECK(outcome.err.rfind("crashsim: cannot write the HTML report to '" + html + "'\n" +
+                              "crashsim: cannot create the DOT directory '" + dot + "'",
+                          0) == 0);
+  CHECK(fs::exists(md));
+}
+
+TEST_CASE("check --update-baseline records the runs, and check --baseline then agrees") {
+  TwoScenarios two = MakeTwoScenarios("baseline_round_trip");
+  const std::string baseline = (two.dir / "baseline.json").string();
+  Outcome outcome =
+      Run(two.world, {"check", "--baseline", baseline, "--update-baseline", two.a, two.b});
+  CHECK(outcome.status == 0);
+  CHECK(outcome.out == "crashsim check: 2 scenarios, 3 models: all as expected; baseline " +
+                           baseline + " rewritten (3 runs)\n");
+  const std::string recorded = ReadFile(baseline);
+  CHECK(recorded.find("\"scenario\": \"a\",\n      \"model\": \"map-sync\"") !=
+        std::string::npos);
+
+  outcome = Run(two.world, {"check", "--baseline", baseline, two.b, two.a});
+  CHECK(outcome.status == 0);
+  CHECK(outcome.err.empty());
+  CHECK(outcome.out == "crashsim check: 2 scenarios, 3 models: all as expected; baseline " +
+                           baseline + ": as recorded\n");
+
+  // The order of the files does not change the baseline.
+  outcome = Run(two.world, {"check", "--baseline", baseline, "--update-baseline", two.b, two.a});
+  CHECK(outcome.status == 0);
+  CHECK(ReadFile(baseline) == recorded);
+}
+
+TEST_CASE("a verdict or trace that changed from the baseline is a short diff and exit 1") {
+  TwoScenarios two = MakeTwoScenarios("baseline_diff");
+  const std::string baseline = (two.dir / "baseline.json").string();
+  REQUIRE(Run(two.world, {"check", "--baseline", baseline, "--update-baseline", two.a, two.b})
+              .status == 0);
+
+  // The same verdict reached by another trace, and a new violation as expected by its scenario.
+  two.world.verdicts[{"a", Design::kMapSync}] =
+      Violated(Design::kMapSync, "fsync", "/f[0:1] = 'B'");
+  two.world.scenarios["b.json"].expect[Design::kPerVma] = {"msync"};
+  two.world.verdicts[{"b", Design::kPerVma}] = Violated(Design::kPerVma, "msync", "/f[0:1] = 00");
+  Outcome outcome = Run(two.world, {"check", "--baseline", baseline, two.a, two.b});
+  CHECK(outcome.status == 1);
+  CHECK(outcome.out ==
+        "BASELINE a: map-sync: changed trace: fsync\n"
+        "  was: 3 steps; crash after step 3 (P1: s: fsync fd); observed /f[0:1] = 00\n"
+        "  now: 3 steps; crash after step 3 (P1: s: fsync fd); observed /f[0:1] = 'B'\n"
+        "BASELINE b: per-vma: new violation: msync: 3 steps; crash after step 3 (P1: s: fsync "
+        "fd); observed /f[0:1] = 00\n"
+        "crashsim check: 2 scenarios, 3 models: all as expected; baseline " +
+            baseline + ": 2 differences\n");
+
+  // A scenario left out of the run is missing from it.
+  outcome = Run(two.world, {"check", "--baseline", baseline, two.a});
+  CHECK(outcome.status == 1);
+  CHECK(outcome.out.find("BASELINE b: per-vma: missing run, in the baseline with verdict {} but "
+                         "not run\n") != std::string::npos);
+}
+
+TEST_CASE("a changed expect fails check --baseline even when the verdicts match the baseline") {
+  TwoScenarios two = MakeTwoScenarios("baseline_expect");
+  const std::string baseline = (two.dir / "baseline.json").string();
+  REQUIRE(Run(two.world, {"check", "--baseline", baseline, "--update-baseline", two.a, two.b})
+              .status == 0);
+  two.world.scenarios["a.json"].expect[Design::kMapSync] = {};
+  const Outcome outcome = Run(two.world, {"check", "--baseline", baseline, two.a, two.b});
+  CHECK(outcome.status == 1);
+  CHECK(outcome.out == "FAIL " + two.a + ": map-sync: got {fsync} expected {}\n" +
+                           "crashsim check: 2 scenarios, 3 models: 1 differs; baseline " +
+                           baseline + ": as recorded\n");
+}
+
+TEST_CASE("a baseline that does not read, or an update from invalid input, exits 2") {
+  TwoScenarios two = MakeTwoScenarios("baseline_invalid");
+  const std::string missing = (two.dir / "missing.json").string();
+  Outcome outcome = Run(two.world, {"check", "--baseline", missing, two.a});
+  CHECK(outcome.status == 2);
+  CHECK(outcome.err == "crashsim: cannot read the baseline '" + missing + "'\n");
+  CHECK(outcome.out.find("; baseline " + missing + ": not compared\n") != std::string::npos);
+
+  const std::string broken = (two.dir / "broken.json").string();
+  std::ofstream(broken) << "{\"crashsim_report\": 1, \"scenarios\": []}\n";
+  outcome = Run(two.world, {"check", "--baseline", broken, two.a});
+  CHECK(outcome.status == 2);
+  CHECK(outcome.err == "crashsim: " + broken +
+                           ": not a crashsim baseline: : unknown key \"crashsim_report\"\n");
+
+  const std::string target = (two.dir / "new.json").string();
+  outcome = Run(two.world,
+                {"check", "--baseline", target, "--update-baseline", two.a, (two.dir / "gone.json").string()});
+  CHECK(outcome.status == 2);
+  CHECK(outcome.err.find("crashsim: baseline '" + target +
+                         "' not updated: some input is invalid or not modelled yet\n") !=
+        std::string::npos);
+  CHECK_FALSE(fs::exists(target));
+}
+
+TEST_CASE("the progress line goes only where it is sent, and is erased before the output") {
+  TwoScenarios two = MakeTwoScenarios("progress");
+  std::ostringstream progress_text;
+  double now = 100.0;
+  ProgressLine progress(progress_text, [&now] { return now += 0.5; });
+  const std::string json = (two.dir / "r.json").string();
+  const Outcome with = Run(two.world, {"run", two.a, two.b, "--json", json}, &progress);
+  const std::string report = ReadFile(json);
+  const Outcome without = Run(two.world, {"run", two.a, two.b, "--json", json});
+  CHECK(with.status == 0);
+  CHECK(with.out == without.out);
+  CHECK(with.err == without.err);
+  CHECK(ReadFile(json) == report);
+  const std::string shown = progress_text.str();
+  CHECK(shown.find("\rcrashsim: [1/2] 0 states so far, 0 states/s; running a under "
+                   "kernel-tracked\x1b[K") != std::string::npos);
+  // Each clock reading advances half a second. kernel-tracked's fake run explored 7 states,
+  // map-sync's 40: 47 states in the 1.5 seconds since the line started.
+  CHECK(shown.find("\rcrashsim: [2/2] 47 states so far, 31 states/s; running b under "
+                   "per-vma\x1b[K") != std::string::npos);
+  CHECK(shown.substr(shown.size() - 4) == "\r\x1b[K");
 }
 
 TEST_CASE("bad arguments exit 2 with one line on stderr and run nothing") {
