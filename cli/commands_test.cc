@@ -501,12 +501,12 @@ TEST_CASE("the progress line goes only where it is sent, and is erased before th
   CHECK(with.err == without.err);
   CHECK(ReadFile(json) == report);
   const std::string shown = progress_text.str();
-  CHECK(shown.find("\rcrashsim: [1/2] 0 states so far, 0 states/s; running a under "
-                   "kernel-tracked\x1b[K") != std::string::npos);
+  CHECK(shown.find("\r[1/2] 0 states, 0 states/s: a under kernel-tracked\x1b[K") !=
+        std::string::npos);
   // Each clock reading advances half a second. kernel-tracked's fake run explored 7 states,
   // map-sync's 40: 47 states in the 1.5 seconds since the line started.
-  CHECK(shown.find("\rcrashsim: [2/2] 47 states so far, 31 states/s; running b under "
-                   "per-vma\x1b[K") != std::string::npos);
+  CHECK(shown.find("\r[2/2] 47 states, 31 states/s: b under per-vma\x1b[K") !=
+        std::string::npos);
   CHECK(shown.substr(shown.size() - 4) == "\r\x1b[K");
 }
 

@@ -34,9 +34,16 @@ void ProgressLine::StartModel(Design design) {
   const double elapsed = seconds_() - start_seconds_;
   const uint64_t rate =
       elapsed > 0 ? static_cast<uint64_t>(static_cast<double>(states_so_far_) / elapsed) : 0;
-  // Counts first: a long scenario name is what gets cut.
-  Show(fmt::format("crashsim: [{}/{}] {} states so far, {} states/s; running {} under {}", index_,
-                   count_, states_so_far_, rate, scenario_, DesignName(design)));
+  const std::string counts =
+      fmt::format("[{}/{}] {} states, {} states/s: ", index_, count_, states_so_far_, rate);
+  const std::string model = fmt::format(" under {}", DesignName(design));
+  // A long scenario name is what gets cut, never the counts or the model.
+  std::string scenario = scenario_;
+  const size_t room = kWidthMax > counts.size() + model.size() + 3
+                          ? kWidthMax - counts.size() - model.size()
+                          : 3;
+  if (scenario.size() > room) scenario = scenario.substr(0, room - 3) + "...";
+  Show(counts + scenario + model);
 }
 
 void ProgressLine::FinishModel(uint64_t distinct_states) { states_so_far_ += distinct_states; }
@@ -48,8 +55,7 @@ void ProgressLine::Clear() {
 }
 
 void ProgressLine::Show(const std::string& text) {
-  const std::string shown = text.size() <= kWidthMax ? text : text.substr(0, kWidthMax - 3) + "...";
-  out_ << kReturn << shown << kEraseLine << std::flush;
+  out_ << kReturn << text << kEraseLine << std::flush;
   shown_ = true;
 }
 
