@@ -1,0 +1,74 @@
+#include "sim/bench/workloads.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+namespace crashsim {
+namespace {
+
+std::string Program(const std::vector<std::string>& ops) {
+  std::string text = "[";
+  for (size_t i = 0; i < ops.size(); ++i) text += (i ? ", \"" : "\"") + ops[i] + "\"";
+  return text + "]";
+}
+
+}  // namespace
+
+std::string PmemTrace(int stores, int lines, bool flushes, int processes) {
+  // Each process stores to its own lines of one written DAX file; an assertion relates the
+  // first two lines (the second durable implies the first).
+  std::string procs;
+  for (int p = 0; p < processes; ++p) {
+    std::vector<std::string> ops{"fd = open /f rw", fmt::format("m = mmap fd 0 {} shared", 4096)};
+    for (int i = 0; i < stores / processes; ++i) {
+      const int line = (p * lines / processes + i % std::max(1, lines / processes)) % 64;
+      ops.push_back(fmt::format("store m+{} 0x{:02x}{:02x}{:02x}{:02x}{:02x}{:02x}{:02x}{:02x}",
+                                line * 64, i + 1, p + 1, 1, 1, 1, 1, 1, 1));
+      if (flushes && i % 4 == 3) {
+        ops.push_back(fmt::format("clwb m+{}", line * 64));
+        ops.push_back("sfence");
+      }
+    }
+    procs += fmt::format("{}\"P{}\": {}", p ? ", " : "", p + 1, Program(ops));
+  }
+  return fmt::format(R"({{"crashsim": 1, "name": "pmem-trace", "models": ["kernel-tracked"],
+    "config": {{"background": "none"}},
+    "files": {{"/f": {{"size": 4096, "layout": "written", "fill": "00", "dax": true}}}},
+    "processes": {{{}}},
+    "assert": [{{"name": "second-implies-first",
+                 "check": "/f[64:65] != 0x00 -> /f[0:1] != 0x00"}}],
+    "expect": {{"*": ["second-implies-first"]}}}})",
+                     procs);
+}
+
+std::string BlockTrace(int writes, int flush_every) {
+  std::vector<std::string> ops{"fd = open /f rw direct"};
+  for (int i = 0; i < writes; ++i) {
+    ops.push_back(fmt::format("pwrite fd {} fill({:02x}, 512)", (i % 16) * 512, i % 255 + 1));
+    if (flush_every > 0 && i % flush_every == flush_every - 1) ops.push_back("fdatasync fd");
+  }
+  return fmt::format(R"({{"crashsim": 1, "name": "block-trace", "models": ["kernel-tracked"],
+    "config": {{"sector_bytes": 512, "background": "none"}},
+    "files": {{"/f": {{"size": 8192, "layout": "written", "fill": "00"}}}},
+    "processes": {{"P1": {}}}}})",
+                     Program(ops));
+}
+
+std::string Interleaving(int processes, int ops_each) {
+  std::string procs;
+  for (int p = 0; p < processes; ++p) {
+    std::vector<std::string> ops{"fd = open /f rw"};
+    for (int k = 0; k < ops_each; ++k) ops.push_back(fmt::format("pwrite fd {} 'x'", p * 4096 + k));
+    procs += fmt::format("{}\"P{}\": {}", p ? ", " : "", p + 1, Program(ops));
+  }
+  return fmt::format(R"({{"crashsim": 1, "name": "interleaving", "models": ["kernel-tracked"],
+    "config": {{"background": "none"}},
+    "files": {{"/f": {{"size": {}, "layout": "written", "fill": "00"}}}},
+    "processes": {{{}}}}})",
+                     processes * 4096, procs);
+}
+
+}  // namespace crashsim
