@@ -3,28 +3,10 @@
 #include <array>
 #include <utility>
 
+#include "sim/base/name_table.h"
+
 namespace crashsim {
 namespace {
-
-template <typename Enum, size_t N>
-const char* NameOf(const std::array<std::pair<Enum, const char*>, N>& table, Enum value) {
-  for (const auto& [entry, name] : table) {
-    if (entry == value) return name;
-  }
-  return "?";
-}
-
-template <typename Enum, size_t N>
-bool ParseFrom(const std::array<std::pair<Enum, const char*>, N>& table, const std::string& name,
-               Enum* value) {
-  for (const auto& [entry, spelling] : table) {
-    if (name == spelling) {
-      *value = entry;
-      return true;
-    }
-  }
-  return false;
-}
 
 constexpr std::array<std::pair<Design, const char*>, 5> kDesignNames{{
     {Design::kKernelTracked, "kernel-tracked"},

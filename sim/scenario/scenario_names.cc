@@ -5,6 +5,8 @@
 
 #include "sim/scenario/scenario.h"
 
+#include "sim/base/name_table.h"
+
 namespace crashsim {
 namespace {
 
@@ -53,26 +55,6 @@ constexpr std::array<std::pair<FallocMode, const char*>, 8> kFallocModeNames{{
     {FallocMode::kUnshareRange, "unshare-range"},
     {FallocMode::kWriteZeroes, "write-zeroes"},
 }};
-
-template <typename Enum, size_t N>
-const char* NameOf(const std::array<std::pair<Enum, const char*>, N>& table, Enum value) {
-  for (const auto& [entry, name] : table) {
-    if (entry == value) return name;
-  }
-  return "?";
-}
-
-template <typename Enum, size_t N>
-bool ParseFrom(const std::array<std::pair<Enum, const char*>, N>& table, const std::string& name,
-               Enum* value) {
-  for (const auto& [entry, spelling] : table) {
-    if (name == spelling) {
-      *value = entry;
-      return true;
-    }
-  }
-  return false;
-}
 
 }  // namespace
 
