@@ -15,10 +15,6 @@ ModelResult RunScenario(const Scenario& scenario, Design design, const RunOption
   result.design = design;
   auto expected = scenario.expect.find(design);
   if (expected != scenario.expect.end()) result.expected = expected->second;
-  if (auto unmodelled = FirstUnmodelled(scenario, design)) {
-    result.not_modelled = *unmodelled;
-    return result;
-  }
   SetCheckContext(fmt::format("{} under {}", scenario.source_path, DesignName(design)));
   Machine machine = BuildInitialMachine(scenario, design);
   machine.faults.fdatasync_skips_clean_mapping =

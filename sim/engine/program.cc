@@ -72,11 +72,6 @@ std::string Describe(const Scenario& s, int pid, const Op& op) {
 
 }  // namespace
 
-std::optional<std::string> FirstUnmodelled(const Scenario&, Design) {
-  // Every op of the format version 1 is modelled.
-  return std::nullopt;
-}
-
 bool ProcessFinished(const Machine& m, const Scenario& s, int pid) {
   return m.processes[pid].pc >= s.processes[pid].program.size();
 }

@@ -30,10 +30,6 @@ struct StepReport {
   std::optional<ObservedRead> read;
 };
 
-// "<pointer>: not modelled yet: <op>" for the first op or file feature that this build cannot
-// run under `design`, or nullopt.
-std::optional<std::string> FirstUnmodelled(const Scenario& scenario, Design design);
-
 bool ProcessFinished(const Machine& machine, const Scenario& scenario, int pid);
 // Whether the process can take a step now (not finished, not waiting at a barrier, and first in
 // line under `order: sequential`).
