@@ -502,6 +502,8 @@ int DaxWriteback(Machine& m, int pid, uint32_t ino, uint64_t begin, uint64_t end
   return static_cast<int>(tagged.size());
 }
 
+namespace {
+
 // O7 starts when a seal returns: the map must stay this snapshot until an unseal returns.
 void RecordSeal(Machine& m, uint32_t ino, const std::string& what) {
   for (const SealRecord& seal : m.ghost.seals) {
@@ -509,6 +511,8 @@ void RecordSeal(Machine& m, uint32_t ino, const std::string& what) {
   }
   m.ghost.seals.push_back(SealRecord{ino, m.inode(ino).core.extents, what, true});
 }
+
+}  // namespace
 
 StepOutcome SysSeal(Machine& m, int pid, const std::string& fd_name, bool privileged,
                     const std::string& what) {
