@@ -252,6 +252,12 @@ void LogTimestampUpdate(Machine& m, uint32_t ino, const std::string& what) {
   LogInode(m, ino, kFieldTimestamp, what + ": update timestamps");
 }
 
+bool DatasyncDirty(const Machine& m, uint32_t ino) {
+  const Inode& inode = m.inode(ino);
+  return inode.last_commit_seq > m.journal.forced_seq() &&
+         (inode.fsync_fields & ~kFieldTimestamp) != 0;
+}
+
 bool MapFrozen(const Machine& m, uint32_t ino) { return m.inode(ino).core.sealed; }
 
 void RecordWrite(Machine& m, int pid, uint32_t ino, uint64_t offset,

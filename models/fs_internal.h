@@ -47,6 +47,10 @@ void TouchTimes(Machine& m, uint32_t ino);
 // file_update_time on a write or a write fault: new timestamps in a timestamp-only transaction
 // (XFS_ILOG_TIMESTAMP, which fdatasync ignores).
 void LogTimestampUpdate(Machine& m, uint32_t ino, const std::string& what);
+// The inode has logged, unforced changes that fdatasync must force (anything but timestamps):
+// XFS's pinned inode with non-timestamp ili_fsync_fields, which is also IOMAP_F_DIRTY for a
+// MAP_SYNC fault and what rules out REQ_FUA for an O_DSYNC direct write.
+bool DatasyncDirty(const Machine& m, uint32_t ino);
 // The inode's map or size may not change: it is sealed (immutable extents).
 bool MapFrozen(const Machine& m, uint32_t ino);
 

@@ -17,12 +17,6 @@ StepOutcome Fail(const char* err) { return StepOutcome{true, err, ""}; }
 // fdatasync inside a synchronous (MAP_SYNC) write fault.
 constexpr int kSyncFault = 100;
 
-bool DatasyncDirty(const Machine& m, uint32_t ino) {
-  const Inode& inode = m.inode(ino);
-  return inode.last_commit_seq > m.journal.forced_seq() &&
-         (inode.fsync_fields & ~kFieldTimestamp) != 0;
-}
-
 // Gives file block `block` a zeroed, written extent: allocate a hole, or zero and convert an
 // unwritten extent, zeroing before the transaction commits (xfs_iomap_write_direct with
 // XFS_BMAPI_CONVERT | XFS_BMAPI_ZERO). Returns false if the block was already written.

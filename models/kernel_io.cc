@@ -64,12 +64,6 @@ Promise SyncWritePromise(const std::string& what) {
   return promise;
 }
 
-bool DatasyncDirty(const Machine& m, uint32_t ino) {
-  const Inode& inode = m.inode(ino);
-  return inode.last_commit_seq > m.journal.forced_seq() &&
-         (inode.fsync_fields & ~uint32_t{kFieldTimestamp}) != 0;
-}
-
 }  // namespace
 
 void EnterKernel(Machine& m, int pid) {

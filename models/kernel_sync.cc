@@ -37,10 +37,8 @@ std::vector<uint64_t> WritebackRange(Machine& m, uint32_t ino, uint64_t begin, u
 }
 
 bool NeedsLogForce(const Machine& m, uint32_t ino, bool datasync) {
-  const Inode& inode = m.inode(ino);
-  if (inode.last_commit_seq <= m.journal.forced_seq()) return false;  // not pinned
-  if (!datasync) return true;
-  return (inode.fsync_fields & ~uint32_t{kFieldTimestamp}) != 0;
+  if (datasync) return DatasyncDirty(m, ino);
+  return m.inode(ino).last_commit_seq > m.journal.forced_seq();  // pinned
 }
 
 }  // namespace
