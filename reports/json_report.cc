@@ -80,7 +80,8 @@ const char* CoverageName(Coverage coverage) {
   return "?";
 }
 
-std::string RenderJsonReport(const std::vector<ScenarioResult>& results) {
+std::string RenderJsonReport(const std::vector<ScenarioResult>& results,
+                             const std::optional<ShardInfo>& shard) {
   Json scenarios = Json::array();
   for (const ScenarioResult& scenario : results) {
     Json models = Json::array();
@@ -95,6 +96,7 @@ std::string RenderJsonReport(const std::vector<ScenarioResult>& results) {
   }
   Json report;
   report["crashsim_report"] = kJsonReportVersion;
+  if (shard.has_value()) report["shard"] = Json{{"index", shard->index}, {"count", shard->count}};
   report["scenarios"] = std::move(scenarios);
   // Bytes that are not UTF-8 (a trace quoting raw file contents, say) are replaced rather than
   // thrown on: a report is always written.

@@ -1,6 +1,7 @@
 // The JSON report (DESIGN.md, "Reports"): the same results as the text report, for machines.
 //
-//   {"crashsim_report": 1, "scenarios": [{"path", "name", "doc", "config", "models": [
+//   {"crashsim_report": 1, "shard" (only in a shard's report): {"index", "count"},
+//    "scenarios": [{"path", "name", "doc", "config", "models": [
 //     {"model", "verdict": [names], "expected": [names], "matches_expect",
 //      "coverage": "exhaustive" | "sampled" | "budget-exhausted", "seed" (only when sampled),
 //      "distinct_states", "distinct_images", "not_modelled" (only for an invalid run),
@@ -12,9 +13,13 @@
 // reports/report-schema.md describes every field; reports/report.schema.json is its JSON Schema.
 // Keys keep this order and the text is indented by two spaces and ends with a newline, so the
 // same results give the same bytes. It holds only what does not depend on how the work was
-// split: no timings, no work counters (those go to --stats).
+// split: no timings, no work counters (those go to --stats). The one exception is the "shard"
+// object, which marks the report of one shard of a `--shard I/N` run as a part to be merged
+// (reports/merge.h), never a whole result; a merged or unsharded report has none.
+// reports/json_reader.h reads a report back.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +32,16 @@ inline constexpr int kJsonReportVersion = 1;
 // "exhaustive", "sampled" or "budget-exhausted".
 const char* CoverageName(Coverage coverage);
 
-std::string RenderJsonReport(const std::vector<ScenarioResult>& results);
+// Which shard of a `--shard I/N` run a report holds: `index` is I, from 1 to `count` (N), as the
+// command line spells it.
+struct ShardInfo {
+  int index = 1;
+  int count = 1;
+  bool operator==(const ShardInfo&) const = default;
+};
+
+// `shard` is set only when the results are one shard's part of a sharded run.
+std::string RenderJsonReport(const std::vector<ScenarioResult>& results,
+                             const std::optional<ShardInfo>& shard = std::nullopt);
 
 }  // namespace crashsim
