@@ -1,0 +1,359 @@
+#include "reports/json_reader.h"
+
+#include <fmt/format.h>
+
+#include <climits>
+#include <cstdint>
+#include <fstream>
+#include <initializer_list>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+#include <string_view>
+#include <utility>
+
+#include "models/config.h"
+
+namespace crashsim {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+constexpr const char* kVersionKey = "crashsim_report";
+
+// A value of the wrong shape: where (a JSON pointer, "" for the whole document) and what was
+// expected. Thrown only inside this file and caught in ParseJsonReport, so the reader's callers
+// see a Status; a throw keeps the many field reads below free of error plumbing.
+struct ShapeError {
+  std::string pointer;
+  std::string problem;
+};
+
+[[noreturn]] void Fail(std::string pointer, std::string problem) {
+  throw ShapeError{std::move(pointer), std::move(problem)};
+}
+
+// A key as a JSON pointer reference token (RFC 6901): "~" and "/" are escaped.
+std::string PointerToken(std::string_view key) {
+  std::string token;
+  for (char c : key) {
+    if (c == '~') {
+      token += "~0";
+    } else if (c == '/') {
+      token += "~1";
+    } else {
+      token += c;
+    }
+  }
+  return token;
+}
+
+std::string At(const std::string& pointer, size_t index) {
+  return fmt::format("{}/{}", pointer, index);
+}
+
+// Reads the members of one JSON object at `pointer`. The object may hold only the keys `known`
+// (the schema's additionalProperties: false), so a misspelt or newer field is refused, not lost.
+class ObjectReader {
+ public:
+  ObjectReader(const Json& value, std::string pointer, std::initializer_list<const char*> known)
+      : object_(value), pointer_(std::move(pointer)) {
+    if (!object_.is_object()) Fail(pointer_, "expected an object");
+    const std::set<std::string_view> allowed(known.begin(), known.end());
+    for (auto it = object_.begin(); it != object_.end(); ++it) {
+      if (allowed.count(it.key()) == 0) {
+        Fail(PointerOf(it.key()), "unknown key: version 1 of the report has no such field");
+      }
+    }
+  }
+
+  std::string PointerOf(std::string_view key) const {
+    return pointer_ + "/" + PointerToken(key);
+  }
+
+  bool Has(const char* key) const { return object_.contains(key); }
+
+  const Json& Required(const char* key) const {
+    auto it = object_.find(key);
+    if (it == object_.end()) Fail(PointerOf(key), "missing");
+    return *it;
+  }
+
+  std::string String(const char* key) const {
+    const Json& value = Required(key);
+    if (!value.is_string()) Fail(PointerOf(key), "expected a string");
+    return value.get<std::string>();
+  }
+
+  std::string NonEmptyString(const char* key) const {
+    std::string text = String(key);
+    if (text.empty()) Fail(PointerOf(key), "expected a non-empty string");
+    return text;
+  }
+
+  bool Bool(const char* key) const {
+    const Json& value = Required(key);
+    if (!value.is_boolean()) Fail(PointerOf(key), "expected true or false");
+    return value.get<bool>();
+  }
+
+  uint64_t Count(const char* key) const {
+    const Json& value = Required(key);
+    // nlohmann parses a non-negative integer as unsigned; negatives and fractions are refused.
+    if (!value.is_number_unsigned()) Fail(PointerOf(key), "expected a non-negative integer");
+    return value.get<uint64_t>();
+  }
+
+  const Json& Array(const char* key) const {
+    const Json& value = Required(key);
+    if (!value.is_array()) Fail(PointerOf(key), "expected an array");
+    return value;
+  }
+
+  std::vector<std::string> Strings(const char* key) const {
+    const Json& value = Required(key);
+    std::vector<std::string> strings;
+    if (!value.is_array()) Fail(PointerOf(key), "expected an array of strings");
+    for (const Json& item : value) {
+      if (!item.is_string()) Fail(PointerOf(key), "expected an array of strings");
+      strings.push_back(item.get<std::string>());
+    }
+    return strings;
+  }
+
+  // A name list of the schema: sorted, each name once and non-empty, so that it is a set.
+  std::set<std::string> NameSet(const char* key) const {
+    const std::vector<std::string> names = Strings(key);
+    for (size_t i = 0; i < names.size(); ++i) {
+      if (names[i].empty()) Fail(At(PointerOf(key), i), "expected a non-empty name");
+      if (i > 0 && !(names[i - 1] < names[i])) {
+        Fail(PointerOf(key), "expected names sorted, each once");
+      }
+    }
+    return std::set<std::string>(names.begin(), names.end());
+  }
+
+ private:
+  const Json& object_;
+  std::string pointer_;
+};
+
+TraceStep ReadStep(const Json& value, const std::string& pointer) {
+  const ObjectReader step(value, pointer, {"actor", "text", "result"});
+  return TraceStep{step.NonEmptyString("actor"), step.String("text"), step.String("result")};
+}
+
+LostEvent ReadLostEvent(const Json& value, const std::string& pointer) {
+  const ObjectReader event(value, pointer, {"kind", "description"});
+  return LostEvent{event.NonEmptyString("kind"), event.String("description")};
+}
+
+// `node_count` is the size of the graph the node belongs to: its edges must stay inside it.
+PersistNode ReadPersistNode(const Json& value, const std::string& pointer, size_t node_count) {
+  const ObjectReader reader(value, pointer, {"kind", "description", "lost", "after"});
+  PersistNode node;
+  node.kind = reader.NonEmptyString("kind");
+  node.description = reader.String("description");
+  node.lost = reader.Bool("lost");
+  const Json& after = reader.Array("after");
+  std::set<uint64_t> seen;
+  for (size_t i = 0; i < after.size(); ++i) {
+    const std::string where = At(reader.PointerOf("after"), i);
+    if (!after[i].is_number_unsigned()) Fail(where, "expected a node number");
+    const uint64_t index = after[i].get<uint64_t>();
+    if (index >= node_count) {
+      Fail(where, fmt::format("node {} is not in this graph of {} nodes", index, node_count));
+    }
+    if (!seen.insert(index).second) Fail(where, fmt::format("node {} is listed twice", index));
+    node.after.push_back(static_cast<int>(index));
+  }
+  return node;
+}
+
+Violation ReadViolation(const Json& value, const std::string& pointer) {
+  const ObjectReader reader(value, pointer,
+                            {"guarantee", "promise", "schedule", "crash_point", "lost", "observed",
+                             "expected", "state", "persist_graph"});
+  Violation violation;
+  violation.name = reader.NonEmptyString("guarantee");
+  violation.promise = reader.String("promise");
+  const Json& schedule = reader.Array("schedule");
+  for (size_t i = 0; i < schedule.size(); ++i) {
+    violation.schedule.push_back(ReadStep(schedule[i], At(reader.PointerOf("schedule"), i)));
+  }
+  violation.crash_point = reader.NonEmptyString("crash_point");
+  const Json& lost = reader.Array("lost");
+  for (size_t i = 0; i < lost.size(); ++i) {
+    violation.lost.push_back(ReadLostEvent(lost[i], At(reader.PointerOf("lost"), i)));
+  }
+  violation.observed = reader.String("observed");
+  violation.expected = reader.String("expected");
+  violation.state = reader.Strings("state");
+  const Json& graph = reader.Array("persist_graph");
+  for (size_t i = 0; i < graph.size(); ++i) {
+    violation.persist_graph.push_back(
+        ReadPersistNode(graph[i], At(reader.PointerOf("persist_graph"), i), graph.size()));
+  }
+  return violation;
+}
+
+Coverage ReadCoverage(const ObjectReader& reader) {
+  const std::string name = reader.String("coverage");
+  for (Coverage coverage : {Coverage::kExhaustive, Coverage::kSampled, Coverage::kBudgetExhausted}) {
+    if (name == CoverageName(coverage)) return coverage;
+  }
+  Fail(reader.PointerOf("coverage"),
+       fmt::format("unknown coverage \"{}\": expected exhaustive, sampled or budget-exhausted",
+                   name));
+}
+
+ModelResult ReadModel(const Json& value, const std::string& pointer) {
+  const ObjectReader reader(value, pointer,
+                            {"model", "verdict", "expected", "matches_expect", "coverage", "seed",
+                             "distinct_states", "distinct_images", "not_modelled", "violations"});
+  ModelResult model;
+  const std::string design = reader.String("model");
+  if (!ParseDesign(design, &model.design)) {
+    Fail(reader.PointerOf("model"), fmt::format("unknown model \"{}\"", design));
+  }
+  model.violated = reader.NameSet("verdict");
+  model.expected = reader.NameSet("expected");
+  // matches_expect is derived from the two sets; a report where it disagrees is not one crashsim
+  // wrote, and rendering what was read would silently change it.
+  if (reader.Bool("matches_expect") != model.matches_expect()) {
+    Fail(reader.PointerOf("matches_expect"), "disagrees with verdict and expected");
+  }
+  model.coverage = ReadCoverage(reader);
+  if (model.coverage == Coverage::kSampled) {
+    model.sample_seed = reader.Count("seed");
+  } else if (reader.Has("seed")) {
+    Fail(reader.PointerOf("seed"), "only a sampled run has a seed");
+  }
+  model.distinct_states = reader.Count("distinct_states");
+  model.distinct_images = reader.Count("distinct_images");
+  if (reader.Has("not_modelled")) model.not_modelled = reader.NonEmptyString("not_modelled");
+  const Json& violations = reader.Array("violations");
+  // One trace per verdict name, in the verdict's order (the merge relies on it).
+  if (violations.size() != model.violated.size()) {
+    Fail(reader.PointerOf("violations"),
+         fmt::format("{} traces for the {} names of the verdict: expected one per name",
+                     violations.size(), model.violated.size()));
+  }
+  auto name = model.violated.begin();
+  for (size_t i = 0; i < violations.size(); ++i, ++name) {
+    const std::string where = At(reader.PointerOf("violations"), i);
+    Violation violation = ReadViolation(violations[i], where);
+    if (violation.name != *name) {
+      Fail(where + "/guarantee",
+           fmt::format("\"{}\" where the verdict's names in order give \"{}\"", violation.name,
+                       *name));
+    }
+    model.violations.push_back(std::move(violation));
+  }
+  return model;
+}
+
+ScenarioResult ReadScenario(const Json& value, const std::string& pointer) {
+  const ObjectReader reader(value, pointer, {"path", "name", "doc", "config", "models"});
+  ScenarioResult scenario;
+  scenario.path = reader.String("path");
+  scenario.name = reader.NonEmptyString("name");
+  scenario.doc = reader.String("doc");
+  scenario.config_summary = reader.String("config");
+  const Json& models = reader.Array("models");
+  for (size_t i = 0; i < models.size(); ++i) {
+    const std::string where = At(reader.PointerOf("models"), i);
+    ModelResult model = ReadModel(models[i], where);
+    // Each design at most once, in kAllDesigns order, as the writer emits them.
+    if (!scenario.models.empty() && !(scenario.models.back().design < model.design)) {
+      Fail(where + "/model", fmt::format("\"{}\" after \"{}\": models come once each, in the "
+                                         "fixed design order",
+                                         DesignName(model.design),
+                                         DesignName(scenario.models.back().design)));
+    }
+    scenario.models.push_back(std::move(model));
+  }
+  return scenario;
+}
+
+ShardInfo ReadShard(const Json& value, const std::string& pointer) {
+  const ObjectReader reader(value, pointer, {"index", "count"});
+  const uint64_t index = reader.Count("index");
+  const uint64_t count = reader.Count("count");
+  if (count < 1 || count > INT_MAX) {
+    Fail(reader.PointerOf("count"), "expected a shard count of at least 1");
+  }
+  if (index < 1 || index > count) {
+    Fail(reader.PointerOf("index"), fmt::format("expected a shard from 1 to {}", count));
+  }
+  return ShardInfo{static_cast<int>(index), static_cast<int>(count)};
+}
+
+// The version comes first, before any other field is judged: a report of another version is
+// refused as such, not for the fields it may have that version 1 does not know.
+void CheckVersion(const Json& report) {
+  if (!report.is_object()) Fail("", "expected a JSON object, a crashsim report");
+  auto version = report.find(kVersionKey);
+  if (version == report.end()) {
+    if (report.contains("crashsim")) Fail("", "a scenario file, not a crashsim report");
+    if (report.contains("crashsim_baseline")) Fail("", "a baseline, not a crashsim report");
+    Fail(std::string("/") + kVersionKey, "missing: not a crashsim report");
+  }
+  if (!version->is_number_integer() || version->get<int64_t>() != kJsonReportVersion) {
+    Fail(std::string("/") + kVersionKey,
+         fmt::format("unknown report version {}; this crashsim reads version {}", version->dump(),
+                     kJsonReportVersion));
+  }
+}
+
+JsonReport ReadReport(const Json& document) {
+  CheckVersion(document);
+  const ObjectReader reader(document, "", {kVersionKey, "shard", "scenarios"});
+  JsonReport report;
+  if (reader.Has("shard")) report.shard = ReadShard(reader.Required("shard"), "/shard");
+  const Json& scenarios = reader.Array("scenarios");
+  for (size_t i = 0; i < scenarios.size(); ++i) {
+    report.scenarios.push_back(ReadScenario(scenarios[i], At("/scenarios", i)));
+  }
+  return report;
+}
+
+// nlohmann's messages start with "[json.exception.parse_error.101] "; the tag means nothing to a
+// reader of the message.
+std::string WithoutExceptionTag(const std::string& what) {
+  if (what.rfind("[json.exception.", 0) != 0) return what;
+  const size_t end = what.find("] ");
+  return end == std::string::npos ? what : what.substr(end + 2);
+}
+
+}  // namespace
+
+StatusOr<JsonReport> ParseJsonReport(const std::string& text, const std::string& path) {
+  Json document;
+  try {
+    document = Json::parse(text);
+  } catch (const nlohmann::json::exception& error) {
+    return Status::Error(fmt::format("{}: not JSON: {}", path, WithoutExceptionTag(error.what())));
+  }
+  try {
+    return ReadReport(document);
+  } catch (const ShapeError& error) {
+    if (error.pointer.empty()) return Status::Error(fmt::format("{}: {}", path, error.problem));
+    return Status::Error(fmt::format("{}: {}: {}", path, error.pointer, error.problem));
+  } catch (const nlohmann::json::exception& error) {
+    // The checks above come before every access, so this is a reader bug; still a clean error.
+    return Status::Error(
+        fmt::format("{}: not a crashsim report: {}", path, WithoutExceptionTag(error.what())));
+  }
+}
+
+StatusOr<JsonReport> ReadJsonReportFile(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) return Status::Error(fmt::format("cannot read the report '{}'", path));
+  std::ostringstream text;
+  text << file.rdbuf();
+  if (file.bad()) return Status::Error(fmt::format("cannot read the report '{}'", path));
+  return ParseJsonReport(text.str(), path);
+}
+
+}  // namespace crashsim
