@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -93,7 +94,8 @@ TEST_CASE("hostile text survives the round trip byte for byte") {
   REQUIRE(report.scenarios.size() == 1);
   CHECK(report.scenarios[0].doc == HostileResult().doc);
   CHECK(report.scenarios[0].models[0].violations[0].schedule[3].text == "s: fsync fd\nsecond line");
-  CHECK(report.scenarios[0].models[0].violations[0].observed == "/f[0:1] = \xef\xbf\xbd\xef\xbf\xbd \x07 ```");
+  CHECK(report.scenarios[0].models[0].violations[0].observed ==
+        "/f[0:1] = \xef\xbf\xbd\xef\xbf\xbd \x07 ```");
 }
 
 TEST_CASE("an empty report reads back as no scenarios") {
@@ -115,7 +117,8 @@ TEST_CASE("a shard's report carries which shard it is, after the version, and re
 }
 
 TEST_CASE("a file is read from disk, and a missing one is an error naming it") {
-  const std::string path = "json_reader_test_report.json";
+  const char* scratch = std::getenv("TEST_TMPDIR");
+  const std::string path = std::string(scratch != nullptr ? scratch : ".") + "/report.json";
   const std::string text = RenderJsonReport({SampledResult()}, ShardInfo{1, 1});
   std::ofstream(path, std::ios::binary) << text;
   StatusOr<JsonReport> report = ReadJsonReportFile(path);
