@@ -1,0 +1,41 @@
+// Merging the reports of a sharded run (`crashsim run --shard I/N`) into the results the unsharded
+// run gives (`crashsim merge`).
+//
+// Under --shard I/N every shard explores the whole schedule graph, so all shards count the same
+// distinct states, but it runs the crash checks only at the states it owns (hash mod N), so each
+// recovered image is checked by exactly one shard. The merge therefore takes, per scenario and
+// model: the shards' common distinct_states, the sum of their distinct_images, the union of their
+// verdicts and, per violated name, the trace the canonical order (reports/trace_order.h) prefers
+// among the shards' traces, which is the one the unsharded run keeps. Coverage is
+// budget-exhausted when any shard's was, else the shards' common coverage (a sampled run keeps its
+// seed). Nothing in the result depends on the order the shards are given in.
+//
+// The merge refuses, with a Status naming the file and what differs, anything that is not exactly
+// shards 1..N of one run: a shard missing or given twice, shards of different counts, reports of
+// different scenario files, designs, expectations, configs, state counts or seeds.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "reports/json_report.h"
+#include "sim/base/status.h"
+#include "sim/engine/result.h"
+
+namespace crashsim {
+
+// One shard's part of a sharded run.
+struct ShardReport {
+  std::string source;  // where it came from, e.g. "shard2.json": names it in error messages
+  ShardInfo shard;
+  std::vector<ScenarioResult> scenarios;
+};
+
+// Merges shards 1..N of one run, given in any order, into the unsharded run's results.
+StatusOr<std::vector<ScenarioResult>> MergeShards(const std::vector<ShardReport>& shards);
+
+// Reads the JSON reports at `paths` (each written with a shard, see RenderJsonReport) and merges
+// them; the result is rendered as an ordinary report, with no shard.
+StatusOr<std::vector<ScenarioResult>> MergeShardReports(const std::vector<std::string>& paths);
+
+}  // namespace crashsim

@@ -1,0 +1,317 @@
+#include "reports/merge.h"
+
+#include <doctest/doctest.h>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "reports/json_report.h"
+#include "reports/test_results.h"
+
+namespace crashsim {
+namespace {
+
+using testing::AssertionViolation;
+using testing::MsyncViolation;
+
+constexpr uint64_t kStates = 12;
+
+// A run under `design` that checked `images` images and found `violations`; every shard of the
+// scenario explores the same kStates states.
+ModelResult Run(Design design, uint64_t images, std::vector<Violation> violations = {}) {
+  ModelResult run;
+  run.design = design;
+  run.expected = {"msync", "y-durable"};
+  run.distinct_states = kStates;
+  run.distinct_images = images;
+  for (const Violation& violation : violations) run.violated.insert(violation.name);
+  run.violations = std::move(violations);
+  return run;
+}
+
+ScenarioResult Scenario(std::vector<ModelResult> models) {
+  ScenarioResult scenario;
+  scenario.path = "scenarios/l7.json";
+  scenario.name = "l7";
+  scenario.doc = "Mixed modes on different pages.";
+  scenario.config_summary = "platform=adr fs=xfs";
+  scenario.models = std::move(models);
+  return scenario;
+}
+
+// The msync trace with one step more than MsyncViolation(): found first by some shard, but not
+// the canonical one.
+Violation LongerMsyncViolation() {
+  Violation violation = MsyncViolation();
+  violation.schedule.insert(violation.schedule.begin(), {"P1", "fd = open /f rw", "0"});
+  violation.crash_point = "after step 5 (P2 msync returned)";
+  return violation;
+}
+
+ShardReport Shard(int index, int count, std::vector<ScenarioResult> scenarios) {
+  return ShardReport{fmt::format("shard{}.json", index), ShardInfo{index, count},
+                     std::move(scenarios)};
+}
+
+// Three shards of one run of `l7`: the msync violation found by shards 1 and 3 (shard 3 with the
+// canonical trace), y-durable by shard 2; the images split 10 + 15 + 5 and 9 + 11 + 10.
+std::vector<ShardReport> ThreeShards() {
+  return {
+      Shard(1, 3, {Scenario({Run(Design::kKernelTracked, 10),
+                             Run(Design::kDaxfileUntracked, 9, {LongerMsyncViolation()})})}),
+      Shard(2, 3, {Scenario({Run(Design::kKernelTracked, 15),
+                             Run(Design::kDaxfileUntracked, 11, {AssertionViolation()})})}),
+      Shard(3, 3, {Scenario({Run(Design::kKernelTracked, 5),
+                             Run(Design::kDaxfileUntracked, 10, {MsyncViolation()})})}),
+  };
+}
+
+// What the unsharded run of `l7` reports.
+ScenarioResult Unsharded() {
+  return Scenario({Run(Design::kKernelTracked, 30),
+                   Run(Design::kDaxfileUntracked, 30, {MsyncViolation(), AssertionViolation()})});
+}
+
+// The merged results as a report: the reader's round-trip test shows the rendering carries every
+// field, so equal renderings are equal values.
+std::string Merged(const std::vector<ShardReport>& shards) {
+  StatusOr<std::vector<ScenarioResult>> merged = MergeShards(shards);
+  if (!merged.ok()) FAIL(merged.status().message());
+  return RenderJsonReport(*merged);
+}
+
+std::string ErrorOf(const std::vector<ShardReport>& shards) {
+  StatusOr<std::vector<ScenarioResult>> merged = MergeShards(shards);
+  REQUIRE_FALSE(merged.ok());
+  return merged.status().message();
+}
+
+TEST_CASE("shards merge into the unsharded run: states shared, images summed, traces canonical") {
+  CHECK(Merged(ThreeShards()) == RenderJsonReport({Unsharded()}));
+}
+
+TEST_CASE("the order the shards are given in does not matter") {
+  std::vector<ShardReport> shards = ThreeShards();
+  std::vector<size_t> order = {0, 1, 2};
+  do {
+    std::vector<ShardReport> permuted;
+    for (size_t i : order) permuted.push_back(shards[i]);
+    CHECK(Merged(permuted) == RenderJsonReport({Unsharded()}));
+  } while (std::next_permutation(order.begin(), order.end()));
+}
+
+TEST_CASE("a run split in one shard is that shard's results") {
+  const std::vector<ScenarioResult> whole = {Unsharded(), testing::MixedModeResult()};
+  CHECK(Merged({Shard(1, 1, whole)}) == RenderJsonReport(whole));
+}
+
+TEST_CASE("scenarios of a multi-scenario report merge position by position") {
+  std::vector<ShardReport> shards = ThreeShards();
+  for (ShardReport& shard : shards) shard.scenarios.push_back(testing::BudgetResult());
+  const std::string merged = Merged(shards);
+  ScenarioResult budget = testing::BudgetResult();
+  budget.models[0].distinct_images *= 3;
+  CHECK(merged == RenderJsonReport({Unsharded(), budget}));
+}
+
+TEST_CASE("among the shards' traces of one name the canonical order picks, ties to the lower shard") {
+  Violation more_lost = MsyncViolation();
+  more_lost.lost.push_back({"journal", "transaction 2"});
+  Violation later_key = MsyncViolation();
+  later_key.crash_point = "after step 4 (P2 msync returned, later)";
+  Violation tied = MsyncViolation();
+  tied.promise = "the same trace, told differently";
+
+  const auto merged_trace = [](Violation in_shard1, Violation in_shard2) {
+    StatusOr<std::vector<ScenarioResult>> merged =
+        MergeShards({Shard(2, 2, {Scenario({Run(Design::kMapSync, 1, {in_shard2})})}),
+                     Shard(1, 2, {Scenario({Run(Design::kMapSync, 1, {in_shard1})})})});
+    REQUIRE(merged.ok());
+    return merged->at(0).models.at(0).violations.at(0);
+  };
+  CHECK(merged_trace(more_lost, MsyncViolation()).lost.size() == 1);
+  CHECK(merged_trace(MsyncViolation(), more_lost).lost.size() == 1);
+  CHECK(merged_trace(later_key, MsyncViolation()).crash_point == MsyncViolation().crash_point);
+  CHECK(merged_trace(tied, MsyncViolation()).promise == tied.promise);
+  CHECK(merged_trace(MsyncViolation(), tied).promise == MsyncViolation().promise);
+}
+
+TEST_CASE("a run is budget-exhausted when any shard's was, with the most states any shard saw") {
+  std::vector<ShardReport> shards = ThreeShards();
+  ModelResult& cut = shards[1].scenarios[0].models[0];
+  cut.coverage = Coverage::kBudgetExhausted;
+  cut.distinct_states = kStates - 4;
+  StatusOr<std::vector<ScenarioResult>> merged = MergeShards(shards);
+  REQUIRE(merged.ok());
+  const ModelResult& run = merged->at(0).models.at(0);
+  CHECK(run.coverage == Coverage::kBudgetExhausted);
+  CHECK(run.distinct_states == kStates);
+  CHECK(run.distinct_images == 30);
+  CHECK(merged->at(0).models.at(1).coverage == Coverage::kExhaustive);
+
+  for (ShardReport& shard : shards) {
+    shard.scenarios[0].models[0].coverage = Coverage::kBudgetExhausted;
+    shard.scenarios[0].models[0].distinct_states = 1000;
+  }
+  merged = MergeShards(shards);
+  REQUIRE(merged.ok());
+  CHECK(merged->at(0).models.at(0).distinct_states == 1000);
+}
+
+TEST_CASE("a budget-cut shard that saw more states than a complete one is refused") {
+  std::vector<ShardReport> shards = ThreeShards();
+  ModelResult& cut = shards[2].scenarios[0].models[0];
+  cut.coverage = Coverage::kBudgetExhausted;
+  cut.distinct_states = kStates + 1;
+  CHECK(ErrorOf(shards) ==
+        "shard3.json: scenario 'l7' (scenarios/l7.json), model kernel-tracked: 13 distinct "
+        "states before its budget ran out, but 12 in shard1.json, and every shard explores the "
+        "whole schedule graph: these are not shards of one run");
+}
+
+TEST_CASE("a sampled run stays sampled with its seed, which every shard must share") {
+  std::vector<ShardReport> shards = ThreeShards();
+  for (ShardReport& shard : shards) {
+    shard.scenarios[0].models[0].coverage = Coverage::kSampled;
+    shard.scenarios[0].models[0].sample_seed = 7;
+  }
+  StatusOr<std::vector<ScenarioResult>> merged = MergeShards(shards);
+  REQUIRE(merged.ok());
+  CHECK(merged->at(0).models.at(0).coverage == Coverage::kSampled);
+  CHECK(merged->at(0).models.at(0).sample_seed == 7);
+
+  shards[2].scenarios[0].models[0].sample_seed = 8;
+  CHECK(ErrorOf(shards) ==
+        "shard3.json: scenario 'l7' (scenarios/l7.json), model kernel-tracked: sampled with seed "
+        "8, but seed 7 in shard1.json: these are not shards of one run");
+
+  shards[2].scenarios[0].models[0].coverage = Coverage::kExhaustive;
+  CHECK(ErrorOf(shards) ==
+        "shard3.json: scenario 'l7' (scenarios/l7.json), model kernel-tracked: coverage "
+        "exhaustive, but sampled in shard1.json: these are not shards of one run");
+}
+
+TEST_CASE("the inputs must be exactly shards 1..N of one N, each once") {
+  CHECK(ErrorOf({}) == "no shard reports to merge");
+
+  std::vector<ShardReport> shards = ThreeShards();
+  shards.pop_back();
+  CHECK(ErrorOf(shards) == "missing shard 3 of 3: a merge needs every shard of the run");
+
+  shards = ThreeShards();
+  for (ShardReport& shard : shards) shard.shard.count = 5;
+  CHECK(ErrorOf(shards) == "missing shards 4, 5 of 5: a merge needs every shard of the run");
+
+  shards = ThreeShards();
+  shards[2].shard.index = 2;
+  shards[2].source = "copy.json";
+  CHECK(ErrorOf(shards) == "duplicate shard 2/3: shard2.json and copy.json");
+
+  shards = ThreeShards();
+  shards[1].shard.count = 4;
+  CHECK(ErrorOf(shards) ==
+        "shard2.json is shard 2/4 but shard1.json is shard 1/3: the shards of one run have the "
+        "same count");
+
+  shards = ThreeShards();
+  shards[2].shard.index = 4;
+  CHECK(ErrorOf(shards) == "shard3.json: shard 4/3 is not one of 1 to 3");
+}
+
+TEST_CASE("shards of different scenario runs are refused, naming the file and what differs") {
+  const auto error_after = [](auto change) {
+    std::vector<ShardReport> shards = ThreeShards();
+    change(shards[2]);
+    return ErrorOf(shards);
+  };
+  CHECK(error_after([](ShardReport& s) { s.scenarios.push_back(s.scenarios[0]); }) ==
+        "shard3.json holds 2 scenarios, but shard1.json holds 1: these are not shards of one run");
+  CHECK(error_after([](ShardReport& s) { s.scenarios[0].path = "other/l7.json"; }) ==
+        "shard3.json: scenario 1 is scenario 'l7' (other/l7.json), but in shard1.json it is "
+        "scenario 'l7' (scenarios/l7.json): these are not shards of one run");
+  CHECK(error_after([](ShardReport& s) { s.scenarios[0].name = "l8"; }) ==
+        "shard3.json: scenario 1 is scenario 'l8' (scenarios/l7.json), but in shard1.json it is "
+        "scenario 'l7' (scenarios/l7.json): these are not shards of one run");
+  CHECK(error_after([](ShardReport& s) { s.scenarios[0].doc = "edited"; }) ==
+        "shard3.json: scenario 'l7' (scenarios/l7.json): its doc differs from shard1.json's: "
+        "these are not shards of one run");
+  CHECK(error_after([](ShardReport& s) { s.scenarios[0].config_summary = "platform=eadr"; }) ==
+        "shard3.json: scenario 'l7' (scenarios/l7.json): config 'platform=eadr', but "
+        "'platform=adr fs=xfs' in shard1.json: these are not shards of one run");
+  CHECK(error_after([](ShardReport& s) { s.scenarios[0].models.pop_back(); }) ==
+        "shard3.json: scenario 'l7' (scenarios/l7.json): models kernel-tracked, but "
+        "kernel-tracked, daxfile-untracked in shard1.json: these are not shards of one run");
+  CHECK(error_after([](ShardReport& s) { s.scenarios[0].models[0].design = Design::kMapSync; }) ==
+        "shard3.json: scenario 'l7' (scenarios/l7.json): models map-sync, daxfile-untracked, but "
+        "kernel-tracked, daxfile-untracked in shard1.json: these are not shards of one run");
+  CHECK(error_after([](ShardReport& s) { s.scenarios[0].models[1].expected = {}; }) ==
+        "shard3.json: scenario 'l7' (scenarios/l7.json), model daxfile-untracked: expects "
+        "nothing, but msync, y-durable in shard1.json: these are not shards of one run");
+  CHECK(error_after([](ShardReport& s) { s.scenarios[0].models[1].distinct_states = 11; }) ==
+        "shard3.json: scenario 'l7' (scenarios/l7.json), model daxfile-untracked: 11 distinct "
+        "states, but 12 in shard1.json, and every shard explores the whole schedule graph: these "
+        "are not shards of one run");
+  CHECK(error_after([](ShardReport& s) { s.scenarios[0].models[0].not_modelled = "/x: y"; }) ==
+        "shard3.json: scenario 'l7' (scenarios/l7.json), model kernel-tracked: not-modelled "
+        "'/x: y', but '' in shard1.json: these are not shards of one run");
+}
+
+// A file under the test's scratch directory.
+std::string ScratchPath(const std::string& name) {
+  const char* dir = std::getenv("TEST_TMPDIR");
+  return std::string(dir != nullptr ? dir : ".") + "/" + name;
+}
+
+std::string WriteScratch(const std::string& name, const std::string& text) {
+  const std::string path = ScratchPath(name);
+  std::ofstream(path, std::ios::binary) << text;
+  return path;
+}
+
+TEST_CASE("shard report files merge into the unsharded report, with no shard object") {
+  std::vector<std::string> paths;
+  for (const ShardReport& shard : ThreeShards()) {
+    paths.push_back(WriteScratch(shard.source, RenderJsonReport(shard.scenarios, shard.shard)));
+  }
+  StatusOr<std::vector<ScenarioResult>> merged = MergeShardReports(paths);
+  REQUIRE(merged.ok());
+  CHECK(RenderJsonReport(*merged) == RenderJsonReport({Unsharded()}));
+}
+
+TEST_CASE("a file that is not a shard's report is refused with its name") {
+  const std::string shard1 =
+      WriteScratch("one.json", RenderJsonReport({Unsharded()}, ShardInfo{1, 2}));
+  const std::string whole = WriteScratch("whole.json", RenderJsonReport({Unsharded()}));
+  StatusOr<std::vector<ScenarioResult>> merged = MergeShardReports({shard1, whole});
+  REQUIRE_FALSE(merged.ok());
+  CHECK(merged.status().message() ==
+        whole + ": not a shard's report (it has no \"shard\" object): merge joins the JSON "
+                "reports of `crashsim run --shard I/N`");
+
+  const std::string broken = WriteScratch("broken.json", "{\"crashsim_report\": 3}");
+  merged = MergeShardReports({shard1, broken});
+  REQUIRE_FALSE(merged.ok());
+  CHECK(merged.status().message() ==
+        broken + ": /crashsim_report: unknown report version 3; this crashsim reads version 1");
+
+  merged = MergeShardReports({shard1, ScratchPath("absent.json")});
+  REQUIRE_FALSE(merged.ok());
+  CHECK(merged.status().message() ==
+        "cannot read the report '" + ScratchPath("absent.json") + "'");
+
+  merged = MergeShardReports({shard1});
+  REQUIRE_FALSE(merged.ok());
+  CHECK(merged.status().message() == "missing shard 2 of 2: a merge needs every shard of the run");
+
+  merged = MergeShardReports({});
+  REQUIRE_FALSE(merged.ok());
+  CHECK(merged.status().message() == "no shard reports to merge");
+}
+
+}  // namespace
+}  // namespace crashsim
