@@ -199,7 +199,8 @@ Violation ReadViolation(const Json& value, const std::string& pointer) {
 
 Coverage ReadCoverage(const ObjectReader& reader) {
   const std::string name = reader.String("coverage");
-  for (Coverage coverage : {Coverage::kExhaustive, Coverage::kSampled, Coverage::kBudgetExhausted}) {
+  for (Coverage coverage :
+       {Coverage::kExhaustive, Coverage::kSampled, Coverage::kBudgetExhausted}) {
     if (name == CoverageName(coverage)) return coverage;
   }
   Fail(reader.PointerOf("coverage"),
