@@ -110,7 +110,7 @@ Hash128 HashMachine(const Machine& m) {
     h.AddString(path);
     h.Add(ino);
   }
-  for (uint64_t block : m.allocator.free_blocks()) h.Add(block);
+  h.AddSequence(m.allocator.free_blocks());  // mostly long runs of consecutive blocks
   for (const auto& [block, seq] : m.allocator.busy_blocks()) {
     h.Add(block);
     h.Add(seq);
