@@ -4,50 +4,73 @@
 
 namespace crashsim {
 
+BlockView Media::View(uint64_t block) const {
+  BlockView view;
+  if (auto it = blocks_.find(block); it != blocks_.end()) {
+    view.written_ = it->second.get();
+    return view;
+  }
+  view.free_origin_ = initial_->free_origin;
+  auto file_block = initial_->file_blocks.find(block);
+  if (file_block == initial_->file_blocks.end()) {
+    view.fill_ = initial_->free_fill;
+    return view;
+  }
+  view.fill_ = file_block->second.fill;
+  view.file_ = true;
+  view.ino_ = file_block->second.ino;
+  view.file_offset_ = file_block->second.file_block * initial_->block_size;
+  return view;
+}
+
+bool ZeroOrDataOf(const Origin* origins, uint64_t count, uint32_t ino, uint64_t offset) {
+  for (uint64_t k = 0; k < count; ++k) {
+    if (origins[k] != kOriginZero && origins[k] != DataOrigin(ino, offset + k)) return false;
+  }
+  return true;
+}
+
+bool BlockView::ZeroOrDataOf(uint64_t i, uint64_t count, uint32_t ino, uint64_t offset) const {
+  if (written_ != nullptr) {
+    return crashsim::ZeroOrDataOf(written_->origins.data() + i, count, ino, offset);
+  }
+  if (file_) {
+    if (ino_ == ino && file_offset_ + i == offset) return true;  // the file's initial bytes
+  } else if (free_origin_ == kOriginZero) {
+    return true;
+  }
+  for (uint64_t k = 0; k < count; ++k) {
+    const Origin o = origin(i + k);
+    if (o != kOriginZero && o != DataOrigin(ino, offset + k)) return false;
+  }
+  return true;
+}
+
 Tagged Media::InitialBlock(uint64_t block) const {
   const uint32_t bs = initial_->block_size;
-  auto it = initial_->file_blocks.find(block);
-  if (it == initial_->file_blocks.end()) {
-    return Tagged{std::vector<uint8_t>(bs, initial_->free_fill),
-                  std::vector<Origin>(bs, initial_->free_origin)};
-  }
-  Tagged tagged{std::vector<uint8_t>(bs, it->second.fill), std::vector<Origin>(bs)};
-  for (uint32_t i = 0; i < bs; ++i) {
-    tagged.origins[i] = DataOrigin(it->second.ino, it->second.file_block * bs + i);
-  }
+  const BlockView view = View(block);
+  Tagged tagged{std::vector<uint8_t>(bs, view.fill_), std::vector<Origin>(bs)};
+  for (uint32_t i = 0; i < bs; ++i) tagged.origins[i] = view.origin(i);
   return tagged;
 }
 
 Tagged Media::Read(uint64_t address, uint64_t length) const {
   const uint32_t bs = initial_->block_size;
-  Tagged out;
-  out.bytes.reserve(length);
-  out.origins.reserve(length);
-  uint64_t pos = address;
-  while (pos < address + length) {
-    const uint64_t block = pos / bs;
+  Tagged out{std::vector<uint8_t>(length), std::vector<Origin>(length)};
+  uint64_t done = 0;
+  while (done < length) {
+    const uint64_t pos = address + done;
     const uint64_t in_block = pos % bs;
-    const uint64_t take = std::min<uint64_t>(bs - in_block, address + length - pos);
-    auto it = blocks_.find(block);
-    if (it != blocks_.end()) {
-      const Tagged& source = *it->second;
-      out.bytes.insert(out.bytes.end(), source.bytes.begin() + in_block,
-                       source.bytes.begin() + in_block + take);
-      out.origins.insert(out.origins.end(), source.origins.begin() + in_block,
-                         source.origins.begin() + in_block + take);
+    const uint64_t take = std::min<uint64_t>(bs - in_block, length - done);
+    const BlockView view = View(pos / bs);
+    if (view.written_ != nullptr) {
+      std::copy_n(view.written_->bytes.begin() + in_block, take, out.bytes.begin() + done);
+      std::copy_n(view.written_->origins.begin() + in_block, take, out.origins.begin() + done);
     } else {
-      auto file_block = initial_->file_blocks.find(block);
-      for (uint64_t i = in_block; i < in_block + take; ++i) {
-        if (file_block == initial_->file_blocks.end()) {
-          out.bytes.push_back(initial_->free_fill);
-          out.origins.push_back(initial_->free_origin);
-        } else {
-          out.bytes.push_back(file_block->second.fill);
-          out.origins.push_back(DataOrigin(file_block->second.ino, file_block->second.file_block * bs + i));
-        }
-      }
+      std::fill_n(out.bytes.begin() + done, take, view.fill_);
+      for (uint64_t i = 0; i < take; ++i) out.origins[done + i] = view.origin(in_block + i);
     }
-    pos += take;
+    done += take;
   }
   return out;
 }

@@ -27,11 +27,39 @@ struct InitialImage {
   std::map<uint64_t, FileBlock> file_blocks;
 };
 
+// Whether each of origins[0, count) is zeroes or data written to file `ino` at `offset` plus its
+// index: bytes holding their file's own data, checked in one pass.
+bool ZeroOrDataOf(const Origin* origins, uint64_t count, uint32_t ino, uint64_t offset);
+
+// One block's contents read in place, without copying: a written block's arrays, or the rule
+// that gives its initial contents (a fill byte; the origins of a file's bytes or of free space).
+class BlockView {
+ public:
+  uint8_t byte(uint64_t i) const { return written_ ? written_->bytes[i] : fill_; }
+  Origin origin(uint64_t i) const {
+    if (written_) return written_->origins[i];
+    return file_ ? DataOrigin(ino_, file_offset_ + i) : free_origin_;
+  }
+  // ZeroOrDataOf for the `count` bytes from `i`.
+  bool ZeroOrDataOf(uint64_t i, uint64_t count, uint32_t ino, uint64_t offset) const;
+
+ private:
+  friend class Media;
+  const Tagged* written_ = nullptr;
+  uint8_t fill_ = 0;
+  bool file_ = false;  // initial contents of a file block
+  uint32_t ino_ = 0;
+  uint64_t file_offset_ = 0;
+  Origin free_origin_ = kOriginZero;
+};
+
 class Media {
  public:
   explicit Media(std::shared_ptr<const InitialImage> initial) : initial_(std::move(initial)) {}
 
   Tagged Read(uint64_t address, uint64_t length) const;
+  // The contents of block `block` in place; valid until the next Write to this Media.
+  BlockView View(uint64_t block) const;
   void Write(uint64_t address, const Tagged& data);
   uint32_t block_size() const { return initial_->block_size; }
   // For hashing: the blocks written since the start, in block order.
