@@ -91,73 +91,90 @@ void CrashSpace::ChooseJournal(uint64_t prefix) {
 }
 
 std::vector<int> CrashSpace::CoveringEvents(uint64_t address) const {
-  std::vector<int> covering;
-  auto it = line_index_.find(address / kLineBytes);
-  if (it == line_index_.end()) return covering;
+  return CoveringEvents({{address, address + 1}});
+}
+
+std::vector<int> CrashSpace::CoveringEvents(const std::vector<AddressRange>& ranges) const {
   const auto& pending = machine_.device.pending();
-  for (int v : it->second) {
-    if (Covers(pending[v], address)) covering.push_back(v);
+  std::vector<int> covering;
+  for (const AddressRange& range : ranges) {
+    if (range.begin >= range.end) continue;
+    for (int v : Touching(range.begin, range.end)) {
+      const PendingWrite& write = pending[v];
+      if (write.address < range.end && range.begin < write.address + write.data.size()) {
+        covering.push_back(v);
+      }
+    }
   }
+  std::sort(covering.begin(), covering.end());
+  covering.erase(std::unique(covering.begin(), covering.end()), covering.end());
   return covering;  // in id order: the order in which they became visible
 }
 
-std::vector<ByteOutcome> CrashSpace::Outcomes(uint64_t address) const {
-  const std::vector<int> covering = CoveringEvents(address);
-  const auto& pending = machine_.device.pending();
-  int first = 0;
+void CrashSpace::ChooseOutcomes(const std::vector<int>& covering, bool* media,
+                                std::vector<int>* writes) const {
+  // The last persisted covering write is the latest forced one or any later one; with a whole
+  // image fixed, it is exactly the latest one the image holds.
+  size_t first = 0;
   for (size_t k = 0; k < covering.size(); ++k) {
-    if (forced_[covering[k]]) first = static_cast<int>(k) + 1;
+    if (forced_[covering[k]]) first = k + 1;
   }
+  *media = first == 0;
+  const size_t last = fixed_ ? first : covering.size();
+  writes->assign(covering.begin() + (first == 0 ? 0 : first - 1), covering.begin() + last);
+}
+
+std::vector<ByteOutcome> CrashSpace::Outcomes(uint64_t address) const {
   std::vector<ByteOutcome> outcomes;
-  if (first == 0) {
-    const Tagged media = machine_.device.media().Read(address, 1);
-    outcomes.push_back(ByteOutcome{media.bytes[0], media.origins[0], -1});
-  }
-  const size_t last = fixed_ ? std::min<size_t>(first, covering.size()) : covering.size();
-  for (size_t k = first == 0 ? 0 : first - 1; k < last; ++k) {
-    const PendingWrite& write = pending[covering[k]];
-    const uint64_t at = address - write.address;
-    outcomes.push_back(ByteOutcome{write.data.bytes[at], write.data.origins[at], covering[k]});
-  }
+  ForEachOutcome(address, 1, [&](uint64_t, const ByteOutcome& outcome) {
+    outcomes.push_back(outcome);
+    return true;
+  });
   return outcomes;
 }
 
-void CrashSpace::ForEachOutcome(uint64_t address, uint64_t length,
-                                const std::function<bool(uint64_t, const ByteOutcome&)>& visit) const {
-  if (length == 0) return;
-  const Tagged media = machine_.device.media().Read(address, length);
-  const auto& pending = machine_.device.pending();
-  // The writes touching the range, in visibility order.
+std::vector<int> CrashSpace::Touching(uint64_t begin, uint64_t end) const {
   std::vector<int> touching;
-  for (uint64_t line = address / kLineBytes; line <= (address + length - 1) / kLineBytes; ++line) {
-    auto it = line_index_.find(line);
-    if (it == line_index_.end()) continue;
+  for (auto it = line_index_.lower_bound(begin / kLineBytes);
+       it != line_index_.end() && it->first <= (end - 1) / kLineBytes; ++it) {
     touching.insert(touching.end(), it->second.begin(), it->second.end());
   }
   std::sort(touching.begin(), touching.end());
   touching.erase(std::unique(touching.begin(), touching.end()), touching.end());
+  return touching;
+}
+
+bool CrashSpace::ForEachRun(uint64_t address, uint64_t length,
+                            const std::function<bool(const OutcomeRun&)>& visit) const {
+  if (length == 0) return true;
+  const Media& media = machine_.device.media();
+  const uint64_t bs = media.block_size();
+  const uint64_t end = address + length;
+  const std::vector<int> touching = Touching(address, end);
+  const auto& pending = machine_.device.pending();
   std::vector<int> covering;
-  for (uint64_t pos = address; pos < address + length; ++pos) {
+  OutcomeRun run;
+  for (uint64_t pos = address; pos < end; pos += run.length) {
+    // The run ends at the block's end or where a touching write begins or ends.
+    uint64_t run_end = std::min(end, (pos / bs + 1) * bs);
     covering.clear();
     for (int v : touching) {
-      if (Covers(pending[v], pos)) covering.push_back(v);
+      const PendingWrite& write = pending[v];
+      if (write.address > pos) {
+        run_end = std::min(run_end, write.address);
+      } else if (Covers(write, pos)) {
+        covering.push_back(v);
+        run_end = std::min<uint64_t>(run_end, write.address + write.data.size());
+      }
     }
-    size_t first = 0;
-    for (size_t k = 0; k < covering.size(); ++k) {
-      if (forced_[covering[k]]) first = k + 1;
-    }
-    if (first == 0) {
-      const ByteOutcome outcome{media.bytes[pos - address], media.origins[pos - address], -1};
-      if (!visit(pos, outcome)) return;
-    }
-    const size_t last = fixed_ ? std::min<size_t>(first, covering.size()) : covering.size();
-    for (size_t k = first == 0 ? 0 : first - 1; k < last; ++k) {
-      const PendingWrite& write = pending[covering[k]];
-      const ByteOutcome outcome{write.data.bytes[pos - write.address],
-                                write.data.origins[pos - write.address], covering[k]};
-      if (!visit(pos, outcome)) return;
-    }
+    run.address = pos;
+    run.length = run_end - pos;
+    if (pos == address || pos % bs == 0) run.block = media.View(pos / bs);
+    run.in_block = pos % bs;
+    ChooseOutcomes(covering, &run.media, &run.writes);
+    if (!visit(run)) return false;
   }
+  return true;
 }
 
 CrashImage CrashSpace::Witness(uint64_t, const ByteOutcome& outcome) const {
@@ -169,18 +186,22 @@ CrashImage CrashSpace::Witness(uint64_t, const ByteOutcome& outcome) const {
 
 bool CrashSpace::ForEachJointImage(const std::set<uint64_t>& addresses, uint64_t limit,
                                    const std::function<bool(const CrashImage&)>& visit) const {
+  std::vector<AddressRange> ranges;
+  for (uint64_t address : addresses) ranges.push_back({address, address + 1});
+  return ForEachJointImage(ranges, limit, visit);
+}
+
+bool CrashSpace::ForEachJointImage(const std::vector<AddressRange>& ranges, uint64_t limit,
+                                   const std::function<bool(const CrashImage&)>& visit) const {
   if (fixed_) {
     visit(base_image_);
     return true;
   }
-  // The writes covering the addresses that the prefix does not force.
-  std::set<int> involved_set;
-  for (uint64_t address : addresses) {
-    for (int v : CoveringEvents(address)) {
-      if (!forced_[v]) involved_set.insert(v);
-    }
+  // The writes covering the ranges that the prefix does not force.
+  std::vector<int> involved;
+  for (int v : CoveringEvents(ranges)) {
+    if (!forced_[v]) involved.push_back(v);
   }
-  const std::vector<int> involved(involved_set.begin(), involved_set.end());
   // The projected order: u before v when u is an ancestor of v.
   std::vector<std::vector<bool>> ancestors;
   ancestors.reserve(involved.size());
