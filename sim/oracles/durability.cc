@@ -2,17 +2,13 @@
 
 #include <fmt/format.h>
 
-#include <map>
-#include <set>
+#include <algorithm>
+#include <optional>
+#include <utility>
+#include <vector>
 
 namespace crashsim {
 namespace {
-
-// The value a record gives byte `offset`: a byte, or "absent or zero" for a size cut.
-struct Legal {
-  std::set<int> bytes;        // values 0..255
-  bool absent_or_zero = false;
-};
 
 // A broken promise about metadata: what the journal prefix alone decides.
 Finding MetadataFinding(const CrashContext& c, const Promise& promise, std::string observed,
@@ -31,6 +27,187 @@ bool Writes(const WriteRecord& record, uint64_t offset) {
   return offset >= record.offset && offset < record.offset + record.bytes.size();
 }
 
+// A stretch of file offsets [begin, end) covered by the promise over which the last covered
+// record is the same and so are the records at or after it that write there: what each of
+// these offsets may legitimately read is that set's value at the offset.
+struct Stretch {
+  uint64_t begin = 0, end = 0;
+  size_t covered = 0;                    // index of the last covered record
+  std::vector<const WriteRecord*> later;  // the writes (not size cuts) among those records
+  bool absent_or_zero = false;           // a size cut among them
+};
+
+bool Allows(const Stretch& stretch, uint64_t offset, uint8_t value) {
+  if (stretch.absent_or_zero && value == 0) return true;
+  for (const WriteRecord* record : stretch.later) {
+    if (record->bytes[offset - record->offset] == value) return true;
+  }
+  return false;
+}
+
+// The offsets the promise covers in file `ino`, in order, as stretches. Every edge of a record
+// of the file, of the promise's range and the recovered size is a stretch edge, so stretches
+// never straddle a change of what is covered or legal, nor the recovered EOF.
+std::vector<Stretch> CoveredStretches(const Ghost& ghost, const Promise& promise, uint32_t ino,
+                                      uint64_t size) {
+  const auto& writes = ghost.writes;
+  std::vector<size_t> records;
+  std::vector<uint64_t> edges{promise.begin, promise.end, size};
+  for (size_t i = 0; i < writes.size(); ++i) {
+    const WriteRecord& record = *writes[i];
+    if (record.ino != ino) continue;
+    records.push_back(i);
+    edges.push_back(record.offset);
+    if (!record.size_cut) edges.push_back(record.offset + record.bytes.size());
+  }
+  std::sort(edges.begin(), edges.end());
+  edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
+  auto covers = [&](const WriteRecord& record, uint64_t offset) {
+    return !record.size_cut && Ghost::HappenedBefore(record, promise.invocation) &&
+           offset >= std::max(record.offset, promise.begin) &&
+           offset < std::min<uint64_t>(record.offset + record.bytes.size(), promise.end);
+  };
+  std::vector<Stretch> stretches;
+  for (size_t e = 0; e + 1 < edges.size(); ++e) {
+    const uint64_t begin = edges[e];
+    auto last = std::find_if(records.rbegin(), records.rend(),
+                             [&](size_t i) { return covers(*writes[i], begin); });
+    if (last == records.rend()) continue;
+    Stretch stretch{begin, edges[e + 1], *last, {}, false};
+    for (size_t i : records) {
+      const WriteRecord& record = *writes[i];
+      if (i < stretch.covered || !Writes(record, begin)) continue;
+      if (record.size_cut) {
+        stretch.absent_or_zero = true;
+      } else {
+        stretch.later.push_back(&record);
+      }
+    }
+    stretches.push_back(std::move(stretch));
+  }
+  return stretches;
+}
+
+// Checks one promise against one recovered file: every covered byte, in offset order, stopping
+// at the first that some crash may get wrong; then the size and timestamps.
+class FileCheck {
+ public:
+  FileCheck(const CrashContext& c, const Promise& promise, uint32_t ino, const RecoveredFile& file)
+      : c_(c), promise_(promise), ino_(ino), size_(file.core.size_bytes),
+        path_(c.recovered.PathOfIno(ino).value_or(c.machine.PathOf(ino))),
+        stretches_(CoveredStretches(c.machine.ghost, promise, ino, size_)) {}
+
+  // Returns the first broken promise about the covered bytes, if any.
+  std::optional<Finding> CheckBytes() const {
+    for (const Stretch& stretch : stretches_) {
+      if (stretch.begin >= size_) {
+        if (stretch.absent_or_zero) continue;
+        return PastEof(stretch);
+      }
+      if (auto finding = CheckStretch(stretch)) return finding;
+    }
+    return std::nullopt;
+  }
+
+  const std::string& path() const { return path_; }
+
+ private:
+  // Block by block, since a block's bytes sit together on the device (or read as zero).
+  std::optional<Finding> CheckStretch(const Stretch& stretch) const {
+    const uint64_t bs = c_.machine.block_size();
+    for (uint64_t offset = stretch.begin; offset < stretch.end;) {
+      const uint64_t end = std::min(stretch.end, (offset / bs + 1) * bs);
+      const std::optional<uint64_t> address = c_.recovered.DeviceAddress(ino_, offset);
+      if (!address) {
+        // A hole or an unwritten extent: every crash reads zero.
+        for (uint64_t o = offset; o < end; ++o) {
+          if (!Allows(stretch, o, 0)) return WrongByte(stretch, o, std::nullopt, ByteOutcome{});
+        }
+      } else {
+        std::optional<std::pair<uint64_t, ByteOutcome>> wrong;
+        c_.space.ForEachOutcome(*address, end - offset, [&](uint64_t at, const ByteOutcome& o) {
+          if (Allows(stretch, offset + (at - *address), o.value)) return true;
+          wrong = std::make_pair(at, o);
+          return false;
+        });
+        if (wrong) {
+          return WrongByte(stretch, offset + (wrong->first - *address), wrong->first,
+                           wrong->second);
+        }
+      }
+      offset = end;
+    }
+    return std::nullopt;
+  }
+
+  Finding NewFinding() const {
+    Finding finding;
+    finding.name = promise_.guarantee;
+    finding.promise = promise_.op + " returned 0";
+    return finding;
+  }
+
+  // The covered bytes from the stretch on lie past the recovered EOF, and no size cut allows it.
+  Finding PastEof(const Stretch& stretch) const {
+    const WriteRecord& covered = *c_.machine.ghost.writes[stretch.covered];
+    const uint64_t offset = stretch.begin;
+    Finding finding = NewFinding();
+    finding.observed = fmt::format("{}[{}:] is past EOF (size {} after recovery)", path_, offset,
+                                   size_);
+    finding.expected = fmt::format("{}[{}:{}] = {} ({})", path_, offset,
+                                   covered.offset + covered.bytes.size(),
+                                   RenderBytes(std::vector<uint8_t>(
+                                       covered.bytes.begin() + (offset - covered.offset),
+                                       covered.bytes.end())),
+                                   covered.what);
+    SetWitness(c_, c_.space.base_image(), {}, &finding);
+    return finding;
+  }
+
+  // Some crash leaves `outcome` at `offset` (at device `address`, or in a hole), which the
+  // promise does not allow.
+  Finding WrongByte(const Stretch& stretch, uint64_t offset, std::optional<uint64_t> address,
+                    const ByteOutcome& outcome) const {
+    const WriteRecord& covered = *c_.machine.ghost.writes[stretch.covered];
+    const CrashImage image = address ? c_.space.Witness(*address, outcome) : c_.space.base_image();
+    // Show the whole run of bytes of this covered write that the witness image gets wrong.
+    const RecoveredState witness(c_.machine, image);
+    uint64_t end = offset + 1;
+    while (end < std::min(size_, covered.offset + covered.bytes.size())) {
+      const Stretch* next = StretchAt(end);
+      if (next == nullptr || next->covered != stretch.covered) break;
+      if (Allows(*next, end, witness.ReadIno(ino_, end, end + 1).bytes[0])) break;
+      ++end;
+    }
+    const std::vector<uint8_t> observed = witness.ReadIno(ino_, offset, end).bytes;
+    const std::vector<uint8_t> expected(covered.bytes.begin() + (offset - covered.offset),
+                                        covered.bytes.begin() + (end - covered.offset));
+    Finding finding = NewFinding();
+    finding.observed = fmt::format("{}[{}:{}] = {}{}", path_, offset, end, RenderBytes(observed),
+                                   address ? "" : " (a hole or unwritten extent after recovery)");
+    finding.expected = fmt::format("{}[{}:{}] = {} ({})", path_, offset, end,
+                                   RenderBytes(expected), covered.what);
+    SetWitness(c_, image, address ? std::vector<uint64_t>{*address} : std::vector<uint64_t>{},
+               &finding);
+    return finding;
+  }
+
+  // The stretch holding `offset`, or nullptr when the promise does not cover it.
+  const Stretch* StretchAt(uint64_t offset) const {
+    auto it = std::upper_bound(stretches_.begin(), stretches_.end(), offset,
+                               [](uint64_t o, const Stretch& s) { return o < s.begin; });
+    if (it == stretches_.begin() || offset >= std::prev(it)->end) return nullptr;
+    return &*std::prev(it);
+  }
+
+  const CrashContext& c_;
+  const Promise& promise_;
+  const uint32_t ino_;
+  const uint64_t size_;
+  const std::string path_;
+  const std::vector<Stretch> stretches_;
+};
+
 void CheckFile(const CrashContext& c, const Promise& promise, uint32_t ino,
                std::vector<Finding>* findings) {
   const Machine& m = c.machine;
@@ -44,83 +221,13 @@ void CheckFile(const CrashContext& c, const Promise& promise, uint32_t ino,
                                         m.PathOf(ino) + " exists"));
     return;
   }
-  // The last covered record per offset.
-  std::map<uint64_t, size_t> last_covered;
-  for (size_t i = 0; i < writes.size(); ++i) {
-    const WriteRecord& record = *writes[i];
-    if (record.ino != ino || !Ghost::HappenedBefore(record, promise.invocation)) continue;
-    if (record.size_cut) continue;
-    const uint64_t lo = std::max(record.offset, promise.begin);
-    const uint64_t hi = std::min<uint64_t>(record.offset + record.bytes.size(), promise.end);
-    for (uint64_t o = lo; o < hi; ++o) last_covered[o] = i;
+  const FileCheck check(c, promise, ino, *file);
+  if (std::optional<Finding> finding = check.CheckBytes()) {
+    findings->push_back(std::move(*finding));
+    return;
   }
   const uint64_t size = file->core.size_bytes;
-  const std::string path = c.recovered.PathOfIno(ino).value_or(m.PathOf(ino));
-  const CrashImage& base = c.space.base_image();
-  auto legal_at = [&](uint64_t offset, size_t index) {
-    Legal legal;
-    for (size_t i = index; i < writes.size(); ++i) {
-      const WriteRecord& record = *writes[i];
-      if (record.ino != ino || !Writes(record, offset)) continue;
-      if (record.size_cut) {
-        legal.absent_or_zero = true;
-      } else {
-        legal.bytes.insert(record.bytes[offset - record.offset]);
-      }
-    }
-    return legal;
-  };
-  auto allows = [](const Legal& legal, uint8_t value) {
-    return legal.bytes.count(value) || (legal.absent_or_zero && value == 0);
-  };
-  for (const auto& [offset, index] : last_covered) {
-    const Legal legal = legal_at(offset, index);
-    const WriteRecord& covered = *writes[index];
-    Finding finding;
-    finding.name = promise.guarantee;
-    finding.promise = promise.op + " returned 0";
-    if (offset >= size) {
-      if (legal.absent_or_zero) continue;
-      finding.observed = fmt::format("{}[{}:] is past EOF (size {} after recovery)", path, offset,
-                                     size);
-      finding.expected = fmt::format("{}[{}:{}] = {} ({})", path, offset,
-                                     covered.offset + covered.bytes.size(),
-                                     RenderBytes(std::vector<uint8_t>(
-                                         covered.bytes.begin() + (offset - covered.offset),
-                                         covered.bytes.end())),
-                                     covered.what);
-      SetWitness(c, base, {}, &finding);
-      findings->push_back(std::move(finding));
-      return;
-    }
-    const auto address = c.recovered.DeviceAddress(ino, offset);
-    std::vector<ByteOutcome> outcomes =
-        address ? c.space.Outcomes(*address) : std::vector<ByteOutcome>{ByteOutcome{}};
-    for (const ByteOutcome& outcome : outcomes) {
-      if (allows(legal, outcome.value)) continue;
-      const CrashImage image = address ? c.space.Witness(*address, outcome) : base;
-      // Show the whole run of bytes of this covered write that the witness image gets wrong.
-      const RecoveredState witness(m, image);
-      uint64_t end = offset + 1;
-      while (end < std::min(size, covered.offset + covered.bytes.size())) {
-        auto next = last_covered.find(end);
-        if (next == last_covered.end() || next->second != index) break;
-        if (allows(legal_at(end, index), witness.ReadIno(ino, end, end + 1).bytes[0])) break;
-        ++end;
-      }
-      const std::vector<uint8_t> observed = witness.ReadIno(ino, offset, end).bytes;
-      const std::vector<uint8_t> expected(covered.bytes.begin() + (offset - covered.offset),
-                                          covered.bytes.begin() + (end - covered.offset));
-      finding.observed = fmt::format("{}[{}:{}] = {}{}", path, offset, end, RenderBytes(observed),
-                                     address ? "" : " (a hole or unwritten extent after recovery)");
-      finding.expected = fmt::format("{}[{}:{}] = {} ({})", path, offset, end,
-                                     RenderBytes(expected), covered.what);
-      SetWitness(c, image, address ? std::vector<uint64_t>{*address}
-                                                  : std::vector<uint64_t>{}, &finding);
-      findings->push_back(std::move(finding));
-      return;
-    }
-  }
+  const std::string& path = check.path();
   const bool cut_later = std::any_of(writes.begin(), writes.end(), [&](const auto& record) {
     return record->ino == ino && record->size_cut &&
            !Ghost::HappenedBefore(*record, promise.invocation);
