@@ -39,6 +39,36 @@ bool FirstBadRun(const Machine& m, const Tagged& data, uint32_t ino, uint64_t of
   return false;
 }
 
+// Whether every feasible outcome of every byte of the run, read from `offset` of `ino` on, is
+// zeroes or this file's own data there: the common case, checked source by source in one pass.
+bool AllOwnData(const CrashContext& c, const OutcomeRun& run, uint32_t ino, uint64_t offset) {
+  if (run.media && !run.block.ZeroOrDataOf(run.in_block, run.length, ino, offset)) return false;
+  const auto& pending = c.machine.device.pending();
+  for (int v : run.writes) {
+    const PendingWrite& write = pending[v];
+    const Origin* origins = write.data.origins.data() + (run.address - write.address);
+    if (!ZeroOrDataOf(origins, run.length, ino, offset)) return false;
+  }
+  return true;
+}
+
+// The first feasible outcome of the device bytes [base, base + length), read at `offset` of
+// `ino`, that is not legitimate there, with its device address.
+std::optional<std::pair<uint64_t, ByteOutcome>> FirstIllegitimate(const CrashContext& c,
+                                                                  uint32_t ino, uint64_t offset,
+                                                                  uint64_t base, uint64_t length) {
+  std::optional<std::pair<uint64_t, ByteOutcome>> bad;
+  c.space.ForEachRun(base, length, [&](const OutcomeRun& run) {
+    if (AllOwnData(c, run, ino, offset + (run.address - base))) return true;
+    return c.space.ForEachOutcomeIn(run, [&](uint64_t address, const ByteOutcome& outcome) {
+      if (Legitimate(c.machine, outcome.origin, ino, offset + (address - base))) return true;
+      bad = std::make_pair(address, outcome);
+      return false;
+    });
+  });
+  return bad;
+}
+
 }  // namespace
 
 void CheckNoStaleData(const CrashContext& c, std::vector<Finding>* findings) {
@@ -50,12 +80,7 @@ void CheckNoStaleData(const CrashContext& c, std::vector<Finding>* findings) {
       if (begin >= file.core.size_bytes) break;
       const uint64_t end = std::min<uint64_t>(begin + bs, file.core.size_bytes);
       const uint64_t base = extent.physical_block * bs;
-      std::optional<std::pair<uint64_t, ByteOutcome>> bad;
-      c.space.ForEachOutcome(base, end - begin, [&](uint64_t address, const ByteOutcome& outcome) {
-        if (Legitimate(c.machine, outcome.origin, file.ino, begin + (address - base))) return true;
-        bad = std::make_pair(address, outcome);
-        return false;
-      });
+      const auto bad = FirstIllegitimate(c, file.ino, begin, base, end - begin);
       if (!bad) continue;
       const auto& [address, outcome] = *bad;
       const CrashImage image = c.space.Witness(address, outcome);
