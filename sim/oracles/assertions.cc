@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include <optional>
-#include <set>
+#include <vector>
 
 #include "sim/engine/setup.h"
 
@@ -121,17 +121,24 @@ class Evaluator {
   std::vector<std::string> notes_;
 };
 
-// The device bytes an expression reads under the recovered metadata.
-void CollectAddresses(const Expr& e, const RecoveredState& state, std::set<uint64_t>* out) {
+// The device bytes an expression reads under the recovered metadata, block by block (a block's
+// bytes sit together on the device; holes and unwritten extents read no device byte).
+void CollectAddresses(const Expr& e, const RecoveredState& state, uint64_t block_size,
+                      std::vector<AddressRange>* out) {
   if (e.kind == Expr::Kind::kRangeEq || e.kind == Expr::Kind::kRangeNe ||
       e.kind == Expr::Kind::kRangeIn) {
     const RecoveredFile* file = state.File(e.path);
     if (file == nullptr) return;
-    for (uint64_t offset = e.start; offset < std::min(e.end, file->core.size_bytes); ++offset) {
-      if (auto address = state.DeviceAddress(file->ino, offset)) out->insert(*address);
+    const uint64_t end = std::min(e.end, file->core.size_bytes);
+    for (uint64_t offset = e.start; offset < end;) {
+      const uint64_t next = std::min(end, (offset / block_size + 1) * block_size);
+      if (auto address = state.DeviceAddress(file->ino, offset)) {
+        out->push_back({*address, *address + (next - offset)});
+      }
+      offset = next;
     }
   }
-  for (const Expr& child : e.children) CollectAddresses(child, state, out);
+  for (const Expr& child : e.children) CollectAddresses(child, state, block_size, out);
 }
 
 }  // namespace
@@ -145,8 +152,8 @@ bool CheckAssertions(const CrashContext& c, std::vector<Finding>* findings) {
         continue;
       }
     }
-    std::set<uint64_t> addresses;
-    CollectAddresses(assertion.check, c.recovered, &addresses);
+    std::vector<AddressRange> addresses;
+    CollectAddresses(assertion.check, c.recovered, c.machine.block_size(), &addresses);
     std::optional<Finding> found;
     complete = c.space.ForEachJointImage(addresses, kJointImagesMax, [&](const CrashImage& image) {
       const RecoveredState state(c.machine, image);
@@ -164,7 +171,7 @@ bool CheckAssertions(const CrashContext& c, std::vector<Finding>* findings) {
       }
       finding.observed = observed;
       finding.expected = assertion.text;
-      SetWitness(c, image, std::vector<uint64_t>(addresses.begin(), addresses.end()), &finding);
+      SetWitness(c, image, addresses, &finding);
       found = std::move(finding);
       return false;
     }) && complete;

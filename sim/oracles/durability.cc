@@ -187,8 +187,9 @@ class FileCheck {
                                    address ? "" : " (a hole or unwritten extent after recovery)");
     finding.expected = fmt::format("{}[{}:{}] = {} ({})", path_, offset, end,
                                    RenderBytes(expected), covered.what);
-    SetWitness(c_, image, address ? std::vector<uint64_t>{*address} : std::vector<uint64_t>{},
-               &finding);
+    std::vector<AddressRange> read;
+    if (address) read.push_back({*address, *address + 1});
+    SetWitness(c_, image, read, &finding);
     return finding;
   }
 

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <set>
 
 namespace crashsim {
 
@@ -29,11 +28,8 @@ std::string RenderBytes(const std::vector<uint8_t>& bytes) {
 }
 
 std::vector<LostEvent> LostEvents(const CrashContext& context, const CrashImage& image,
-                                  const std::vector<uint64_t>& addresses) {
-  std::set<int> relevant;
-  for (uint64_t address : addresses) {
-    for (int v : context.space.CoveringEvents(address)) relevant.insert(v);
-  }
+                                  const std::vector<AddressRange>& ranges) {
+  const std::vector<int> relevant = context.space.CoveringEvents(ranges);
   const auto& events = context.space.graph().events();
   std::vector<LostEvent> lost;
   for (int v : relevant) {
@@ -48,8 +44,8 @@ std::vector<LostEvent> LostEvents(const CrashContext& context, const CrashImage&
 }
 
 void SetWitness(const CrashContext& context, const CrashImage& image,
-                const std::vector<uint64_t>& addresses, Finding* finding) {
-  finding->lost = LostEvents(context, image, addresses);
+                const std::vector<AddressRange>& ranges, Finding* finding) {
+  finding->lost = LostEvents(context, image, ranges);
   finding->witness = image;
   finding->has_witness = true;
 }

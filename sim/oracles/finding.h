@@ -37,11 +37,12 @@ struct CrashContext {
 // Renders bytes for a report: 'text' when printable, else hex; long runs are summarised.
 std::string RenderBytes(const std::vector<uint8_t>& bytes);
 // The persist events that `image` leaves out and that matter to the finding: the pending writes
-// covering `addresses`, and every committed transaction past the durable prefix.
+// covering the device bytes it read (`ranges`), and every committed transaction past the durable
+// prefix.
 std::vector<LostEvent> LostEvents(const CrashContext& context, const CrashImage& image,
-                                  const std::vector<uint64_t>& addresses);
+                                  const std::vector<AddressRange>& ranges);
 // Records `image` as the finding's witness, with its relevant lost events.
 void SetWitness(const CrashContext& context, const CrashImage& image,
-                const std::vector<uint64_t>& addresses, Finding* finding);
+                const std::vector<AddressRange>& ranges, Finding* finding);
 
 }  // namespace crashsim

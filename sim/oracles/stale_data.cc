@@ -99,7 +99,7 @@ void CheckNoStaleData(const CrashContext& c, std::vector<Finding>* findings) {
                                      RenderBytes(shown), DescribeOrigin(c.machine, outcome.origin));
       finding.expected = fmt::format("{}[{}:{}] = zeroes or data written to {} there", path,
                                      bad_begin, bad_end, path);
-      SetWitness(c, image, {address}, &finding);
+      SetWitness(c, image, {{address, address + 1}}, &finding);
       finding.state.push_back(fmt::format("{} block {} -> device block {} (written)", path, block,
                                           extent.physical_block));
       findings->push_back(std::move(finding));
