@@ -71,4 +71,25 @@ std::string Interleaving(int processes, int ops_each) {
                      processes * 4096, procs);
 }
 
+std::string PmemWalkTrace(int stores, int lines, int store_bytes, bool synced) {
+  std::vector<std::string> ops{"fd = open /f rw"};
+  if (synced) ops.push_back("seal fd");
+  ops.push_back("m = mmap fd 0 4096 shared");
+  for (int i = 0; i < stores; ++i) {
+    const int line = i % lines;
+    const int slot = (i / lines) % 8;  // the n-th store to a line writes its n-th word
+    const int offset = store_bytes == 16 ? line * 64 + (slot % 4) * 16 : line * 64 + slot * 8;
+    ops.push_back(fmt::format("store m+{} fill({:02x}, {})", offset, i % 255 + 1, store_bytes));
+  }
+  if (synced) ops.push_back("ms: msync m 0 4096 sync");
+  return fmt::format(R"({{"crashsim": 1, "name": "pmem-walk-trace",
+    "models": ["{}"],
+    "config": {{"background": "none"}},
+    "files": {{"/f": {{"size": 4096, "layout": "written", "fill": "00", "dax": true}}}},
+    "processes": {{"P1": {}}},
+    "assert": [{{"name": "second-implies-first",
+                 "check": "/f[64:65] != 0x00 -> /f[0:1] != 0x00"}}]}})",
+                     synced ? "daxfile-untracked" : "kernel-tracked", Program(ops));
+}
+
 }  // namespace crashsim
