@@ -2,6 +2,7 @@
 
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/topological_sort.hpp>
+#include <boost/graph/transitive_reduction.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -87,10 +88,21 @@ PersistGraph::PersistGraph(const Machine& m) {
   std::vector<Graph::vertex_descriptor> reversed;
   boost::topological_sort(graph, std::back_inserter(reversed));
   order_.assign(reversed.rbegin(), reversed.rend());
+  // Reduced once: an edge implied by a path adds nothing to the order, yet every downset test
+  // and every drawn graph would pay for it (a log write's PREFLUSH edges repeat what the sector
+  // chains already say).
+  Graph reduced;
+  std::vector<Graph::vertex_descriptor> to_reduced(boost::num_vertices(graph));
+  boost::transitive_reduction(
+      graph, reduced,
+      boost::make_iterator_property_map(to_reduced.begin(), boost::get(boost::vertex_index, graph)),
+      boost::get(boost::vertex_index, graph));
+  std::vector<size_t> from_reduced(boost::num_vertices(reduced));
+  for (size_t v = 0; v < to_reduced.size(); ++v) from_reduced[to_reduced[v]] = v;
   predecessors_.resize(events_.size());
   for (size_t v = 0; v < events_.size(); ++v) {
-    for (auto [it, end] = boost::in_edges(v, graph); it != end; ++it) {
-      predecessors_[v].push_back(boost::source(*it, graph));
+    for (auto [it, end] = boost::in_edges(to_reduced[v], reduced); it != end; ++it) {
+      predecessors_[v].push_back(from_reduced[boost::source(*it, reduced)]);
     }
     std::sort(predecessors_[v].begin(), predecessors_[v].end());
     predecessors_[v].erase(std::unique(predecessors_[v].begin(), predecessors_[v].end()),
@@ -105,18 +117,8 @@ uint64_t PersistGraph::ForEachImage(const std::function<bool(const CrashImage&)>
   std::function<void(size_t)> walk = [&](size_t position) {
     if (stop) return;
     if (position == order_.size()) {
-      CrashImage image;
-      image.journal_prefix = forced_seq_;
-      for (size_t v = 0; v < events_.size(); ++v) {
-        if (!in[v]) continue;
-        if (events_[v].kind == PersistEvent::Kind::kDeviceWrite) {
-          image.persisted.insert(events_[v].id);
-        } else {
-          image.journal_prefix = std::max(image.journal_prefix, events_[v].id);
-        }
-      }
       ++visited;
-      if (!visit(image)) stop = true;
+      if (!visit(ImageOf(in))) stop = true;
       return;
     }
     const size_t v = order_[position];
@@ -138,27 +140,58 @@ uint64_t PersistGraph::ForEachSubsetImage(
   const size_t n = events_.size();
   CRASHSIM_CHECK_MSG(n <= kSubsetEventsMax, "too many pending events for subset enumeration");
   uint64_t visited = 0;
+  std::vector<bool> in(n);
   for (uint64_t mask = 0; mask < (uint64_t{1} << n); ++mask) {
-    bool downset = true;
-    for (size_t v = 0; v < n && downset; ++v) {
-      if (!(mask >> v & 1)) continue;
-      for (size_t p : predecessors_[v]) downset = downset && (mask >> p & 1);
-    }
-    if (!downset) continue;
-    CrashImage image;
-    image.journal_prefix = forced_seq_;
-    for (size_t v = 0; v < n; ++v) {
-      if (!(mask >> v & 1)) continue;
-      if (events_[v].kind == PersistEvent::Kind::kDeviceWrite) {
-        image.persisted.insert(events_[v].id);
-      } else {
-        image.journal_prefix = std::max(image.journal_prefix, events_[v].id);
-      }
-    }
+    for (size_t v = 0; v < n; ++v) in[v] = mask >> v & 1;
+    if (!IsDownset(in)) continue;
     ++visited;
-    if (!visit(image)) break;
+    if (!visit(ImageOf(in))) break;
   }
   return visited;
+}
+
+CrashImage PersistGraph::ImageOf(const std::vector<bool>& in) const {
+  CrashImage image;
+  image.journal_prefix = forced_seq_;
+  for (size_t v = 0; v < events_.size(); ++v) {
+    if (!in[v]) continue;
+    if (events_[v].kind == PersistEvent::Kind::kDeviceWrite) {
+      image.persisted.insert(events_[v].id);
+    } else {
+      image.journal_prefix = std::max(image.journal_prefix, events_[v].id);
+    }
+  }
+  return image;
+}
+
+std::vector<bool> PersistGraph::Kept(const CrashImage& image) const {
+  std::vector<bool> in(events_.size());
+  for (size_t v = 0; v < events_.size(); ++v) {
+    in[v] = events_[v].kind == PersistEvent::Kind::kDeviceWrite
+                ? image.persisted.count(events_[v].id) > 0
+                : events_[v].id <= image.journal_prefix;
+  }
+  return in;
+}
+
+bool PersistGraph::IsDownset(const std::vector<bool>& in) const {
+  for (size_t v = 0; v < events_.size(); ++v) {
+    if (!in[v]) continue;
+    for (size_t p : predecessors_[v]) {
+      if (!in[p]) return false;
+    }
+  }
+  return true;
+}
+
+CrashImage PersistGraph::DrawImage(const std::function<bool()>& keep) const {
+  std::vector<bool> in(events_.size(), false);
+  for (size_t v : order_) {
+    bool allowed = true;
+    for (size_t p : predecessors_[v]) allowed = allowed && in[p];
+    in[v] = allowed && keep();
+  }
+  return ImageOf(in);
 }
 
 std::vector<const PersistEvent*> PersistGraph::Lost(const CrashImage& image) const {

@@ -11,7 +11,8 @@
 // - a log write carries REQ_PREFLUSH, so every write completed before a transaction was committed
 //   persists before it (the earliest such transaction is enough: the log is a prefix);
 // - ext4-ordered: a transaction's ordered data persists before its commit.
-// The graph is stored in Boost.Graph (vecS) and walked in a fixed topological order.
+// The graph is stored in Boost.Graph (vecS), transitively reduced once (Boost's
+// transitive_reduction), and walked in a fixed topological order.
 #pragma once
 
 #include <cstdint>
@@ -47,6 +48,16 @@ class PersistGraph {
   uint64_t ForEachSubsetImage(const std::function<bool(const CrashImage&)>& visit) const;
   // The events an image left out, for reports.
   std::vector<const PersistEvent*> Lost(const CrashImage& image) const;
+
+  // Images as sets of events (indices into events()), for minimising a witness and for drawing
+  // samples: which events `image` keeps; the image keeping exactly `in`; whether `in` is a
+  // downset (an image the hardware can produce).
+  std::vector<bool> Kept(const CrashImage& image) const;
+  CrashImage ImageOf(const std::vector<bool>& in) const;
+  bool IsDownset(const std::vector<bool>& in) const;
+  // One downset drawn event by event in topological order: an event whose predecessors are all
+  // kept is kept when `keep()` says so. Every downset can be drawn.
+  CrashImage DrawImage(const std::function<bool()>& keep) const;
 
  private:
   uint64_t forced_seq_ = 0;
