@@ -9,7 +9,7 @@
 
 #include "models/config.h"
 #include "reports/json_reader.h"
-#include "reports/trace_order.h"
+#include "sim/engine/trace_order.h"
 
 namespace crashsim {
 namespace {

@@ -125,7 +125,7 @@ TEST_CASE("among the shards' traces of one name the canonical order picks, ties 
   Violation later_key = MsyncViolation();
   later_key.crash_point = "after step 4 (P2 msync returned, later)";
   Violation tied = MsyncViolation();
-  tied.promise = "the same trace, told differently";
+  tied.state = {"the same trace, with other state lines"};
 
   const auto merged_trace = [](Violation in_shard1, Violation in_shard2) {
     StatusOr<std::vector<ScenarioResult>> merged =
@@ -137,8 +137,8 @@ TEST_CASE("among the shards' traces of one name the canonical order picks, ties 
   CHECK(merged_trace(more_lost, MsyncViolation()).lost.size() == 1);
   CHECK(merged_trace(MsyncViolation(), more_lost).lost.size() == 1);
   CHECK(merged_trace(later_key, MsyncViolation()).crash_point == MsyncViolation().crash_point);
-  CHECK(merged_trace(tied, MsyncViolation()).promise == tied.promise);
-  CHECK(merged_trace(MsyncViolation(), tied).promise == MsyncViolation().promise);
+  CHECK(merged_trace(tied, MsyncViolation()).state == tied.state);
+  CHECK(merged_trace(MsyncViolation(), tied).state == MsyncViolation().state);
 }
 
 TEST_CASE("a run is budget-exhausted when any shard's was, with the most states any shard saw") {
