@@ -10,7 +10,8 @@
 
 namespace crashsim {
 
-ModelResult RunScenario(const Scenario& scenario, Design design, const RunOptions& options) {
+ModelResult RunScenario(const Scenario& scenario, Design design, const RunOptions& options,
+                        RunStats* stats) {
   ModelResult result;
   result.design = design;
   auto expected = scenario.expect.find(design);
@@ -36,8 +37,23 @@ ModelResult RunScenario(const Scenario& scenario, Design design, const RunOption
   limits.visited_states = options.reductions.visited_states;
   limits.downsets = options.reductions.downsets;
   limits.projection = options.reductions.projection;
+  limits.minimise = options.minimise;
+  limits.jobs = options.jobs;
+  limits.shard_index = options.shard.index;
+  limits.shard_count = options.shard.count;
+  if (options.sample) limits.sample = SampleSpec{options.sample->schedules, options.sample->seed};
   ExploreResult explored = Explore(scenario, machine, limits);
-  result.coverage = explored.budget_exhausted ? Coverage::kBudgetExhausted : Coverage::kExhaustive;
+  if (explored.budget_exhausted) {
+    result.coverage = Coverage::kBudgetExhausted;
+  } else if (options.sample) {
+    result.coverage = Coverage::kSampled;
+    result.sample_seed = options.sample->seed;
+  }
+  if (stats != nullptr) {
+    *stats = RunStats{explored.stats.steps,           explored.stats.revisits,
+                      explored.stats.states_checked,  explored.stats.minimise_checks,
+                      explored.stats.depth,           explored.stats.widest_layer};
+  }
   result.distinct_states = explored.distinct_states;
   result.distinct_images = explored.crash_images;
   for (auto& [name, violation] : explored.violations) {

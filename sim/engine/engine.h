@@ -35,13 +35,39 @@ struct Reductions {
                                // instead of recovering and checking every whole image
 };
 
+// A part of the work: this run checks the states whose hash is `index` mod `count` (0-based).
+struct Shard {
+  uint32_t index = 0;
+  uint32_t count = 1;
+};
+
+struct Sampling {
+  uint64_t schedules = 0;  // seeded random walks instead of the exhaustive exploration
+  uint64_t seed = 0;
+};
+
 struct RunOptions {
   std::optional<uint64_t> max_states;  // budget of distinct machine states
   std::optional<uint64_t> max_images;  // budget of crash images checked (reductions off)
   Reductions reductions;
+  bool minimise = true;                // minimise the lost events of each shown witness
+  int jobs = 1;                        // threads; the result does not depend on it
+  Shard shard;
+  std::optional<Sampling> sample;
   std::set<Mutation> mutations;        // tests only
 };
 
-ModelResult RunScenario(const Scenario& scenario, Design design, const RunOptions& options);
+// Work counters of one run (they depend on the split; for --stats and the benchmark only).
+struct RunStats {
+  uint64_t steps = 0;            // successor states built
+  uint64_t revisits = 0;         // successors pruned as visited
+  uint64_t states_checked = 0;   // states whose crash images this run checked
+  uint64_t minimise_checks = 0;  // images checked while minimising witnesses
+  uint64_t depth = 0;            // longest schedule
+  uint64_t widest_layer = 0;     // most states held at one depth
+};
+
+ModelResult RunScenario(const Scenario& scenario, Design design, const RunOptions& options,
+                        RunStats* stats = nullptr);
 
 }  // namespace crashsim

@@ -1,202 +1,261 @@
 #include "sim/explore/explorer.h"
 
-#include <fmt/format.h>
-
+#include <atomic>
+#include <functional>
+#include <memory>
 #include <set>
+#include <thread>
+#include <utility>
 #include <vector>
 
-#include "models/kernel.h"
-#include "models/pmem_cpu.h"
-#include "models/recovery.h"
-#include "sim/crash/crash_space.h"
-#include "sim/engine/program.h"
-#include "sim/oracles/assertions.h"
-#include "sim/oracles/coherence.h"
-#include "sim/oracles/map_sync.h"
-#include "sim/oracles/durability.h"
-#include "sim/oracles/immutable.h"
-#include "sim/oracles/ordering.h"
-#include "sim/oracles/stale_data.h"
+#include "sim/base/hasher.h"
+#include "sim/base/prng.h"
+#include "sim/engine/trace_order.h"
+#include "sim/explore/state_check.h"
+#include "sim/explore/successors.h"
 
 namespace crashsim {
 namespace {
 
-std::string CanonicalKey(const Violation& v) {
-  std::string key;
-  for (const TraceStep& step : v.schedule) key += step.actor + "\x1f" + step.text + "\x1e";
-  return key + "\x1d" + v.crash_point + "\x1d" + v.observed;
+// Schedules share their prefixes: a state's schedule is its parent's plus one step.
+struct PathNode {
+  std::shared_ptr<const PathNode> parent;
+  TraceStep step;
+};
+using Path = std::shared_ptr<const PathNode>;
+
+std::vector<TraceStep> ScheduleOf(const Path& path) {
+  std::vector<TraceStep> schedule;
+  for (const PathNode* node = path.get(); node != nullptr; node = node->parent.get()) {
+    schedule.push_back(node->step);
+  }
+  return {schedule.rbegin(), schedule.rend()};
 }
 
-// True if `candidate` should replace `current` as the shown trace: shorter schedule first, then
-// fewer lost events, then the least key.
-bool Better(const Violation& candidate, const Violation& current) {
-  if (candidate.schedule.size() != current.schedule.size()) {
-    return candidate.schedule.size() < current.schedule.size();
-  }
-  if (candidate.lost.size() != current.lost.size()) {
-    return candidate.lost.size() < current.lost.size();
-  }
-  return CanonicalKey(candidate) < CanonicalKey(current);
+Path Extend(const Path& path, TraceStep step) {
+  return std::make_shared<const PathNode>(PathNode{path, std::move(step)});
 }
 
-class Search {
+struct Node {
+  Machine machine;
+  Path path;
+  Hash128 hash;
+};
+
+bool Owns(const ExploreLimits& limits, const Hash128& hash) {
+  return limits.shard_count <= 1 || hash.low % limits.shard_count == limits.shard_index;
+}
+
+// Runs `work(i)` for every i in [0, n), each exactly once, on up to `jobs` threads. The results
+// go to per-index slots, so the order the threads finish in never matters.
+void ParallelFor(size_t n, int jobs, const std::function<void(size_t)>& work) {
+  const size_t threads = std::min<size_t>(jobs > 1 ? jobs : 1, n);
+  if (threads <= 1) {
+    for (size_t i = 0; i < n; ++i) work(i);
+    return;
+  }
+  std::atomic<size_t> next{0};
+  std::vector<std::thread> pool;
+  for (size_t t = 0; t < threads; ++t) {
+    pool.emplace_back([&] {
+      for (size_t i = next++; i < n; i = next++) work(i);
+    });
+  }
+  for (std::thread& thread : pool) thread.join();
+}
+
+// The names whose shown trace is shorter than `depth`: nothing found at `depth` can replace it.
+std::set<std::string> Settled(const ExploreResult& result, size_t depth) {
+  std::set<std::string> settled;
+  for (const auto& [name, violation] : result.violations) {
+    if (violation.schedule.size() < depth) settled.insert(name);
+  }
+  return settled;
+}
+
+void Absorb(StateFindings& findings, ExploreResult* result) {
+  result->crash_images += findings.images;
+  result->stats.minimise_checks += findings.minimise_checks;
+  result->budget_exhausted = result->budget_exhausted || findings.cut;
+  for (auto& [name, violation] : findings.best) {
+    KeepPreferred(std::move(violation), &result->violations);
+  }
+}
+
+// One state of a depth, expanded: its findings (when this shard owns it) and its successors not
+// visited at a smaller depth.
+struct Expansion {
+  StateFindings findings;
+  bool checked = false;
+  std::vector<Node> next;
+  uint64_t steps = 0, revisits = 0;
+};
+
+class Exhaustive {
  public:
-  Search(const Scenario& scenario, const ExploreLimits& limits)
+  Exhaustive(const Scenario& scenario, const ExploreLimits& limits)
       : scenario_(scenario), limits_(limits) {}
 
-  void Visit(const Machine& machine) {
-    if (result_.budget_exhausted) return;
-    if (limits_.visited_states) {
-      if (!visited_.insert(HashMachine(machine)).second) return;
+  ExploreResult Run(const Machine& initial) {
+    std::vector<Node> layer;
+    Admit(Node{initial, nullptr, HashMachine(initial)}, &layer);
+    for (size_t depth = 0; !layer.empty(); ++depth) {
+      result_.stats.depth = depth;
+      result_.stats.widest_layer = std::max<uint64_t>(result_.stats.widest_layer, layer.size());
+      CheckOptions options;
+      options.downsets = limits_.downsets;
+      options.projection = limits_.projection;
+      options.minimise = limits_.minimise;
+      options.settled = Settled(result_, depth);
+      if (limits_.max_images) {
+        // Every state of the depth gets the budget left when the depth starts, so the cut does
+        // not depend on which thread got there first.
+        options.max_images = *limits_.max_images - std::min(*limits_.max_images,
+                                                            result_.crash_images);
+      }
+      std::vector<Expansion> expansions(layer.size());
+      ParallelFor(layer.size(), limits_.jobs,
+                  [&](size_t i) { expansions[i] = Expand(layer[i], options); });
+      layer.clear();
+      std::vector<Node> next;
+      for (Expansion& expansion : expansions) {
+        if (expansion.checked) ++result_.stats.states_checked;
+        result_.stats.steps += expansion.steps;
+        result_.stats.revisits += expansion.revisits;
+        Absorb(expansion.findings, &result_);
+        for (Node& node : expansion.next) Admit(std::move(node), &next);
+        expansion.next.clear();
+      }
+      if (limits_.max_images && result_.crash_images >= *limits_.max_images) {
+        result_.budget_exhausted = true;
+        break;
+      }
+      layer = std::move(next);
+    }
+    return std::move(result_);
+  }
+
+ private:
+  // Takes `node` into the next depth unless it was visited before or the budget is spent. Called
+  // in the fixed order of parents and steps, so the first schedule to reach a state is kept.
+  void Admit(Node node, std::vector<Node>* layer) {
+    if (limits_.visited_states && !visited_.insert(node.hash).second) {
+      ++result_.stats.revisits;
+      return;
     }
     if (limits_.max_states && result_.distinct_states >= *limits_.max_states) {
       result_.budget_exhausted = true;
       return;
     }
     ++result_.distinct_states;
-    std::vector<Finding> volatile_findings;
-    CheckImmutableVolatile(machine, &volatile_findings);
-    Offer(volatile_findings, "no crash: in the running system");
-    CheckCrashes(machine);
-    for (size_t pid = 0; pid < scenario_.processes.size(); ++pid) {
-      if (!ProcessEnabled(machine, scenario_, static_cast<int>(pid))) continue;
-      Machine next = machine;
-      StepReport report = StepProcess(next, scenario_, static_cast<int>(pid));
-      schedule_.push_back(report.step);
-      if (report.read) {
-        std::vector<Finding> findings;
-        CheckReadNotStale(next, *report.read, &findings);
-        CheckReadCoherent(next, *report.read, &findings);
-        Offer(findings, "no crash: the read happened before any crash");
-      }
-      Visit(next);
-      schedule_.pop_back();
-    }
-    // The hardware drains store buffers on its own schedule, one entry at a time.
-    for (size_t pid = 0; pid < scenario_.processes.size(); ++pid) {
-      const auto& buffer = machine.processes[pid].cpu.store_buffer;
-      if (buffer.empty()) continue;
-      Machine next = machine;
-      const std::string what = buffer.front().what;
-      DrainOne(next, static_cast<int>(pid));
-      schedule_.push_back(TraceStep{"hardware",
-                                    scenario_.processes[pid].name +
-                                        "'s store buffer drains its oldest entry (" + what + ")",
-                                    ""});
-      Visit(next);
-      schedule_.pop_back();
-    }
-    for (const BackgroundEvent& event : EnabledBackground(machine)) {
-      Machine next = machine;
-      const std::string text = RunBackground(next, event);
-      schedule_.push_back(TraceStep{"background", text, ""});
-      Visit(next);
-      schedule_.pop_back();
-    }
+    layer->push_back(std::move(node));
   }
 
-  ExploreResult Take() { return std::move(result_); }
-
- private:
-  void CheckCrashes(const Machine& machine) {
-    CrashSpace space(machine);
-    const std::string crash_point =
-        schedule_.empty() ? "before the first step"
-                          : fmt::format("after step {} ({}: {})", schedule_.size(),
-                                        schedule_.back().actor, schedule_.back().text);
-    auto check = [&]() {
-      const RecoveredState recovered(machine, space.base_image());
-      const CrashContext context{scenario_, machine, space, recovered};
-      std::vector<Finding> findings;
-      CheckDurability(context, &findings);
-      CheckNoStaleData(context, &findings);
-      CheckOrdering(context, &findings);
-      CheckMapSync(context, &findings);
-      CheckImmutable(context, &findings);
-      if (!CheckAssertions(context, &findings)) result_.budget_exhausted = true;
-      ++result_.crash_images;
-      Offer(findings, crash_point, &space);
-      if (limits_.max_images && result_.crash_images >= *limits_.max_images) {
-        result_.budget_exhausted = true;
+  // Reads `visited_` only: it does not change while a depth is being expanded.
+  Expansion Expand(Node& node, const CheckOptions& options) const {
+    Expansion expansion;
+    const std::vector<TraceStep> schedule = ScheduleOf(node.path);
+    expansion.checked = Owns(limits_, node.hash);
+    if (expansion.checked) {
+      expansion.findings = CheckState(scenario_, node.machine, schedule, options);
+    }
+    for (Successor& successor : Successors(node.machine, scenario_)) {
+      ++expansion.steps;
+      if (successor.read && expansion.checked) {
+        std::vector<TraceStep> read_schedule = schedule;
+        read_schedule.push_back(successor.step);
+        CheckRead(successor.machine, *successor.read, read_schedule, &expansion.findings);
       }
-      return !result_.budget_exhausted;
-    };
-    if (limits_.projection) {
-      for (uint64_t prefix : space.journal_choices()) {
-        space.ChooseJournal(prefix);
-        if (!check()) return;
+      const Hash128 hash = HashMachine(successor.machine);
+      if (limits_.visited_states && visited_.count(hash)) {
+        ++expansion.revisits;
+        continue;
       }
-      return;
+      expansion.next.push_back(
+          Node{std::move(successor.machine), Extend(node.path, std::move(successor.step)), hash});
     }
-    // Reductions off: recover and check every whole image the crash may leave.
-    auto visit = [&](const CrashImage& image) {
-      space.ChooseImage(image);
-      return check();
-    };
-    if (limits_.downsets) {
-      space.graph().ForEachImage(visit);
-    } else if (space.graph().events().size() <= PersistGraph::kSubsetEventsMax) {
-      space.graph().ForEachSubsetImage(visit);
-    } else {
-      result_.budget_exhausted = true;  // 2^n subsets: beyond any budget worth spending
-    }
-  }
-
-  // The persist graph of the crash point, with the witness image's lost events marked.
-  static std::vector<PersistNode> DrawGraph(const CrashSpace& space, const CrashImage& witness) {
-    const auto& events = space.graph().events();
-    std::vector<PersistNode> nodes;
-    nodes.reserve(events.size());
-    for (size_t v = 0; v < events.size(); ++v) {
-      const PersistEvent& event = events[v];
-      PersistNode node;
-      node.kind = event.kind == PersistEvent::Kind::kTransaction ? "journal" : "device-write";
-      node.description = event.description;
-      node.lost = event.kind == PersistEvent::Kind::kTransaction
-                      ? event.id > witness.journal_prefix
-                      : witness.persisted.count(event.id) == 0;
-      for (size_t p : space.graph().predecessors()[v]) node.after.push_back(static_cast<int>(p));
-      nodes.push_back(std::move(node));
-    }
-    return nodes;
-  }
-
-  void Offer(std::vector<Finding>& findings, const std::string& crash_point,
-             const CrashSpace* space = nullptr) {
-    for (Finding& finding : findings) {
-      Violation violation;
-      violation.name = finding.name;
-      violation.promise = std::move(finding.promise);
-      violation.schedule = schedule_;
-      violation.crash_point = crash_point;
-      violation.lost = std::move(finding.lost);
-      violation.observed = std::move(finding.observed);
-      violation.expected = std::move(finding.expected);
-      violation.state = std::move(finding.state);
-      auto it = result_.violations.find(violation.name);
-      const bool keep = it == result_.violations.end() || Better(violation, it->second);
-      if (!keep) continue;
-      if (space != nullptr && finding.has_witness) {
-        violation.persist_graph = DrawGraph(*space, finding.witness);
-      }
-      result_.violations[violation.name] = std::move(violation);
-    }
+    return expansion;
   }
 
   const Scenario& scenario_;
   const ExploreLimits& limits_;
   std::set<Hash128> visited_;
-  std::vector<TraceStep> schedule_;
   ExploreResult result_;
 };
+
+// The states one random walk passes, each checked with one drawn crash image.
+struct Walk {
+  std::vector<std::pair<Hash128, StateFindings>> states;
+  std::vector<bool> checked;
+  uint64_t steps = 0;
+};
+
+Walk RandomWalk(const Scenario& scenario, const Machine& initial, const ExploreLimits& limits,
+                uint64_t index) {
+  const SampleSpec& sample = *limits.sample;
+  Prng schedule_prng(sample.seed, index);
+  Walk walk;
+  std::set<Hash128> on_walk;
+  Machine machine = initial;
+  std::vector<TraceStep> schedule;
+  for (;;) {
+    const Hash128 hash = HashMachine(machine);
+    if (!on_walk.insert(hash).second) break;  // a cycle: nothing new down this walk
+    StateFindings findings;
+    const bool owned = Owns(limits, hash);
+    if (owned) {
+      // The image drawn depends on the state, not on the walk that reached it.
+      Prng image_prng(sample.seed, hash.high ^ hash.low);
+      findings = CheckStateSampled(scenario, machine, schedule, image_prng);
+    }
+    std::vector<Successor> successors = Successors(machine, scenario);
+    if (!successors.empty()) {
+      Successor& chosen = successors[schedule_prng.Below(successors.size())];
+      ++walk.steps;
+      schedule.push_back(chosen.step);
+      if (chosen.read && owned) CheckRead(chosen.machine, *chosen.read, schedule, &findings);
+      machine = std::move(chosen.machine);
+    }
+    walk.states.emplace_back(hash, std::move(findings));
+    walk.checked.push_back(owned);
+    if (successors.empty()) break;
+  }
+  return walk;
+}
+
+ExploreResult Sampled(const Scenario& scenario, const Machine& initial,
+                      const ExploreLimits& limits) {
+  std::vector<Walk> walks(limits.sample->schedules);
+  ParallelFor(walks.size(), limits.jobs,
+              [&](size_t w) { walks[w] = RandomWalk(scenario, initial, limits, w); });
+  ExploreResult result;
+  std::set<Hash128> seen;
+  for (Walk& walk : walks) {
+    result.stats.steps += walk.steps;
+    for (size_t i = 0; i < walk.states.size(); ++i) {
+      auto& [hash, findings] = walk.states[i];
+      if (!seen.insert(hash).second) {
+        ++result.stats.revisits;
+        continue;
+      }
+      if (limits.max_states && result.distinct_states >= *limits.max_states) {
+        result.budget_exhausted = true;
+        continue;
+      }
+      ++result.distinct_states;
+      if (walk.checked[i]) ++result.stats.states_checked;
+      Absorb(findings, &result);
+    }
+  }
+  return result;
+}
 
 }  // namespace
 
 ExploreResult Explore(const Scenario& scenario, const Machine& initial,
                       const ExploreLimits& limits) {
-  Search search(scenario, limits);
-  search.Visit(initial);
-  return search.Take();
+  if (limits.sample) return Sampled(scenario, initial, limits);
+  return Exhaustive(scenario, limits).Run(initial);
 }
 
 }  // namespace crashsim

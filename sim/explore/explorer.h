@@ -1,9 +1,16 @@
-// Explorer: depth-first over every schedule of the processes' steps (and, with
-// `background: explore`, background writeback and I/O completions), pruning states already
-// visited by their canonical hash. Every distinct state is a crash point: its persist graph is
-// enumerated, each image recovered and checked. For each violated name one canonical trace is
-// kept: the shortest schedule, then the least in a fixed order, so the result does not depend on
-// the order of exploration.
+// Explorer: breadth-first over every schedule of the processes' steps (and the hardware's and,
+// with `background: explore`, the background's), pruning states already visited by their
+// canonical hash. Every distinct state is a crash point, checked by sim/explore/state_check.
+//
+// Breadth-first makes the trace shown for each violated name canonical: every state is reached
+// first by a shortest schedule (and, among those, by the first in a fixed order of parents and
+// steps), and of all candidates the least in sim/engine/trace_order.h is kept. The states of one
+// depth are checked in parallel (`jobs`) and merged in that fixed order, and a shard checks only
+// the states it owns (hash mod count) while walking the same graph, so the result is the same
+// for every number of jobs and the shards' results merge into the unsharded one.
+//
+// Sampling (`sample`) replaces the exhaustive walk by seeded random walks from the initial state,
+// each state on them checked with one drawn crash image.
 #pragma once
 
 #include <cstdint>
@@ -17,12 +24,32 @@
 
 namespace crashsim {
 
+struct SampleSpec {
+  uint64_t schedules = 0;  // random walks from the initial state to the end of the programs
+  uint64_t seed = 0;
+};
+
 struct ExploreLimits {
-  std::optional<uint64_t> max_states;
-  std::optional<uint64_t> max_images;
+  std::optional<uint64_t> max_states;  // budget of distinct machine states
+  std::optional<uint64_t> max_images;  // budget of crash images checked
   bool visited_states = true;  // prune states already explored
   bool downsets = true;        // whole images from downsets (else: subsets, non-downsets dropped)
   bool projection = true;      // per-byte and projected checking (else: every whole image)
+  bool minimise = true;        // minimise the lost events of each shown witness
+  int jobs = 1;                // threads checking the states of one depth
+  uint32_t shard_index = 0;    // this run checks the states whose hash is index mod count
+  uint32_t shard_count = 1;
+  std::optional<SampleSpec> sample;
+};
+
+// Work counters: they depend on the split and never reach a report (DESIGN.md, "Reports").
+struct ExploreStats {
+  uint64_t steps = 0;             // successor states built (schedule edges walked)
+  uint64_t revisits = 0;          // successors pruned as already visited
+  uint64_t states_checked = 0;    // states whose crash images this run checked
+  uint64_t minimise_checks = 0;   // images checked while minimising witnesses
+  uint64_t depth = 0;             // longest schedule walked
+  uint64_t widest_layer = 0;      // most states held at one depth
 };
 
 struct ExploreResult {
@@ -30,6 +57,7 @@ struct ExploreResult {
   uint64_t distinct_states = 0;
   uint64_t crash_images = 0;
   bool budget_exhausted = false;
+  ExploreStats stats;
 };
 
 ExploreResult Explore(const Scenario& scenario, const Machine& initial,

@@ -1,0 +1,196 @@
+#include "sim/explore/state_check.h"
+
+#include <fmt/format.h>
+
+#include <utility>
+
+#include "sim/crash/crash_space.h"
+#include "sim/engine/trace_order.h"
+#include "sim/explore/crash_state.h"
+#include "sim/explore/minimise.h"
+#include "sim/oracles/coherence.h"
+#include "sim/oracles/immutable.h"
+#include "sim/oracles/stale_data.h"
+
+namespace crashsim {
+namespace {
+
+std::string CrashPoint(const std::vector<TraceStep>& schedule) {
+  if (schedule.empty()) return "before the first step";
+  return fmt::format("after step {} ({}: {})", schedule.size(), schedule.back().actor,
+                     schedule.back().text);
+}
+
+// The persist graph of the crash point, with the witness image's lost events marked.
+std::vector<PersistNode> DrawGraph(const PersistGraph& graph, const CrashImage& witness) {
+  const std::vector<bool> kept = graph.Kept(witness);
+  std::vector<PersistNode> nodes;
+  nodes.reserve(graph.events().size());
+  for (size_t v = 0; v < graph.events().size(); ++v) {
+    const PersistEvent& event = graph.events()[v];
+    PersistNode node;
+    node.kind = event.kind == PersistEvent::Kind::kTransaction ? "journal" : "device-write";
+    node.description = event.description;
+    node.lost = !kept[v];
+    for (size_t p : graph.predecessors()[v]) node.after.push_back(static_cast<int>(p));
+    nodes.push_back(std::move(node));
+  }
+  return nodes;
+}
+
+Violation ToViolation(Finding finding, const std::vector<TraceStep>& schedule,
+                      const std::string& crash_point) {
+  Violation violation;
+  violation.name = std::move(finding.name);
+  violation.promise = std::move(finding.promise);
+  violation.schedule = schedule;
+  violation.crash_point = crash_point;
+  violation.lost = std::move(finding.lost);
+  violation.observed = std::move(finding.observed);
+  violation.expected = std::move(finding.expected);
+  violation.state = std::move(finding.state);
+  return violation;
+}
+
+// Collects one state's crash findings, keeping per name the preferred one and its witness.
+class CrashFindings {
+ public:
+  CrashFindings(const std::vector<TraceStep>& schedule, const std::set<std::string>& settled)
+      : schedule_(schedule), crash_point_(CrashPoint(schedule)), settled_(settled) {}
+
+  void Offer(std::vector<Finding>& findings) {
+    for (Finding& finding : findings) {
+      if (settled_.count(finding.name)) continue;
+      const bool has_witness = finding.has_witness;
+      CrashImage witness = finding.witness;
+      Violation candidate = ToViolation(std::move(finding), schedule_, crash_point_);
+      auto it = best_.find(candidate.name);
+      if (it != best_.end() && !PreferredTrace(candidate, it->second.violation)) continue;
+      const std::string name = candidate.name;
+      best_[name] = Kept{std::move(candidate), std::move(witness), has_witness};
+    }
+  }
+
+  // Minimises each kept witness, draws its persist graph and hands the traces over.
+  void Finish(const Scenario& scenario, const Machine& machine, bool minimise,
+              StateFindings* out) {
+    const PersistGraph graph(machine);
+    for (auto& [name, kept] : best_) {
+      if (!kept.has_witness) {
+        KeepPreferred(std::move(kept.violation), &out->best);
+        continue;
+      }
+      if (minimise) {
+        auto minimal = MinimiseWitness(scenario, machine, kept.witness, name,
+                                       kept.violation.promise);
+        if (minimal) {
+          out->minimise_checks += minimal->checks;
+          kept.witness = minimal->finding.witness;
+          kept.violation = ToViolation(std::move(minimal->finding), schedule_, crash_point_);
+        }
+      }
+      kept.violation.persist_graph = DrawGraph(graph, kept.witness);
+      for (std::string& line : DescribeCrashState(machine, graph, kept.witness)) {
+        kept.violation.state.push_back(std::move(line));
+      }
+      KeepPreferred(std::move(kept.violation), &out->best);
+    }
+  }
+
+ private:
+  struct Kept {
+    Violation violation;
+    CrashImage witness;
+    bool has_witness = false;
+  };
+  const std::vector<TraceStep>& schedule_;
+  const std::string crash_point_;
+  const std::set<std::string>& settled_;
+  std::map<std::string, Kept> best_;
+};
+
+void CheckRunningSystem(const Machine& machine, const std::vector<TraceStep>& schedule,
+                        StateFindings* out) {
+  std::vector<Finding> findings;
+  CheckImmutableVolatile(machine, &findings);
+  for (Finding& finding : findings) {
+    KeepPreferred(ToViolation(std::move(finding), schedule, "no crash: in the running system"),
+                  &out->best);
+  }
+}
+
+}  // namespace
+
+void KeepPreferred(Violation candidate, std::map<std::string, Violation>* best) {
+  auto it = best->find(candidate.name);
+  if (it == best->end()) {
+    best->emplace(candidate.name, std::move(candidate));
+  } else if (PreferredTrace(candidate, it->second)) {
+    it->second = std::move(candidate);
+  }
+}
+
+StateFindings CheckState(const Scenario& scenario, const Machine& machine,
+                         const std::vector<TraceStep>& schedule, const CheckOptions& options) {
+  StateFindings out;
+  CheckRunningSystem(machine, schedule, &out);
+  CrashFindings crash(schedule, options.settled);
+  CrashSpace space(machine);
+  auto check = [&]() {
+    std::vector<Finding> findings = CheckChosen(scenario, machine, space, &out.cut);
+    ++out.images;
+    crash.Offer(findings);
+    if (options.max_images && out.images >= *options.max_images) out.cut = true;
+    return !out.cut;
+  };
+  if (options.projection) {
+    for (uint64_t prefix : space.journal_choices()) {
+      space.ChooseJournal(prefix);
+      if (!check()) break;
+    }
+  } else {
+    // Reductions off: recover and check every whole image the crash may leave.
+    auto visit = [&](const CrashImage& image) {
+      space.ChooseImage(image);
+      return check();
+    };
+    if (options.downsets) {
+      space.graph().ForEachImage(visit);
+    } else if (space.graph().events().size() <= PersistGraph::kSubsetEventsMax) {
+      space.graph().ForEachSubsetImage(visit);
+    } else {
+      out.cut = true;  // 2^n subsets: beyond any budget worth spending
+    }
+  }
+  crash.Finish(scenario, machine, options.minimise, &out);
+  return out;
+}
+
+StateFindings CheckStateSampled(const Scenario& scenario, const Machine& machine,
+                                const std::vector<TraceStep>& schedule, Prng& prng) {
+  StateFindings out;
+  CheckRunningSystem(machine, schedule, &out);
+  const std::set<std::string> settled;
+  CrashFindings crash(schedule, settled);
+  CrashSpace space(machine);
+  const CrashImage image = space.graph().DrawImage([&] { return prng.Coin(); });
+  std::vector<Finding> findings = CheckWholeImage(scenario, machine, space, image, &out.cut);
+  ++out.images;
+  crash.Offer(findings);
+  crash.Finish(scenario, machine, /*minimise=*/true, &out);
+  return out;
+}
+
+void CheckRead(const Machine& after, const ObservedRead& read,
+               const std::vector<TraceStep>& schedule, StateFindings* findings) {
+  std::vector<Finding> found;
+  CheckReadNotStale(after, read, &found);
+  CheckReadCoherent(after, read, &found);
+  for (Finding& finding : found) {
+    KeepPreferred(ToViolation(std::move(finding), schedule,
+                              "no crash: the read happened before any crash"),
+                  &findings->best);
+  }
+}
+
+}  // namespace crashsim
