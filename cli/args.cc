@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <map>
 #include <set>
 
 namespace crashsim {
@@ -54,6 +55,12 @@ Usage:
   crashsim check [OPTIONS] DIR|FILE...
       CI mode: one line per scenario that differs from its "expect" or
       from a recorded baseline, and one overall line
+  crashsim explain FILE --model NAME --violation K
+      one violation's minimal trace, step by step, with the state of the
+      lines, pages, extents and journal at the crash
+  crashsim merge SHARD.json... [--json FILE]
+      join the JSON reports of the shards of a --shard run into the report
+      of the whole run
   crashsim COMMAND --help
       the options of a command
   crashsim --version
@@ -63,6 +70,8 @@ Usage:
 Examples:
   crashsim run --html report.html mixed-mode-fsync.json
   crashsim check --baseline reports/baseline.json --junit junit.xml scenarios
+  crashsim explain l7-mixed-modes-msync.json --model daxfile-untracked \\
+      --violation msync
 )",
                      kCrashsimVersion, kExitStatusText);
 }
@@ -87,6 +96,21 @@ std::string OptionsHelp(const std::string& extra = "") {
   --max-states N  budget of distinct machine states per scenario and model
                   (default: no budget); a run that reaches it is reported as
                   budget-exhausted, never as a pass
+  --jobs N        check the states on N threads (default 1); every report is
+                  the same for every N
+  --shard I/N     check only part I of N of the states (1 <= I <= N); the
+                  JSON reports of the N parts join with "crashsim merge"
+                  into the report of the whole run. A part alone exits 1
+                  only on a violation that "expect" does not name. Under a
+                  sharded "bazel test" (TEST_TOTAL_SHARDS set) it is implied
+  --sample N      instead of every schedule, N seeded random schedules, each
+                  state on them checked with one drawn crash image; the
+                  report says "sampled" and the seed
+  --seed S        the seed of --sample (default 0); the same seed gives the
+                  same report
+  --stats FILE    also write work counters (states, steps, revisits, images,
+                  wall time, peak memory) as JSON to FILE; they depend on the
+                  machine and the split, so they are never in a report
 {}  -h, --help      show this help
   --              everything after it is a path, even when it starts with '-'
 )",
@@ -110,6 +134,61 @@ Example:
   crashsim run --model map-sync --model per-vma mixed-mode-fsync.json
 )",
                      OptionsHelp(), kExitStatusText);
+}
+
+std::string MergeHelp() {
+  return fmt::format(R"(Usage: crashsim merge [OPTIONS] SHARD.json...
+
+Joins the JSON reports written by "crashsim run --shard I/N --json FILE" (or
+check) for I = 1..N into the report of the unsharded run, prints it like
+"crashsim run" and exits as that run would. Every shard must be given exactly
+once, all of the same runs (same scenarios, models and options).
+
+Options:
+  --json FILE     write the merged JSON report to FILE
+  --html FILE     write the merged HTML report to FILE
+  --md FILE       write the merged Markdown report to FILE
+  --junit FILE    write the merged JUnit XML to FILE
+  --dot DIR       write each violation's persist graph under DIR
+  -h, --help      show this help
+
+{}
+Example:
+  crashsim run --shard 1/2 --json s1.json big.json
+  crashsim run --shard 2/2 --json s2.json big.json
+  crashsim merge --json big-report.json s1.json s2.json
+)",
+                     kExitStatusText);
+}
+
+std::string ExplainHelp() {
+  return R"(Usage: crashsim explain FILE --model NAME --violation K
+
+Runs one scenario under one model and prints one violation's trace, step by
+step: the promise that was broken, the shortest schedule that breaks it (other
+processes' steps that do not matter are not in it), the crash point, the
+smallest set of lost persist events that still breaks it, the state of the
+involved cache lines, pages, extents and journal records at the crash, and
+what the read returned against what was promised.
+
+Options:
+  --model NAME     the model (required, once)
+  --violation K    the violated guarantee or assertion name as the report
+                   shows it, or its number (from 1) in the report's order
+  --md FILE        also write the trace as Markdown to FILE
+  --html FILE      also write the trace as a self-contained HTML page to FILE
+  --max-states N   budget of distinct machine states (default: no budget)
+  --jobs N         check the states on N threads (default 1)
+  -h, --help       show this help
+
+Exit status: 0 when the violation was found and explained; 1 when the run
+has no such violation; 2 on invalid input; 3 when a budget ran out before it
+was found.
+
+Example:
+  crashsim explain scenarios/l7-mixed-modes-msync.json \\
+      --model daxfile-untracked --violation msync
+)";
 }
 
 std::string CheckHelp() {
@@ -160,7 +239,177 @@ bool ParsePositive(const std::string& text, uint64_t* value) {
   return true;
 }
 
-// Parses the words after `run` or `check`.
+// "I/N" with 1 <= I <= N.
+bool ParseShard(const std::string& text, ShardArg* shard) {
+  const size_t slash = text.find('/');
+  if (slash == std::string::npos) return false;
+  uint64_t index = 0, count = 0;
+  if (!ParsePositive(text.substr(0, slash), &index) ||
+      !ParsePositive(text.substr(slash + 1), &count)) {
+    return false;
+  }
+  if (index > count || count > UINT32_MAX) return false;
+  *shard = ShardArg{static_cast<uint32_t>(index), static_cast<uint32_t>(count)};
+  return true;
+}
+
+// The options each command accepts (besides --help and --).
+bool Accepts(Command command, const std::string& option) {
+  static const std::set<std::string> kOutputs = {"--json", "--html", "--md", "--junit", "--dot"};
+  static const std::set<std::string> kRunOptions = {"--model",  "--max-states", "--jobs",
+                                                    "--shard",  "--sample",     "--seed",
+                                                    "--stats"};
+  switch (command) {
+    case Command::kCheck:
+      if (option == "--baseline" || option == "--update-baseline") return true;
+      [[fallthrough]];
+    case Command::kRun:
+      return kOutputs.count(option) > 0 || kRunOptions.count(option) > 0;
+    case Command::kMerge:
+      return kOutputs.count(option) > 0;
+    case Command::kExplain:
+      return option == "--model" || option == "--violation" || option == "--md" ||
+             option == "--html" || option == "--max-states" || option == "--jobs";
+    default:
+      return false;
+  }
+}
+
+// A number option's value: a positive whole number.
+Status ParseCount(const std::string& option, const std::string& value, const char* unit,
+                  uint64_t* out) {
+  if (!ParsePositive(value, out)) {
+    return Status::Error(
+        fmt::format("{} needs a positive whole number of {}, not '{}'", option, unit, value));
+  }
+  return Status();
+}
+
+// Stores the value of one option in `args`.
+Status ParseOption(const std::string& option, const std::string& value, Args* args) {
+  auto once = [&](bool given) {
+    return given ? Status::Error(fmt::format("{} given twice", option)) : Status();
+  };
+  if (option == "--model") {
+    Design design = Design::kKernelTracked;
+    if (!ParseDesign(value, &design)) {
+      return Status::Error(fmt::format("unknown model '{}' for --model; the models are: {}",
+                                       value, ModelNameList()));
+    }
+    if (std::find(args->models.begin(), args->models.end(), design) == args->models.end()) {
+      args->models.push_back(design);
+    }
+    return Status();
+  }
+  static const std::map<std::string, std::pair<std::optional<std::string> Args::*, const char*>>
+      kPaths = {{"--json", {&Args::json_path, "JSON report"}},
+                {"--html", {&Args::html_path, "HTML report"}},
+                {"--md", {&Args::markdown_path, "Markdown report"}},
+                {"--junit", {&Args::junit_path, "JUnit report"}},
+                {"--dot", {&Args::dot_dir, "DOT directory"}},
+                {"--baseline", {&Args::baseline_path, "baseline"}},
+                {"--stats", {&Args::stats_path, "statistics file"}}};
+  if (auto path = kPaths.find(option); path != kPaths.end()) {
+    std::optional<std::string>& target = args->*(path->second.first);
+    if (target.has_value()) {
+      return Status::Error(
+          fmt::format("{} given twice; a run has one {}", option, path->second.second));
+    }
+    if (value.empty()) {
+      return Status::Error(fmt::format("{} needs a {}", option,
+                                       option == "--dot" ? "directory name" : "file name"));
+    }
+    target = value;
+    return Status();
+  }
+  if (option == "--max-states") {
+    if (Status status = once(args->max_states.has_value()); !status.ok()) return status;
+    uint64_t states = 0;
+    if (Status status = ParseCount(option, value, "states", &states); !status.ok()) return status;
+    args->max_states = states;
+    return Status();
+  }
+  if (option == "--jobs") {
+    if (Status status = once(args->jobs_given); !status.ok()) return status;
+    args->jobs_given = true;
+    if (Status status = ParseCount(option, value, "threads", &args->jobs); !status.ok()) {
+      return status;
+    }
+    if (args->jobs > 1024) return Status::Error("--jobs: at most 1024 threads");
+    return Status();
+  }
+  if (option == "--shard") {
+    if (Status status = once(args->shard.has_value()); !status.ok()) return status;
+    ShardArg shard;
+    if (!ParseShard(value, &shard)) {
+      return Status::Error(fmt::format(
+          "--shard needs I/N with 1 <= I <= N (e.g. --shard 2/4), not '{}'", value));
+    }
+    args->shard = shard;
+    return Status();
+  }
+  if (option == "--sample") {
+    if (Status status = once(args->sample.has_value()); !status.ok()) return status;
+    uint64_t schedules = 0;
+    if (Status status = ParseCount(option, value, "schedules", &schedules); !status.ok()) {
+      return status;
+    }
+    args->sample = schedules;
+    return Status();
+  }
+  if (option == "--seed") {
+    if (Status status = once(args->seed_given); !status.ok()) return status;
+    args->seed_given = true;
+    // A seed may be zero.
+    if (value == "0") return Status();
+    if (!ParsePositive(value, &args->seed)) {
+      return Status::Error(
+          fmt::format("--seed needs a whole number from 0 to 2^64-1, not '{}'", value));
+    }
+    return Status();
+  }
+  if (option == "--violation") {
+    if (Status status = once(!args->violation.empty()); !status.ok()) return status;
+    if (value.empty()) return Status::Error("--violation needs a name or a number");
+    args->violation = value;
+    return Status();
+  }
+  return Status::Error(fmt::format("unknown option '{}'", option));
+}
+
+// Checks what only the whole command line can tell.
+Status CheckCombination(const Args& args, const std::string& name) {
+  if (args.paths.empty()) {
+    return Status::Error(fmt::format("no {} given (see crashsim {} --help)",
+                                     args.command == Command::kMerge ? "shard reports"
+                                                                     : "scenario files",
+                                     name));
+  }
+  if (args.command == Command::kExplain) {
+    if (args.paths.size() != 1) return Status::Error("explain takes one scenario file");
+    if (args.models.size() != 1) return Status::Error("explain needs one --model NAME");
+    if (args.violation.empty()) {
+      return Status::Error("explain needs --violation K (a violated name, or its number)");
+    }
+  }
+  if (args.seed_given && !args.sample) return Status::Error("--seed needs --sample N");
+  if (args.update_baseline && !args.baseline_path.has_value()) {
+    return Status::Error("--update-baseline needs --baseline FILE, the file to rewrite");
+  }
+  // A baseline records every model of every scenario; rewritten from a run narrowed by --model,
+  // it would silently lose the other models' runs.
+  if (args.update_baseline && !args.models.empty()) {
+    return Status::Error("--update-baseline records every model; it cannot be used with --model");
+  }
+  // One shard sees only its part of the states: its verdicts are not the run's.
+  if (args.shard && args.baseline_path) {
+    return Status::Error(
+        "--baseline compares whole runs; with --shard, merge the shards' JSON reports first");
+  }
+  return Status();
+}
+
+// Parses the words after the command name.
 StatusOr<Args> ParseCommandArgs(Command command, const std::string& name,
                                 const std::vector<std::string>& words) {
   Args args;
@@ -194,17 +443,12 @@ StatusOr<Args> ParseCommandArgs(Command command, const std::string& name,
       option = word.substr(0, equals);
       value = word.substr(equals + 1);
     }
-    if (option == "--update-baseline" && command == Command::kCheck) {
+    if (!Accepts(command, option)) return UnknownOption(option, name);
+    if (option == "--update-baseline") {
       if (value.has_value()) return Status::Error("--update-baseline takes no value");
       args.update_baseline = true;
       continue;
     }
-    static const std::set<std::string> kFileOptions = {"--json", "--html", "--md", "--junit",
-                                                       "--dot"};
-    const bool known = option == "--model" || option == "--max-states" ||
-                       kFileOptions.count(option) > 0 ||
-                       (option == "--baseline" && command == Command::kCheck);
-    if (!known) return UnknownOption(option, name);
     if (!value.has_value()) {
       if (i + 1 >= words.size()) {
         return Status::Error(
@@ -212,40 +456,7 @@ StatusOr<Args> ParseCommandArgs(Command command, const std::string& name,
       }
       value = words[++i];
     }
-    if (option == "--model") {
-      Design design = Design::kKernelTracked;
-      if (!ParseDesign(*value, &design)) {
-        return Status::Error(fmt::format("unknown model '{}' for --model; the models are: {}",
-                                         *value, ModelNameList()));
-      }
-      if (std::find(args.models.begin(), args.models.end(), design) == args.models.end()) {
-        args.models.push_back(design);
-      }
-    } else if (kFileOptions.count(option) > 0 || option == "--baseline") {
-      std::optional<std::string>* target = &args.json_path;
-      const char* what = "JSON report";
-      if (option == "--html") target = &args.html_path, what = "HTML report";
-      if (option == "--md") target = &args.markdown_path, what = "Markdown report";
-      if (option == "--junit") target = &args.junit_path, what = "JUnit report";
-      if (option == "--dot") target = &args.dot_dir, what = "DOT directory";
-      if (option == "--baseline") target = &args.baseline_path, what = "baseline";
-      if (target->has_value()) {
-        return Status::Error(fmt::format("{} given twice; a run has one {}", option, what));
-      }
-      if (value->empty()) {
-        return Status::Error(fmt::format("{} needs a {}", option,
-                                         option == "--dot" ? "directory name" : "file name"));
-      }
-      *target = *value;
-    } else {
-      if (args.max_states.has_value()) return Status::Error("--max-states given twice");
-      uint64_t max_states = 0;
-      if (!ParsePositive(*value, &max_states)) {
-        return Status::Error(
-            fmt::format("--max-states needs a positive whole number of states, not '{}'", *value));
-      }
-      args.max_states = max_states;
-    }
+    if (Status parsed = ParseOption(option, *value, &args); !parsed.ok()) return parsed;
   }
   // Keep the models in the one canonical order, whatever order they were given in.
   std::vector<Design> ordered;
@@ -255,17 +466,7 @@ StatusOr<Args> ParseCommandArgs(Command command, const std::string& name,
     }
   }
   args.models = std::move(ordered);
-  if (args.paths.empty()) {
-    return Status::Error(fmt::format("no scenario files given (see crashsim {} --help)", name));
-  }
-  if (args.update_baseline && !args.baseline_path.has_value()) {
-    return Status::Error("--update-baseline needs --baseline FILE, the file to rewrite");
-  }
-  // A baseline records every model of every scenario; rewritten from a run narrowed by --model,
-  // it would silently lose the other models' runs.
-  if (args.update_baseline && !args.models.empty()) {
-    return Status::Error("--update-baseline records every model; it cannot be used with --model");
-  }
+  if (Status combined = CheckCombination(args, name); !combined.ok()) return combined;
   return args;
 }
 
@@ -285,7 +486,8 @@ StatusOr<Args> ParseArgs(const std::vector<std::string>& words) {
     Args args;
     args.command = Command::kHelp;
     if (first == "help" && !rest.empty()) {
-      if (rest[0] != "run" && rest[0] != "check") {
+      if (rest[0] != "run" && rest[0] != "check" && rest[0] != "merge" &&
+          rest[0] != "explain") {
         return Status::Error(fmt::format("no help on '{}' (see crashsim --help)", rest[0]));
       }
       args.help_topic = rest[0];
@@ -299,6 +501,8 @@ StatusOr<Args> ParseArgs(const std::vector<std::string>& words) {
   }
   if (first == "run") return ParseCommandArgs(Command::kRun, first, rest);
   if (first == "check") return ParseCommandArgs(Command::kCheck, first, rest);
+  if (first == "merge") return ParseCommandArgs(Command::kMerge, first, rest);
+  if (first == "explain") return ParseCommandArgs(Command::kExplain, first, rest);
   if (first.size() > 1 && first[0] == '-') {
     return Status::Error(fmt::format("unknown option '{}' (see crashsim --help)", first));
   }
@@ -308,6 +512,8 @@ StatusOr<Args> ParseArgs(const std::vector<std::string>& words) {
 std::string HelpText(const std::string& topic) {
   if (topic == "run") return RunHelp();
   if (topic == "check") return CheckHelp();
+  if (topic == "merge") return MergeHelp();
+  if (topic == "explain") return ExplainHelp();
   return OverviewHelp();
 }
 

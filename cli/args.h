@@ -1,8 +1,8 @@
 // The crashsim command line (DESIGN.md, "Command line"): parsing it into Args, and the help texts.
 //
 // Parsing is a pure function of the words after the program name, so it is tested without a
-// process. Every option that is not listed in the help of its command is an error: options that a
-// later version will bring (--jobs, --sample, ...) are refused, never silently ignored.
+// process. Every option that is not listed in the help of its command is an error, never silently
+// ignored.
 #pragma once
 
 #include <cstdint>
@@ -17,12 +17,20 @@ namespace crashsim {
 
 inline constexpr const char* kCrashsimVersion = "0.1";
 
-enum class Command { kHelp, kVersion, kRun, kCheck };
+enum class Command { kHelp, kVersion, kRun, kCheck, kMerge, kExplain };
+
+// --shard I/N as given: 1 <= index <= count.
+struct ShardArg {
+  uint32_t index = 1;
+  uint32_t count = 1;
+};
 
 struct Args {
   Command command = Command::kHelp;
-  std::string help_topic;          // for kHelp: "" (the overview), "run" or "check"
-  std::vector<std::string> paths;  // files and, for check, directories, in the order given
+  std::string help_topic;          // for kHelp: "" (the overview) or a command name
+  // Files and, for check, directories, in the order given; for merge the shard reports; for
+  // explain the one scenario file.
+  std::vector<std::string> paths;
   std::vector<Design> models;      // --model, in kAllDesigns order; empty: no restriction
   std::optional<std::string> json_path;
   std::optional<std::string> html_path;
@@ -30,6 +38,15 @@ struct Args {
   std::optional<std::string> junit_path;
   std::optional<std::string> dot_dir;
   std::optional<uint64_t> max_states;
+  uint64_t jobs = 1;                  // --jobs: threads; the reports do not depend on it
+  bool jobs_given = false;
+  std::optional<ShardArg> shard;      // --shard I/N
+  std::optional<uint64_t> sample;     // --sample N: random schedules instead of all of them
+  uint64_t seed = 0;                  // --seed S, with --sample
+  bool seed_given = false;
+  std::optional<std::string> stats_path;  // --stats FILE: work counters, wall time
+  // explain only: the violation to explain, a name or a 1-based number in the report's order.
+  std::string violation;
   // check only: compare with (or, with update_baseline, rewrite) this baseline file.
   std::optional<std::string> baseline_path;
   bool update_baseline = false;

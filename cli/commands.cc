@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 #include <exception>
 #include <filesystem>
 #include <fstream>
@@ -10,6 +11,7 @@
 #include <system_error>
 
 #include "cli/args.h"
+#include "cli/stats.h"
 #include "reports/baseline.h"
 #include "reports/config_summary.h"
 #include "reports/dot_report.h"
@@ -17,6 +19,7 @@
 #include "reports/json_report.h"
 #include "reports/junit_report.h"
 #include "reports/markdown_report.h"
+#include "reports/merge.h"
 #include "reports/text_report.h"
 
 namespace crashsim {
@@ -136,49 +139,26 @@ BaselineOutcome CompareOrUpdateBaseline(const Args& args,
   return outcome;
 }
 
-int Run(const Args& args, const ScenarioLoader& loader, const ScenarioRunner& runner,
-        std::ostream& out, std::ostream& err, ProgressLine* progress) {
-  const ExpandedPaths expanded = ExpandPaths(args.paths);
-  int load_failures = 0;
-  for (const std::string& error : expanded.errors) {
-    err << "crashsim: " << error << "\n";
-    ++load_failures;
-  }
+RunOptions OptionsOf(const Args& args) {
   RunOptions options;
   options.max_states = args.max_states;
-  std::vector<ScenarioResult> results;
-  for (size_t i = 0; i < expanded.files.size(); ++i) {
-    const std::string& path = expanded.files[i];
-    StatusOr<Scenario> scenario = loader(path);
-    if (!scenario.ok()) {
-      if (progress != nullptr) progress->Clear();
-      err << scenario.status().message() << "\n";
-      ++load_failures;
-      continue;
-    }
-    if (progress != nullptr) progress->SetScenario(i + 1, expanded.files.size(), scenario->name);
-    results.push_back(RunOneScenario(path, *scenario, args.models, options, runner, progress));
-  }
-  if (progress != nullptr) progress->Clear();
+  options.jobs = static_cast<int>(args.jobs);
+  if (args.shard) options.shard = Shard{args.shard->index - 1, args.shard->count};
+  if (args.sample) options.sample = Sampling{*args.sample, args.seed};
+  return options;
+}
 
-  int status = ExitStatus(results, load_failures);
-  if (args.command == Command::kCheck) {
-    BaselineOutcome baseline;
-    if (args.baseline_path.has_value()) {
-      baseline = CompareOrUpdateBaseline(args, results, load_failures, err);
-    }
-    out << RenderCheckLines(results) << baseline.lines << "crashsim check: "
-        << SummaryLine(results, load_failures) << baseline.note << "\n";
-    if (baseline.invalid) status = kExitInvalid;
-    if (baseline.differs && status != kExitInvalid) status = kExitDiffers;
-  } else {
-    out << RenderRunText(results, load_failures);
-  }
-  out.flush();
-
+// Writes the report files asked for; returns false (after saying why) when one cannot be written.
+bool WriteReports(const Args& args, const std::vector<ScenarioResult>& results, int load_failures,
+                  std::ostream& err) {
   std::vector<Status> written;
   if (args.json_path) {
-    written.push_back(WriteFile(*args.json_path, RenderJsonReport(results), "JSON report"));
+    std::optional<ShardInfo> shard;
+    if (args.shard) {
+      shard = ShardInfo{static_cast<int>(args.shard->index), static_cast<int>(args.shard->count)};
+    }
+    written.push_back(
+        WriteFile(*args.json_path, RenderJsonReport(results, shard), "JSON report"));
   }
   if (args.html_path) {
     written.push_back(
@@ -192,17 +172,155 @@ int Run(const Args& args, const ScenarioLoader& loader, const ScenarioRunner& ru
     written.push_back(WriteFile(*args.junit_path, RenderJunitReport(results), "JUnit report"));
   }
   if (args.dot_dir) written.push_back(WriteDotFiles(*args.dot_dir, results));
+  bool ok = true;
   for (const Status& result : written) {
     if (result.ok()) continue;
     err << "crashsim: " << result.message() << "\n";
-    status = kExitInvalid;
+    ok = false;
+  }
+  return ok;
+}
+
+int Run(const Args& args, const ScenarioLoader& loader, const ScenarioRunner& runner,
+        std::ostream& out, std::ostream& err, ProgressLine* progress) {
+  const ExpandedPaths expanded = ExpandPaths(args.paths);
+  int load_failures = 0;
+  for (const std::string& error : expanded.errors) {
+    err << "crashsim: " << error << "\n";
+    ++load_failures;
+  }
+  const RunOptions options = OptionsOf(args);
+  std::vector<ScenarioResult> results;
+  std::vector<StatsRow> stats;
+  for (size_t i = 0; i < expanded.files.size(); ++i) {
+    const std::string& path = expanded.files[i];
+    StatusOr<Scenario> scenario = loader(path);
+    if (!scenario.ok()) {
+      if (progress != nullptr) progress->Clear();
+      err << scenario.status().message() << "\n";
+      ++load_failures;
+      continue;
+    }
+    if (progress != nullptr) progress->SetScenario(i + 1, expanded.files.size(), scenario->name);
+    results.push_back(
+        RunOneScenario(path, *scenario, args.models, options, runner, progress, &stats));
+  }
+  if (progress != nullptr) progress->Clear();
+
+  int status = ExitStatus(results, load_failures, /*partial=*/args.shard.has_value());
+  if (args.command == Command::kCheck) {
+    BaselineOutcome baseline;
+    if (args.baseline_path.has_value()) {
+      baseline = CompareOrUpdateBaseline(args, results, load_failures, err);
+    }
+    out << RenderCheckLines(results) << baseline.lines << "crashsim check: "
+        << SummaryLine(results, load_failures) << baseline.note << "\n";
+    if (baseline.invalid) status = kExitInvalid;
+    if (baseline.differs && status != kExitInvalid) status = kExitDiffers;
+  } else {
+    out << RenderRunText(results, load_failures);
+  }
+  out.flush();
+  if (!WriteReports(args, results, load_failures, err)) status = kExitInvalid;
+  if (args.stats_path) {
+    const Status written = WriteFile(
+        *args.stats_path, RenderStats(stats, args.jobs, PeakResidentMiB()), "statistics");
+    if (!written.ok()) {
+      err << "crashsim: " << written.message() << "\n";
+      status = kExitInvalid;
+    }
   }
   return status;
 }
 
+// crashsim merge: the shards' reports joined, then printed and written like a run's.
+int Merge(const Args& args, std::ostream& out, std::ostream& err) {
+  StatusOr<std::vector<ScenarioResult>> merged = MergeShardReports(args.paths);
+  if (!merged.ok()) {
+    err << "crashsim: " << merged.status().message() << "\n";
+    return kExitInvalid;
+  }
+  int status = ExitStatus(*merged, 0);
+  out << RenderRunText(*merged, 0);
+  out.flush();
+  if (!WriteReports(args, *merged, 0, err)) status = kExitInvalid;
+  return status;
+}
+
+// The violation `key` names: a violated name, or a 1-based number in the report's order.
+const Violation* FindViolation(const ModelResult& model, const std::string& key) {
+  uint64_t number = 0;
+  if (key.find_first_not_of("0123456789") == std::string::npos && key.size() < 10) {
+    number = std::stoull(key);
+    if (number >= 1 && number <= model.violations.size()) return &model.violations[number - 1];
+  }
+  for (const Violation& violation : model.violations) {
+    if (violation.name == key) return &violation;
+  }
+  return nullptr;
+}
+
+// crashsim explain: one violation's minimal trace.
+int Explain(const Args& args, const ScenarioLoader& loader, const ScenarioRunner& runner,
+            std::ostream& out, std::ostream& err) {
+  const std::string& path = args.paths[0];
+  StatusOr<Scenario> scenario = loader(path);
+  if (!scenario.ok()) {
+    err << scenario.status().message() << "\n";
+    return kExitInvalid;
+  }
+  const Design design = args.models[0];
+  if (std::find(scenario->designs.begin(), scenario->designs.end(), design) ==
+      scenario->designs.end()) {
+    std::vector<std::string> names;
+    for (Design named : scenario->designs) names.push_back(DesignName(named));
+    err << fmt::format("crashsim: {} does not run under {} (its models: {})\n", path,
+                       DesignName(design), fmt::join(names, ", "));
+    return kExitInvalid;
+  }
+  const ScenarioResult result =
+      RunOneScenario(path, *scenario, {design}, OptionsOf(args), runner, nullptr, nullptr);
+  const ModelResult& model = result.models.at(0);
+  if (!model.not_modelled.empty()) {
+    err << "crashsim: " << model.not_modelled << "\n";
+    return kExitInvalid;
+  }
+  const Violation* violation = FindViolation(model, args.violation);
+  if (violation == nullptr) {
+    std::vector<std::string> names;
+    for (const Violation& v : model.violations) names.push_back(v.name);
+    err << fmt::format("crashsim: {} under {} has no violation '{}'{}\n", path, DesignName(design),
+                       args.violation,
+                       names.empty() ? std::string("; it violates nothing")
+                                     : fmt::format("; its violations: {}", fmt::join(names, ", ")));
+    if (model.coverage == Coverage::kBudgetExhausted) {
+      err << "crashsim: the state budget ran out before the space was covered\n";
+      return kExitBudgetExhausted;
+    }
+    return kExitDiffers;
+  }
+  out << RenderViolation(result, model, *violation);
+  out.flush();
+  std::vector<Status> written;
+  if (args.markdown_path) {
+    written.push_back(WriteFile(*args.markdown_path,
+                                RenderViolationMarkdown(result, model, *violation), "Markdown"));
+  }
+  if (args.html_path) {
+    written.push_back(WriteFile(*args.html_path,
+                                RenderViolationHtmlPage(result, model, *violation), "HTML page"));
+  }
+  for (const Status& status : written) {
+    if (status.ok()) continue;
+    err << "crashsim: " << status.message() << "\n";
+    return kExitInvalid;
+  }
+  return kExitAsExpected;
+}
+
 }  // namespace
 
-int ExitStatus(const std::vector<ScenarioResult>& results, int load_failures) {
+int ExitStatus(const std::vector<ScenarioResult>& results, int load_failures, bool partial) {
   bool invalid = load_failures > 0, differs = false, budget = false;
   for (const ScenarioResult& scenario : results) {
     for (const ModelResult& model : scenario.models) {
@@ -210,7 +328,11 @@ int ExitStatus(const std::vector<ScenarioResult>& results, int load_failures) {
         invalid = true;
         continue;
       }
-      differs = differs || !model.matches_expect();
+      // A part of the run cannot miss a violation that another part finds, only show one too many.
+      const bool ok = partial ? std::includes(model.expected.begin(), model.expected.end(),
+                                              model.violated.begin(), model.violated.end())
+                              : model.matches_expect();
+      differs = differs || !ok;
       budget = budget || model.coverage == Coverage::kBudgetExhausted;
     }
   }
@@ -240,7 +362,8 @@ ExpandedPaths ExpandPaths(const std::vector<std::string>& paths) {
 
 ScenarioResult RunOneScenario(const std::string& path, const Scenario& scenario,
                               const std::vector<Design>& models, const RunOptions& options,
-                              const ScenarioRunner& runner, ProgressLine* progress) {
+                              const ScenarioRunner& runner, ProgressLine* progress,
+                              std::vector<StatsRow>* stats) {
   ScenarioResult result;
   result.path = path;
   result.name = scenario.name;
@@ -253,7 +376,15 @@ ScenarioResult RunOneScenario(const std::string& path, const Scenario& scenario,
         models.empty() || std::find(models.begin(), models.end(), design) != models.end();
     if (!in_scenario || !allowed) continue;
     if (progress != nullptr) progress->StartModel(design);
-    ModelResult model = runner(scenario, design, options);
+    RunStats work;
+    const auto start = std::chrono::steady_clock::now();
+    ModelResult model = runner(scenario, design, options, &work);
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (stats != nullptr) {
+      stats->push_back(StatsRow{path, scenario.name, design, work, model.distinct_states,
+                                model.distinct_images, seconds});
+    }
     if (progress != nullptr) progress->FinishModel(model.distinct_states);
     model.design = design;
     const auto expect = scenario.expect.find(design);
@@ -282,6 +413,10 @@ int RunCommandLine(const std::vector<std::string>& words, const ScenarioLoader& 
       case Command::kRun:
       case Command::kCheck:
         return Run(*args, loader, runner, out, err, progress);
+      case Command::kMerge:
+        return Merge(*args, out, err);
+      case Command::kExplain:
+        return Explain(*args, loader, runner, out, err);
     }
     return kExitInvalid;
   } catch (const std::bad_alloc&) {

@@ -1,4 +1,4 @@
-// The crashsim commands `run` and `check` (DESIGN.md, "Command line"), as a library so that tests
+// The crashsim commands `run`, `check`, `merge` and `explain` (DESIGN.md, "Command line"), as a library so that tests
 // drive them with a fake loader and a fake engine; main.cc passes the real ones.
 //
 // For each scenario file given (a directory means every *.json under it, in sorted path order):
@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "cli/progress.h"
+#include "cli/stats.h"
 #include "sim/base/status.h"
 #include "sim/engine/engine.h"
 #include "sim/engine/result.h"
@@ -29,12 +30,17 @@ inline constexpr int kExitInvalid = 2;
 inline constexpr int kExitBudgetExhausted = 3;
 
 using ScenarioLoader = std::function<StatusOr<Scenario>(const std::string& path)>;
-using ScenarioRunner = std::function<ModelResult(const Scenario&, Design, const RunOptions&)>;
+// The engine, as the commands call it; `stats` (may be null) receives the run's work counters.
+using ScenarioRunner =
+    std::function<ModelResult(const Scenario&, Design, const RunOptions&, RunStats* stats)>;
 
 // The exit status over all files given: 2 when any file did not load or any run used an op not
 // modelled yet; else 1 when some verdict differs from its `expect`; else 3 when some run's budget
 // ran out; else 0.
-int ExitStatus(const std::vector<ScenarioResult>& results, int load_failures);
+// With `partial` (one shard of a run) a verdict is as expected when it names nothing beyond
+// `expect`: the other shards may find the rest.
+int ExitStatus(const std::vector<ScenarioResult>& results, int load_failures,
+               bool partial = false);
 
 struct ExpandedPaths {
   std::vector<std::string> files;   // in the order given, each directory expanded in place
@@ -48,10 +54,12 @@ ExpandedPaths ExpandPaths(const std::vector<std::string>& paths);
 
 // Runs `scenario` under each of its designs that `models` allows (all when `models` is empty),
 // in kAllDesigns order, and fills the result's expected sets from the scenario's `expect`.
-// `progress`, when not null, is told about each model run.
+// `progress`, when not null, is told about each model run; `stats`, when not null, gets one row of
+// work counters and wall time per model run.
 ScenarioResult RunOneScenario(const std::string& path, const Scenario& scenario,
                               const std::vector<Design>& models, const RunOptions& options,
-                              const ScenarioRunner& runner, ProgressLine* progress = nullptr);
+                              const ScenarioRunner& runner, ProgressLine* progress = nullptr,
+                              std::vector<StatsRow>* stats = nullptr);
 
 // The whole command line: `args` excludes the program name. Returns the exit status. `progress`,
 // when not null, receives the progress line (main.cc passes stderr when it is a terminal).

@@ -149,7 +149,7 @@ struct FakeWorld {
     };
   }
   ScenarioRunner Runner() {
-    return [this](const Scenario& scenario, Design design, const RunOptions& options) {
+    return [this](const Scenario& scenario, Design design, const RunOptions& options, RunStats*) {
       runs.push_back(scenario.name + "/" + DesignName(design));
       max_states_seen = options.max_states;
       const auto it = verdicts.find({scenario.name, design});
@@ -544,7 +544,8 @@ TEST_CASE("an exception from below is caught at the command line and exits 2") {
   FakeWorld world;
   world.scenarios["a.json"] = FakeScenario("a", {Design::kKernelTracked});
   std::ostringstream out, err;
-  const ScenarioRunner throwing = [](const Scenario&, Design, const RunOptions&) -> ModelResult {
+  const ScenarioRunner throwing = [](const Scenario&, Design, const RunOptions&,
+                                    RunStats*) -> ModelResult {
     throw std::runtime_error("boom");
   };
   CHECK(RunCommandLine({"run", (dir / "a.json").string()}, world.Loader(), throwing, out, err) ==

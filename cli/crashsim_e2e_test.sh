@@ -102,6 +102,27 @@ expect_status 0 no-budget "$crashsim" run scenarios/l24-st-st-eadr.json
 expect_status 3 budget "$crashsim" run --max-states 2 scenarios/l24-st-st-eadr.json
 expect_status 3 budget-check "$crashsim" check --max-states 2 scenarios/l24-st-st-eadr.json
 
+# explain: the minimal trace of one violation, by name or by number, with its Markdown and HTML.
+l7=scenarios/l7-mixed-modes-msync.json
+expect_status 0 explain "$crashsim" explain "$l7" --model daxfile-untracked --violation msync \
+  --md "$out/explain.md" --html "$out/explain.html"
+expect_text explain out "msync"
+expect_text explain out "lost:"
+expect_text explain out "schedule:"
+grep -q "msync" "$out/explain.md" || fail "explain --md wrote no trace"
+grep -q "<article" "$out/explain.html" || fail "explain --html wrote no trace"
+expect_status 0 explain-number "$crashsim" explain "$l7" --model daxfile-untracked --violation 1
+expect_status 1 explain-absent "$crashsim" explain "$l7" --model daxfile-untracked \
+  --violation no-such-name
+expect_text explain-absent err "its violations:"
+expect_status 2 explain-model "$crashsim" explain "$l7" --model no-such-model --violation 1
+
+# --stats: work counters in a file of their own, never in the report.
+expect_status 0 stats "$crashsim" run --stats "$out/stats.json" --json "$out/stats-report.json" \
+  scenarios/l24-st-st.json
+grep -q '"steps"' "$out/stats.json" || fail "--stats wrote no work counters"
+grep -q '"steps"' "$out/stats-report.json" && fail "work counters leaked into the report"
+
 # Help.
 expect_status 0 help "$crashsim" --help
 expect_text help out "run"

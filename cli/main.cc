@@ -1,7 +1,8 @@
-// The crashsim binary: the real scenario loader and engine plugged into the command line, and the
-// progress line on stderr when stderr is a terminal.
+// The crashsim binary: the real scenario loader and engine plugged into the command line, the
+// progress line on stderr when stderr is a terminal, and Bazel's test sharding variables.
 #include <unistd.h>
 
+#include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -9,13 +10,25 @@
 
 #include "cli/commands.h"
 #include "cli/progress.h"
+#include "cli/test_sharding.h"
 #include "sim/engine/engine.h"
 #include "sim/scenario/loader.h"
 
 int main(int argc, char** argv) {
-  const std::vector<std::string> args(argv + 1, argv + argc);
+  const crashsim::EnvironmentLookup environment = [](const char* name) {
+    return std::getenv(name);
+  };
+  auto args = crashsim::ApplyTestSharding({argv + 1, argv + argc}, environment);
+  if (!args.ok()) {
+    std::cerr << "crashsim: " << args.status().message() << "\n";
+    return crashsim::kExitInvalid;
+  }
+  if (crashsim::Status touched = crashsim::AcknowledgeTestSharding(environment); !touched.ok()) {
+    std::cerr << "crashsim: " << touched.message() << "\n";
+    return crashsim::kExitInvalid;
+  }
   std::unique_ptr<crashsim::ProgressLine> progress;
   if (isatty(STDERR_FILENO) == 1) progress = std::make_unique<crashsim::ProgressLine>(std::cerr);
-  return crashsim::RunCommandLine(args, crashsim::LoadScenarioFile, crashsim::RunScenario,
+  return crashsim::RunCommandLine(*args, crashsim::LoadScenarioFile, crashsim::RunScenario,
                                   std::cout, std::cerr, progress.get());
 }

@@ -292,6 +292,19 @@ std::string RenderViolationHtml(const ScenarioResult& scenario, const ModelResul
   return out + "</article>\n";
 }
 
+std::string RenderViolationHtmlPage(const ScenarioResult& scenario, const ModelResult& model,
+                                    const Violation& violation) {
+  const std::string title = fmt::format("{} under {}: {}", scenario.name, DesignName(model.design),
+                                        violation.name);
+  std::string out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
+  out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
+  out += fmt::format("<title>crashsim explain: {}</title>\n", Escaped(title));
+  out += fmt::format("<style>\n{}</style>\n</head>\n<body>\n", kStyle);
+  out += fmt::format("<h1>crashsim explain</h1>\n<p id=\"summary\">{}</p>\n", Escaped(title));
+  out += RenderViolationHtml(scenario, model, violation, "violation");
+  return out + "</body>\n</html>\n";
+}
+
 std::string RenderHtmlReport(const std::vector<ScenarioResult>& results, int load_failures) {
   const std::string summary = SummaryLine(results, load_failures);
   const ViolationIds ids = NumberViolations(results);

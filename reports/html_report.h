@@ -32,4 +32,8 @@ std::string RenderHtmlReport(const std::vector<ScenarioResult>& results, int loa
 std::string RenderViolationHtml(const ScenarioResult& scenario, const ModelResult& model,
                                 const Violation& violation, const std::string& id);
 
+// One violation on a page of its own, as self-contained as the report (`crashsim explain --html`).
+std::string RenderViolationHtmlPage(const ScenarioResult& scenario, const ModelResult& model,
+                                    const Violation& violation);
+
 }  // namespace crashsim
