@@ -1,5 +1,6 @@
 #include "sim/explore/explorer.h"
 
+#include <algorithm>
 #include <atomic>
 #include <functional>
 #include <memory>
@@ -8,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "sim/base/check.h"
 #include "sim/base/hasher.h"
 #include "sim/base/prng.h"
 #include "sim/engine/trace_order.h"
@@ -17,12 +19,15 @@
 namespace crashsim {
 namespace {
 
-// Schedules share their prefixes: a state's schedule is its parent's plus one step.
-struct PathNode {
-  std::shared_ptr<const PathNode> parent;
-  TraceStep step;
-};
+// Schedules share their prefixes: a state's schedule is its parent's plus one step, and the step
+// is also kept as its position among the parent's enabled steps, so the state can be rebuilt.
+struct PathNode;
 using Path = std::shared_ptr<const PathNode>;
+struct PathNode {
+  Path parent;
+  TraceStep step;
+  uint32_t choice = 0;
+};
 
 std::vector<TraceStep> ScheduleOf(const Path& path) {
   std::vector<TraceStep> schedule;
@@ -32,36 +37,83 @@ std::vector<TraceStep> ScheduleOf(const Path& path) {
   return {schedule.rbegin(), schedule.rend()};
 }
 
-Path Extend(const Path& path, TraceStep step) {
-  return std::make_shared<const PathNode>(PathNode{path, std::move(step)});
+Path Extend(const Path& path, TraceStep step, uint32_t choice) {
+  return std::make_shared<const PathNode>(PathNode{path, std::move(step), choice});
 }
 
+// A state of the depth being explored. Its Machine is not kept: a depth can hold many thousands
+// of states, and one Machine carries its page-cache folios and pending writes, so holding a
+// whole depth would cost far more than rebuilding each state from its schedule.
 struct Node {
-  Machine machine;
   Path path;
   Hash128 hash;
+};
+
+// Rebuilds the machine of a schedule, keeping the machines along the last one it rebuilt:
+// consecutive states of a depth are mostly siblings, so a rebuild is usually one step.
+class Replayer {
+ public:
+  Replayer(const Scenario& scenario, const Machine& initial) : scenario_(scenario) {
+    stack_.push_back({nullptr, initial});
+  }
+
+  const Machine& At(const Path& path) {
+    std::vector<Path> chain;
+    for (Path node = path; node != nullptr; node = node->parent) chain.push_back(node);
+    std::reverse(chain.begin(), chain.end());
+    // stack_[i + 1] holds the machine after chain[i]; the shared pointers keep the path nodes
+    // alive, so equal addresses mean equal nodes.
+    size_t common = 0;
+    while (common < chain.size() && common + 1 < stack_.size() &&
+           stack_[common + 1].first == chain[common]) {
+      ++common;
+    }
+    stack_.erase(stack_.begin() + static_cast<std::ptrdiff_t>(common) + 1, stack_.end());
+    for (size_t i = common; i < chain.size(); ++i) {
+      const Machine& machine = stack_.back().second;
+      const std::vector<StepChoice> steps = EnabledSteps(machine, scenario_);
+      CRASHSIM_CHECK_MSG(chain[i]->choice < steps.size(), "a schedule no longer replays");
+      Successor next = TakeStep(machine, scenario_, steps[chain[i]->choice]);
+      stack_.push_back({chain[i], std::move(next.machine)});
+    }
+    return stack_.back().second;
+  }
+
+ private:
+  const Scenario& scenario_;
+  std::vector<std::pair<Path, Machine>> stack_;
 };
 
 bool Owns(const ExploreLimits& limits, const Hash128& hash) {
   return limits.shard_count <= 1 || hash.low % limits.shard_count == limits.shard_index;
 }
 
-// Runs `work(i)` for every i in [0, n), each exactly once, on up to `jobs` threads. The results
-// go to per-index slots, so the order the threads finish in never matters.
-void ParallelFor(size_t n, int jobs, const std::function<void(size_t)>& work) {
-  const size_t threads = std::min<size_t>(jobs > 1 ? jobs : 1, n);
-  if (threads <= 1) {
-    for (size_t i = 0; i < n; ++i) work(i);
+// Runs `work(begin, end, worker)` over [0, n) in consecutive chunks, each index exactly once, on
+// up to `jobs` threads (`worker` is the thread's number). The results go to per-index slots, so
+// the order the threads finish in never matters.
+void ParallelChunks(size_t n, size_t jobs, const std::function<void(size_t, size_t, size_t)>& work) {
+  constexpr size_t kChunk = 32;  // siblings stay together, so rebuilding them stays cheap
+  if (jobs <= 1 || n <= kChunk) {
+    work(0, n, 0);
     return;
   }
   std::atomic<size_t> next{0};
   std::vector<std::thread> pool;
-  for (size_t t = 0; t < threads; ++t) {
-    pool.emplace_back([&] {
-      for (size_t i = next++; i < n; i = next++) work(i);
+  for (size_t worker = 0; worker < jobs; ++worker) {
+    pool.emplace_back([&, worker] {
+      for (size_t begin = next.fetch_add(kChunk); begin < n; begin = next.fetch_add(kChunk)) {
+        work(begin, std::min(n, begin + kChunk), worker);
+      }
     });
   }
   for (std::thread& thread : pool) thread.join();
+}
+
+// Runs `work(i)` for every i in [0, n), each exactly once, on up to `jobs` threads.
+void ParallelFor(size_t n, size_t jobs, const std::function<void(size_t)>& work) {
+  ParallelChunks(n, jobs, [&](size_t begin, size_t end, size_t) {
+    for (size_t i = begin; i < end; ++i) work(i);
+  });
 }
 
 // The names whose shown trace is shorter than `depth`: nothing found at `depth` can replace it.
@@ -93,12 +145,16 @@ struct Expansion {
 
 class Exhaustive {
  public:
-  Exhaustive(const Scenario& scenario, const ExploreLimits& limits)
-      : scenario_(scenario), limits_(limits) {}
+  Exhaustive(const Scenario& scenario, const Machine& initial, const ExploreLimits& limits)
+      : scenario_(scenario), limits_(limits) {
+    const size_t jobs = std::max(1, limits.jobs);
+    for (size_t worker = 0; worker < jobs; ++worker) replayers_.emplace_back(scenario, initial);
+    initial_hash_ = HashMachine(initial);
+  }
 
-  ExploreResult Run(const Machine& initial) {
+  ExploreResult Run() {
     std::vector<Node> layer;
-    Admit(Node{initial, nullptr, HashMachine(initial)}, &layer);
+    Admit(Node{nullptr, initial_hash_}, &layer);
     for (size_t depth = 0; !layer.empty(); ++depth) {
       result_.stats.depth = depth;
       result_.stats.widest_layer = std::max<uint64_t>(result_.stats.widest_layer, layer.size());
@@ -114,8 +170,12 @@ class Exhaustive {
                                                             result_.crash_images);
       }
       std::vector<Expansion> expansions(layer.size());
-      ParallelFor(layer.size(), limits_.jobs,
-                  [&](size_t i) { expansions[i] = Expand(layer[i], options); });
+      ParallelChunks(layer.size(), replayers_.size(),
+                     [&](size_t begin, size_t end, size_t worker) {
+                       for (size_t i = begin; i < end; ++i) {
+                         expansions[i] = Expand(layer[i], options, replayers_[worker]);
+                       }
+                     });
       layer.clear();
       std::vector<Node> next;
       for (Expansion& expansion : expansions) {
@@ -124,7 +184,7 @@ class Exhaustive {
         result_.stats.revisits += expansion.revisits;
         Absorb(expansion.findings, &result_);
         for (Node& node : expansion.next) Admit(std::move(node), &next);
-        expansion.next.clear();
+        expansion = Expansion();
       }
       if (limits_.max_images && result_.crash_images >= *limits_.max_images) {
         result_.budget_exhausted = true;
@@ -152,14 +212,17 @@ class Exhaustive {
   }
 
   // Reads `visited_` only: it does not change while a depth is being expanded.
-  Expansion Expand(Node& node, const CheckOptions& options) const {
+  Expansion Expand(const Node& node, const CheckOptions& options, Replayer& replayer) const {
     Expansion expansion;
+    const Machine& machine = replayer.At(node.path);
     const std::vector<TraceStep> schedule = ScheduleOf(node.path);
     expansion.checked = Owns(limits_, node.hash);
     if (expansion.checked) {
-      expansion.findings = CheckState(scenario_, node.machine, schedule, options);
+      expansion.findings = CheckState(scenario_, machine, schedule, options);
     }
-    for (Successor& successor : Successors(node.machine, scenario_)) {
+    const std::vector<StepChoice> steps = EnabledSteps(machine, scenario_);
+    for (uint32_t choice = 0; choice < steps.size(); ++choice) {
+      Successor successor = TakeStep(machine, scenario_, steps[choice]);
       ++expansion.steps;
       if (successor.read && expansion.checked) {
         std::vector<TraceStep> read_schedule = schedule;
@@ -171,14 +234,15 @@ class Exhaustive {
         ++expansion.revisits;
         continue;
       }
-      expansion.next.push_back(
-          Node{std::move(successor.machine), Extend(node.path, std::move(successor.step)), hash});
+      expansion.next.push_back(Node{Extend(node.path, std::move(successor.step), choice), hash});
     }
     return expansion;
   }
 
   const Scenario& scenario_;
   const ExploreLimits& limits_;
+  std::vector<Replayer> replayers_;  // one per worker thread
+  Hash128 initial_hash_;
   std::set<Hash128> visited_;
   ExploreResult result_;
 };
@@ -226,7 +290,7 @@ Walk RandomWalk(const Scenario& scenario, const Machine& initial, const ExploreL
 ExploreResult Sampled(const Scenario& scenario, const Machine& initial,
                       const ExploreLimits& limits) {
   std::vector<Walk> walks(limits.sample->schedules);
-  ParallelFor(walks.size(), limits.jobs,
+  ParallelFor(walks.size(), static_cast<size_t>(std::max(1, limits.jobs)),
               [&](size_t w) { walks[w] = RandomWalk(scenario, initial, limits, w); });
   ExploreResult result;
   std::set<Hash128> seen;
@@ -255,7 +319,7 @@ ExploreResult Sampled(const Scenario& scenario, const Machine& initial,
 ExploreResult Explore(const Scenario& scenario, const Machine& initial,
                       const ExploreLimits& limits) {
   if (limits.sample) return Sampled(scenario, initial, limits);
-  return Exhaustive(scenario, limits).Run(initial);
+  return Exhaustive(scenario, initial, limits).Run();
 }
 
 }  // namespace crashsim

@@ -2,11 +2,15 @@
 // step (by process index), then each non-empty store buffer draining its oldest entry (the
 // hardware's own schedule), then each enabled background event (writeback, I/O completion,
 // directory writeback). The exploration and the sampler both walk these.
+//
+// A step is named by its position in that order, so a schedule can be stored as a list of small
+// numbers and replayed from the initial machine.
 #pragma once
 
 #include <optional>
 #include <vector>
 
+#include "models/kernel.h"
 #include "models/machine.h"
 #include "sim/engine/program.h"
 #include "sim/engine/result.h"
@@ -14,12 +18,24 @@
 
 namespace crashsim {
 
+struct StepChoice {
+  enum class Kind { kProcess, kDrain, kBackground };
+  Kind kind = Kind::kProcess;
+  int pid = 0;               // kProcess, kDrain
+  BackgroundEvent event;     // kBackground
+};
+
 struct Successor {
   Machine machine;
   TraceStep step;
   std::optional<ObservedRead> read;  // the value the step read, for the volatile oracles
 };
 
+// The steps enabled in `machine`, in the fixed order.
+std::vector<StepChoice> EnabledSteps(const Machine& machine, const Scenario& scenario);
+// The machine after `choice` (one of EnabledSteps(machine)).
+Successor TakeStep(const Machine& machine, const Scenario& scenario, const StepChoice& choice);
+// Every successor, in the fixed order.
 std::vector<Successor> Successors(const Machine& machine, const Scenario& scenario);
 
 }  // namespace crashsim
