@@ -5,6 +5,8 @@
 #include <utility>
 
 #include "sim/crash/crash_space.h"
+#include "sim/crash/image_walk.h"
+#include "sim/crash/image_walk_checks.h"
 #include "sim/engine/trace_order.h"
 #include "sim/explore/crash_state.h"
 #include "sim/explore/minimise.h"
@@ -155,7 +157,25 @@ StateFindings CheckState(const Scenario& scenario, const Machine& machine,
       return check();
     };
     if (options.downsets) {
-      space.graph().ForEachImage(visit);
+      if (!ImageWalk::WhyNotApplicable(machine, space.graph())) {
+        // Persistent-memory stores only: walk the same downsets incrementally with compiled
+        // checks, and recover and check through the oracles only the first image (for the
+        // findings that no image changes) and each image where a compiled check fails.
+        ImageWalk walk(machine, space.graph());
+        ImageChecks checks(scenario, machine, walk);
+        bool first = true;
+        CheckImages(walk, checks, UINT64_MAX, [&](const ImageWalk& at, const ImageChecks& now) {
+          if (first || now.any_failing()) {
+            first = false;
+            return visit(at.Image());
+          }
+          ++out.images;
+          if (options.max_images && out.images >= *options.max_images) out.cut = true;
+          return !out.cut;
+        });
+      } else {
+        space.graph().ForEachImage(visit);
+      }
     } else if (space.graph().events().size() <= PersistGraph::kSubsetEventsMax) {
       space.graph().ForEachSubsetImage(visit);
     } else {
