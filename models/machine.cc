@@ -110,7 +110,7 @@ Hash128 HashMachine(const Machine& m) {
     h.AddString(path);
     h.Add(ino);
   }
-  h.AddSequence(m.allocator.free_blocks());  // mostly long runs of consecutive blocks
+  h.AddSequence(m.allocator.free_blocks());  // block by block, as ordered-set elements
   for (const auto& [block, seq] : m.allocator.busy_blocks()) {
     h.Add(block);
     h.Add(seq);
