@@ -11,10 +11,11 @@ namespace crashsim {
 namespace {
 
 constexpr const char* kExitStatusText =
-    R"(Exit status (the same for run and check, over all files given):
+    R"(Exit status (the same for run, check and merge, over all files given):
   0  every scenario's verdict equals its "expect" (no "expect": expected
      clean) and, with --baseline, the baseline
-  1  some verdict differs from its "expect" or from the baseline
+  1  some verdict differs from its "expect" or from the baseline (one shard
+     of a --shard run: names a violation that "expect" does not)
   2  invalid input (a file that does not load, a path that does not exist, an
      unknown option, no files given, a baseline that does not read, an output
      that cannot be written) or an op that is not modelled yet
