@@ -57,8 +57,7 @@ TreeEntry& CachedPage(Machine& m, uint32_t ino, uint64_t page) {
   if (it != inode.tree.end() && !it->second.dax) return it->second;
   Tagged disk = ReadBlockFromDisk(m, ino, page);
   TreeEntry entry;
-  entry.bytes = std::move(disk.bytes);
-  entry.origins = std::move(disk.origins);
+  entry.set_folio(std::move(disk));
   return inode.tree[page] = std::move(entry);
 }
 
@@ -71,7 +70,7 @@ Tagged InCoreRead(const Machine& m, uint32_t ino, uint64_t begin, uint64_t end) 
     const uint64_t take = std::min<uint64_t>((page + 1) * bs, end) - pos;
     auto entry = inode.tree.find(page);
     Tagged block = entry != inode.tree.end() && !entry->second.dax
-                       ? Tagged{entry->second.bytes, entry->second.origins}
+                       ? entry->second.folio()
                        : ReadBlockFromDisk(m, ino, page);
     out.bytes.insert(out.bytes.end(), block.bytes.begin() + pos % bs,
                      block.bytes.begin() + pos % bs + take);
@@ -137,7 +136,7 @@ uint64_t WritebackPage(Machine& m, uint32_t ino, uint64_t page) {
     if (end > inode.core.size_bytes) bio.new_size = end;
   }
   // Bytes past EOF in the last page are written as zeroes (block_write_full_folio).
-  Tagged data{entry.bytes, std::vector<Origin>(entry.origins.begin(), entry.origins.end())};
+  Tagged data = entry.folio();
   for (uint64_t i = 0; i < bs; ++i) {
     if (page * bs + i >= inode.size_bytes) {
       data.bytes[i] = 0;

@@ -8,7 +8,11 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
+#include <utility>
+
+#include "models/origin.h"
 
 namespace crashsim {
 
@@ -35,10 +39,35 @@ struct TreeEntry {
   bool dirty = false, towrite = false, writeback = false;
   bool dax = false;         // a DAX entry (no data copy) rather than a folio
   bool zero_page = false;   // DAX: the shared zero page is mapped (hole or unwritten)
-  // Folio contents (non-DAX). Origins travel with the data to the device at writeback.
-  std::vector<uint8_t> bytes;
-  std::vector<uint64_t> origins;
-  bool operator==(const TreeEntry&) const = default;
+
+  // Folio contents (non-DAX; empty for a DAX entry). Origins travel with the data to the device
+  // at writeback. The contents are shared by every copy of the Machine and never changed in
+  // place: a change goes to a fresh copy (MutableFolio), so copying a Machine copies a pointer
+  // per page instead of its bytes and origins.
+  const Tagged& folio() const { return folio_ ? *folio_ : EmptyFolio(); }
+  void set_folio(Tagged contents) {
+    folio_ = std::make_shared<const Tagged>(std::move(contents));
+  }
+  // The contents to change: a private copy, which replaces the shared one. Valid until the
+  // entry is next copied or changed.
+  Tagged& MutableFolio() {
+    auto copy = std::make_shared<Tagged>(folio());
+    Tagged& contents = *copy;
+    folio_ = std::move(copy);
+    return contents;
+  }
+
+  bool operator==(const TreeEntry& other) const {
+    return dirty == other.dirty && towrite == other.towrite && writeback == other.writeback &&
+           dax == other.dax && zero_page == other.zero_page && folio() == other.folio();
+  }
+
+ private:
+  static const Tagged& EmptyFolio() {
+    static const Tagged empty;
+    return empty;
+  }
+  std::shared_ptr<const Tagged> folio_;
 };
 
 // ili_fsync_fields: which kinds of change are logged but not yet forced by an fsync.

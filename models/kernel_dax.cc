@@ -97,7 +97,7 @@ StepOutcome WriteFault(Machine& m, int pid, const std::string& name, uint64_t pa
     auto& copy = m.processes[pid].private_pages[{name, page}];
     if (copy.empty()) {
       copy = inode.core.dax ? DaxRead(m, vma.ino, page * bs, (page + 1) * bs).bytes
-                            : CachedPage(m, vma.ino, page).bytes;
+                            : CachedPage(m, vma.ino, page).folio().bytes;
     }
     m.processes[pid].ptes[{name, page}] = PteState{true, false, 0};
     return StepOutcome{false, "", "write fault: private copy of page " + std::to_string(page)};
@@ -187,8 +187,8 @@ std::pair<uint8_t, Origin> LoadByte(const Machine& m, int pid, const std::string
   const PteState& pte = process.ptes.at({name, page});
   const Inode& inode = m.inode(vma.ino);
   if (!inode.core.dax) {
-    const TreeEntry& entry = inode.tree.at(page);
-    return {entry.bytes[pos % bs], entry.origins[pos % bs]};
+    const Tagged& folio = inode.tree.at(page).folio();
+    return {folio.bytes[pos % bs], folio.origins[pos % bs]};
   }
   if (pte.zero_page) return {0, kOriginZero};
   const Tagged byte = m.device.ReadVisible(pte.physical_block * bs + pos % bs, 1);

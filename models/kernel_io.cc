@@ -31,9 +31,10 @@ void BufferedCopy(Machine& m, int pid, uint32_t ino, uint64_t offset,
     const uint64_t in_page = pos % bs;
     const uint64_t take = std::min<uint64_t>(bs - in_page, offset + data.size() - pos);
     TreeEntry& entry = CachedPage(m, ino, page);
+    Tagged& folio = entry.MutableFolio();
     for (uint64_t i = 0; i < take; ++i) {
-      entry.bytes[in_page + i] = data[pos - offset + i];
-      entry.origins[in_page + i] = DataOrigin(ino, pos + i);
+      folio.bytes[in_page + i] = data[pos - offset + i];
+      folio.origins[in_page + i] = DataOrigin(ino, pos + i);
     }
     entry.dirty = true;
     if (!inode.core.extents.count(page)) inode.delalloc[page] = true;
@@ -318,8 +319,7 @@ StepOutcome SysPread(Machine& m, int pid, const std::string& fd_name, uint64_t o
     if (fd->direct) {
       block = ReadBlockFromDisk(m, ino, page);
     } else {
-      const TreeEntry& entry = CachedPage(m, ino, page);
-      block = Tagged{entry.bytes, entry.origins};
+      block = CachedPage(m, ino, page).folio();
     }
     out->bytes.insert(out->bytes.end(), block.bytes.begin() + pos % bs,
                       block.bytes.begin() + pos % bs + take);

@@ -37,9 +37,10 @@ void ZeroPartialBlock(Machine& m, uint32_t ino, uint64_t begin, uint64_t end) {
                          extent->second.state == ExtentState::kWritten);
   if (!has_data) return;
   TreeEntry& entry = CachedPage(m, ino, block);
+  Tagged& folio = entry.MutableFolio();
   for (uint64_t pos = begin; pos < end; ++pos) {
-    entry.bytes[pos - block * bs] = 0;
-    entry.origins[pos - block * bs] = kOriginZero;
+    folio.bytes[pos - block * bs] = 0;
+    folio.origins[pos - block * bs] = kOriginZero;
   }
   entry.dirty = true;
 }

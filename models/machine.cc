@@ -17,8 +17,8 @@ void HashEntry(const TreeEntry& entry, Hasher& h) {
   h.AddBool(entry.writeback);
   h.AddBool(entry.dax);
   h.AddBool(entry.zero_page);
-  h.AddBytes(entry.bytes);
-  h.AddBytes(entry.origins);
+  h.AddBytes(entry.folio().bytes);
+  h.AddBytes(entry.folio().origins);
 }
 
 void HashProcess(const ProcessState& p, Hasher& h) {

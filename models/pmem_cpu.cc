@@ -43,9 +43,10 @@ void DrainOne(Machine& m, int pid) {
     const uint64_t page = access.file_offset / bs;
     auto entry = inode.tree.find(page);
     CRASHSIM_CHECK_MSG(entry != inode.tree.end(), "a store drained into a dropped page");
+    Tagged& folio = entry->second.MutableFolio();
     for (size_t i = 0; i < access.data.size(); ++i) {
-      entry->second.bytes[access.file_offset % bs + i] = access.data.bytes[i];
-      entry->second.origins[access.file_offset % bs + i] = access.data.origins[i];
+      folio.bytes[access.file_offset % bs + i] = access.data.bytes[i];
+      folio.origins[access.file_offset % bs + i] = access.data.origins[i];
     }
     RecordStore(m, pid, access);
     return;
