@@ -60,6 +60,11 @@ run_ok sampled_a run --sample 5 --seed 7 --json "$out/sampled_a.json" "$scenario
 run_ok sampled_b run --sample 5 --seed 7 --jobs 2 --json "$out/sampled_b.json" "$scenario"
 same "$out/sampled_a.json" "$out/sampled_b.json" "sampled report, same seed"
 grep -q '"coverage": "sampled"' "$out/sampled_a.json" || fail "a sampled report does not say so"
+run_ok sampled_s1 run --sample 5 --seed 7 --shard 1/2 --json "$out/sampled_s1.json" "$scenario"
+run_ok sampled_s2 run --sample 5 --seed 7 --shard 2/2 --json "$out/sampled_s2.json" "$scenario"
+run_ok sampled_merged merge --json "$out/sampled_merged.json" "$out/sampled_s1.json" \
+  "$out/sampled_s2.json"
+same "$out/sampled_a.json" "$out/sampled_merged.json" "sampled report, unsharded against merged"
 grep -q '"seed": 7' "$out/sampled_a.json" || fail "a sampled report does not give its seed"
 
 if [[ "$failures" -gt 0 ]]; then

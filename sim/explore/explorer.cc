@@ -268,8 +268,10 @@ Walk RandomWalk(const Scenario& scenario, const Machine& initial, const ExploreL
     StateFindings findings;
     const bool owned = Owns(limits, hash);
     if (owned) {
-      // The image drawn depends on the state, not on the walk that reached it.
-      Prng image_prng(sample.seed, hash.high ^ hash.low);
+      // Each walk draws its own image at each of its states (a state on several walks gets
+      // several draws), from a stream fixed by the seed, the walk and the position: whoever
+      // checks it, the image is the same.
+      Prng image_prng(Prng(sample.seed, index).Next(), walk.states.size());
       findings = CheckStateSampled(scenario, machine, schedule, image_prng);
     }
     std::vector<Successor> successors = Successors(machine, scenario);
@@ -298,15 +300,16 @@ ExploreResult Sampled(const Scenario& scenario, const Machine& initial,
     result.stats.steps += walk.steps;
     for (size_t i = 0; i < walk.states.size(); ++i) {
       auto& [hash, findings] = walk.states[i];
-      if (!seen.insert(hash).second) {
+      if (seen.count(hash) == 0) {
+        if (limits.max_states && result.distinct_states >= *limits.max_states) {
+          result.budget_exhausted = true;
+          continue;
+        }
+        seen.insert(hash);
+        ++result.distinct_states;
+      } else {
         ++result.stats.revisits;
-        continue;
       }
-      if (limits.max_states && result.distinct_states >= *limits.max_states) {
-        result.budget_exhausted = true;
-        continue;
-      }
-      ++result.distinct_states;
       if (walk.checked[i]) ++result.stats.states_checked;
       Absorb(findings, &result);
     }

@@ -10,7 +10,7 @@
 // for every number of jobs and the shards' results merge into the unsharded one.
 //
 // Sampling (`sample`) replaces the exhaustive walk by seeded random walks from the initial state,
-// each state on them checked with one drawn crash image.
+// each state on each walk checked with one drawn crash image.
 #pragma once
 
 #include <cstdint>
