@@ -5,14 +5,7 @@
 # line. Runs in the runfiles root.
 set -euo pipefail
 
-crashsim="cli/crashsim"
-out="${TEST_TMPDIR:?}"
-failures=0
-
-fail() {
-  echo "FAIL: $*" >&2
-  failures=$((failures + 1))
-}
+source cli/test_helpers.sh
 
 # check_status WANT NAME ARGS...: runs crashsim check ARGS with output in $out/NAME.{out,err}.
 check_status() {
@@ -85,8 +78,4 @@ status=0
 [[ "$status" == 2 ]] || fail "run --baseline exited $status, expected 2"
 check_status 2 unknown-option --no-such-option "$out/scenarios"
 
-if ((failures > 0)); then
-  echo "$failures check(s) failed" >&2
-  exit 1
-fi
-echo "the baseline gate passes, fails on a changed expect, and fails on a fixed violation"
+finish "the baseline gate passes, fails on a changed expect, and fails on a fixed violation"

@@ -5,14 +5,7 @@
 # scenarios are under scenarios/.
 set -u
 
-crashsim="cli/crashsim"
-out="${TEST_TMPDIR:?}"
-failures=0
-
-fail() {
-  echo "FAIL: $*" >&2
-  failures=$((failures + 1))
-}
+source cli/test_helpers.sh
 
 # expect_status STATUS NAME COMMAND...: runs COMMAND with stdout and stderr in $out/NAME.out and
 # $out/NAME.err and checks its exit status.
@@ -134,8 +127,4 @@ expect_status 0 check-help "$crashsim" check --help
 expect_text check-help out "crashsim check"
 expect_text check-help out "run"
 
-if ((failures > 0)); then
-  echo "$failures check(s) failed" >&2
-  exit 1
-fi
-echo "all end-to-end checks passed"
+finish "all end-to-end checks passed"

@@ -6,14 +6,7 @@
 # root.
 set -euo pipefail
 
-crashsim="cli/crashsim"
-out="${TEST_TMPDIR:?}"
-failures=0
-
-fail() {
-  echo "FAIL: $*" >&2
-  failures=$((failures + 1))
-}
+source cli/test_helpers.sh
 
 # run_ok NAME ARGS...: crashsim ARGS with stdout in $out/NAME.out; exit 0 or 1 (a verdict) is fine.
 run_ok() {
@@ -67,8 +60,4 @@ run_ok sampled_merged merge --json "$out/sampled_merged.json" "$out/sampled_s1.j
 same "$out/sampled_a.json" "$out/sampled_merged.json" "sampled report, unsharded against merged"
 grep -q '"seed": 7' "$out/sampled_a.json" || fail "a sampled report does not give its seed"
 
-if [[ "$failures" -gt 0 ]]; then
-  echo "$failures failure(s)" >&2
-  exit 1
-fi
-echo "PASS"
+finish "reports are the same for every split"
