@@ -10,16 +10,9 @@
 namespace crashsim {
 namespace {
 
-int ProcessIndex(const Scenario& s, const std::string& name) {
-  for (size_t i = 0; i < s.processes.size(); ++i) {
-    if (s.processes[i].name == name) return static_cast<int>(i);
-  }
-  return -1;
-}
-
 bool Done(const Scenario& s, const Machine& m, const std::string& process,
           const std::string& label) {
-  const int p = ProcessIndex(s, process);
+  const int p = s.ProcessIndex(process);
   return p >= 0 && m.processes[p].done_labels.count(label) > 0;
 }
 
@@ -56,7 +49,7 @@ class CompiledAssertion::Compiler {
       case Expr::Kind::kValueNe:
       case Expr::Kind::kValueIn: {
         std::optional<std::vector<uint8_t>> value;
-        const int p = ProcessIndex(s_, e.process);
+        const int p = s_.ProcessIndex(e.process);
         if (p >= 0) {
           const auto& values = m_.processes[p].values;
           auto it = values.find(e.name);

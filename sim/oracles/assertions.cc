@@ -10,13 +10,6 @@
 namespace crashsim {
 namespace {
 
-int ProcessIndex(const Scenario& s, const std::string& name) {
-  for (size_t i = 0; i < s.processes.size(); ++i) {
-    if (s.processes[i].name == name) return static_cast<int>(i);
-  }
-  return -1;
-}
-
 class Evaluator {
  public:
   Evaluator(const CrashContext& c, const RecoveredState& state) : c_(c), state_(state) {}
@@ -76,7 +69,7 @@ class Evaluator {
   }
 
   bool Done(const std::string& process, const std::string& label) const {
-    const int p = ProcessIndex(c_.scenario, process);
+    const int p = c_.scenario.ProcessIndex(process);
     return p >= 0 && c_.machine.processes[p].done_labels.count(label) > 0;
   }
   const std::vector<std::string>& notes() const { return notes_; }
@@ -86,7 +79,7 @@ class Evaluator {
 
   std::optional<std::vector<uint8_t>> RecordedValue(const std::string& process,
                                                     const std::string& name) const {
-    const int p = ProcessIndex(c_.scenario, process);
+    const int p = c_.scenario.ProcessIndex(process);
     if (p < 0) return std::nullopt;
     const auto& values = c_.machine.processes[p].values;
     auto it = values.find(name);

@@ -154,6 +154,14 @@ struct Scenario {
   // Expected violated names per design, resolved: every design in `designs` has an entry (the
   // `"*"` default or the empty set when the scenario has no `expect`).
   std::map<Design, std::set<std::string>> expect;
+
+  // The index of the process named `process_name` in `processes`, or -1.
+  int ProcessIndex(const std::string& process_name) const {
+    for (size_t i = 0; i < processes.size(); ++i) {
+      if (processes[i].name == process_name) return static_cast<int>(i);
+    }
+    return -1;
+  }
 };
 
 }  // namespace crashsim
