@@ -11,6 +11,67 @@ std::string Machine::PathOf(uint32_t ino) const {
 
 namespace {
 
+// The parts of a Machine, each hashed on its own. HashMachine feeds them in a fixed order, which
+// must not change: the state hash decides the visited set and the shards.
+
+void HashNameTable(const NameTable& names, Hasher& h) {
+  for (const auto& [path, ino] : names) {
+    h.AddString(path);
+    h.Add(ino);
+  }
+}
+
+// What the assertions read of a process: the values its loads and preads recorded, and the
+// labels of its ops that returned.
+void HashRecorded(const ProcessState& p, Hasher& h) {
+  for (const auto& [name, value] : p.values) {
+    h.AddString(name);
+    h.AddBool(value.has_value());
+    if (value) h.AddBytes(*value);
+  }
+  for (const auto& label : p.done_labels) h.AddString(label);
+}
+
+void HashWrite(const WriteRecord& write, Hasher& h) {
+  h.Add(write.ino);
+  h.Add(write.offset);
+  h.AddBytes(write.bytes);
+  h.AddBool(write.size_cut);
+  h.Add(static_cast<uint64_t>(write.process + 1));
+  h.Add(write.stamp);
+}
+
+void HashPromise(const Promise& promise, Hasher& h) {
+  h.AddString(promise.op);
+  h.AddBytes(promise.invocation);
+  h.AddBool(promise.returned);
+  h.AddBool(promise.failed);
+}
+
+void HashMapSync(const MapSyncPromise& promise, Hasher& h) {
+  h.Add(promise.ino);
+  h.Add(promise.page);
+  h.Add(promise.physical_block);
+  h.AddBool(promise.ended);
+}
+
+void HashMove(const DataMove& move, Hasher& h) {
+  h.Add(move.src_ino);
+  h.Add(move.src_offset);
+  h.Add(move.dst_ino);
+  h.Add(move.dst_offset);
+  h.Add(move.length);
+}
+
+void HashSeal(const SealRecord& seal, Hasher& h) {
+  h.Add(seal.ino);
+  h.AddBool(seal.active);
+  for (const auto& [block, extent] : seal.snapshot) {
+    h.Add(block);
+    h.Add(extent.physical_block);
+  }
+}
+
 void HashEntry(const TreeEntry& entry, Hasher& h) {
   h.AddBool(entry.dirty);
   h.AddBool(entry.towrite);
@@ -55,12 +116,7 @@ void HashProcess(const ProcessState& p, Hasher& h) {
     h.Add(key.second);
     h.AddBytes(bytes);
   }
-  for (const auto& [name, value] : p.values) {
-    h.AddString(name);
-    h.AddBool(value.has_value());
-    if (value) h.AddBytes(*value);
-  }
-  for (const auto& label : p.done_labels) h.AddString(label);
+  HashRecorded(p, h);
   h.Add(p.cpu.store_buffer.size());
   for (const auto& access : p.cpu.store_buffer) {
     h.Add(static_cast<uint64_t>(access.kind));
@@ -100,16 +156,10 @@ Hash128 HashMachine(const Machine& m) {
     h.Add(inode.open_count);
     h.Add(static_cast<uint64_t>(inode.locked_by + 1));
   }
-  for (const auto& [path, ino] : m.names) {
-    h.AddString(path);
-    h.Add(ino);
-  }
+  HashNameTable(m.names, h);
   for (const auto& directory : m.directories) h.AddString(directory);
   h.Add(m.durable_names.size());
-  for (const auto& [path, ino] : m.durable_names) {
-    h.AddString(path);
-    h.Add(ino);
-  }
+  HashNameTable(m.durable_names, h);
   h.AddSequence(m.allocator.free_blocks());  // block by block, as ordered-set elements
   for (const auto& [block, seq] : m.allocator.busy_blocks()) {
     h.Add(block);
@@ -129,41 +179,11 @@ Hash128 HashMachine(const Machine& m) {
   // Ghost state: clocks, the write history and the ledger decide what is checked.
   for (const auto& clock : m.ghost.clocks) h.AddBytes(clock);
   h.Add(m.ghost.writes.size());
-  for (const auto& write : m.ghost.writes) {
-    h.Add(write->ino);
-    h.Add(write->offset);
-    h.AddBytes(write->bytes);
-    h.AddBool(write->size_cut);
-    h.Add(static_cast<uint64_t>(write->process + 1));
-    h.Add(write->stamp);
-  }
-  for (const auto& promise : m.ghost.promises) {
-    h.AddString(promise->op);
-    h.AddBytes(promise->invocation);
-    h.AddBool(promise->returned);
-    h.AddBool(promise->failed);
-  }
-  for (const auto& promise : m.ghost.map_sync) {
-    h.Add(promise.ino);
-    h.Add(promise.page);
-    h.Add(promise.physical_block);
-    h.AddBool(promise.ended);
-  }
-  for (const auto& move : m.ghost.moves) {
-    h.Add(move.src_ino);
-    h.Add(move.src_offset);
-    h.Add(move.dst_ino);
-    h.Add(move.dst_offset);
-    h.Add(move.length);
-  }
-  for (const auto& seal : m.ghost.seals) {
-    h.Add(seal.ino);
-    h.AddBool(seal.active);
-    for (const auto& [block, extent] : seal.snapshot) {
-      h.Add(block);
-      h.Add(extent.physical_block);
-    }
-  }
+  for (const auto& write : m.ghost.writes) HashWrite(*write, h);
+  for (const auto& promise : m.ghost.promises) HashPromise(*promise, h);
+  for (const auto& promise : m.ghost.map_sync) HashMapSync(promise, h);
+  for (const auto& move : m.ghost.moves) HashMove(move, h);
+  for (const auto& seal : m.ghost.seals) HashSeal(seal, h);
   for (const auto& [block, count] : m.refcount) {
     h.Add(block);
     h.Add(count);
