@@ -1,5 +1,7 @@
 #include "models/machine.h"
 
+#include <set>
+
 namespace crashsim {
 
 std::string Machine::PathOf(uint32_t ino) const {
@@ -11,8 +13,9 @@ std::string Machine::PathOf(uint32_t ino) const {
 
 namespace {
 
-// The parts of a Machine, each hashed on its own. HashMachine feeds them in a fixed order, which
-// must not change: the state hash decides the visited set and the shards.
+// The parts below are fed by both hashes: HashMachine feeds them in its own fixed order (which
+// must not change: the state hash decides the visited set and the shards), HashCrashInputs in
+// its own, with the counts that make its encoding unambiguous.
 
 void HashNameTable(const NameTable& names, Hasher& h) {
   for (const auto& [path, ino] : names) {
@@ -190,6 +193,108 @@ Hash128 HashMachine(const Machine& m) {
   }
   h.Add(m.clock);
   h.Add(m.next_ino);
+  return h.Finish();
+}
+
+namespace {
+
+// The durability oracle reads only the promises that returned without an error.
+bool Live(const Promise& promise) { return promise.returned && !promise.failed; }
+
+}  // namespace
+
+Hash128 HashCrashInputs(const Machine& m) {
+  Hasher h;
+  // The device: durable media and every pending persist event, as the state hash has them, and
+  // what the persist graph also reads of each pending write (its units, and its description,
+  // which the lost events and the ordering finding show).
+  m.device.HashInto(h);
+  h.Add(m.device.pending().size());
+  for (const PendingWrite& write : m.device.pending()) {
+    h.Add(write.unit);
+    h.Add(write.unit_count);
+    h.AddString(write.what);
+  }
+  // The journal: every committed transaction and the forced prefix.
+  m.journal.HashInto(h);
+  // The namespaces: names give the paths in findings (PathOf); durable names are what recovery
+  // starts from under posix-minimal.
+  h.Add(m.names.size());
+  HashNameTable(m.names, h);
+  h.Add(m.durable_names.size());
+  HashNameTable(m.durable_names, h);
+  // Which inodes exist: a promise of every file (sync) covers each of them. Nothing else of an
+  // inode is read: the crash checks see inodes only as recovered from the journal.
+  h.Add(m.inodes.size());
+  for (const auto& [ino, inode] : m.inodes) h.Add(ino);
+  // Ghost: the live promises, each with every field the durability oracle reads.
+  bool every_file = false;
+  std::set<uint32_t> promised;
+  uint64_t live = 0;
+  for (const auto& promise : m.ghost.promises) {
+    if (!Live(*promise)) continue;
+    ++live;
+    if (promise->ino) {
+      promised.insert(*promise->ino);
+    } else {
+      every_file = true;
+    }
+  }
+  h.Add(live);
+  for (const auto& promise : m.ghost.promises) {
+    if (!Live(*promise)) continue;
+    HashPromise(*promise, h);
+    h.Add(static_cast<uint64_t>(promise->kind));
+    h.AddString(promise->guarantee);
+    h.AddBool(promise->ino.has_value());
+    h.Add(promise->ino.value_or(0));
+    h.Add(promise->begin);
+    h.Add(promise->end);
+    h.Add(promise->size_at_invocation);
+    h.Add(promise->mtime_at_invocation);
+    h.AddBool(promise->covers_metadata);
+  }
+  // The write history of the files those promises cover, in coherence order (no other file's
+  // records are read).
+  auto read = [&](const WriteRecord& write) {
+    return every_file || promised.count(write.ino) > 0;
+  };
+  uint64_t writes = 0;
+  for (const auto& write : m.ghost.writes) writes += read(*write);
+  h.Add(writes);
+  for (const auto& write : m.ghost.writes) {
+    if (!read(*write)) continue;
+    HashWrite(*write, h);
+    h.AddString(write->what);
+  }
+  // MAP_SYNC promises not ended, data moves, seals still active.
+  uint64_t mapped = 0;
+  for (const auto& promise : m.ghost.map_sync) mapped += !promise.ended;
+  h.Add(mapped);
+  for (const auto& promise : m.ghost.map_sync) {
+    if (promise.ended) continue;
+    HashMapSync(promise, h);
+    h.AddString(promise.op);
+  }
+  h.Add(m.ghost.moves.size());
+  for (const auto& move : m.ghost.moves) HashMove(move, h);
+  uint64_t sealed = 0;
+  for (const auto& seal : m.ghost.seals) sealed += seal.active;
+  h.Add(sealed);
+  for (const auto& seal : m.ghost.seals) {
+    if (!seal.active) continue;
+    h.Add(seal.snapshot.size());
+    HashSeal(seal, h);
+    for (const auto& [block, extent] : seal.snapshot) h.Add(static_cast<uint64_t>(extent.state));
+    h.AddString(seal.op);
+  }
+  // Per process, what the assertions read: recorded values and done labels.
+  h.Add(m.processes.size());
+  for (const ProcessState& process : m.processes) {
+    h.Add(process.values.size());
+    h.Add(process.done_labels.size());
+    HashRecorded(process, h);
+  }
   return h.Finish();
 }
 

@@ -89,4 +89,56 @@ struct Machine {
 // leave (the ghost state included: it decides which promises are checked).
 Hash128 HashMachine(const Machine& machine);
 
+// The canonical hash of exactly the part of a Machine that the crash checks read, for memoising
+// them across states that differ only in what no crash check can see. A crash check is what
+// runs for one crash image or journal prefix: CrashSpace and its PersistGraph, RecoveredState,
+// the oracles durability, no-stale-data, ordering, map-sync and immutable (CheckImmutable, the
+// crash part), the assertions (CheckChosen, CheckWholeImage, MinimiseWitness), and the compiled
+// image checks of the image walk. Two machines of one run with equal HashCrashInputs get the
+// same findings, texts and witnesses included, from every one of them.
+//
+// The contract: a field not listed here must not be read by a crash check. A checker that
+// starts reading one must add it here, or memoisation returns a wrong verdict.
+//
+// Hashed:
+// - device: everything Device::HashInto covers (written media blocks with their origins; each
+//   pending write's id, unit kind, address, bytes and origins, group, completed, completion tick,
+//   kernel copy and eADR flags; the FUA groups, the next id, the tick, the write-pending queue),
+//   and of each pending write its unit, unit count and description (`what`), which the persist
+//   graph reads for its chains and its event descriptions;
+// - journal: Journal::HashInto (every committed transaction: sequence, description,
+//   after-images, namespace after-image, commit tick, ordered and completed groups; the forced
+//   prefix);
+// - names (the in-core namespace: paths in findings, PathOf) and durable_names (recovery under
+//   posix-minimal);
+// - the set of inode numbers (a promise of every file, sync, covers each), nothing else of Inode;
+// - ghost promises that returned without an error, in ledger order: op, invocation clock,
+//   returned, failed, kind, guarantee, ino (or every file), begin, end, size and mtime at
+//   invocation, covers_metadata;
+// - ghost write records of the files those promises cover (every record when one covers every
+//   file), in coherence order: ino, offset, bytes, size_cut, process, stamp, what;
+// - ghost MAP_SYNC promises not ended, in order: ino, page, physical block, ended, op;
+// - ghost data moves, all, in order: source ino and offset, destination ino and offset, length;
+// - ghost seals still active, in order: ino, active, the snapshot (file block, physical block,
+//   extent state), op;
+// - per process, in order: its recorded values (load and pread results) and its done labels.
+//
+// Constant for one run, so not hashed (a memo table must not span runs): config, design, faults,
+// base (the initial durable cores and names), the device's platform, cache, sector size and
+// initial media image, and the scenario (assertions, process names, initial contents).
+//
+// Not read by any crash check, so not hashed: of each inode the in-core core, in-core size,
+// delalloc reservations, mapping tree (folios and tags), last commit sequence, fsync fields,
+// open count and lock; per process the program counter, op progress, fds, vmas, PTEs, private
+// pages, store buffer, unfenced flushes and barrier state; directories; the allocator; bios in
+// flight; refcounts (recovery reads sharing from the logged extents); the file-system clock,
+// next_op_id and next_ino; the ghost clocks and next_write_id; promises not returned or failed;
+// write records of files no live promise covers, and every record's id; ended MAP_SYNC promises;
+// inactive seals; a live promise's process.
+//
+// Not covered: the checks on the running system (CheckImmutableVolatile, and CheckRead on reads)
+// and the crash-state lines of a report (DescribeCrashState reads in-core sizes, extent maps and
+// mapping-tree tags); they must not be memoised by this hash.
+Hash128 HashCrashInputs(const Machine& machine);
+
 }  // namespace crashsim

@@ -1,0 +1,310 @@
+// The two canonical hashes of a Machine: HashMachine tells apart every state that may behave
+// differently from here on; HashCrashInputs only what a crash check can see, so states that
+// differ elsewhere (program counters, fds, mappings, store buffers, page cache, allocator, bios,
+// clocks, ...) share it, and every part the crash checks read still changes it.
+#include "models/machine.h"
+
+#include <doctest/doctest.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace crashsim {
+namespace {
+
+constexpr uint32_t kBlock = 4096;
+
+// Two files: /f (ino 1, one written block at physical block 0) and /g (ino 2, empty). Two
+// processes. P1 has an fsync of /f that returned, P2 one of /g still running; P1 wrote /f and /g.
+Machine MakeMachine(const Config& config) {
+  auto initial = std::make_shared<InitialImage>();
+  initial->block_size = kBlock;
+  initial->file_blocks[0] = InitialImage::FileBlock{1, 0, 'F'};
+  auto base = std::make_shared<BaseState>();
+  InodeCore f;
+  f.size_bytes = kBlock;
+  f.extents[0] = Extent{0, ExtentState::kWritten, false};
+  base->cores[1] = f;
+  base->cores[2] = InodeCore{};
+  base->names["/f"] = 1;
+  base->names["/g"] = 2;
+  Machine m(config, Design::kKernelTracked, Device(Media(initial), false, config), base);
+  for (const auto& [ino, core] : base->cores) {
+    Inode inode;
+    inode.ino = ino;
+    inode.core = core;
+    inode.size_bytes = core.size_bytes;
+    m.inodes[ino] = inode;
+  }
+  m.names = base->names;
+  m.durable_names = base->names;
+  m.allocator = Allocator(1, 16);
+  m.next_ino = 3;
+  m.processes.resize(2);
+  m.ghost.clocks.assign(2, VectorClock(2, 0));
+  m.ghost.Tick(0);
+  WriteRecord to_f;
+  to_f.ino = 1;
+  to_f.offset = 0;
+  to_f.bytes = {'A'};
+  to_f.process = 0;
+  to_f.what = "P1: pwrite /f 'A'";
+  m.ghost.RecordWrite(to_f);
+  WriteRecord to_g = to_f;
+  to_g.ino = 2;
+  to_g.what = "P1: pwrite /g 'A'";
+  m.ghost.RecordWrite(to_g);
+  Promise fsync_f;
+  fsync_f.guarantee = "fsync";
+  fsync_f.op = "P1: fsync /f";
+  fsync_f.process = 0;
+  fsync_f.ino = 1;
+  fsync_f.invocation = m.ghost.clocks[0];
+  fsync_f.size_at_invocation = kBlock;
+  fsync_f.covers_metadata = true;
+  m.ghost.ReturnPromise(m.ghost.AddPromise(fsync_f), /*failed=*/false);
+  Promise fsync_g = fsync_f;
+  fsync_g.op = "P2: fsync /g";
+  fsync_g.process = 1;
+  fsync_g.ino = 2;
+  m.ghost.AddPromise(fsync_g);  // not returned yet
+  m.processes[0].done_labels.insert("w");
+  m.processes[0].values["v"] = std::vector<uint8_t>{'A'};
+  m.device.SubmitBlockWrite(0, TagFileData(1, 0, std::vector<uint8_t>(kBlock, 'A')),
+                            /*fua=*/false, "writeback of /f page 0");
+  return m;
+}
+
+struct Change {
+  std::string what;
+  std::function<void(Machine&)> apply;
+};
+
+// Parts no crash check reads.
+std::vector<Change> Invisible() {
+  return {
+      {"a program counter", [](Machine& m) { ++m.processes[1].pc; }},
+      {"an op's inner step", [](Machine& m) { m.processes[0].progress.phase = 2; }},
+      {"an fd", [](Machine& m) { m.processes[0].fds["fd"].ino = 1; }},
+      {"a mapping and a PTE",
+       [](Machine& m) {
+         m.processes[0].vmas["m"].length = kBlock;
+         m.processes[0].ptes[{"m", 0}] = PteState{true, false, 0};
+       }},
+      {"a private page", [](Machine& m) { m.processes[0].private_pages[{"m", 0}] = {'P'}; }},
+      {"a store buffer",
+       [](Machine& m) {
+         BufferedAccess store;
+         store.data = TagFileData(1, 0, {'S'});
+         m.processes[0].cpu.store_buffer.push_back(store);
+       }},
+      {"a barrier", [](Machine& m) { m.processes[1].at_barrier = true; }},
+      {"a page-cache folio",
+       [](Machine& m) {
+         TreeEntry entry;
+         entry.dirty = true;
+         entry.set_folio(TagFileData(1, 0, std::vector<uint8_t>(kBlock, 'B')));
+         m.inode(1).tree[0] = entry;
+       }},
+      {"an in-core size and core",
+       [](Machine& m) {
+         m.inode(1).size_bytes = 2 * kBlock;
+         m.inode(1).core.size_bytes = 2 * kBlock;
+         m.inode(1).core.extents[1] = Extent{5, ExtentState::kUnwritten, false};
+       }},
+      {"a delalloc reservation", [](Machine& m) { m.inode(2).delalloc[0] = true; }},
+      {"fsync fields and a lock",
+       [](Machine& m) {
+         m.inode(1).fsync_fields = kFieldSize;
+         m.inode(1).locked_by = 0;
+         ++m.inode(1).open_count;
+       }},
+      {"an allocation", [](Machine& m) { m.allocator.Allocate(); }},
+      {"a bio in flight", [](Machine& m) { m.bios[1].ino = 1; }},
+      {"a refcount", [](Machine& m) { m.refcount[0] = 2; }},
+      {"a directory", [](Machine& m) { m.directories.insert("/d"); }},
+      {"the file-system clock and counters",
+       [](Machine& m) {
+         ++m.clock;
+         ++m.next_op_id;
+         ++m.next_ino;
+       }},
+      {"a ghost clock", [](Machine& m) { m.ghost.Tick(1); }},
+      {"a write to a file no returned promise covers",
+       [](Machine& m) {
+         WriteRecord write;
+         write.ino = 2;
+         write.bytes = {'C'};
+         write.process = 1;
+         write.what = "P2: pwrite /g 'C'";
+         m.ghost.RecordWrite(write);
+       }},
+      {"a promise still running",
+       [](Machine& m) {
+         Promise sync;
+         sync.kind = PromiseKind::kSync;
+         sync.guarantee = "sync";
+         sync.op = "P2: sync";
+         sync.process = 1;
+         m.ghost.AddPromise(sync);
+       }},
+      {"a promise that failed",
+       [](Machine& m) {
+         Promise sync;
+         sync.kind = PromiseKind::kSync;
+         sync.guarantee = "sync";
+         sync.op = "P2: sync";
+         m.ghost.ReturnPromise(m.ghost.AddPromise(sync), /*failed=*/true);
+       }},
+      {"an ended MAP_SYNC promise",
+       [](Machine& m) { m.ghost.map_sync.push_back(MapSyncPromise{1, 0, 0, "P1: store", true}); }},
+      {"an inactive seal",
+       [](Machine& m) { m.ghost.seals.push_back(SealRecord{1, {}, "P1: seal /f", false}); }},
+  };
+}
+
+// Parts some crash check reads.
+std::vector<Change> Visible() {
+  return {
+      {"a pending device write",
+       [](Machine& m) {
+         m.device.SubmitBlockWrite(kBlock, TagZeroes(kBlock), false, "zeroing of /g");
+       }},
+      {"a completed device write",
+       [](Machine& m) { m.device.CompleteBlockWrite(m.device.pending()[0].group); }},
+      {"a durable device write",
+       [](Machine& m) {
+         m.device.CompleteBlockWrite(m.device.pending()[0].group);
+         m.device.Flush();
+       }},
+      {"a committed transaction",
+       [](Machine& m) {
+         Transaction txn;
+         txn.what = "size of /g";
+         txn.inodes[2].size_bytes = 1;
+         m.journal.Commit(txn);
+       }},
+      {"a forced journal",
+       [](Machine& m) {
+         m.journal.Commit(Transaction{});
+         m.journal.MarkForced(1);
+       }},
+      {"a name", [](Machine& m) { m.names["/h"] = 2; }},
+      {"a durable name", [](Machine& m) { m.durable_names.erase("/g"); }},
+      {"an inode", [](Machine& m) { m.inodes[3].ino = 3; }},
+      {"a promise returning", [](Machine& m) { m.ghost.ReturnPromise(1, false); }},
+      {"a returned promise's range",
+       [](Machine& m) {
+         Promise promise = *m.ghost.promises[0];
+         promise.end = kBlock;
+         m.ghost.promises[0] = std::make_shared<const Promise>(promise);
+       }},
+      {"a returned promise's size at invocation",
+       [](Machine& m) {
+         Promise promise = *m.ghost.promises[0];
+         promise.size_at_invocation = 1;
+         m.ghost.promises[0] = std::make_shared<const Promise>(promise);
+       }},
+      {"a write to a promised file",
+       [](Machine& m) {
+         WriteRecord write;
+         write.ino = 1;
+         write.bytes = {'C'};
+         write.process = 1;
+         m.ghost.RecordWrite(write);
+       }},
+      {"a promised write's description",
+       [](Machine& m) {
+         WriteRecord write = *m.ghost.writes[0];
+         write.what = "P1: pwrite /f 'A' again";
+         m.ghost.writes[0] = std::make_shared<const WriteRecord>(write);
+       }},
+      {"a MAP_SYNC promise",
+       [](Machine& m) { m.ghost.map_sync.push_back(MapSyncPromise{1, 0, 0, "P1: store", false}); }},
+      {"a data move", [](Machine& m) { m.ghost.moves.push_back(DataMove{1, 0, 2, 0, kBlock}); }},
+      {"an active seal",
+       [](Machine& m) {
+         m.ghost.seals.push_back(SealRecord{1, m.inode(1).core.extents, "P1: seal /f", true});
+       }},
+      {"a recorded value", [](Machine& m) { m.processes[1].values["v"] = std::nullopt; }},
+      {"a done label", [](Machine& m) { m.processes[1].done_labels.insert("w"); }},
+  };
+}
+
+TEST_CASE("equal machines hash equal under both hashes") {
+  const Config config;
+  const Machine a = MakeMachine(config);
+  const Machine b = MakeMachine(config);
+  const Machine copy = a;
+  CHECK(HashMachine(a) == HashMachine(b));
+  CHECK(HashMachine(a) == HashMachine(copy));
+  CHECK(HashCrashInputs(a) == HashCrashInputs(b));
+  CHECK(HashCrashInputs(a) == HashCrashInputs(copy));
+}
+
+TEST_CASE("a part no crash check reads changes the state hash, not the crash inputs") {
+  const Config config;
+  const Machine base = MakeMachine(config);
+  for (const Change& change : Invisible()) {
+    CAPTURE(change.what);
+    Machine changed = base;
+    change.apply(changed);
+    CHECK(HashCrashInputs(changed) == HashCrashInputs(base));
+    CHECK(HashMachine(changed) != HashMachine(base));
+  }
+}
+
+TEST_CASE("every part a crash check reads changes the crash inputs") {
+  const Config config;
+  const Machine base = MakeMachine(config);
+  for (const Change& change : Visible()) {
+    CAPTURE(change.what);
+    Machine changed = base;
+    change.apply(changed);
+    CHECK(HashCrashInputs(changed) != HashCrashInputs(base));
+  }
+}
+
+TEST_CASE("a description of a pending write is a crash input") {
+  // The persist graph shows it in every lost event; the state hash leaves it out.
+  const Config config;
+  Machine a = MakeMachine(config), b = MakeMachine(config);
+  a.device.SubmitBlockWrite(kBlock, TagZeroes(kBlock), false, "zeroing by P1");
+  b.device.SubmitBlockWrite(kBlock, TagZeroes(kBlock), false, "zeroing by P2");
+  CHECK(HashCrashInputs(a) != HashCrashInputs(b));
+}
+
+TEST_CASE("a promise of every file reads every file's writes and the set of inodes") {
+  const Config config;
+  Machine base = MakeMachine(config);
+  Promise sync;
+  sync.kind = PromiseKind::kSync;
+  sync.guarantee = "sync";
+  sync.op = "P2: sync";
+  sync.process = 1;
+  base.ghost.ReturnPromise(base.ghost.AddPromise(sync), false);
+  Machine written = base;
+  WriteRecord write;
+  write.ino = 2;
+  write.bytes = {'C'};
+  written.ghost.RecordWrite(write);
+  CHECK(HashCrashInputs(written) != HashCrashInputs(base));
+}
+
+TEST_CASE("a folio written through a copy leaves the original unchanged") {
+  TreeEntry entry;
+  entry.set_folio(TagFileData(1, 0, {'A', 'B'}));
+  TreeEntry copy = entry;
+  copy.MutableFolio().bytes[0] = 'Z';
+  CHECK(entry.folio().bytes == std::vector<uint8_t>{'A', 'B'});
+  CHECK(copy.folio().bytes == std::vector<uint8_t>{'Z', 'B'});
+  CHECK_FALSE(copy == entry);
+  copy.MutableFolio().bytes[0] = 'A';
+  CHECK(copy == entry);  // contents compare, not pointers
+}
+
+}  // namespace
+}  // namespace crashsim
