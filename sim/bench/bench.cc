@@ -1,22 +1,25 @@
-// The benchmark: for generated workloads at growing sizes and for the bundled scenarios, the
-// distinct states, crash images checked, wall time, rate and peak memory, with all reductions on
-// and, side by side in the same process, with them off (within a budget: "budget" when the naive
-// run would not finish). Before that table, the enumerator figure: images stepped to and checked
-// per second on one core at the last crash point of pmem traces, with projection off
-// (walk_figures.h). Figures only: nothing here is asserted.
+// The benchmark. First the enumerator figure: images stepped to and checked per second on one core
+// at the last crash point of pmem traces, with projection off (walk_figures.h). Then the main
+// table: for generated workloads at growing sizes (workloads.h) and for the bundled scenarios under
+// every model, the schedule steps, distinct states, crash images, wall time, states per second and
+// the process's peak memory with all reductions on, and side by side in the same process the same
+// run with them off (within a budget: "budget" when the naive run would not finish). The bundled
+// suite is also run on two threads. Figures only: nothing here is asserted, and everything but the
+// times and the memory is deterministic.
 //
 // Usage: bench [--walk-only] [SCENARIO_DIR]   (SCENARIO_DIR defaults to "scenarios")
 #include <sys/resource.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <string>
 #include <vector>
 
 #include <fmt/format.h>
 
+#include "sim/bench/run_figures.h"
 #include "sim/bench/walk_figures.h"
 #include "sim/bench/workloads.h"
 #include "sim/engine/engine.h"
@@ -25,53 +28,11 @@
 namespace crashsim {
 namespace {
 
-struct Figures {
-  uint64_t states = 0, images = 0;
-  double seconds = 0;
-  bool budget = false;
-};
-
-Figures Measure(const std::vector<Scenario>& scenarios, bool reductions) {
-  RunOptions options;
-  if (!reductions) {
-    options.reductions = Reductions{false, false, false};
-    options.max_images = 200000;
-    options.max_states = 20000;
-  }
-  Figures figures;
-  const auto start = std::chrono::steady_clock::now();
-  for (const Scenario& scenario : scenarios) {
-    for (Design design : scenario.designs) {
-      const ModelResult result = RunScenario(scenario, design, options);
-      figures.states += result.distinct_states;
-      figures.images += result.distinct_images;
-      figures.budget = figures.budget || result.coverage == Coverage::kBudgetExhausted;
-    }
-  }
-  figures.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  return figures;
-}
-
+// The process's peak resident size so far (not the row's own).
 double PeakMiB() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
   return usage.ru_maxrss / 1024.0;
-}
-
-void Row(const std::string& name, const std::vector<Scenario>& scenarios, bool compare) {
-  const Figures on = Measure(scenarios, true);
-  std::string off_text = "-";
-  if (compare) {
-    const Figures off = Measure(scenarios, false);
-    off_text = off.budget ? fmt::format("budget ({:.2f} s)", off.seconds)
-                          : fmt::format("{:.3f} s, {} images ({:.1f}x)", off.seconds, off.images,
-                                        off.seconds / std::max(on.seconds, 1e-6));
-  }
-  std::printf("%-34s %9llu %10llu %9.3f %12.0f %9.1f   %s\n", name.c_str(),
-              static_cast<unsigned long long>(on.states), static_cast<unsigned long long>(on.images),
-              on.seconds, on.states / std::max(on.seconds, 1e-6), PeakMiB(), off_text.c_str());
-  std::fflush(stdout);
 }
 
 Scenario FromText(const std::string& text, const std::string& name);
@@ -138,6 +99,202 @@ Scenario FromText(const std::string& text, const std::string& name) {
   return *loaded;
 }
 
+// The naive run's budget, per scenario and model.
+constexpr uint64_t kOffImages = 200000;
+constexpr uint64_t kOffStates = 20000;
+// Every run's budget with the reductions on: the interleavings of three and four processes grow
+// past any reasonable time (each store-buffer drain is a hardware step of its own).
+constexpr uint64_t kOnStates = 200000;
+// ParallelChunks in the explorer: a depth of at most this many states is checked on one thread.
+constexpr uint64_t kOneThreadDepth = 32;
+
+struct Workload {
+  std::string name;
+  std::vector<Scenario> scenarios;
+  int jobs = 1;
+  bool compare = true;  // also run with the reductions off
+};
+
+struct Measured {
+  RunFigures on, off;
+};
+
+Workload Of(std::string name, std::vector<Scenario> scenarios, int jobs = 1) {
+  Workload workload;
+  workload.name = std::move(name);
+  workload.scenarios = std::move(scenarios);
+  workload.jobs = jobs;
+  workload.compare = jobs == 1;  // the naive run is the jobs = 1 row's
+  return workload;
+}
+
+Workload Generated(std::string name, const std::string& text, int jobs = 1) {
+  return Of(std::move(name), {FromText(text, "generated")}, jobs);
+}
+
+void PmemRows(std::vector<Workload>* rows) {
+  for (int n : {4, 8, 16, 32, 64}) {
+    rows->push_back(Generated(fmt::format("pmem 1 proc, {} stores / 16 lines", n),
+                              PmemTrace(n, 16, false, 1)));
+    rows->push_back(Generated(fmt::format("pmem 1 proc, {} stores / 16 lines, clwb+sfence", n),
+                              PmemTrace(n, 16, true, 1)));
+  }
+  rows->push_back(Generated("pmem 1 proc, 64 stores / 64 lines", PmemTrace(64, 64, false, 1)));
+  rows->push_back(Generated("pmem 2 procs, 4 stores / 16 lines", PmemTrace(4, 16, false, 2)));
+  for (int n : {4, 8, 16, 32, 64}) {
+    rows->push_back(Generated(fmt::format("pmem 4 procs, {} stores / 16 lines", n),
+                              PmemTrace(n, 16, false, 4)));
+    // Each process writes back and fences after every fourth store of its own: below 16 stores
+    // there is none.
+    if (n < 16) continue;
+    rows->push_back(Generated(fmt::format("pmem 4 procs, {} stores / 16 lines, clwb+sfence", n),
+                              PmemTrace(n, 16, true, 4)));
+  }
+}
+
+void BlockRows(std::vector<Workload>* rows) {
+  for (int n : {4, 8, 16, 32, 64}) {
+    rows->push_back(Generated(fmt::format("block, {} sector writes, fdatasync every 8", n),
+                              BlockTrace(n, 8)));
+  }
+}
+
+void InterleavingRows(std::vector<Workload>* rows) {
+  for (int p : {2, 3, 4}) {
+    for (int k : {2, 4}) {
+      const std::string name = fmt::format("interleaving, {} procs x {} ops", p, k);
+      rows->push_back(Generated(name, Interleaving(p, k)));
+      // The widest depths of the suite: where a second thread has work to share.
+      if (p == 4 && k == 2) rows->push_back(Generated(name, Interleaving(p, k), 2));
+    }
+  }
+}
+
+std::vector<Scenario> LoadDirectory(const std::string& dir) {
+  std::vector<std::string> files;
+  if (std::filesystem::is_directory(dir)) {
+    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+      if (entry.path().extension() == ".json") files.push_back(entry.path().string());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  std::vector<Scenario> scenarios;
+  for (const std::string& file : files) {
+    auto loaded = LoadScenarioFile(file);
+    if (loaded.ok()) scenarios.push_back(*loaded);
+  }
+  return scenarios;
+}
+
+void BundledRows(const std::string& dir, std::vector<Workload>* rows) {
+  std::vector<Scenario> bundled = LoadDirectory(dir);
+  if (bundled.empty()) return;
+  size_t runs = 0;
+  for (const Scenario& scenario : bundled) runs += scenario.designs.size();
+  const std::string name = fmt::format("bundled, {} scenarios, {} runs", bundled.size(), runs);
+  rows->push_back(Of(name, bundled));
+  rows->push_back(Of(name, std::move(bundled), 2));
+}
+
+std::string RowName(const Workload& row) {
+  return row.jobs == 1 ? row.name : fmt::format("{}, jobs = {}", row.name, row.jobs);
+}
+
+double Ratio(double a, double b) { return a / std::max(b, 1e-6); }
+
+// The reductions-off columns: seconds, images, and the ratio of the times (off / on), or "budget"
+// when the naive run stopped at its budget (its seconds and images are then what it spent).
+std::string OffColumns(const Workload& row, const Measured& m) {
+  if (!row.compare) return fmt::format("{:>9} {:>10} {:>9}", "-", "-", "-");
+  std::string ratio = "-";  // the run with the reductions on stopped at its own budget
+  if (m.off.budget()) {
+    ratio = "budget";
+  } else if (!m.on.budget()) {
+    ratio = fmt::format("{:.1f}x", Ratio(m.off.seconds, m.on.seconds));
+  }
+  return fmt::format("{:>9.3f} {:>10} {:>9}", m.off.seconds, m.off.images, ratio);
+}
+
+constexpr const char* kRowFormat = "{:<50} {:>10} {:>8} {:>10} {:>8} {:>9} {:>9} {:>8}  {}\n";
+
+Measured PrintRow(const Workload& row) {
+  Measured m;
+  m.on = MeasureRuns(row.scenarios, ReductionsOn(row.jobs, kOnStates));
+  if (row.compare) m.off = MeasureRuns(row.scenarios, ReductionsOff(kOffImages, kOffStates));
+  fmt::print(kRowFormat, RowName(row), m.on.steps, m.on.states, m.on.images,
+             m.on.budget() ? "budget" : "all", fmt::format("{:.3f}", m.on.seconds),
+             fmt::format("{:.0f}", Ratio(m.on.states, m.on.seconds)),
+             fmt::format("{:.1f}", PeakMiB()), OffColumns(row, m));
+  std::fflush(stdout);
+  return m;
+}
+
+void PrintHeader() {
+  fmt::print("reductions on (visited-state pruning, downsets, per-byte projection), each run "
+             "within {} states, against all off on one thread, side by side in this process, "
+             "each run within {} images and {} states (\"budget\": some run stopped there)\n",
+             kOnStates, kOffImages, kOffStates);
+  fmt::print("steps: schedule steps (successor states built); images: crash images enumerated, "
+             "on and off each recovered and run through the oracles (checked = images; the "
+             "witness minimiser's own checks are not counted); explored: all, or budget; peak "
+             "MiB: the process's peak so far\n");
+  fmt::print(kRowFormat, "workload", "steps", "states", "images", "explored", "seconds",
+             "states/s", "peak MiB",
+             fmt::format("{:>9} {:>10} {:>9}", "off s", "off images", "off / on"));
+}
+
+// For a row of several runs whose naive run stopped at its budget in some: the runs that finished.
+void PrintFinishedRuns(const Workload& row, const Measured& m) {
+  if (!row.compare || m.on.runs.size() < 2 || !m.off.budget()) return;
+  double on_seconds = 0, off_seconds = 0;
+  uint64_t on_images = 0, off_images = 0;
+  for (size_t i = 0; i < m.off.runs.size(); ++i) {
+    if (m.off.runs[i].budget) continue;
+    on_seconds += m.on.runs[i].seconds;
+    on_images += m.on.runs[i].images;
+    off_seconds += m.off.runs[i].seconds;
+    off_images += m.off.runs[i].images;
+  }
+  const size_t finished = m.off.runs.size() - m.off.budget_runs();
+  fmt::print("{}, reductions off: {} of {} runs stopped at the budget; the {} that finished took "
+             "{:.3f} s for {} images against {:.3f} s for {} with the reductions on ({:.1f}x)\n",
+             RowName(row), m.off.budget_runs(), m.off.runs.size(), finished, off_seconds,
+             off_images, on_seconds, on_images, Ratio(off_seconds, on_seconds));
+}
+
+// For a row on several threads: against the same workload on one.
+void PrintScaling(const Workload& row, const Measured& m, const Measured& one) {
+  fmt::print("{} against jobs = 1: {:.3f} s against {:.3f} s wall ({:.2f}x), {:.3f} s against "
+             "{:.3f} s CPU; its widest depth holds {} states (a depth of at most {} is checked "
+             "on one thread)\n",
+             RowName(row), m.on.seconds, one.on.seconds, Ratio(one.on.seconds, m.on.seconds),
+             m.on.cpu_seconds, one.on.cpu_seconds, m.on.widest_layer, kOneThreadDepth);
+}
+
+void PrintNotes(const std::vector<Workload>& rows, const std::vector<Measured>& measured) {
+  for (size_t i = 0; i < rows.size(); ++i) PrintFinishedRuns(rows[i], measured[i]);
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (rows[i].jobs == 1) continue;
+    for (size_t j = 0; j < rows.size(); ++j) {
+      if (rows[j].jobs == 1 && rows[j].name == rows[i].name) {
+        PrintScaling(rows[i], measured[i], measured[j]);
+      }
+    }
+  }
+}
+
+void MainTable(const std::string& dir) {
+  std::vector<Workload> rows;
+  PmemRows(&rows);
+  BlockRows(&rows);
+  InterleavingRows(&rows);
+  BundledRows(dir, &rows);
+  PrintHeader();
+  std::vector<Measured> measured;
+  for (const Workload& row : rows) measured.push_back(PrintRow(row));
+  PrintNotes(rows, measured);
+}
+
 }  // namespace
 }  // namespace crashsim
 
@@ -154,39 +311,6 @@ int main(int argc, char** argv) {
   }
   WalkTable();
   if (walk_only) return 0;
-  std::printf("%-34s %9s %10s %9s %12s %9s   %s\n", "workload", "states", "images", "seconds",
-              "states/s", "peak MiB", "reductions off");
-  for (int n : {4, 8, 16, 32, 64}) {
-    Row(fmt::format("pmem 1 proc, {} stores / 16 lines", n),
-        {FromText(PmemTrace(n, 16, false, 1), "pmem")}, n <= 8);
-    Row(fmt::format("pmem 1 proc, {} stores, flushes", n),
-        {FromText(PmemTrace(n, 16, true, 1), "pmem")}, n <= 8);
-  }
-  // Several processes multiply the interleavings (and each store-buffer drain is a hardware
-  // step of its own); these stay small.
-  Row("pmem 2 procs, 4 stores / 16 lines", {FromText(PmemTrace(4, 16, false, 2), "pmem")}, false);
-  Row("pmem 4 procs, 4 stores / 16 lines", {FromText(PmemTrace(4, 16, false, 4), "pmem")}, false);
-  for (int n : {4, 8, 16, 32, 64}) {
-    Row(fmt::format("block, {} sector writes", n), {FromText(BlockTrace(n, 8), "block")}, n <= 8);
-  }
-  for (int p : {2, 3, 4}) {
-    Row(fmt::format("interleaving, {} procs x 2 ops", p),
-        {FromText(Interleaving(p, 2), "interleaving")}, p <= 2);
-  }
-  std::vector<Scenario> bundled;
-  std::vector<std::string> files;
-  if (std::filesystem::is_directory(dir)) {
-    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-      if (entry.path().extension() == ".json") files.push_back(entry.path().string());
-    }
-  }
-  std::sort(files.begin(), files.end());
-  for (const std::string& file : files) {
-    auto loaded = LoadScenarioFile(file);
-    if (loaded.ok()) bundled.push_back(*loaded);
-  }
-  if (!bundled.empty()) {
-    Row(fmt::format("bundled scenarios ({}), all models", bundled.size()), bundled, false);
-  }
+  MainTable(dir);
   return 0;
 }
