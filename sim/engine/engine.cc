@@ -38,6 +38,7 @@ ModelResult RunScenario(const Scenario& scenario, Design design, const RunOption
   limits.downsets = options.reductions.downsets;
   limits.projection = options.reductions.projection;
   limits.minimise = options.minimise;
+  limits.memoise = options.reductions.memoise;
   limits.jobs = options.jobs;
   limits.shard_index = options.shard.index;
   limits.shard_count = options.shard.count;
@@ -50,9 +51,14 @@ ModelResult RunScenario(const Scenario& scenario, Design design, const RunOption
     result.sample_seed = options.sample->seed;
   }
   if (stats != nullptr) {
-    *stats = RunStats{explored.stats.steps,           explored.stats.revisits,
-                      explored.stats.states_checked,  explored.stats.minimise_checks,
-                      explored.stats.depth,           explored.stats.widest_layer};
+    stats->steps = explored.stats.steps;
+    stats->revisits = explored.stats.revisits;
+    stats->states_checked = explored.stats.states_checked;
+    stats->minimise_checks = explored.stats.minimise_checks;
+    stats->memo_hits = explored.stats.memo_hits;
+    stats->memo_images = explored.stats.memo_images;
+    stats->depth = explored.stats.depth;
+    stats->widest_layer = explored.stats.widest_layer;
   }
   result.distinct_states = explored.distinct_states;
   result.distinct_images = explored.crash_images;

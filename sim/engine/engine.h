@@ -33,6 +33,7 @@ struct Reductions {
   bool downsets = true;        // enumerate downsets of the persist DAG, not all subsets
   bool projection = true;      // per-byte outcomes and projected joint images per journal prefix,
                                // instead of recovering and checking every whole image
+  bool memoise = true;         // check states with equal crash inputs (HashCrashInputs) once
 };
 
 // A part of the work: this run checks the states whose hash is `index` mod `count` (0-based).
@@ -63,6 +64,8 @@ struct RunStats {
   uint64_t revisits = 0;         // successors pruned as visited
   uint64_t states_checked = 0;   // states whose crash images this run checked
   uint64_t minimise_checks = 0;  // images checked while minimising witnesses
+  uint64_t memo_hits = 0;        // states whose crash checks came from the memo
+  uint64_t memo_images = 0;      // the crash images those hits stood for (not recovered again)
   uint64_t depth = 0;            // longest schedule
   uint64_t widest_layer = 0;     // most states held at one depth
 };

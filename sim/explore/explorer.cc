@@ -128,6 +128,7 @@ std::set<std::string> Settled(const ExploreResult& result, size_t depth) {
 void Absorb(StateFindings& findings, ExploreResult* result) {
   result->crash_images += findings.images;
   result->stats.minimise_checks += findings.minimise_checks;
+  result->stats.memo_images += findings.memo_images;
   result->budget_exhausted = result->budget_exhausted || findings.cut;
   for (auto& [name, violation] : findings.best) {
     KeepPreferred(std::move(violation), &result->violations);
@@ -163,6 +164,7 @@ class Exhaustive {
       options.projection = limits_.projection;
       options.minimise = limits_.minimise;
       options.settled = Settled(result_, depth);
+      options.memo = limits_.memoise ? &memo_ : nullptr;
       if (limits_.max_images) {
         // Every state of the depth gets the budget left when the depth starts, so the cut does
         // not depend on which thread got there first.
@@ -192,6 +194,7 @@ class Exhaustive {
       }
       layer = std::move(next);
     }
+    result_.stats.memo_hits = memo_.hits();
     return std::move(result_);
   }
 
@@ -244,6 +247,7 @@ class Exhaustive {
   std::vector<Replayer> replayers_;  // one per worker thread
   Hash128 initial_hash_;
   std::set<Hash128> visited_;
+  CrashMemo memo_;
   ExploreResult result_;
 };
 

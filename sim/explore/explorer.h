@@ -36,6 +36,7 @@ struct ExploreLimits {
   bool downsets = true;        // whole images from downsets (else: subsets, non-downsets dropped)
   bool projection = true;      // per-byte and projected checking (else: every whole image)
   bool minimise = true;        // minimise the lost events of each shown witness
+  bool memoise = true;         // check states with equal crash inputs once
   int jobs = 1;                // threads checking the states of one depth
   uint32_t shard_index = 0;    // this run checks the states whose hash is index mod count
   uint32_t shard_count = 1;
@@ -48,6 +49,8 @@ struct ExploreStats {
   uint64_t revisits = 0;          // successors pruned as already visited
   uint64_t states_checked = 0;    // states whose crash images this run checked
   uint64_t minimise_checks = 0;   // images checked while minimising witnesses
+  uint64_t memo_hits = 0;         // states whose crash checks came from the memo
+  uint64_t memo_images = 0;       // the crash images those hits stood for
   uint64_t depth = 0;             // longest schedule walked
   uint64_t widest_layer = 0;      // most states held at one depth
 };

@@ -8,6 +8,7 @@
 #include "sim/crash/image_walk.h"
 #include "sim/crash/image_walk_checks.h"
 #include "sim/engine/trace_order.h"
+#include "sim/explore/crash_memo.h"
 #include "sim/explore/crash_state.h"
 #include "sim/explore/minimise.h"
 #include "sim/oracles/coherence.h"
@@ -60,16 +61,14 @@ class CrashFindings {
   CrashFindings(const std::vector<TraceStep>& schedule, const std::set<std::string>& settled)
       : schedule_(schedule), crash_point_(CrashPoint(schedule)), settled_(settled) {}
 
-  void Offer(std::vector<Finding>& findings) {
-    for (Finding& finding : findings) {
+  void Offer(const std::vector<Finding>& findings) {
+    for (const Finding& finding : findings) {
       if (settled_.count(finding.name)) continue;
-      const bool has_witness = finding.has_witness;
-      CrashImage witness = finding.witness;
-      Violation candidate = ToViolation(std::move(finding), schedule_, crash_point_);
+      Violation candidate = ToViolation(finding, schedule_, crash_point_);
       auto it = best_.find(candidate.name);
       if (it != best_.end() && !PreferredTrace(candidate, it->second.violation)) continue;
       const std::string name = candidate.name;
-      best_[name] = Kept{std::move(candidate), std::move(witness), has_witness};
+      best_[name] = Kept{std::move(candidate), finding.witness, finding.has_witness};
     }
   }
 
@@ -132,16 +131,18 @@ void KeepPreferred(Violation candidate, std::map<std::string, Violation>* best) 
   }
 }
 
-StateFindings CheckState(const Scenario& scenario, const Machine& machine,
-                         const std::vector<TraceStep>& schedule, const CheckOptions& options) {
-  StateFindings out;
-  CheckRunningSystem(machine, schedule, &out);
-  CrashFindings crash(schedule, options.settled);
+namespace {
+
+// Every crash check of `machine`: each feasible journal prefix with per-byte projection, or with
+// projection off every whole image.
+CrashChecks RunCrashChecks(const Scenario& scenario, const Machine& machine,
+                           const CheckOptions& options) {
+  CrashChecks out;
   CrashSpace space(machine);
   auto check = [&]() {
     std::vector<Finding> findings = CheckChosen(scenario, machine, space, &out.cut);
     ++out.images;
-    crash.Offer(findings);
+    for (Finding& finding : findings) out.findings.push_back(std::move(finding));
     if (options.max_images && out.images >= *options.max_images) out.cut = true;
     return !out.cut;
   };
@@ -150,38 +151,76 @@ StateFindings CheckState(const Scenario& scenario, const Machine& machine,
       space.ChooseJournal(prefix);
       if (!check()) break;
     }
-  } else {
-    // Reductions off: recover and check every whole image the crash may leave.
-    auto visit = [&](const CrashImage& image) {
-      space.ChooseImage(image);
-      return check();
-    };
-    if (options.downsets) {
-      if (!ImageWalk::WhyNotApplicable(machine, space.graph())) {
-        // Persistent-memory stores only: walk the same downsets incrementally with compiled
-        // checks, and recover and check through the oracles only the first image (for the
-        // findings that no image changes) and each image where a compiled check fails.
-        ImageWalk walk(machine, space.graph());
-        ImageChecks checks(scenario, machine, walk);
-        bool first = true;
-        CheckImages(walk, checks, UINT64_MAX, [&](const ImageWalk& at, const ImageChecks& now) {
-          if (first || now.any_failing()) {
-            first = false;
-            return visit(at.Image());
-          }
-          ++out.images;
-          if (options.max_images && out.images >= *options.max_images) out.cut = true;
-          return !out.cut;
-        });
-      } else {
-        space.graph().ForEachImage(visit);
-      }
-    } else if (space.graph().events().size() <= PersistGraph::kSubsetEventsMax) {
+    return out;
+  }
+  // Reductions off: recover and check every whole image the crash may leave.
+  auto visit = [&](const CrashImage& image) {
+    space.ChooseImage(image);
+    return check();
+  };
+  if (!options.downsets) {
+    if (space.graph().events().size() <= PersistGraph::kSubsetEventsMax) {
       space.graph().ForEachSubsetImage(visit);
     } else {
       out.cut = true;  // 2^n subsets: beyond any budget worth spending
     }
+    return out;
   }
+  if (ImageWalk::WhyNotApplicable(machine, space.graph())) {
+    space.graph().ForEachImage(visit);
+    return out;
+  }
+  // Persistent-memory stores only: walk the same downsets incrementally with compiled checks,
+  // and recover and check through the oracles only the first image (for the findings that no
+  // image changes) and each image where a compiled check fails.
+  ImageWalk walk(machine, space.graph());
+  ImageChecks checks(scenario, machine, walk);
+  bool first = true;
+  CheckImages(walk, checks, UINT64_MAX, [&](const ImageWalk& at, const ImageChecks& now) {
+    if (first || now.any_failing()) {
+      first = false;
+      return visit(at.Image());
+    }
+    ++out.images;
+    if (options.max_images && out.images >= *options.max_images) out.cut = true;
+    return !out.cut;
+  });
+  return out;
+}
+
+// The memo key: what the checks read, and the options that change what they do.
+Hash128 MemoKey(const Machine& machine, const CheckOptions& options) {
+  const Hash128 inputs = HashCrashInputs(machine);
+  Hasher hasher;
+  hasher.Add(inputs.high);
+  hasher.Add(inputs.low);
+  hasher.AddBool(options.projection);
+  hasher.AddBool(options.downsets);
+  hasher.Add(options.max_images.value_or(0));
+  return hasher.Finish();
+}
+
+}  // namespace
+
+StateFindings CheckState(const Scenario& scenario, const Machine& machine,
+                         const std::vector<TraceStep>& schedule, const CheckOptions& options) {
+  StateFindings out;
+  CheckRunningSystem(machine, schedule, &out);
+  std::shared_ptr<const CrashChecks> checks;
+  if (options.memo != nullptr) {
+    const Hash128 key = MemoKey(machine, options);
+    checks = options.memo->Find(key);
+    if (checks != nullptr) out.memo_images += checks->images;
+    if (checks == nullptr) {
+      checks = options.memo->Insert(key, RunCrashChecks(scenario, machine, options));
+    }
+  } else {
+    checks = std::make_shared<const CrashChecks>(RunCrashChecks(scenario, machine, options));
+  }
+  out.images += checks->images;
+  out.cut = out.cut || checks->cut;
+  CrashFindings crash(schedule, options.settled);
+  crash.Offer(checks->findings);
   crash.Finish(scenario, machine, options.minimise, &out);
   return out;
 }

@@ -16,6 +16,7 @@
 
 #include "models/machine.h"
 #include "sim/base/prng.h"
+#include "sim/explore/crash_memo.h"
 #include "sim/engine/program.h"
 #include "sim/engine/result.h"
 #include "sim/oracles/finding.h"
@@ -31,6 +32,8 @@ struct CheckOptions {
   // Names already shown by a shorter schedule: no trace from this state can replace theirs, so
   // their findings here are neither kept nor minimised.
   std::set<std::string> settled;
+  // The run's memo of crash checks (sim/explore/crash_memo.h), or null: every state checked.
+  CrashMemo* memo = nullptr;
 };
 
 struct StateFindings {
@@ -38,6 +41,7 @@ struct StateFindings {
   uint64_t images = 0;                    // crash images (or journal prefixes) checked
   bool cut = false;                       // some space was cut short: not exhaustive
   uint64_t minimise_checks = 0;           // images checked while minimising (work counter)
+  uint64_t memo_images = 0;               // of `images`, those the memo answered (work counter)
 };
 
 // Checks the state reached by `schedule`.

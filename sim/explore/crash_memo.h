@@ -1,0 +1,42 @@
+// CrashMemo: the crash checks of one run memoised by what they read (DESIGN.md, "Crash enumeration
+// and reduction", memoisation). Two machine states with equal HashCrashInputs (models/machine.h,
+// whose comment is the contract of what that covers) get the same findings from the crash checks,
+// so states that differ only in what no crash can see (program counters, page-table entries,
+// store buffers, page-cache tags, ...) are recovered and checked once. Shared by the threads of
+// one run; the first result stored for a key is the one every later lookup gets, and since it is
+// the same whoever computes it, the reports do not depend on which thread got there first.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "sim/base/hasher.h"
+#include "sim/oracles/finding.h"
+
+namespace crashsim {
+
+// Everything the crash checks of one state found, in the order found.
+struct CrashChecks {
+  std::vector<Finding> findings;
+  uint64_t images = 0;  // crash images (or journal prefixes) checked
+  bool cut = false;     // some space was cut short
+};
+
+class CrashMemo {
+ public:
+  // The stored checks for `key`, or null.
+  std::shared_ptr<const CrashChecks> Find(const Hash128& key) const;
+  // Stores `checks` under `key` unless something is stored already; returns what is stored.
+  std::shared_ptr<const CrashChecks> Insert(const Hash128& key, CrashChecks checks);
+  uint64_t hits() const;
+
+ private:
+  mutable std::mutex mutex_;
+  std::map<Hash128, std::shared_ptr<const CrashChecks>> entries_;
+  mutable uint64_t hits_ = 0;
+};
+
+}  // namespace crashsim
