@@ -35,7 +35,7 @@ RunOptions ReductionsOn(int jobs, uint64_t max_states) {
 
 RunOptions ReductionsOff(uint64_t max_images, uint64_t max_states) {
   RunOptions options;
-  options.reductions = Reductions{false, false, false};
+  options.reductions = Reductions{false, false, false, false};
   options.max_images = max_images;
   options.max_states = max_states;
   return options;
@@ -55,6 +55,7 @@ RunFigures MeasureRuns(const std::vector<Scenario>& scenarios, const RunOptions&
       figures.steps += stats.steps;
       figures.states += result.distinct_states;
       figures.images += result.distinct_images;
+      figures.checked += result.distinct_images - stats.memo_images;
       figures.widest_layer = std::max(figures.widest_layer, stats.widest_layer);
     }
   }

@@ -25,6 +25,7 @@ struct RunFigures {
   uint64_t steps = 0;         // RunStats::steps: successor states built
   uint64_t states = 0;        // ModelResult::distinct_states
   uint64_t images = 0;        // ModelResult::distinct_images
+  uint64_t checked = 0;       // of those, recovered and run through the oracles (not memo hits)
   uint64_t widest_layer = 0;  // RunStats::widest_layer, the largest of any run
   double seconds = 0;         // wall time of all the runs
   double cpu_seconds = 0;     // the process's CPU time (every thread) over the same span
