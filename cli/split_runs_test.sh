@@ -2,8 +2,8 @@
 # Splitting the work never changes a report (DESIGN.md, "Determinism and parallelism"): every
 # bundled scenario under every model gives byte-identical reports (JSON and text) with --jobs 1
 # and --jobs 2; its three shards, merged, give the unsharded JSON report byte for byte; a sampled
-# run says "sampled" with its seed and the same seed gives the same bytes. Runs in the runfiles
-# root.
+# run says "sampled" with its seed and the same seed gives the same bytes; the recorded baseline
+# holds under --jobs 2 with the files in reverse order. Runs in the runfiles root.
 set -euo pipefail
 
 source cli/test_helpers.sh
@@ -40,6 +40,13 @@ run_ok merged merge --json "$out/merged.json" "$out/shard3.json" "$out/shard1.js
   "$out/shard2.json"
 same "$out/jobs1.json" "$out/merged.json" "JSON report, unsharded against three shards merged"
 same "$out/jobs1.out" "$out/merged.out" "text report, unsharded against three shards merged"
+
+# The recorded baseline holds under --jobs and with the files given in another order.
+status=0
+"$crashsim" check --jobs 2 --baseline reports/baseline.json \
+  $(ls scenarios/*.json | sort -r) >"$out/baseline.out" 2>&1 || status=$?
+[[ "$status" == 0 ]] || { fail "baseline check with --jobs 2, files reversed, exited $status:"; \
+  cat "$out/baseline.out" >&2; }
 
 # A merge that misses a shard is refused.
 status=0
