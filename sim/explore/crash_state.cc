@@ -9,12 +9,10 @@ namespace {
 
 std::string JournalLine(const Machine& m, const CrashImage& witness) {
   const uint64_t forced = m.journal.forced_seq(), committed = m.journal.committed_seq();
-  std::string line = fmt::format("journal: {} transaction(s) committed, {} forced (durable)",
-                                 committed, forced);
-  if (committed > forced) {
-    line += fmt::format("; {}..{} only in memory", forced + 1, committed);
-  }
-  return line + fmt::format("; this crash keeps the log through transaction {}",
+  std::string line =
+      fmt::format("journal: {} transaction(s) committed, forced through {}", committed, forced);
+  if (committed > forced) line += fmt::format(" ({}..{} not forced)", forced + 1, committed);
+  return line + fmt::format("; the log this crash leaves ends at transaction {}",
                             witness.journal_prefix);
 }
 
