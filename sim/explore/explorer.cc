@@ -218,8 +218,10 @@ class Exhaustive {
   Expansion Expand(const Node& node, const CheckOptions& options, Replayer& replayer) const {
     Expansion expansion;
     const Machine& machine = replayer.At(node.path);
-    const std::vector<TraceStep> schedule = ScheduleOf(node.path);
     expansion.checked = Owns(limits_, node.hash);
+    // Only the owner reports findings, and only findings carry a schedule.
+    const std::vector<TraceStep> schedule =
+        expansion.checked ? ScheduleOf(node.path) : std::vector<TraceStep>();
     if (expansion.checked) {
       expansion.findings = CheckState(scenario_, machine, schedule, options);
     }
@@ -278,9 +280,11 @@ Walk RandomWalk(const Scenario& scenario, const Machine& initial, const ExploreL
       Prng image_prng(Prng(sample.seed, index).Next(), walk.states.size());
       findings = CheckStateSampled(scenario, machine, schedule, image_prng);
     }
-    std::vector<Successor> successors = Successors(machine, scenario);
-    if (!successors.empty()) {
-      Successor& chosen = successors[schedule_prng.Below(successors.size())];
+    const std::vector<StepChoice> steps = EnabledSteps(machine, scenario);
+    if (!steps.empty()) {
+      // Only the step taken is built.
+      Successor chosen =
+          TakeStep(machine, scenario, steps[schedule_prng.Below(steps.size())]);
       ++walk.steps;
       schedule.push_back(chosen.step);
       if (chosen.read && owned) CheckRead(chosen.machine, *chosen.read, schedule, &findings);
@@ -288,7 +292,7 @@ Walk RandomWalk(const Scenario& scenario, const Machine& initial, const ExploreL
     }
     walk.states.emplace_back(hash, std::move(findings));
     walk.checked.push_back(owned);
-    if (successors.empty()) break;
+    if (steps.empty()) break;
   }
   return walk;
 }

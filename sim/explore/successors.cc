@@ -48,12 +48,4 @@ Successor TakeStep(const Machine& machine, const Scenario& scenario, const StepC
   return successor;
 }
 
-std::vector<Successor> Successors(const Machine& machine, const Scenario& scenario) {
-  std::vector<Successor> next;
-  for (const StepChoice& choice : EnabledSteps(machine, scenario)) {
-    next.push_back(TakeStep(machine, scenario, choice));
-  }
-  return next;
-}
-
 }  // namespace crashsim

@@ -35,7 +35,5 @@ struct Successor {
 std::vector<StepChoice> EnabledSteps(const Machine& machine, const Scenario& scenario);
 // The machine after `choice` (one of EnabledSteps(machine)).
 Successor TakeStep(const Machine& machine, const Scenario& scenario, const StepChoice& choice);
-// Every successor, in the fixed order.
-std::vector<Successor> Successors(const Machine& machine, const Scenario& scenario);
 
 }  // namespace crashsim
