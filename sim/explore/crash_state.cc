@@ -67,8 +67,7 @@ std::vector<std::string> PendingLines(const Machine& m, const CrashImage& witnes
 
 }  // namespace
 
-std::vector<std::string> DescribeCrashState(const Machine& machine, const PersistGraph&,
-                                            const CrashImage& witness) {
+std::vector<std::string> DescribeCrashState(const Machine& machine, const CrashImage& witness) {
   std::vector<std::string> lines{JournalLine(machine, witness)};
   for (std::string& line : FileLines(machine)) lines.push_back(std::move(line));
   for (std::string& line : PendingLines(machine, witness)) lines.push_back(std::move(line));

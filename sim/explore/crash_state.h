@@ -11,11 +11,9 @@
 
 #include "models/machine.h"
 #include "models/recovery.h"
-#include "sim/crash/persist_graph.h"
 
 namespace crashsim {
 
-std::vector<std::string> DescribeCrashState(const Machine& machine, const PersistGraph& graph,
-                                            const CrashImage& witness);
+std::vector<std::string> DescribeCrashState(const Machine& machine, const CrashImage& witness);
 
 }  // namespace crashsim

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <optional>
 #include <utility>
 
 #include "sim/crash/crash_space.h"
@@ -75,7 +76,7 @@ class CrashFindings {
   // Minimises each kept witness, draws its persist graph and hands the traces over.
   void Finish(const Scenario& scenario, const Machine& machine, bool minimise,
               StateFindings* out) {
-    const PersistGraph graph(machine);
+    std::optional<PersistGraph> graph;  // built only when some finding has a witness to draw
     for (auto& [name, kept] : best_) {
       if (!kept.has_witness) {
         KeepPreferred(std::move(kept.violation), &out->best);
@@ -90,8 +91,9 @@ class CrashFindings {
           kept.violation = ToViolation(std::move(minimal->finding), schedule_, crash_point_);
         }
       }
-      kept.violation.persist_graph = DrawGraph(graph, kept.witness);
-      for (std::string& line : DescribeCrashState(machine, graph, kept.witness)) {
+      if (!graph) graph.emplace(machine);
+      kept.violation.persist_graph = DrawGraph(*graph, kept.witness);
+      for (std::string& line : DescribeCrashState(machine, kept.witness)) {
         kept.violation.state.push_back(std::move(line));
       }
       KeepPreferred(std::move(kept.violation), &out->best);
