@@ -103,8 +103,41 @@ void Device::CompleteBlockWrite(uint64_t group) {
 void Device::AcceptToWpq(uint64_t line, uint64_t up_to_id) {
   if (platform_ == Platform::kNone) {
     wpq_.emplace_back(line, up_to_id);
+    MarkLine(line, up_to_id, LineFlush::kInWpq, /*stamp=*/true);
   } else {
     PersistLine(line, up_to_id);
+  }
+}
+
+void Device::MarkFlushed(uint64_t line, uint64_t up_to_id) {
+  MarkLine(line, up_to_id, LineFlush::kFlushedNotFenced, /*stamp=*/false);
+}
+
+void Device::KernelWriteBack(uint64_t line, uint64_t up_to_id) {
+  wpq_.emplace_back(line, up_to_id);
+  MarkLine(line, up_to_id, LineFlush::kKernelWrittenBack, /*stamp=*/true);
+}
+
+void Device::MarkLine(uint64_t line, uint64_t up_to_id, LineFlush state, bool stamp) {
+  bool any = false;
+  for (PendingWrite& write : pending_) {
+    const bool covered = write.unit_kind == UnitKind::kLine && !write.kernel_copy &&
+                         write.unit <= line && line < write.unit + write.unit_count &&
+                         write.id <= up_to_id;
+    if (!covered || write.flush >= state) continue;
+    write.flush = state;
+    any = true;
+  }
+  if (!any || !stamp) return;
+  // Lines waiting for a device flush count as completed at this tick: a later log write's
+  // PREFLUSH takes them along (the persist graph's PREFLUSH edges).
+  const uint64_t now = Tick();
+  for (PendingWrite& write : pending_) {
+    if (write.unit_kind == UnitKind::kLine && !write.kernel_copy && write.flush == state &&
+        write.unit <= line && line < write.unit + write.unit_count && write.id <= up_to_id &&
+        write.completed_tick == 0) {
+      write.completed_tick = now;
+    }
   }
 }
 
@@ -116,7 +149,8 @@ void Device::Flush() {
   }, nullptr);
 }
 
-uint64_t Device::AppendVisibleStore(uint64_t address, const Tagged& data, std::string what) {
+uint64_t Device::AppendVisibleStore(uint64_t address, const Tagged& data, std::string what,
+                                    bool nontemporal) {
   CRASHSIM_CHECK(pmem_);
   const uint64_t group = next_group_++;
   // Pieces: split at line boundaries, and at 8-byte boundaries unless the whole store is one
@@ -138,6 +172,7 @@ uint64_t Device::AppendVisibleStore(uint64_t address, const Tagged& data, std::s
     write.data.origins.assign(data.origins.begin() + done, data.origins.begin() + done + take);
     write.group = group;
     write.what = what;
+    write.nontemporal = nontemporal;
     last = write.id;
     if (platform_ == Platform::kEadr && atomic) {
       Apply(write);  // eADR: the caches are in the persistence domain
@@ -228,6 +263,8 @@ void Device::HashInto(Hasher& hasher) const {
     hasher.Add(write.completed_tick);
     hasher.AddBool(write.kernel_copy);
     hasher.AddBool(write.eadr_settling);
+    hasher.AddBool(write.nontemporal);
+    hasher.Add(static_cast<uint64_t>(write.flush));
   }
   hasher.AddBytes(fua_groups_);
   hasher.Add(next_id_);

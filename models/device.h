@@ -28,6 +28,15 @@ inline constexpr uint64_t kLineBytes = 64;
 
 enum class UnitKind : uint8_t { kSector, kLine };
 
+// How far a pending pmem store has gone towards the persistence domain (for traces; what a crash
+// may keep follows from the pending list alone).
+enum class LineFlush : uint8_t {
+  kVisible,             // in the CPU cache, no flush has covered it yet
+  kFlushedNotFenced,    // a clwb/clflushopt (or its own non-temporal path) covers it; no fence yet
+  kInWpq,               // fenced into the write-pending queue; platform none: awaiting a flush hint
+  kKernelWrittenBack,   // written back by the kernel's DAX writeback; durable at the next flush
+};
+
 struct PendingWrite {
   uint64_t id = 0;          // global visibility order of persist events
   UnitKind unit_kind = UnitKind::kSector;
@@ -40,6 +49,8 @@ struct PendingWrite {
   uint64_t completed_tick = 0;  // logical time of completion, for journal PREFLUSH edges
   bool kernel_copy = false; // pmem: a kernel cache-bypassing copy, persisted by the next devflush
   bool eadr_settling = false;  // eADR: a piece of a wide store, durable once the next step runs
+  bool nontemporal = false;    // pmem: a non-temporal store
+  LineFlush flush = LineFlush::kVisible;
   std::string what;         // for reports: "pwrite by P1 to /f at 0+4096"
 };
 
@@ -64,7 +75,8 @@ class Device {
 
   // Persistent-memory path: a store (or non-temporal store) became globally visible. Returns the
   // id of its last piece. Under eADR it is durable at once.
-  uint64_t AppendVisibleStore(uint64_t address, const Tagged& data, std::string what);
+  uint64_t AppendVisibleStore(uint64_t address, const Tagged& data, std::string what,
+                              bool nontemporal = false);
   // eADR: the pieces of a wide (non-atomic) store become visible, and so durable, one by one; a
   // crash right after the store may find it torn. Any later step finds them all durable.
   void SettleEadr();
@@ -78,6 +90,14 @@ class Device {
   // A userspace flush + fence delivered the line to the memory controller's write-pending queue:
   // durable under ADR; under platform `none` only after the next Flush() (flush hints).
   void AcceptToWpq(uint64_t line, uint64_t up_to_id);
+  // A clwb or clflushopt of `line` drained from a store buffer: the line's visible writes up to
+  // `up_to_id` are flushed but not yet fenced (only traces read this).
+  void MarkFlushed(uint64_t line, uint64_t up_to_id);
+  // The kernel's DAX writeback wrote the line back (dax_flush, a clwb loop). The kernel relies on
+  // the next device flush (nvdimm_flush) for durability, and so does the model: the writes up to
+  // `up_to_id` persist at the next Flush(), whichever CPU issues it. A background log push's
+  // PREFLUSH is such a flush (the persist graph orders them before the transactions it writes).
+  void KernelWriteBack(uint64_t line, uint64_t up_to_id);
   uint64_t last_id() const { return next_id_ - 1; }
 
   // The latest value of each byte: durable media overlaid with every pending write, in order.
@@ -104,8 +124,10 @@ class Device {
   uint64_t tick_ = 0;
   // Groups submitted with FUA (durable at completion).
   std::vector<uint64_t> fua_groups_;
-  // Platform `none`: lines in the write-pending queue, waiting for a flush hint.
+  // Lines waiting for the next Flush(): platform `none`'s write-pending queue (flush hints), and
+  // lines the kernel wrote back.
   std::vector<std::pair<uint64_t, uint64_t>> wpq_;
+  void MarkLine(uint64_t line, uint64_t up_to_id, LineFlush state, bool stamp);
 };
 
 }  // namespace crashsim

@@ -8,6 +8,7 @@ namespace {
 void RememberLines(Machine& m, int pid, uint64_t address, uint64_t length, uint64_t up_to) {
   for (uint64_t line = address / kLineBytes; line <= (address + length - 1) / kLineBytes; ++line) {
     m.processes[pid].cpu.unfenced.emplace_back(line, up_to);
+    m.device.MarkFlushed(line, up_to);
   }
 }
 
@@ -57,7 +58,8 @@ void DrainOne(Machine& m, int pid) {
       RecordStore(m, pid, access);
       break;
     case Kind::kNtStore: {
-      const uint64_t id = m.device.AppendVisibleStore(access.address, access.data, access.what);
+      const uint64_t id = m.device.AppendVisibleStore(access.address, access.data, access.what,
+                                                      /*nontemporal=*/true);
       RememberLines(m, pid, access.address, access.data.size(), id);
       RecordStore(m, pid, access);
       break;

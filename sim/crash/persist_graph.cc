@@ -15,11 +15,32 @@ namespace {
 
 using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS>;
 
+const char* LineState(const PendingWrite& write) {
+  if (write.kernel_copy) return "kernel copy, awaiting a device flush";
+  switch (write.flush) {
+    case LineFlush::kVisible:
+      return write.nontemporal ? "non-temporal, not fenced" : "visible, not flushed";
+    case LineFlush::kFlushedNotFenced:
+      return write.nontemporal ? "non-temporal, not fenced" : "flushed, not fenced";
+    case LineFlush::kInWpq:
+      return "in the write-pending queue, awaiting a flush hint";
+    case LineFlush::kKernelWrittenBack:
+      return "written back by the kernel, awaiting a device flush";
+  }
+  return "";
+}
+
+// Persists at the next device flush (a log write's PREFLUSH included).
+bool Flushable(const PendingWrite& write) {
+  if (write.unit_kind == UnitKind::kSector) return write.completed;
+  return write.kernel_copy || write.flush == LineFlush::kInWpq ||
+         write.flush == LineFlush::kKernelWrittenBack;
+}
+
 std::string DescribeWrite(const PendingWrite& write) {
   const char* unit = write.unit_kind == UnitKind::kSector ? "sector" : "pmem line";
   std::string state = write.unit_kind == UnitKind::kLine
-                          ? (write.kernel_copy ? "kernel copy, awaiting a device flush"
-                                               : "visible, not flushed")
+                          ? LineState(write)
                           : (write.completed ? "completed, in the volatile write cache"
                                              : "in flight");
   return fmt::format("{} {} bytes {}+{} ({}): {}", unit, write.unit, write.address,
@@ -67,9 +88,7 @@ PersistGraph::PersistGraph(const Machine& m) {
     for (size_t t = first_txn + 1; t < events_.size(); ++t) boost::add_edge(t - 1, t, graph);
     for (size_t i = 0; i < pending.size(); ++i) {
       const PendingWrite& write = pending[i];
-      const bool flushable = (write.unit_kind == UnitKind::kSector && write.completed) ||
-                             write.kernel_copy;
-      if (!flushable) continue;
+      if (!Flushable(write)) continue;
       for (size_t t = first_txn; t < events_.size(); ++t) {
         if (m.journal.txn(events_[t].id).committed_tick > write.completed_tick) {
           boost::add_edge(i, t, graph);
