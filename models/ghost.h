@@ -87,6 +87,9 @@ struct Ghost {
   std::vector<MapSyncPromise> map_sync;
   std::vector<DataMove> moves;
   std::vector<SealRecord> seals;
+  // Inodes whose last name an unlink or a rename over them removed, in order: once the removal is
+  // durable the file is gone, and no promise about its contents can be asked of it.
+  std::vector<uint32_t> removed;
   uint64_t next_write_id = 1;
 
   // True if `write` happened before an event whose clock is `clock`.
