@@ -33,6 +33,8 @@ struct Config {
   uint32_t block_size = 4096;
   uint32_t sector_bytes = 4096;
   Background background = Background::kExplore;
+  // ext4's auto_da_alloc mount option (default on; ignored on XFS, which has no such option).
+  bool auto_da_alloc = true;
   // Processes holding CAP_LINUX_IMMUTABLE; `privileged_all` is the default ("all").
   bool privileged_all = true;
   std::vector<std::string> privileged;

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "models/design_policy.h"
+#include "models/invalidate.h"
 #include "models/pmem_cpu.h"
 #include "sim/base/check.h"
 
@@ -14,11 +14,12 @@ bool IsExt4(const Machine& m) { return m.config->fs != FsKind::kXfs; }
 }  // namespace
 
 uint64_t LogInode(Machine& m, uint32_t ino, uint32_t fields, const std::string& what,
-                  std::vector<uint64_t> completes_groups) {
+                  std::vector<uint64_t> completes_groups, std::vector<uint64_t> ordered_groups) {
   Inode& inode = m.inode(ino);
   Transaction txn;
   txn.what = what;
   txn.completes_groups = std::move(completes_groups);
+  txn.ordered_groups = std::move(ordered_groups);
   txn.inodes[ino] = inode.core;
   txn.committed_tick = m.device.Tick();
   const uint64_t seq = m.journal.Commit(std::move(txn));
@@ -95,6 +96,9 @@ uint64_t WritebackPage(Machine& m, uint32_t ino, uint64_t page) {
   WriteProtectPage(m, ino, page, /*dax=*/false);
   TreeEntry& entry = inode.tree.at(page);
   CRASHSIM_CHECK(!entry.dax);
+  // Any writeback of an XFS inode ends its close-after-truncate flush (xfs_vm_writepages clears
+  // XFS_ITRUNCATED).
+  if (!IsExt4(m)) inode.flush_on_close = false;
   entry.dirty = false;
   entry.towrite = false;
   entry.writeback = true;
@@ -135,14 +139,25 @@ uint64_t WritebackPage(Machine& m, uint32_t ino, uint64_t page) {
     const uint64_t end = std::min(inode.size_bytes, (page + 1) * bs);
     if (end > inode.core.size_bytes) bio.new_size = end;
   }
-  // Bytes past EOF in the last page are written as zeroes (block_write_full_folio).
-  Tagged data = entry.folio();
-  for (uint64_t i = 0; i < bs; ++i) {
-    if (page * bs + i >= inode.size_bytes) {
-      data.bytes[i] = 0;
-      data.origins[i] = kOriginZero;
+  // The folio straddling EOF is zeroed past EOF in place before it is written (6.1:
+  // iomap_do_writepage on XFS, ext4_bio_write_page on ext4): bytes stored through a mapping past
+  // EOF vanish from memory too; a size cut records that bytes past EOF read zero from now on.
+  if ((page + 1) * bs > inode.size_bytes) {
+    const uint64_t eof = std::max(inode.size_bytes, page * bs);
+    const Tagged& current = entry.folio();
+    const bool dirty_tail = std::any_of(current.bytes.begin() + (eof - page * bs),
+                                        current.bytes.end(), [](uint8_t b) { return b != 0; });
+    if (dirty_tail) {
+      Tagged& folio = entry.MutableFolio();
+      for (uint64_t pos = eof; pos < (page + 1) * bs; ++pos) {
+        folio.bytes[pos - page * bs] = 0;
+        folio.origins[pos - page * bs] = kOriginZero;
+      }
+      RecordSizeCut(m, -1, ino, eof,
+                    "writeback of " + path + " page " + std::to_string(page) + ": zero past EOF");
     }
   }
+  const Tagged data = entry.folio();
   const uint64_t group =
       m.device.SubmitBlockWrite(extent.physical_block * bs, data, /*fua=*/false, bio.what);
   if (allocated) {
@@ -159,6 +174,15 @@ uint64_t WritebackPage(Machine& m, uint32_t ino, uint64_t page) {
   }
   m.bios[group] = bio;
   return group;
+}
+
+int StartWriteback(Machine& m, uint32_t ino) {
+  std::vector<uint64_t> pages;
+  for (const auto& [page, entry] : m.inode(ino).tree) {
+    if (!entry.dax && entry.dirty && !entry.writeback) pages.push_back(page);
+  }
+  for (uint64_t page : pages) WritebackPage(m, ino, page);
+  return static_cast<int>(pages.size());
 }
 
 void CompleteBio(Machine& m, uint64_t group) {
@@ -239,6 +263,19 @@ void ForceLog(Machine& m, uint64_t seq, int pid) {
   KernelDeviceFlush(m, pid);
   m.journal.MarkForced(seq);
   m.allocator.ReleaseBusy(m.journal.forced_seq());
+}
+
+std::string LogWriteFlags(const Machine& m) {
+  if (m.device.is_pmem()) return "(PREFLUSH + FUA)";
+  switch (m.config->device_cache) {
+    case DeviceCache::kVolatileFua:
+      return "(PREFLUSH + FUA)";
+    case DeviceCache::kVolatileNoFua:
+      return "(PREFLUSH, FUA emulated by a post-flush)";
+    case DeviceCache::kNone:
+      return "(no volatile write cache: PREFLUSH and FUA are no-ops)";
+  }
+  return "";
 }
 
 void TouchTimes(Machine& m, uint32_t ino) {
@@ -325,70 +362,6 @@ void AddReference(Machine& m, uint64_t physical_block) {
 
 void ReleaseAfter(Machine& m, const std::vector<uint64_t>& blocks, uint64_t seq) {
   for (uint64_t block : blocks) m.allocator.FreeAfter(block, seq);
-}
-
-void DropPages(Machine& m, uint32_t ino, uint64_t first, uint64_t last) {
-  // Unmapping a PTE shoots down the TLB of every CPU that maps it, which drains its store buffer
-  // first; the stores land before the pages go.
-  for (size_t pid = 0; pid < m.processes.size(); ++pid) {
-    for (const auto& [key, pte] : m.processes[pid].ptes) {
-      const auto vma = m.processes[pid].vmas.find(key.first);
-      if (vma != m.processes[pid].vmas.end() && vma->second.ino == ino && key.second >= first &&
-          key.second < last) {
-        DrainAll(m, static_cast<int>(pid));
-        break;
-      }
-    }
-  }
-  Inode& inode = m.inode(ino);
-  for (auto it = inode.tree.lower_bound(first); it != inode.tree.end() && it->first < last;) {
-    it = inode.tree.erase(it);
-  }
-  for (auto& process : m.processes) {
-    for (auto it = process.ptes.begin(); it != process.ptes.end();) {
-      const auto vma = process.vmas.find(it->first.first);
-      if (vma != process.vmas.end() && vma->second.ino == ino && it->first.second >= first &&
-          it->first.second < last) {
-        it = process.ptes.erase(it);
-      } else {
-        ++it;
-      }
-    }
-  }
-  // A map change ends the reachability promise of a MAP_SYNC page (O4: "unless a later map
-  // change to P became durable").
-  for (auto& promise : m.ghost.map_sync) {
-    if (promise.ino == ino && promise.page >= first && promise.page < last) promise.ended = true;
-  }
-}
-
-// xfs_flush_unmap_range: write back and wait for dirty pages in the range, then unmap and drop.
-void FlushUnmapRange(Machine& m, uint32_t ino, uint64_t first_page, uint64_t last_page) {
-  const uint32_t bs = m.block_size();
-  Inode& inode = m.inode(ino);
-  std::vector<uint64_t> groups;
-  for (auto& [page, entry] : inode.tree) {
-    if (page < first_page || page >= last_page) continue;
-    if (!entry.dax && entry.dirty) groups.push_back(WritebackPage(m, ino, page));
-  }
-  for (uint64_t group : groups) CompleteBio(m, group);
-  WaitForBios(m, ino, first_page * bs, last_page * bs);
-  DropPages(m, ino, first_page, last_page);
-}
-
-
-void WriteProtectPage(Machine& m, uint32_t ino, uint64_t page, bool dax) {
-  for (size_t pid = 0; pid < m.processes.size(); ++pid) {
-    ProcessState& process = m.processes[pid];
-    for (auto& [key, pte] : process.ptes) {
-      if (key.second != page || !pte.writable) continue;
-      const auto vma = process.vmas.find(key.first);
-      if (vma == process.vmas.end() || vma->second.ino != ino) continue;
-      if (dax && !WritebackWriteProtects(m.design, vma->second)) continue;
-      DrainAll(m, static_cast<int>(pid));  // the TLB shootdown interrupts that CPU
-      pte.writable = false;
-    }
-  }
 }
 
 }  // namespace crashsim

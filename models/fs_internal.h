@@ -11,11 +11,11 @@
 
 namespace crashsim {
 
-
-
-// Commits a transaction logging inode `ino`'s core with the given fsync fields.
+// Commits a transaction logging inode `ino`'s core with the given fsync fields. `ordered_groups`
+// are bios whose data must be durable before the transaction (ext4's data=ordered).
 uint64_t LogInode(Machine& m, uint32_t ino, uint32_t fields, const std::string& what,
-                  std::vector<uint64_t> completes_groups = {});
+                  std::vector<uint64_t> completes_groups = {},
+                  std::vector<uint64_t> ordered_groups = {});
 // Commits a transaction logging the namespace (journal-prefix) and the given inodes.
 uint64_t LogNamespace(Machine& m, const std::vector<uint32_t>& inos, const std::string& what);
 
@@ -34,6 +34,9 @@ void RecordContent(Machine& m, int pid, uint32_t ino, uint64_t begin, uint64_t e
 
 // Writes back one dirty page (allocating a delayed allocation first). Returns the bio group.
 uint64_t WritebackPage(Machine& m, uint32_t ino, uint64_t page);
+// filemap_flush (WB_SYNC_NONE): starts writeback of every dirty page of `ino` not already under
+// writeback, allocating delayed allocations; waits for nothing. Returns the pages submitted.
+int StartWriteback(Machine& m, uint32_t ino);
 // Completes a bio and runs its completion-time metadata updates.
 void CompleteBio(Machine& m, uint64_t group);
 // Completes every bio in flight for `ino` whose range meets [begin, end) (all inodes if ino==0).
@@ -41,6 +44,12 @@ void WaitForBios(Machine& m, uint32_t ino, uint64_t begin, uint64_t end);
 // Forces the log through `seq`: ordered data first (ext4-ordered), then PREFLUSH + FUA commit.
 // `pid` is the CPU the force runs on (its pending line flushes are fenced), or -1.
 void ForceLog(Machine& m, uint64_t seq, int pid);
+
+// How a log force's commit write reaches stable storage, for traces: "(PREFLUSH + FUA)" where
+// the device honours FUA (persistent memory: nvdimm_flush), "(PREFLUSH, FUA emulated by a
+// post-flush)" on a volatile cache without FUA (the block layer's flush sequence), "(no volatile
+// write cache: PREFLUSH and FUA are no-ops)" without a cache.
+std::string LogWriteFlags(const Machine& m);
 
 // A timestamp update (file_update_time): mtime and ctime take the file system's next tick.
 void TouchTimes(Machine& m, uint32_t ino);
@@ -70,13 +79,5 @@ void ReleaseAfter(Machine& m, const std::vector<uint64_t>& blocks, uint64_t seq)
 bool IsShared(const Machine& m, uint64_t physical_block);
 bool DropReference(Machine& m, uint64_t physical_block);
 void AddReference(Machine& m, uint64_t physical_block);
-// Drops page-cache entries of pages [first, last) and the PTEs that map them in every process.
-void DropPages(Machine& m, uint32_t ino, uint64_t first, uint64_t last);
-// xfs_flush_unmap_range: writes back and waits for dirty pages in [first_page, last_page), then
-// unmaps and drops them.
-void FlushUnmapRange(Machine& m, uint32_t ino, uint64_t first_page, uint64_t last_page);
-// Write-protects every PTE mapping `page` of `ino` (pfn_mkclean_range / page_mkclean); for a DAX
-// page, mappings that the design never write-protects are skipped.
-void WriteProtectPage(Machine& m, uint32_t ino, uint64_t page, bool dax);
 
 }  // namespace crashsim

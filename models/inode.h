@@ -85,6 +85,10 @@ struct Inode {
   uint64_t last_commit_seq = 0;             // ili_commit_seq: last transaction touching it
   uint32_t fsync_fields = 0;                // ili_fsync_fields
   uint64_t open_count = 0;
+  // The next close starts writeback of the delayed-allocation blocks (filemap_flush): set by a
+  // truncate down on XFS (XFS_ITRUNCATED, xfs_release) and by a truncate to zero on ext4 with
+  // auto_da_alloc (EXT4_STATE_DA_ALLOC_CLOSE, ext4_release_file).
+  bool flush_on_close = false;
   // The process inside a map-changing op, which holds i_rwsem and the mmap lock exclusively
   // across its inner steps (XFS_IOLOCK_EXCL | XFS_MMAPLOCK_EXCL): writes and page faults on the
   // inode wait. -1 when free.

@@ -4,6 +4,7 @@
 
 #include "models/design_policy.h"
 #include "models/fs_internal.h"
+#include "models/invalidate.h"
 #include "models/kernel_extents.h"
 #include "models/pmem_cpu.h"
 #include "sim/base/check.h"
@@ -125,7 +126,10 @@ StepOutcome WriteFault(Machine& m, int pid, const std::string& name, uint64_t pa
                                     what + ": copy-on-write remap of block " + std::to_string(page));
       note += ": copied the shared block and remapped it (transaction " + std::to_string(seq) + ")";
     }
-    if (WriteFaultIsSynchronous(m.design, vma) && DatasyncDirty(m, vma.ino)) {
+    // IOMAP_F_DIRTY (xfs_direct_write_iomap_begin, ext4_iomap_begin): fdatasync-relevant
+    // metadata not yet durable, or a page that reaches past EOF (a size update may follow).
+    const bool iomap_dirty = DatasyncDirty(m, vma.ino) || (page + 1) * bs > inode.size_bytes;
+    if (WriteFaultIsSynchronous(m.design, vma) && iomap_dirty) {
       // dax_fault_is_synchronous: IOMAP_F_DIRTY -> VM_FAULT_NEEDDSYNC; the PTE waits for the
       // fdatasync of the faulting range (dax_finish_sync_fault).
       if (m.faults.map_sync_fault_skips_log_force) {
@@ -134,7 +138,10 @@ StepOutcome WriteFault(Machine& m, int pid, const std::string& name, uint64_t pa
       }
       progress.phase = kSyncFault;
       progress.value = page;
-      return StepOutcome{false, "", note + "; metadata dirty: synchronous fault, fdatasync first"};
+      return StepOutcome{false, "", note + (DatasyncDirty(m, vma.ino)
+                                                ? "; metadata dirty: synchronous fault, fdatasync first"
+                                                : "; the page reaches past EOF: synchronous fault, "
+                                                  "fdatasync first")};
     }
     InstallWritable(m, pid, name, page, what);
     return StepOutcome{false, "", note + "; PTE writable"};
@@ -466,7 +473,7 @@ Tagged DaxRead(const Machine& m, uint32_t ino, uint64_t offset, uint64_t end) {
   return out;
 }
 
-int DaxWriteback(Machine& m, int pid, uint32_t ino, uint64_t begin, uint64_t end) {
+int DaxWriteback(Machine& m, uint32_t ino, uint64_t begin, uint64_t end) {
   Inode& inode = m.inode(ino);
   if (!inode.core.dax || !WritebackFlushesLines(m.design, inode.core)) return 0;
   const uint32_t bs = m.block_size();
@@ -477,15 +484,18 @@ int DaxWriteback(Machine& m, int pid, uint32_t ino, uint64_t begin, uint64_t end
     entry.towrite = true;
     tagged.push_back(page);
   }
+  // xfs_dax_writepages clears XFS_ITRUNCATED, as xfs_vm_writepages does.
+  if (!tagged.empty() && m.config->fs == FsKind::kXfs) inode.flush_on_close = false;
   for (uint64_t page : tagged) {  // dax_writeback_one
     WriteProtectPage(m, ino, page, /*dax=*/true);
     auto extent = inode.core.extents.find(page);
     if (extent != inode.core.extents.end() && !m.faults.dax_fsync_skips_line_writeback) {
-      // dax_flush: clwb of every line of the page, on this CPU; the fence comes with the device
-      // flush that the fsync issues afterwards.
+      // dax_flush: clwb of every line of the page. Durable at the next device flush, which the
+      // fsync family issues afterwards and a map change's later log force or anyone's fsync
+      // provides (nvdimm_flush).
       const uint64_t base = extent->second.physical_block * bs;
       for (uint64_t line = base / kLineBytes; line < (base + bs) / kLineBytes; ++line) {
-        m.processes[pid].cpu.unfenced.emplace_back(line, m.device.last_id());
+        m.device.KernelWriteBack(line, m.device.last_id());
       }
     }
     TreeEntry& entry = inode.tree.at(page);

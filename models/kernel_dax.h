@@ -49,8 +49,8 @@ void DaxWrite(Machine& m, int pid, uint32_t ino, uint64_t offset, const std::vec
               const std::string& what);
 Tagged DaxRead(const Machine& m, uint32_t ino, uint64_t offset, uint64_t end);
 // dax_writeback_mapping_range for [begin, end) of `ino`: DIRTY -> TOWRITE, write-protect every
-// PTE of each tagged page, write back its lines on the caller's CPU, clear the tags. Returns the
-// number of pages written back.
-int DaxWriteback(Machine& m, int pid, uint32_t ino, uint64_t begin, uint64_t end);
+// PTE of each tagged page, write back its lines (durable at the next device flush), clear the
+// tags. Returns the number of pages written back.
+int DaxWriteback(Machine& m, uint32_t ino, uint64_t begin, uint64_t end);
 
 }  // namespace crashsim

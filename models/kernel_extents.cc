@@ -3,6 +3,9 @@
 #include <algorithm>
 
 #include "models/fs_internal.h"
+#include "models/invalidate.h"
+#include "models/size_change.h"
+#include "models/zeroing.h"
 #include "sim/base/check.h"
 
 namespace crashsim {
@@ -11,6 +14,8 @@ namespace {
 StepOutcome Fail(const char* err) { return StepOutcome{true, err, ""}; }
 StepOutcome Step(std::string note) { return StepOutcome{false, "", std::move(note)}; }
 StepOutcome Done(std::string note) { return StepOutcome{true, "0", std::move(note)}; }
+
+bool IsExt4(const Machine& m) { return m.config->fs != FsKind::kXfs; }
 
 uint64_t Blocks(const Machine& m, uint64_t bytes) {
   return (bytes + m.block_size() - 1) / m.block_size();
@@ -25,15 +30,15 @@ void MoveBlock(Machine& m, uint32_t ino, uint64_t from, uint64_t to) {
   m.ghost.moves.push_back(DataMove{ino, from * bs, ino, to * bs, bs});
 }
 
-// The first inner step of every map change: write back, wait, unmap and drop the pages of
-// [first, last) (xfs_flush_unmap_range), and any direct I/O in flight there.
+// The first inner step of every map change: write back, wait, unmap and drop the pages and DAX
+// entries of [first, last) (xfs_flush_unmap_range), and any direct I/O in flight there.
 StepOutcome UnmapFirst(Machine& m, int pid, uint32_t ino, uint64_t first, uint64_t last) {
   const uint32_t bs = m.block_size();
-  FlushUnmapRange(m, ino, first, last);
+  const FlushUnmapResult flushed = FlushUnmapRange(m, ino, first, last);
   WaitForBios(m, ino, first * bs, last == UINT64_MAX ? UINT64_MAX : last * bs);
   m.processes[pid].progress.phase = 1;
-  return Step(last == UINT64_MAX ? "wrote back, unmapped and dropped the pages from the range to EOF"
-                                 : "wrote back, unmapped and dropped the range's pages");
+  return Step(flushed.Describe() + (last == UINT64_MAX ? " the pages from the range to EOF"
+                                                       : " the range's pages"));
 }
 
 }  // namespace
@@ -68,6 +73,27 @@ StepOutcome CollapseRange(Machine& m, int pid, uint32_t ino, uint64_t offset, ui
     if (offset % bs || length % bs || offset + length >= inode.size_bytes) return Fail("EINVAL");
     return UnmapFirst(m, pid, ino, first, UINT64_MAX);
   }
+  if (IsExt4(m)) {
+    // ext4_collapse_range: the removal, every shift and the new size in one journal handle.
+    const auto freed = UnmapBlocks(m, ino, first, first + shift);
+    std::vector<uint64_t> moved;
+    for (auto it = inode.core.extents.lower_bound(first + shift); it != inode.core.extents.end();
+         ++it) {
+      moved.push_back(it->first);
+    }
+    for (uint64_t from : moved) MoveBlock(m, ino, from, from - shift);
+    inode.size_bytes -= length;
+    inode.core.size_bytes = inode.size_bytes;
+    TouchTimes(m, ino);
+    const uint64_t seq = LogInode(m, ino, kFieldExtents | kFieldSize,
+                                  what + ": remove " + std::to_string(freed.size()) +
+                                      " block(s), shift " + std::to_string(moved.size()) +
+                                      " down, set size " + std::to_string(inode.size_bytes));
+    ReleaseAfter(m, freed, seq);
+    RecordContent(m, pid, ino, offset, inode.size_bytes, what);
+    RecordSizeCut(m, pid, ino, inode.size_bytes, what);
+    return Done("collapsed in one transaction (" + std::to_string(seq) + ")");
+  }
   if (progress.phase == 1) {
     const auto freed = UnmapBlocks(m, ino, first, first + shift);
     TouchTimes(m, ino);
@@ -93,13 +119,7 @@ StepOutcome CollapseRange(Machine& m, int pid, uint32_t ino, uint64_t offset, ui
                 std::to_string(seq) + ")");
   }
   // Then the new size (xfs_file_fallocate's setattr after the shifts).
-  inode.size_bytes -= length;
-  inode.core.size_bytes = inode.size_bytes;
-  const uint64_t seq = LogInode(m, ino, kFieldSize, what + ": set size " +
-                                                        std::to_string(inode.size_bytes));
-  RecordSizeCut(m, pid, ino, inode.size_bytes, what);
-  return Done("size " + std::to_string(inode.size_bytes) + " (transaction " + std::to_string(seq) +
-              ")");
+  return Done(SetFileSize(m, pid, ino, inode.size_bytes - length, what));
 }
 
 StepOutcome InsertRange(Machine& m, int pid, uint32_t ino, uint64_t offset, uint64_t length,
@@ -113,17 +133,30 @@ StepOutcome InsertRange(Machine& m, int pid, uint32_t ino, uint64_t offset, uint
     if (offset % bs || length % bs || offset >= inode.size_bytes) return Fail("EINVAL");
     return UnmapFirst(m, pid, ino, first, UINT64_MAX);
   }
-  if (progress.phase == 1) {
-    // XFS grows the size before shifting, so no crash leaves extents past EOF.
-    progress.value = Blocks(m, inode.size_bytes);  // shift blocks below this bound, highest first
+  if (IsExt4(m)) {
+    // ext4_insert_range: the new size and every shift in one journal handle.
+    std::vector<uint64_t> moved;
+    for (auto it = inode.core.extents.lower_bound(first); it != inode.core.extents.end(); ++it) {
+      moved.push_back(it->first);
+    }
+    for (auto it = moved.rbegin(); it != moved.rend(); ++it) MoveBlock(m, ino, *it, *it + shift);
     inode.size_bytes += length;
     inode.core.size_bytes = inode.size_bytes;
     TouchTimes(m, ino);
-    const uint64_t seq = LogInode(m, ino, kFieldSize, what + ": set size " +
-                                                          std::to_string(inode.size_bytes));
-    progress.phase = 2;
-    return Step("size " + std::to_string(inode.size_bytes) + " (transaction " +
+    const uint64_t seq = LogInode(m, ino, kFieldExtents | kFieldSize,
+                                  what + ": set size " + std::to_string(inode.size_bytes) +
+                                      ", shift " + std::to_string(moved.size()) + " block(s) up");
+    RecordContent(m, pid, ino, offset, inode.size_bytes, what);
+    return Done("inserted a hole of " + std::to_string(length) + " bytes in one transaction (" +
                 std::to_string(seq) + ")");
+  }
+  if (progress.phase == 1) {
+    // XFS grows the size before shifting (xfs_file_fallocate's setattr), so no crash leaves
+    // extents past EOF.
+    progress.value = Blocks(m, inode.size_bytes);  // shift blocks below this bound, highest first
+    const std::string note = SetFileSize(m, pid, ino, inode.size_bytes + length, what);
+    progress.phase = 2;
+    return Step(note);
   }
   auto it = inode.core.extents.lower_bound(progress.value);
   if (it != inode.core.extents.begin()) {
@@ -244,20 +277,45 @@ StepOutcome SysReflink(Machine& m, int pid, const std::string& fd_name, uint64_t
   const Inode& src_inode = m.inode(src);
   if (progress.phase == 0) {
     // Sharing either side would later force copy-on-write allocation: a sealed file refuses both.
+    // ext4 has no remap_file_range: vfs_clone_file_range and vfs_dedupe_file_range refuse.
+    if (IsExt4(m)) return Fail("EOPNOTSUPP");
     if (MapFrozen(m, dst) || MapFrozen(m, src)) return Fail("EPERM");
     if (offset % bs || offset2 % bs || length == 0) return Fail("EINVAL");
     if (offset2 + length > src_inode.size_bytes) return Fail("EINVAL");
     if (length % bs && offset2 + length != src_inode.size_bytes) return Fail("EINVAL");
     if (src == dst && offset < offset2 + length && offset2 < offset + length) return Fail("EINVAL");
-    FlushUnmapRange(m, src, offset2 / bs, Blocks(m, offset2 + length));
-    FlushUnmapRange(m, dst, offset / bs, Blocks(m, offset + length));
+    // xfs_reflink_remap_prep: both files' DAX layouts broken (every mapping unmapped), both
+    // ranges written back (generic_remap_file_range_prep, dax_remap_file_range_prep), the
+    // destination zeroed from its EOF to the range (xfs_reflink_zero_posteof), then its range,
+    // from EOF if the range starts past it, invalidated (xfs_flush_unmap_range). The source's
+    // cache stays: its blocks do not move.
+    BreakDaxLayouts(m, src);
+    BreakDaxLayouts(m, dst);
+    const FlushUnmapResult source = WriteAndWaitRange(m, src, offset2, offset2 + length);
+    WriteAndWaitRange(m, dst, offset, offset + length);
+    ZeroPastEof(m, pid, dst, dst_inode.size_bytes, offset, what);
+    const FlushUnmapResult destination =
+        FlushUnmapRange(m, dst, std::min(offset, dst_inode.size_bytes) / bs,
+                        Blocks(m, offset + length));
     if (dedupe &&
         InCoreRead(m, src, offset2, offset2 + length).bytes !=
             InCoreRead(m, dst, offset, std::min(offset + length, dst_inode.size_bytes)).bytes) {
       return Done("contents differ: nothing deduplicated");
     }
     progress.phase = 1;
-    return Step("wrote back and unmapped both ranges");
+    return Step("source: " + source.Describe() + " its range; destination: " +
+                destination.Describe() + " its range");
+  }
+  if (progress.phase == 2) {
+    // xfs_file_remap_range: xfs_log_force_inode(dest) when either file wants synchronous writes.
+    if (dst_inode.last_commit_seq <= m.journal.forced_seq()) {
+      return StepOutcome{true, std::to_string(length), "synchronous: no log force needed"};
+    }
+    const uint64_t seq = dst_inode.last_commit_seq;
+    ForceLog(m, seq, pid);
+    return StepOutcome{true, std::to_string(length),
+                       "synchronous: log force through transaction " + std::to_string(seq) + " " +
+                           LogWriteFlags(m)};
   }
   // One transaction remaps the destination range onto the source's blocks, shared.
   std::vector<uint64_t> freed;
@@ -291,9 +349,15 @@ StepOutcome SysReflink(Machine& m, int pid, const std::string& fd_name, uint64_t
   ReleaseAfter(m, freed, seq);
   m.ghost.moves.push_back(DataMove{src, offset2, dst, offset, length});
   if (!dedupe) RecordContent(m, pid, dst, offset, offset + length, what);
-  return StepOutcome{true, std::to_string(length),
-                     std::string(dedupe ? "deduplicated" : "remapped") + " (transaction " +
-                         std::to_string(seq) + ")"};
+  const std::string note = std::string(dedupe ? "deduplicated" : "remapped") + " (transaction " +
+                           std::to_string(seq) + ")";
+  const bool sync = dst_fd->second.dsync || dst_fd->second.osync || src_fd->second.dsync ||
+                    src_fd->second.osync;
+  if (sync) {
+    progress.phase = 2;
+    return Step(note);
+  }
+  return StepOutcome{true, std::to_string(length), note};
 }
 
 StepOutcome SysSwapext(Machine& m, int pid, const std::string& fd_name,
@@ -312,6 +376,8 @@ StepOutcome SysSwapext(Machine& m, int pid, const std::string& fd_name,
   const uint32_t target = target_fd->second.ino;
   const uint32_t donor = donor_fd->second.ino;
   if (progress.phase == 0) {
+    // XFS_IOC_SWAPEXT is an XFS ioctl: ext4 does not know it.
+    if (IsExt4(m)) return Fail("ENOTTY");
     if (MapFrozen(m, target) || MapFrozen(m, donor)) return Fail("EPERM");
     if (target == donor || m.inode(target).size_bytes != m.inode(donor).size_bytes) {
       return Fail("EINVAL");
@@ -320,10 +386,11 @@ StepOutcome SysSwapext(Machine& m, int pid, const std::string& fd_name,
     // opened). A store through an already-writable mapping changes no timestamp.
     const InodeCore& core = m.inode(target).core;
     if (std::max(core.mtime, core.ctime) > donor_fd->second.opened_time) return Fail("EBUSY");
-    FlushUnmapRange(m, target, 0, UINT64_MAX);
-    FlushUnmapRange(m, donor, 0, UINT64_MAX);
+    const FlushUnmapResult flushed_target = FlushUnmapRange(m, target, 0, UINT64_MAX);
+    const FlushUnmapResult flushed_donor = FlushUnmapRange(m, donor, 0, UINT64_MAX);
     progress.phase = 1;
-    return Step("wrote back, unmapped and dropped both files' pages");
+    return Step("target: " + flushed_target.Describe() + " its pages; donor: " +
+                flushed_donor.Describe() + " its pages");
   }
   // One transaction exchanges the data forks (xfs_swap_extents).
   std::swap(m.inode(target).core.extents, m.inode(donor).core.extents);

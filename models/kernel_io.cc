@@ -3,9 +3,11 @@
 #include <algorithm>
 
 #include "models/fs_internal.h"
+#include "models/invalidate.h"
 #include "models/kernel.h"
 #include "models/kernel_dax.h"
 #include "models/pmem_cpu.h"
+#include "models/zeroing.h"
 #include "sim/base/check.h"
 
 namespace crashsim {
@@ -21,11 +23,50 @@ const FdState* FindFd(const Machine& m, int pid, const std::string& name) {
 }
 
 
+// Whether a direct write of [offset, end) is a pure overwrite that iomap may send with REQ_FUA
+// (iomap_dio_bio_iter): every block written (IOMAP_MAPPED, not new, not unwritten), none shared
+// (IOMAP_F_SHARED), and the write within the in-core size (xfs_direct_write_iomap_begin sets
+// IOMAP_F_DIRTY for a write spanning EOF, as for a datasync-dirty inode).
+bool PureOverwrite(const Machine& m, uint32_t ino, uint64_t offset, uint64_t end) {
+  const Inode& inode = m.inode(ino);
+  const uint32_t bs = m.block_size();
+  for (uint64_t b = offset / bs; b < (end + bs - 1) / bs; ++b) {
+    auto it = inode.core.extents.find(b);
+    if (it == inode.core.extents.end() || it->second.state != ExtentState::kWritten ||
+        it->second.shared) {
+      return false;
+    }
+  }
+  return end <= inode.size_bytes;
+}
+
+// ext4 (ext4_da_write_end): a buffered write that extends i_size within a block that is mapped
+// and neither delayed nor unwritten moves the on-disk size at once, because writeback of that
+// block will not (it allocates nothing). A block whose writeback has been submitted counts as
+// mapped even while its unwritten extent awaits conversion: submission clears the buffer's delay
+// and unwritten bits (mpage_process_page).
+bool Ext4BlockMapped(const Machine& m, uint32_t ino, uint64_t block) {
+  const Inode& inode = m.inode(ino);
+  if (inode.delalloc.count(block)) return false;
+  const auto extent = inode.core.extents.find(block);
+  if (extent == inode.core.extents.end()) return false;
+  if (extent->second.state == ExtentState::kWritten) return true;
+  for (const auto& [group, bio] : m.bios) {
+    if (bio.ino == ino && bio.buffered && block >= bio.file_block &&
+        block < bio.file_block + bio.block_count) {
+      return true;
+    }
+  }
+  return false;
+}
+
 // Buffered write: copy into page-cache folios, mark them dirty, reserve delalloc for holes.
-void BufferedCopy(Machine& m, int pid, uint32_t ino, uint64_t offset,
-                  const std::vector<uint8_t>& data, const std::string& what) {
+// Returns a note when ext4 logged the on-disk size on the way.
+std::string BufferedCopy(Machine& m, int pid, uint32_t ino, uint64_t offset,
+                         const std::vector<uint8_t>& data, const std::string& what) {
   const uint32_t bs = m.block_size();
   Inode& inode = m.inode(ino);
+  uint64_t disk_size = 0;  // ext4: the i_disksize the write path moved to, if any
   for (uint64_t pos = offset; pos < offset + data.size();) {
     const uint64_t page = pos / bs;
     const uint64_t in_page = pos % bs;
@@ -39,22 +80,22 @@ void BufferedCopy(Machine& m, int pid, uint32_t ino, uint64_t offset,
     entry.dirty = true;
     if (!inode.core.extents.count(page)) inode.delalloc[page] = true;
     pos += take;
-  }
-  inode.size_bytes = std::max(inode.size_bytes, offset + data.size());
-  RecordWrite(m, pid, ino, offset, data, what);
-  LogTimestampUpdate(m, ino, what);
-}
-
-bool PureOverwrite(const Machine& m, uint32_t ino, uint64_t first, uint64_t last) {
-  const Inode& inode = m.inode(ino);
-  for (uint64_t b = first; b < last; ++b) {
-    auto it = inode.core.extents.find(b);
-    if (it == inode.core.extents.end() || it->second.state != ExtentState::kWritten ||
-        it->second.shared) {
-      return false;
+    // generic_perform_write calls write_end page by page: i_size moves with each page.
+    if (pos > inode.size_bytes) {
+      if (m.config->fs != FsKind::kXfs && Ext4BlockMapped(m, ino, page)) disk_size = pos;
+      inode.size_bytes = pos;
     }
   }
-  return inode.core.size_bytes >= last * m.block_size();
+  RecordWrite(m, pid, ino, offset, data, what);
+  LogTimestampUpdate(m, ino, what);
+  if (disk_size <= inode.core.size_bytes) return "";
+  // ext4_update_i_disksize, then mark_inode_dirty (ext4_dirty_inode): logged with the inode, a
+  // change that fdatasync must force.
+  inode.core.size_bytes = disk_size;
+  const uint64_t seq = LogInode(m, ino, kFieldSize, what + ": set on-disk size " +
+                                                        std::to_string(disk_size));
+  return "; the block is mapped: on-disk size " + std::to_string(disk_size) +
+         " logged (transaction " + std::to_string(seq) + ")";
 }
 
 Promise SyncWritePromise(const std::string& what) {
@@ -122,10 +163,21 @@ StepOutcome SysClose(Machine& m, int pid, const std::string& fd_name) {
     return StepOutcome{true, "0", ""};
   }
   const uint32_t ino = it->second.ino;
-  --m.inode(ino).open_count;
+  Inode& inode = m.inode(ino);
+  --inode.open_count;
   fds.erase(it);
+  // The release after a truncate (xfs_release's XFS_ITRUNCATED; ext4_release_file's
+  // EXT4_STATE_DA_ALLOC_CLOSE): writeback of delayed allocations starts, nothing waits for it.
+  std::string note;
+  if (inode.flush_on_close) {
+    inode.flush_on_close = false;
+    if (!inode.delalloc.empty()) {
+      note = "after a truncate: writeback of " + std::to_string(StartWriteback(m, ino)) +
+             " delayed-allocation page(s) started (filemap_flush)";
+    }
+  }
   ReapOnClose(m, ino, "close");
-  return StepOutcome{true, "0", ""};
+  return StepOutcome{true, "0", note};
 }
 
 StepOutcome SysPwrite(Machine& m, int pid, const std::string& fd_name, uint64_t offset,
@@ -148,21 +200,30 @@ StepOutcome SysPwrite(Machine& m, int pid, const std::string& fd_name, uint64_t 
       offset + data.size() > m.inode(ino).size_bytes) {
     return Fail("EPERM");  // a sealed file's size and map are frozen: extending writes fail
   }
+  // EOF zeroing (xfs_file_write_checks, every write path): a write starting past EOF first zeroes
+  // [EOF, offset). ext4 6.1 zeroes nothing here.
+  std::string zeroing;
+  if (progress.phase == 0 && !data.empty() && offset > m.inode(ino).size_bytes &&
+      ZeroPastEof(m, pid, ino, m.inode(ino).size_bytes, offset, what)) {
+    zeroing = "zeroed from EOF to the write; ";
+  }
   if (m.inode(ino).core.dax) {
     // On a DAX inode O_DIRECT makes no difference: xfs_file_write_iter takes the DAX branch.
     if (progress.phase == 0) {
       if (data.empty()) return StepOutcome{true, "0", ""};
       DaxWrite(m, pid, ino, offset, data, what);
-      if (!sync_after) return StepOutcome{true, count, "DAX write: cache-bypassing copy"};
+      const std::string note = zeroing + "DAX write: cache-bypassing copy";
+      if (!sync_after) return StepOutcome{true, count, note};
       progress.phase = 10;
-      return StepOutcome{false, "", "DAX write: cache-bypassing copy"};
+      return StepOutcome{false, "", note};
     }
   } else if (!fd->direct) {
     if (progress.phase == 0) {
-      BufferedCopy(m, pid, ino, offset, data, what);
-      if (!sync_after) return StepOutcome{true, count, "copied into the page cache, pages dirty"};
+      const std::string note =
+          zeroing + "copied into the page cache, pages dirty" + BufferedCopy(m, pid, ino, offset, data, what);
+      if (!sync_after) return StepOutcome{true, count, note};
       progress.phase = 10;
-      return StepOutcome{false, "", "copied into the page cache, pages dirty"};
+      return StepOutcome{false, "", note};
     }
   } else {
     const uint64_t sector = m.config->sector_bytes;
@@ -172,16 +233,13 @@ StepOutcome SysPwrite(Machine& m, int pid, const std::string& fd_name, uint64_t 
       const uint64_t first = offset / bs;
       const uint64_t last = (offset + data.size() + bs - 1) / bs;
       // kiocb_invalidate_pages: write back and wait for dirty page cache, then drop it.
-      std::vector<uint64_t> flushed;
-      for (uint64_t p = first; p < last; ++p) {
-        auto page = inode.tree.find(p);
-        if (page != inode.tree.end() && page->second.dirty) flushed.push_back(WritebackPage(m, ino, p));
-      }
-      for (uint64_t group : flushed) CompleteBio(m, group);
-      WaitForBios(m, ino, first * bs, last * bs);
-      DropPages(m, ino, first, last);
-      const bool can_fua = fd->dsync && m.config->device_cache == DeviceCache::kVolatileFua &&
-                           PureOverwrite(m, ino, first, last) && !DatasyncDirty(m, ino);
+      FlushUnmapRange(m, ino, first, last);
+      // REQ_FUA only for O_DSYNC without O_SYNC (__iomap_dio_rw: IOMAP_DIO_WRITE_FUA is not set
+      // with IOCB_SYNC), on a device that honours it, for a pure overwrite of clean metadata.
+      const bool can_fua = fd->dsync && !fd->osync &&
+                           m.config->device_cache == DeviceCache::kVolatileFua &&
+                           PureOverwrite(m, ino, offset, offset + data.size()) &&
+                           !DatasyncDirty(m, ino);
       // Map the range: holes become unwritten extents in one logged transaction.
       bool allocated = false;
       for (uint64_t b = first; b < last; ++b) {
@@ -254,13 +312,15 @@ StepOutcome SysPwrite(Machine& m, int pid, const std::string& fd_name, uint64_t 
         promise.end = offset + data.size();
         promise.invocation = m.ghost.clocks[pid];
         promise.size_at_invocation = inode.size_bytes;
+        promise.mtime_at_invocation = inode.core.mtime;
+        promise.covers_metadata = fd->osync;  // an O_SYNC write promises its timestamps too
         progress.promise = static_cast<int>(m.ghost.AddPromise(std::move(promise)));
       }
       // i_size moves with the completion-time size update (xfs_dio_write_end_io).
       progress.bios = groups;
       progress.flag = can_fua;
       progress.phase = 1;
-      return StepOutcome{false, "", std::string("direct I/O submitted") +
+      return StepOutcome{false, "", zeroing + "direct I/O submitted" +
                                         (can_fua ? " with REQ_FUA" : "")};
     }
     if (progress.phase == 1) {

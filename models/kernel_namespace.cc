@@ -3,7 +3,9 @@
 // earlier one. Under `posix-minimal` namespace changes stay out of the journal and become durable
 // only through an fsync of the directory, sync/syncfs, or background directory writeback.
 #include "models/fs_internal.h"
+#include "models/invalidate.h"
 #include "models/kernel.h"
+#include "models/size_change.h"
 
 namespace crashsim {
 namespace {
@@ -28,6 +30,14 @@ void ReapIfOrphan(Machine& m, uint32_t ino, const std::string& what) {
   inode.core.size_bytes = 0;
   const uint64_t seq = LogInode(m, ino, kFieldExtents | kFieldSize, what + ": free the orphan");
   ReleaseAfter(m, freed, seq);
+}
+
+// The inode lost its last name: what was promised about its contents ends once that is durable.
+void RecordRemoval(Machine& m, uint32_t ino) {
+  for (const auto& [path, number] : m.names) {
+    if (number == ino) return;
+  }
+  m.ghost.removed.push_back(ino);
 }
 
 }  // namespace
@@ -57,20 +67,15 @@ StepOutcome SysCreat(Machine& m, int pid, const std::string& path, const std::st
   if (IsDirectory(m, path)) return Fail("EISDIR");
   auto it = m.names.find(path);
   if (it != m.names.end()) {
-    // creat() truncates an existing file (O_CREAT | O_TRUNC).
+    // creat() truncates an existing file (O_CREAT | O_TRUNC, through setattr); the op closes the
+    // descriptor at once, so the release finds no delayed allocation to flush.
     const uint32_t ino = it->second;
     Inode& inode = m.inode(ino);
-    if (inode.size_bytes == 0) return StepOutcome{true, "0", "exists, already empty"};
-    if (MapFrozen(m, ino)) return Fail("EPERM");
-    DropPages(m, ino, 0, UINT64_MAX);
-    const auto freed = UnmapBlocks(m, ino, 0, UINT64_MAX);
-    RecordSizeCut(m, pid, ino, 0, what);
-    inode.size_bytes = 0;
-    inode.core.size_bytes = 0;
-    TouchTimes(m, ino);
-    const uint64_t seq = LogInode(m, ino, kFieldExtents | kFieldSize, what + ": truncate");
-    ReleaseAfter(m, freed, seq);
-    return StepOutcome{true, "0", "truncated (transaction " + std::to_string(seq) + ")"};
+    if (MapFrozen(m, ino) && inode.size_bytes != 0) return Fail("EPERM");
+    BreakDaxLayouts(m, ino);
+    const std::string note = "truncated: " + SetFileSize(m, pid, ino, 0, what);
+    inode.flush_on_close = false;
+    return StepOutcome{true, "0", note};
   }
   const uint32_t ino = CreateInode(m, path);
   const uint64_t seq = LogNamespace(m, {ino}, what + ": create " + path);
@@ -86,6 +91,7 @@ StepOutcome SysUnlink(Machine& m, int pid, const std::string& path, const std::s
   m.names.erase(it);
   TouchTimes(m, ino);
   const uint64_t seq = LogNamespace(m, {ino}, what + ": unlink " + path);
+  RecordRemoval(m, ino);
   ReapIfOrphan(m, ino, what);
   return StepOutcome{true, "0", "unlinked (transaction " + std::to_string(seq) + ")"};
 }
@@ -104,12 +110,24 @@ StepOutcome SysRename(Machine& m, int pid, const std::string& from, const std::s
     victim = replaced->second;
     touched.push_back(*victim);
   }
+  // ext4's auto_da_alloc: replacing a file starts writeback of the new file's delayed
+  // allocations before the rename's handle (ext4_rename -> ext4_alloc_da_blocks), so their
+  // allocation, and the on-disk size it logs, precede the rename in the journal.
+  std::string flushed;
+  if (victim && m.config->fs != FsKind::kXfs && m.config->auto_da_alloc &&
+      !m.inode(ino).delalloc.empty()) {
+    flushed = "auto_da_alloc: writeback of " + std::to_string(StartWriteback(m, ino)) +
+              " delayed-allocation page(s) started; ";
+  }
   m.names.erase(from);
   m.names[to] = ino;
   TouchTimes(m, ino);
   const uint64_t seq = LogNamespace(m, touched, what + ": rename " + from + " to " + to);
-  if (victim) ReapIfOrphan(m, *victim, what);
-  return StepOutcome{true, "0", "renamed (transaction " + std::to_string(seq) + ")"};
+  if (victim) {
+    RecordRemoval(m, *victim);
+    ReapIfOrphan(m, *victim, what);
+  }
+  return StepOutcome{true, "0", flushed + "renamed (transaction " + std::to_string(seq) + ")"};
 }
 
 void ReapOnClose(Machine& m, uint32_t ino, const std::string& what) { ReapIfOrphan(m, ino, what); }

@@ -65,9 +65,11 @@ StepOutcome SyncRange(Machine& m, int pid, uint32_t ino, bool datasync, uint64_t
       if (promised) m.ghost.ReturnPromise(progress.promise, false);
       return StepOutcome{true, "0", "no dirty page: returned at once (wrong model)"};
     }
+    // xfs_file_fsync clears XFS_ITRUNCATED: the data is being made durable anyway.
+    if (m.config->fs == FsKind::kXfs) inode.flush_on_close = false;
     int pages = 0;
     progress.bios = WritebackRange(m, ino, begin, end, &pages);
-    const int dax_pages = DaxWriteback(m, pid, ino, begin, end);
+    const int dax_pages = DaxWriteback(m, ino, begin, end);
     progress.phase = phase_base + 1;
     std::string note = "writeback: " + std::to_string(pages) + " dirty page(s) submitted";
     if (inode.core.dax) {
@@ -92,7 +94,7 @@ StepOutcome SyncRange(Machine& m, int pid, uint32_t ino, bool datasync, uint64_t
   if (NeedsLogForce(m, ino, datasync)) {
     const uint64_t seq = inode.last_commit_seq;
     ForceLog(m, seq, pid);
-    note = "log force through transaction " + std::to_string(seq) + " (PREFLUSH + FUA)";
+    note = "log force through transaction " + std::to_string(seq) + " " + LogWriteFlags(m);
   } else {
     KernelDeviceFlush(m, pid);
     note = "no log force needed: device flush";
@@ -143,7 +145,7 @@ StepOutcome SysSync(Machine& m, int pid, const std::string& what) {
       int pages = 0;
       auto more = WritebackRange(m, ino, 0, UINT64_MAX, &pages);
       groups.insert(groups.end(), more.begin(), more.end());
-      total += pages + DaxWriteback(m, pid, ino, 0, UINT64_MAX);
+      total += pages + DaxWriteback(m, ino, 0, UINT64_MAX);
     }
     progress.bios = groups;
     progress.phase = 1;

@@ -157,6 +157,7 @@ Hash128 HashMachine(const Machine& m) {
     h.Add(inode.last_commit_seq);
     h.Add(inode.fsync_fields);
     h.Add(inode.open_count);
+    h.AddBool(inode.flush_on_close);
     h.Add(static_cast<uint64_t>(inode.locked_by + 1));
   }
   HashNameTable(m.names, h);
@@ -187,6 +188,7 @@ Hash128 HashMachine(const Machine& m) {
   for (const auto& promise : m.ghost.map_sync) HashMapSync(promise, h);
   for (const auto& move : m.ghost.moves) HashMove(move, h);
   for (const auto& seal : m.ghost.seals) HashSeal(seal, h);
+  h.AddSequence(m.ghost.removed);
   for (const auto& [block, count] : m.refcount) {
     h.Add(block);
     h.Add(count);
@@ -288,6 +290,9 @@ Hash128 HashCrashInputs(const Machine& m) {
     for (const auto& [block, extent] : seal.snapshot) h.Add(static_cast<uint64_t>(extent.state));
     h.AddString(seal.op);
   }
+  // Removed inodes end the promises about their contents (the durability oracle).
+  h.Add(m.ghost.removed.size());
+  h.AddSequence(m.ghost.removed);
   // Per process, what the assertions read: recorded values and done labels.
   h.Add(m.processes.size());
   for (const ProcessState& process : m.processes) {

@@ -32,6 +32,9 @@ struct Faults {
   bool zero_range_without_zeroing = false;   // zero-range reallocates written, not zeroed
   bool dax_fsync_skips_line_writeback = false;
   bool map_sync_fault_skips_log_force = false;
+  bool flush_unmap_skips_dax_entries = false;  // a map change drops dirty DAX entries unwritten
+  bool dax_zeroing_through_folio = false;      // DAX sub-block zeroing lands in a page-cache folio
+  bool no_eof_zeroing = false;                 // XFS writes and truncates past EOF zero nothing
 };
 
 // A bio submitted by the file system, until its completion has been processed.
@@ -121,6 +124,7 @@ Hash128 HashMachine(const Machine& machine);
 // - ghost data moves, all, in order: source ino and offset, destination ino and offset, length;
 // - ghost seals still active, in order: ino, active, the snapshot (file block, physical block,
 //   extent state), op;
+// - ghost removed inodes (unlinked or renamed over), in order;
 // - per process, in order: its recorded values (load and pread results) and its done labels.
 //
 // Constant for one run, so not hashed (a memo table must not span runs): config, design, faults,

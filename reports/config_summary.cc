@@ -14,12 +14,18 @@ std::string ConfigSummary(const Config& config) {
   } else {
     privileged = fmt::format("{}", fmt::join(config.privileged, ","));
   }
+  // auto_da_alloc is an ext4 mount option: named only when the file system is ext4.
+  const std::string ext4_options =
+      config.fs == FsKind::kXfs
+          ? ""
+          : fmt::format(" auto_da_alloc={}", config.auto_da_alloc ? "on" : "off");
   return fmt::format(
-      "platform={} fs={} device_cache={} delalloc={} namespace={} block_size={} sector_bytes={} "
-      "background={} privileged={}",
-      PlatformName(config.platform), FsKindName(config.fs), DeviceCacheName(config.device_cache),
-      DelallocName(config.delalloc), NamespaceName(config.name_space), config.block_size,
-      config.sector_bytes, BackgroundName(config.background), privileged);
+      "platform={} fs={}{} device_cache={} delalloc={} namespace={} block_size={} "
+      "sector_bytes={} background={} privileged={}",
+      PlatformName(config.platform), FsKindName(config.fs), ext4_options,
+      DeviceCacheName(config.device_cache), DelallocName(config.delalloc),
+      NamespaceName(config.name_space), config.block_size, config.sector_bytes,
+      BackgroundName(config.background), privileged);
 }
 
 }  // namespace crashsim

@@ -24,11 +24,19 @@ TEST_CASE("a changed config shows its values and the privileged processes") {
   config.privileged_all = false;
   config.privileged = {"P1", "P2"};
   CHECK(ConfigSummary(config) ==
-        "platform=eadr fs=ext4-ordered device_cache=none delalloc=written-before-data "
-        "namespace=posix-minimal block_size=4096 sector_bytes=512 background=none "
-        "privileged=P1,P2");
+        "platform=eadr fs=ext4-ordered auto_da_alloc=on device_cache=none "
+        "delalloc=written-before-data namespace=posix-minimal block_size=4096 sector_bytes=512 "
+        "background=none privileged=P1,P2");
   config.privileged.clear();
   CHECK(ConfigSummary(config).ends_with(" privileged=(none)"));
+}
+
+TEST_CASE("auto_da_alloc is named only for ext4, with its setting") {
+  Config config;
+  CHECK(ConfigSummary(config).find("auto_da_alloc") == std::string::npos);
+  config.fs = FsKind::kExt4Writeback;
+  config.auto_da_alloc = false;
+  CHECK(ConfigSummary(config).find(" fs=ext4-writeback auto_da_alloc=off ") != std::string::npos);
 }
 
 }  // namespace

@@ -28,7 +28,8 @@ Status ReadEnum(const Json& config, const char* key, bool (*parse)(const std::st
 Status ReadConfig(const Json& value, Config* out) {
   RETURN_IF_ERROR(CheckObject(value, "/config",
                               {"platform", "fs", "device_cache", "delalloc", "namespace",
-                               "block_size", "sector_bytes", "background", "privileged"},
+                               "block_size", "sector_bytes", "background", "privileged",
+                               "auto_da_alloc"},
                               {}));
   RETURN_IF_ERROR(ReadEnum(value, "platform", ParsePlatform, "adr, eadr, none", &out->platform));
   RETURN_IF_ERROR(
@@ -41,6 +42,20 @@ Status ReadConfig(const Json& value, Config* out) {
                            &out->name_space));
   RETURN_IF_ERROR(
       ReadEnum(value, "background", ParseBackground, "explore, none", &out->background));
+  if (value.contains("auto_da_alloc")) {
+    std::string setting;
+    RETURN_IF_ERROR(ReadString(value.at("auto_da_alloc"), "/config/auto_da_alloc", &setting));
+    if (setting != "on" && setting != "off") {
+      return ErrorAt("/config/auto_da_alloc",
+                     "unknown auto_da_alloc " + Quote(setting) + " (expected on, off)");
+    }
+    if (out->fs == FsKind::kXfs) {
+      return ErrorAt("/config/auto_da_alloc",
+                     "auto_da_alloc is an ext4 mount option; fs is xfs (set fs to ext4-ordered "
+                     "or ext4-writeback, or drop the key)");
+    }
+    out->auto_da_alloc = setting == "on";
+  }
   if (value.contains("block_size")) {
     uint64_t bytes = 0;
     RETURN_IF_ERROR(ReadUint64(value.at("block_size"), "/config/block_size", &bytes));
