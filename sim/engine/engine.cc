@@ -29,6 +29,11 @@ ModelResult RunScenario(const Scenario& scenario, Design design, const RunOption
       options.mutations.count(Mutation::kPunchHoleIgnoresSeal) > 0;
   machine.faults.zero_range_without_zeroing =
       options.mutations.count(Mutation::kZeroRangeWithoutZeroing) > 0;
+  machine.faults.flush_unmap_skips_dax_entries =
+      options.mutations.count(Mutation::kFlushUnmapSkipsDaxEntries) > 0;
+  machine.faults.dax_zeroing_through_folio =
+      options.mutations.count(Mutation::kDaxZeroingThroughFolio) > 0;
+  machine.faults.no_eof_zeroing = options.mutations.count(Mutation::kNoEofZeroing) > 0;
   machine.device.set_completed_write_is_durable(
       options.mutations.count(Mutation::kCompletedWriteIsDurable) > 0);
   ExploreLimits limits;

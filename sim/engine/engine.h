@@ -23,6 +23,9 @@ enum class Mutation {
   kSealFlagNotForced,             // the seal flag is only in the in-memory log when seal returns
   kPunchHoleIgnoresSeal,          // punch-hole is not refused on a sealed file
   kZeroRangeWithoutZeroing,       // zero-range frees blocks and reallocates them written, unzeroed
+  kFlushUnmapSkipsDaxEntries,     // a map change drops dirty DAX entries without writing them back
+  kDaxZeroingThroughFolio,        // DAX sub-block zeroing lands in a page-cache folio
+  kNoEofZeroing,                  // XFS writes and truncates past EOF zero nothing
 };
 
 // The exploration's reductions (DESIGN.md, "Crash enumeration and reduction"), each switchable

@@ -81,5 +81,52 @@ TEST_CASE("each wrong model leaves the designs that do not use its mechanism unc
   }
 }
 
+
+// The wrong models of the kernel-fidelity mechanisms (docs/semantics.md 2.8): each scenario is
+// clean under the real mechanism and breaks a named promise without it.
+void CheckCaught(const std::string& file, Mutation mutation,
+                 const std::set<std::string>& must_break) {
+  INFO(file);
+  const Scenario scenario = Load(file);
+  const ModelResult correct = Run(scenario, Design::kMapSync);
+  INFO("correct: ", Names(correct.violated));
+  CHECK(correct.matches_expect());
+  const ModelResult wrong = Run(scenario, Design::kMapSync, {mutation});
+  INFO("wrong: ", Names(wrong.violated));
+  for (const std::string& name : must_break) CHECK(wrong.violated.count(name) == 1);
+  CHECK_FALSE(wrong.matches_expect());
+}
+
+TEST_CASE("flush-and-unmap that skips DAX entries loses stores made before a map change") {
+  CheckCaught("dax-collapse-writes-back-first.json", Mutation::kFlushUnmapSkipsDaxEntries,
+              {"msync", "c-moved-durable"});
+  CheckCaught("dax-insert-writes-back-first.json", Mutation::kFlushUnmapSkipsDaxEntries,
+              {"fsync", "i-moved-durable"});
+  CheckCaught("dax-reflink-writes-back-first.json", Mutation::kFlushUnmapSkipsDaxEntries,
+              {"fsync", "shared-durable"});
+  CheckCaught("dax-punch-writes-back-first.json", Mutation::kFlushUnmapSkipsDaxEntries,
+              {"fsync", "a-durable"});
+}
+
+TEST_CASE("DAX zeroing through a folio is invisible to the DAX read path") {
+  CheckCaught("dax-partial-punch-zeroes-pmem.json", Mutation::kDaxZeroingThroughFolio,
+              {"coherence", "punch-reads-zero"});
+}
+
+TEST_CASE("no EOF zeroing lets a byte stored past EOF become file data on XFS") {
+  CheckCaught("eof-zeroing-xfs.json", Mutation::kNoEofZeroing,
+              {"past-eof-store-not-data", "zero-durable"});
+  CheckCaught("dax-eof-zeroing-xfs.json", Mutation::kNoEofZeroing,
+              {"past-eof-store-not-data", "zero-durable"});
+}
+
+TEST_CASE("ext4 has no EOF zeroing, so the same wrong model changes nothing there") {
+  const Scenario scenario = Load("eof-zeroing-ext4.json");
+  const ModelResult correct = Run(scenario, Design::kMapSync);
+  const ModelResult wrong = Run(scenario, Design::kMapSync, {Mutation::kNoEofZeroing});
+  CHECK(correct.matches_expect());
+  CHECK(wrong.violated == correct.violated);
+}
+
 }  // namespace
 }  // namespace crashsim
