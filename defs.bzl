@@ -12,7 +12,8 @@ makes `shard_count` build actions, each `crashsim run --shard I/N --json` writin
 report (cached, and spread over remote execution workers when the build has them), and one test
 that joins them with `crashsim merge` and checks the merged verdict against the scenario's
 `expect` exactly: the test passes when every model's verdict equals `expect` and every run was
-exhaustive (DESIGN.md, "Determinism and parallelism"; exit statuses as in "Command line").
+exhaustive (docs/architecture.md, "Determinism and parallelism"; exit statuses as in
+docs/architecture.md, "Command line").
 
 A shard action fails the build only on invalid input (exit status 2: a scenario that does not
 load, an op not modelled); a verdict, whatever it is, is the test's to judge.

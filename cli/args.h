@@ -1,4 +1,5 @@
-// The crashsim command line (DESIGN.md, "Command line"): parsing it into Args, and the help texts.
+// The crashsim command line (docs/architecture.md, "Command line"): parsing it into Args, and the
+// help texts.
 //
 // Parsing is a pure function of the words after the program name, so it is tested without a
 // process. Every option that is not listed in the help of its command is an error, never silently

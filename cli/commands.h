@@ -1,12 +1,14 @@
-// The crashsim commands `run`, `check`, `merge` and `explain` (DESIGN.md, "Command line"), as a library so that tests
-// drive them with a fake loader and a fake engine; main.cc passes the real ones.
+// The crashsim commands `run`, `check`, `merge` and `explain` (docs/architecture.md, "Command
+// line"), as a library so that tests drive them with a fake loader and a fake engine; main.cc
+// passes the real ones.
 //
 // For each scenario file given (a directory means every *.json under it, in sorted path order):
 // load it, run it under each of its designs (intersected with --model), collect a ScenarioResult,
 // then print the text rendering, write the reports asked for (JSON, HTML, Markdown, JUnit, DOT),
-// for `check --baseline` compare with the baseline or rewrite it, and return the exit status of
-// DESIGN.md's table. A file that does not load is reported on stderr (the loader's one-line
-// message) and the others still run. This is the edge where library exceptions are caught.
+// for `check --baseline` compare with the baseline or rewrite it, and return the exit status of the
+// table in docs/architecture.md, "Command line". A file that does not load is reported on stderr
+// (the loader's one-line message) and the others still run. This is the edge where library
+// exceptions are caught.
 #pragma once
 
 #include <functional>
@@ -23,7 +25,7 @@
 
 namespace crashsim {
 
-// Exit statuses, DESIGN.md, "Command line".
+// Exit statuses (docs/architecture.md, "Command line").
 inline constexpr int kExitAsExpected = 0;
 inline constexpr int kExitDiffers = 1;
 inline constexpr int kExitInvalid = 2;

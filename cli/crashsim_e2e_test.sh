@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# The crashsim binary end to end, as a user and a CI job call it: exit statuses of DESIGN.md's
-# table, error messages that name the file and the JSON pointer, byte-identical JSON reports, and
-# the help texts. Runs in the runfiles root, so the binary is cli/crashsim and the bundled
-# scenarios are under scenarios/.
+# The crashsim binary end to end, as a user and a CI job call it: the exit statuses of
+# docs/architecture.md, "Command line", error messages that name the file and the JSON pointer,
+# byte-identical JSON reports, and the help texts. Runs in the runfiles root, so the binary is
+# cli/crashsim and the bundled scenarios are under scenarios/.
 set -u
 
 source cli/test_helpers.sh

@@ -1,7 +1,7 @@
-// The progress line of a long run (DESIGN.md, "Command line"): one line on stderr, rewritten in
-// place, naming the scenario and model being run, the distinct states explored so far and the
-// rate. main.cc turns it on only when stderr is a terminal, so nothing of it reaches a log, a pipe
-// or a report.
+// The progress line of a long run (docs/architecture.md, "Command line"): one line on stderr,
+// rewritten in place, naming the scenario and model being run, the distinct states explored so far
+// and the rate. main.cc turns it on only when stderr is a terminal, so nothing of it reaches a log,
+// a pipe or a report.
 //
 // The engine reports a run's states when the run ends (it has no hook inside the exploration), so
 // the line moves once per scenario x model: "running" before, the totals so far after.

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Splitting the work never changes a report (DESIGN.md, "Determinism and parallelism"): every
-# bundled scenario under every model gives byte-identical reports (JSON and text) with --jobs 1
-# and --jobs 2; its three shards, merged, give the unsharded JSON report byte for byte; a sampled
+# Splitting the work never changes a report (docs/architecture.md, "Determinism and parallelism"):
+# every bundled scenario under every model gives byte-identical reports (JSON and text) with --jobs
+# 1 and --jobs 2; its three shards, merged, give the unsharded JSON report byte for byte; a sampled
 # run says "sampled" with its seed and the same seed gives the same bytes; the recorded baseline
 # holds under --jobs 2 with the files in reverse order. Runs in the runfiles root.
 set -euo pipefail

@@ -2,7 +2,8 @@
 // pruned as visited, states checked by this run, images checked while minimising witnesses, the
 // deepest schedule, the widest depth), the report's own counts beside them, the wall time of each
 // run and the peak memory of the process. These depend on the machine, the clock and how the work
-// was split (--jobs, --shard), which is why they are never in a report (DESIGN.md, "Reports").
+// was split (--jobs, --shard), which is why they are never in a report (docs/architecture.md,
+// "Reports").
 #pragma once
 
 #include <string>

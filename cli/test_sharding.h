@@ -2,7 +2,7 @@
 // sets TEST_TOTAL_SHARDS and TEST_SHARD_INDEX (0-based) and asks the test to touch
 // TEST_SHARD_STATUS_FILE to show that it honours them. A `run` or `check` started that way runs as
 // if `--shard INDEX+1/TOTAL` had been given (an explicit --shard wins), so a shard fails only on a
-// violation that `expect` does not name (DESIGN.md, "Determinism and parallelism").
+// violation that `expect` does not name (docs/architecture.md, "Determinism and parallelism").
 #pragma once
 
 #include <functional>

@@ -1,4 +1,4 @@
-// The parameters of the simulated world (SCENARIO_FORMAT.md, "Config"; SEMANTICS.md 1.6).
+// The parameters of the simulated world (docs/scenario-format.md, "Config"; docs/semantics.md 1.6).
 //
 // A Config is fixed for one run: the Machine never changes it. Every field has the default that
 // the scenario format documents, so a scenario without a `config` key runs with `Config{}`.
@@ -10,8 +10,8 @@
 
 namespace crashsim {
 
-// The five DAX dirty-tracking designs (SCENARIO_FORMAT.md, "Models"). Non-DAX files behave the
-// same under all of them.
+// The five DAX dirty-tracking designs (docs/scenario-format.md, "Models"; docs/semantics.md 0.4).
+// Non-DAX files behave the same under all of them.
 enum class Design { kKernelTracked, kMapSync, kDaxfileUntracked, kDaxfileTracked, kPerVma };
 inline constexpr Design kAllDesigns[] = {Design::kKernelTracked, Design::kMapSync,
                                          Design::kDaxfileUntracked, Design::kDaxfileTracked,

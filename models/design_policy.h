@@ -1,6 +1,6 @@
 // DesignPolicy: the few points where the five DAX dirty-tracking designs differ
-// (SCENARIO_FORMAT.md, "Models"; SEMANTICS.md 2.3). The mechanism asks these questions and
-// nothing else knows which design is running:
+// (docs/scenario-format.md, "Models"; docs/semantics.md 0.4 and 2.3). The mechanism asks these
+// questions and nothing else knows which design is running:
 // - what an mmap request with `validate` / `sync` becomes;
 // - whether a DAX write fault tags the inode's mapping tree dirty;
 // - whether a DAX write fault through a mapping is synchronous (MAP_SYNC metadata sync);

@@ -1,6 +1,7 @@
-// The design policy against SCENARIO_FORMAT.md, "Models": the table "what a sync mapping request
-// means under each design", every cell, and the per-design answers about dirty tagging, fault-time
-// metadata sync, write protection and cache-line write-back that the first table describes.
+// The design policy against docs/scenario-format.md, "Models": the table of what `mmap ... shared
+// [validate] [sync]` gives under each model, every cell, and the per-design answers about dirty
+// tagging, fault-time metadata sync, write protection and cache-line write-back that the first
+// table describes.
 #include "models/design_policy.h"
 
 #include <doctest/doctest.h>

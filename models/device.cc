@@ -10,8 +10,8 @@ Device::Device(Media media, bool pmem, const Config& config)
     : media_(std::move(media)),
       pmem_(pmem),
       platform_(config.platform),
-      // The pmem block driver's writes are durable after the next flush or FUA (SCENARIO_FORMAT
-      // "Config": device_cache does not apply on pmem).
+      // The pmem block driver's writes are durable after the next flush or FUA
+      // (docs/scenario-format.md, "Config": device_cache does not apply on pmem).
       cache_(pmem ? DeviceCache::kVolatileFua : config.device_cache),
       sector_bytes_(config.sector_bytes) {}
 
@@ -95,7 +95,7 @@ void Device::CompleteBlockWrite(uint64_t group) {
     }, &group);
   } else if (fua) {
     // No FUA on the device: the block layer emulates it with a flush after the write completes,
-    // which makes every completed write durable (SEMANTICS.md 3.3).
+    // which makes every completed write durable (docs/semantics.md 3.3).
     Flush();
   }
 }

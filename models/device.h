@@ -1,15 +1,15 @@
 // Device: the one storage device of the file system, with the persist events still pending on it.
 //
-// Block device (SEMANTICS.md 3.3): a write is submitted, then completes; a completed write may sit
-// in the volatile write cache until a flush (PREFLUSH) or FUA makes it durable; `device_cache`
+// Block device (docs/semantics.md 3.3): a write is submitted, then completes; a completed write may
+// sit in the volatile write cache until a flush (PREFLUSH) or FUA makes it durable; `device_cache`
 // none makes completion durable. Each sector of a write is its own persist event, so a multi-sector
 // write may tear at `sector_bytes`; writes to one sector persist in order (a later durable value
 // hides earlier ones).
-// Persistent memory (3.2): globally visible stores sit, per 64-byte line, in visibility order until
-// a flush plus fence (or clflush, or eADR) makes them must-persist; the crash keeps a prefix of each
-// line. A store larger than 8 bytes, or unaligned, is split into 8-byte pieces that may tear. The
-// kernel's cache-bypassing copies (DAX write(), the pmem block driver) persist at the next
-// device flush (nvdimm_flush's pmem_wmb).
+// Persistent memory (docs/semantics.md 3.2): globally visible stores sit, per 64-byte line, in
+// visibility order until a flush plus fence (or clflush, or eADR) makes them must-persist; the
+// crash keeps a prefix of each line. A store larger than 8 bytes, or unaligned, is split into
+// 8-byte pieces that may tear. The kernel's cache-bypassing copies (DAX write(), the pmem block
+// driver) persist at the next device flush (nvdimm_flush's pmem_wmb).
 // What persists is applied to Media and dropped from `pending`, so `pending` is exactly what a
 // crash may still lose or keep.
 #pragma once

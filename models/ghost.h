@@ -1,4 +1,4 @@
-// Ghost state: what the oracles need and the simulated world never reads (SEMANTICS.md 1.5).
+// Ghost state: what the oracles need and the simulated world never reads (docs/semantics.md 1.5).
 //
 // - Vector clocks per process give happens-before: program order, a call's return before the
 //   caller's next step, and `barrier`.

@@ -1,4 +1,4 @@
-// Inode: one file's in-core state (SEMANTICS.md 1.3) and the part of it that the journal logs.
+// Inode: one file's in-core state (docs/semantics.md 1.3) and the part of it that the journal logs.
 //
 // InodeCore is what a transaction records and recovery restores (XFS's logged inode core plus
 // its data-fork extents): the on-disk size, the allocated extents with their state, the

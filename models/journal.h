@@ -1,4 +1,4 @@
-// Journal: the XFS-like metadata log (SEMANTICS.md 3.4).
+// Journal: the XFS-like metadata log (docs/semantics.md 3.4).
 //
 // Transactions are committed in memory in sequence order, each recording the after-image of the
 // inode cores (and the namespace) it changed. A log force makes a prefix durable (the caller

@@ -1,7 +1,7 @@
 // The modelled kernel's system calls and background work, as steps on a Machine.
 //
-// Follows XFS on Linux (SEMANTICS.md section 2): buffered I/O through the page cache with delayed
-// allocation, direct I/O with unwritten extents converted at completion, fsync/fdatasync as
+// Follows XFS on Linux 6.1 (docs/semantics.md section 2): buffered I/O through the page cache with
+// delayed allocation, direct I/O with unwritten extents converted at completion, fsync/fdatasync as
 // writeback, wait, log force or device flush. An op with inner steps is called once per step with
 // its OpProgress; each call does one atomic step and says whether the op has returned. A failing
 // call returns its errno as data (`result`), never a C++ error.

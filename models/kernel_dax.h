@@ -1,4 +1,4 @@
-// Memory mappings and DAX (SEMANTICS.md 0.2, 0.3, 2.2, 2.3): mmap and munmap, CPU accesses
+// Memory mappings and DAX (docs/semantics.md 0.2, 0.3, 2.2, 2.3): mmap and munmap, CPU accesses
 // through mappings with the page faults they take, the DAX read/write paths, DAX writeback inside
 // the fsync family, msync, and seal/unseal for the daxfile designs.
 //

@@ -1,9 +1,9 @@
-// The map-changing operations beyond allocation and freeing (SEMANTICS.md 2.5): collapse-range
+// The map-changing operations beyond allocation and freeing (docs/semantics.md 2.5): collapse-range
 // and insert-range (multi-transaction shifts), unshare-range, write-zeroes, reflink, dedupe and
 // swapext. Each writes back and unmaps the affected pages first, then changes the map in logged
-// transactions, one per inner step where the real file system uses several; each fails with
-// EPERM on a sealed file (the single check in xfs_bmapi_write). Data that moves is recorded in
-// the ghost lineage so that O6 accepts it at its new place.
+// transactions, one per inner step where the real file system uses several; each fails with EPERM
+// on a sealed file (the single check in xfs_bmapi_write). Data that moves is recorded in the ghost
+// lineage so that O6 accepts it at its new place.
 #pragma once
 
 #include <cstdint>

@@ -109,7 +109,8 @@ Promise SyncWritePromise(const std::string& what) {
 }  // namespace
 
 void EnterKernel(Machine& m, int pid) {
-  // The syscall drains the caller's store buffer (SCENARIO_FORMAT.md, barrier; SEMANTICS.md 4).
+  // The syscall drains the caller's store buffer (docs/scenario-format.md, "Barriers";
+  // docs/semantics.md 4).
   DrainAll(m, pid);
 }
 

@@ -1,7 +1,7 @@
-// creat, unlink and rename (SEMANTICS.md 4, O1 and namespace). Under `journal-prefix` each
-// namespace change is a logged transaction, so forcing the log for any inode persists every
-// earlier one. Under `posix-minimal` namespace changes stay out of the journal and become durable
-// only through an fsync of the directory, sync/syncfs, or background directory writeback.
+// creat, unlink and rename (docs/semantics.md O1, namespace). Under `journal-prefix` each namespace
+// change is a logged transaction, so forcing the log for any inode persists every earlier one.
+// Under `posix-minimal` namespace changes stay out of the journal and become durable only through
+// an fsync of the directory, sync/syncfs, or background directory writeback.
 #include "models/fs_internal.h"
 #include "models/invalidate.h"
 #include "models/kernel.h"

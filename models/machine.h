@@ -1,4 +1,4 @@
-// Machine: everything the simulated world is, as one value (DESIGN.md, "The Machine").
+// Machine: everything the simulated world is, as one value (docs/architecture.md, "The Machine").
 //
 // Hardware (the device with its pending persist events), kernel (inodes with extent maps and
 // mapping trees, the journal, the allocator, the namespace), processes, and the ghost state the

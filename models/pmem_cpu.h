@@ -1,6 +1,6 @@
-// The CPU side of the persistence domain (SEMANTICS.md 2.1 and 3.2, after Px86): each process runs
-// on its own CPU with a TSO store buffer. Stores, non-temporal stores and cache-line flushes enter
-// the buffer in program order and take effect, in that order, when they drain:
+// The CPU side of the persistence domain (docs/semantics.md 2.1 and 3.2, after Px86): each process
+// runs on its own CPU with a TSO store buffer. Stores, non-temporal stores and cache-line flushes
+// enter the buffer in program order and take effect, in that order, when they drain:
 // - a store becomes globally visible and joins its line's list of unpersisted writes;
 // - clwb / clflushopt remember the line's visible writes so far, whoever wrote them, and order
 //   them only with this CPU's next sfence / mfence;

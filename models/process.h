@@ -1,4 +1,4 @@
-// ProcessState: one simulated process (SEMANTICS.md 1.2): its file descriptors, mappings and
+// ProcessState: one simulated process (docs/semantics.md 1.2): its file descriptors, mappings and
 // page-table entries, the CPU it runs on (store buffer and flushes awaiting a fence), its place in
 // its program and the inner step of the op in progress.
 #pragma once

@@ -1,6 +1,7 @@
-// Recovery after a crash (SEMANTICS.md 2.7): the persistent image a crash left (durable media plus
-// the pending persist events it chose to keep) and the durable journal prefix, replayed over the
-// initial durable metadata. Holes and unwritten extents read as zero; in-memory-only state is gone.
+// Recovery after a crash (docs/semantics.md 2.7): the persistent image a crash left (durable media
+// plus the pending persist events it chose to keep) and the durable journal prefix, replayed over
+// the initial durable metadata. Holes and unwritten extents read as zero; in-memory-only state is
+// gone.
 #pragma once
 
 #include <cstdint>
@@ -33,7 +34,8 @@ class RecoveredState {
   const RecoveredFile* FileByIno(uint32_t ino) const;
   std::optional<std::string> PathOfIno(uint32_t ino) const;
   // Bytes [begin, end) of the file, with origins; nullopt when the file is missing or the range
-  // reaches past its size (SCENARIO_FORMAT.md: "bytes past EOF have no value").
+  // reaches past its size (docs/scenario-format.md, "Expressions": bytes past the end of a file
+  // have no value).
   std::optional<Tagged> Read(const std::string& path, uint64_t begin, uint64_t end) const;
   Tagged ReadIno(uint32_t ino, uint64_t begin, uint64_t end) const;  // REQUIRES: within size
   // The device address holding byte `offset` of the file, or nullopt for a hole or an unwritten

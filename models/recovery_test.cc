@@ -1,7 +1,7 @@
-// Recovery (SEMANTICS.md 2.7, 3.4): the durable journal prefix is replayed over the initial
+// Recovery (docs/semantics.md 2.7, 3.4): the durable journal prefix is replayed over the initial
 // durable metadata (the last after-image of each inode wins), names come from the namespace that
-// survived, holes and unwritten extents read as zero, and a pending device write counts only if
-// the crash image kept it.
+// survived, holes and unwritten extents read as zero, and a pending device write counts only if the
+// crash image kept it.
 #include "models/recovery.h"
 
 #include <doctest/doctest.h>

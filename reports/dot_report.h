@@ -1,8 +1,9 @@
-// DOT output of a violation's persist graph (`--dot DIR`, DESIGN.md "Reports"): the persist events
-// pending at the crash point, an edge from each event to those that must persist after it, and the
-// events that the shown crash image left out drawn red and dashed. Drawn with Boost.Graph's
-// write_graphviz over an adjacency_list<vecS, vecS, directedS>, so node numbers are the indices of
-// Violation::persist_graph and the bytes depend only on the violation. `dot -Tpng` renders it.
+// DOT output of a violation's persist graph (`--dot DIR`, docs/architecture.md, "Reports"): the
+// persist events pending at the crash point, an edge from each event to those that must persist
+// after it, and the events that the shown crash image left out drawn red and dashed. Drawn with
+// Boost.Graph's write_graphviz over an adjacency_list<vecS, vecS, directedS>, so node numbers are
+// the indices of Violation::persist_graph and the bytes depend only on the violation. `dot -Tpng`
+// renders it.
 #pragma once
 
 #include <string>

@@ -1,6 +1,6 @@
-// The HTML report (`--html FILE`, DESIGN.md "Reports"): one self-contained file for a browser:
-// inline CSS, no script, no font or image from anywhere, so it can be attached to a mail or
-// archived by CI and still render offline.
+// The HTML report (`--html FILE`, docs/architecture.md, "Reports"): one self-contained file for a
+// browser: inline CSS, no script, no font or image from anywhere, so it can be attached to a mail
+// or archived by CI and still render offline.
 //
 // It holds the same content as the text report: the verdict matrix (scenario x model, each cell
 // coloured by its RunClass; the header row and the scenario column stay in view while scrolling,

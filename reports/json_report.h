@@ -1,4 +1,5 @@
-// The JSON report (DESIGN.md, "Reports"): the same results as the text report, for machines.
+// The JSON report (docs/architecture.md, "Reports"): the same results as the text report, for
+// machines.
 //
 //   {"crashsim_report": 1, "shard" (only in a shard's report): {"index", "count"},
 //    "scenarios": [{"path", "name", "doc", "config", "models": [

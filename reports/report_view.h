@@ -13,8 +13,9 @@
 
 namespace crashsim {
 
-// How a model run stands, in the precedence of the exit statuses (DESIGN.md, "Command line"):
-// an invalid run first, then a verdict that differs from `expect`, then a budget that ran out.
+// How a model run stands, in the precedence of the exit statuses (docs/architecture.md, "Command
+// line"): an invalid run first, then a verdict that differs from `expect`, then a budget that ran
+// out.
 enum class RunClass {
   kNotModelled,         // the scenario uses an op not modelled yet: the run is invalid
   kDiffersFromExpect,   // the verdict is not the scenario's `expect`

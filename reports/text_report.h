@@ -1,4 +1,5 @@
-// Text renderings of scenario results for a terminal (DESIGN.md, "Reports" and "Command line").
+// Text renderings of scenario results for a terminal (docs/architecture.md, "Reports" and "Command
+// line").
 //
 // `crashsim run` prints RenderRunText: the verdict matrix (one row per scenario, one column per
 // design) and then every violation with its trace. `crashsim check` prints RenderCheckText: one

@@ -1,6 +1,7 @@
-// Prng: the one seeded pseudo-random stream type of the project (DESIGN.md, "Determinism"). It is
-// SplitMix64, fully specified here, so the same seed draws the same numbers on every machine and
-// with every standard library (std::uniform_int_distribution is not portable, so it is not used).
+// Prng: the one seeded pseudo-random stream type of the project (docs/architecture.md, "Determinism
+// and parallelism"). It is SplitMix64, fully specified here, so the same seed draws the same
+// numbers on every machine and with every standard library (std::uniform_int_distribution is not
+// portable, so it is not used).
 #pragma once
 
 #include <cstdint>

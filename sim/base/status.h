@@ -1,7 +1,8 @@
 // Status and StatusOr: how bad user input travels to the edge (the CLI) as a value.
 //
 // The core never throws. A Status carries one line of text meant for the user, already naming the
-// file and JSON pointer where that applies (SCENARIO_FORMAT.md: every error names both).
+// file and JSON pointer where that applies (docs/scenario-format.md, "Errors": every error names
+// both).
 #pragma once
 
 #include <optional>

@@ -1,8 +1,9 @@
-// The enumerator figure (issue #5, as DECISIONS.md "The enumerator figure" counts it): at the last
-// crash point of a pmem trace, with projection off, every crash image stepped to incrementally by
-// ImageWalk and checked by ImageChecks on one thread, up to a cap; and, for scale, the slow path
-// on the same state (each image recovered and checked by the oracles). Figures only: nothing here
-// is asserted.
+// The enumerator figure (issue #5; README.md, "How long it takes"): at the last crash point of a
+// pmem trace, with projection off, every crash image stepped to incrementally by ImageWalk and
+// checked by ImageChecks on one thread, up to a cap, which counts the step to the next image and
+// every guarantee and assertion that reads those lines, not a recovery of file-system metadata;
+// and, for scale, the slow path on the same state (each image recovered and checked by the
+// oracles). Figures only: nothing here is asserted.
 #pragma once
 
 #include <cstdint>

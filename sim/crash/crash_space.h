@@ -1,6 +1,6 @@
-// CrashSpace: the crash images of one machine state, organised for the checkers so that they
-// never enumerate more than what they can observe (DESIGN.md, "Crash enumeration and reduction":
-// projection and analytic checks), while every verdict stays exact.
+// CrashSpace: the crash images of one machine state, organised for the checkers so that they never
+// enumerate more than what they can observe (docs/architecture.md, "Crash space" and "Reductions
+// and their switches": projection and analytic checks), while every verdict stays exact.
 //
 // The durable journal prefix J is chosen first (every feasible prefix under background pushes,
 // exactly the forced one without). J forces its ancestors in the persist graph (PREFLUSH, ordered

@@ -1,6 +1,6 @@
-// PersistGraph: the pending persist events of one Machine and the "must persist before" order
-// among them (DESIGN.md, "Crash enumeration"); every downset is a persistent image a crash may
-// leave.
+// PersistGraph: the pending persist events of one Machine and the "must persist before" order among
+// them (docs/architecture.md, "Crash space"; docs/semantics.md 3.6); every downset is a persistent
+// image a crash may leave.
 //
 // Events: each pending device write piece (a sector of a block write, a piece of a pmem store),
 // and, when background journal pushes are explored, each committed but unforced transaction.

@@ -1,4 +1,4 @@
-// The L24 table of SEMANTICS.md section 5 (Px86 persist ordering), every row, under ADR and eADR.
+// The table of docs/semantics.md L24 (Px86 persist ordering), every row, under ADR and eADR.
 //
 // Each program runs on a written DAX file through every schedule of its steps and of the hardware
 // draining the store buffers one entry at a time. At each state reached (a crash point), every
@@ -236,8 +236,8 @@ TEST_CASE("a 16-byte store may persist torn at the 8-byte boundary under ADR") {
   CHECK(outcomes == Outcomes{"--", "V-", "-W", "VW"});
 }
 
-// SEMANTICS.md section 5, L24, eADR column: "16-byte / vector st: may tear": the two words of a
-// wide store become visible, and so persistent, one after the other.
+// docs/semantics.md L24, eADR column: "a 16-byte store may tear": the two words of a wide store
+// become visible, and so persistent, one after the other.
 TEST_CASE("a 16-byte store may persist torn at the 8-byte boundary under eADR") {
   const Outcomes outcomes = UnderEveryDesign(WithPlatform(kWideStore, "eadr"));
   CHECK((outcomes.count("V-") + outcomes.count("-W")) > 0);

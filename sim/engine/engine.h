@@ -1,7 +1,7 @@
-// RunScenario: the whole pipeline for one scenario under one design (DESIGN.md, "Data flow"):
-// explore every schedule, enumerate the crash images at every distinct state, recover each, run
-// the oracles and the scenario's assertions, and return the verdict with one canonical trace per
-// violated name.
+// RunScenario: the whole pipeline for one scenario under one design (docs/architecture.md, "The
+// pipeline"): explore every schedule, enumerate the crash images at every distinct state, recover
+// each, run the oracles and the scenario's assertions, and return the verdict with one canonical
+// trace per violated name.
 #pragma once
 
 #include <cstdint>
@@ -28,9 +28,9 @@ enum class Mutation {
   kNoEofZeroing,                  // XFS writes and truncates past EOF zero nothing
 };
 
-// The exploration's reductions (DESIGN.md, "Crash enumeration and reduction"), each switchable
-// off so its effect can be measured and its exactness tested: switched off, the verdicts must
-// not change.
+// The exploration's reductions (docs/architecture.md, "Reductions and their switches"), each
+// switchable off so its effect can be measured and its exactness tested: switched off, the verdicts
+// must not change.
 struct Reductions {
   bool visited_states = true;  // explore each distinct machine state once (canonical hash)
   bool downsets = true;        // enumerate downsets of the persist DAG, not all subsets

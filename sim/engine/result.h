@@ -1,9 +1,9 @@
 // The outcome of running one scenario under one design: the verdict and its evidence.
 //
 // This is the value that reports render (text, JSON, ...). It holds only what does not depend on
-// how the work was split (DESIGN.md, "Reports"): counts of distinct states and images, and for each
-// violated guarantee or assertion one canonical trace (the shortest, then the least in a fixed
-// order), never "the first found".
+// how the work was split (docs/architecture.md, "Reports"): counts of distinct states and images,
+// and for each violated guarantee or assertion one canonical trace (the shortest, then the least in
+// a fixed order), never "the first found".
 #pragma once
 
 #include <cstdint>

@@ -30,7 +30,8 @@ Machine BuildInitialMachine(const Scenario& scenario, Design design) {
     InodeCore core;
     core.size_bytes = file.size_bytes;
     core.dax = file.dax;
-    // The designs without a seal have no such flag and ignore it (SCENARIO_FORMAT.md, "Files").
+    // The designs without a seal have no such flag and ignore it (docs/scenario-format.md, "Files
+    // and directories").
     core.sealed = file.sealed && DesignHasSeal(design);
     for (const FilePiece& piece : file.pieces) {
       if (piece.layout == Layout::kHole) continue;

@@ -1,6 +1,6 @@
-// The canonical order of violation traces (DESIGN.md, "Determinism and parallelism"): of all the
-// traces that show one violated name, a report shows the least in this order, never "the first
-// found", so the report cannot depend on how the work was split over threads or shards.
+// The canonical order of violation traces (docs/architecture.md, "Determinism and parallelism"): of
+// all the traces that show one violated name, a report shows the least in this order, never "the
+// first found", so the report cannot depend on how the work was split over threads or shards.
 //
 // The order: the shorter schedule; then the schedule's steps and the crash point, as text; then
 // fewer lost persist events; then what was observed. Two traces equal in all of these are the same

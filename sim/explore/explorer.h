@@ -43,7 +43,8 @@ struct ExploreLimits {
   std::optional<SampleSpec> sample;
 };
 
-// Work counters: they depend on the split and never reach a report (DESIGN.md, "Reports").
+// Work counters: they depend on the split and never reach a report (docs/architecture.md,
+// "Reports").
 struct ExploreStats {
   uint64_t steps = 0;             // successor states built (schedule edges walked)
   uint64_t revisits = 0;          // successors pruned as already visited

@@ -1,5 +1,5 @@
 // "/assert" and "/expect": the scenario's own properties, and which guarantee and assertion names
-// each model is expected to violate (SCENARIO_FORMAT.md, "Assertions", "Top level").
+// each model is expected to violate (docs/scenario-format.md, "Assertions" and "Expect").
 #include <map>
 #include <set>
 #include <string>

@@ -1,4 +1,4 @@
-// "/config": platform and file-system parameters (SCENARIO_FORMAT.md, "Config"). Every key is
+// "/config": platform and file-system parameters (docs/scenario-format.md, "Config"). Every key is
 // optional; an absent one keeps Config{}'s default.
 #include <string>
 

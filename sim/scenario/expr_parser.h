@@ -1,4 +1,4 @@
-// Parses the `check` of an assertion (SCENARIO_FORMAT.md, "Assertions") into an Expr.
+// Parses the `check` of an assertion (docs/scenario-format.md, "Expressions") into an Expr.
 //
 //   expr    := or ('->' expr)?                       `->` binds loosest, to the right
 //   or      := and ('||' and)*

@@ -1,5 +1,5 @@
-// "/files" and "/dirs": what exists, durable, before the first step (SCENARIO_FORMAT.md,
-// "Files"). A layout becomes pieces covering [0, size rounded up to a whole block).
+// "/files" and "/dirs": what exists, durable, before the first step (docs/scenario-format.md,
+// "Files and directories"). A layout becomes pieces covering [0, size rounded up to a whole block).
 #include <map>
 #include <optional>
 #include <set>

@@ -1,5 +1,5 @@
-// Loads a scenario file (SCENARIO_FORMAT.md, version 1; user documentation in
-// docs/scenario-format.md): parses the JSON and validates all of it into a Scenario.
+// Loads a scenario file (format version 1, documented for users in docs/scenario-format.md): parses
+// the JSON and validates all of it into a Scenario.
 //
 // Promises: a returned Scenario satisfies every promise of scenario.h. A failure is one line,
 // "<file>: <JSON pointer>: <message>" (the whole document's pointer shown as "/"), or

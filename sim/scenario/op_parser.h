@@ -1,4 +1,4 @@
-// Parses one op string of a process's program (SCENARIO_FORMAT.md, "Ops") into an Op.
+// Parses one op string of a process's program (docs/scenario-format.md, "Ops") into an Op.
 //
 // Syntax only: the optional `label:` and `name =`, the op, and the shape of each argument
 // (names, numbers, data, paths, flags). Whether an fd or mapping name was bound by an earlier op

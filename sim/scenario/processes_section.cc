@@ -1,5 +1,5 @@
 // "/processes": name -> program, each op parsed and each program cross-checked
-// (SCENARIO_FORMAT.md, "Ops"). Processes keep the file's key order.
+// (docs/scenario-format.md, "Processes and ops"). Processes keep the file's key order.
 #include <string>
 
 #include "sim/scenario/op_parser.h"

@@ -1,7 +1,7 @@
-// Cross-reference checks over the processes' programs, after each op has been parsed:
-// labels unique within a process, every fd and mapping name bound by an earlier op of the same
-// process (fds and mappings are per process), each name bound once, and barriers that can be
-// passed (SCENARIO_FORMAT.md, "Ops").
+// Cross-reference checks over the processes' programs, after each op has been parsed: labels unique
+// within a process, every fd and mapping name bound by an earlier op of the same process (fds and
+// mappings are per process), each name bound once, and barriers that can be passed
+// (docs/scenario-format.md, "The shape of an op" and "Barriers").
 //
 // Promises: a Process that passes CheckProgram refers only to names it binds before their use,
 // so the engine never meets an unknown name; failures are "POINTER: message" of the offending op.

@@ -1,4 +1,4 @@
-// A scenario, parsed and validated (SCENARIO_FORMAT.md, version 1).
+// A scenario, parsed and validated (format version 1, docs/scenario-format.md).
 //
 // This is the only typed form of a scenario file: no JSON is read past sim/scenario. Every value
 // here has already been checked by the loader (names resolve, offsets are in range, labels are
@@ -32,8 +32,8 @@ const char* OpKindName(OpKind kind);  // the op's spelling in a scenario: "open"
 // The inverse of OpKindName; false (and *kind untouched) for a name that is no op.
 bool ParseOpKind(const std::string& name, OpKind* kind);
 
-// The guarantees checked in every run (SCENARIO_FORMAT.md, "Guarantees"), in the format's order.
-// Assertion names share their namespace and must differ from them.
+// The guarantees checked in every run (docs/scenario-format.md, "Guarantees"), in the format's
+// order. Assertion names share their namespace and must differ from them.
 inline constexpr const char* kGuaranteeNames[] = {
     "fsync", "fdatasync", "sync-write", "msync", "sync", "map-sync", "immutable", "no-stale-data",
     "coherence", "ordering",

@@ -1,4 +1,5 @@
-// The loader's parts, one per top-level key of a scenario file (SCENARIO_FORMAT.md, "Top level").
+// The loader's parts, one per top-level key of a scenario file (docs/scenario-format.md, "Top
+// level").
 //
 // Each reads the JSON value of its key into the Scenario, in the order LoadScenarioText calls
 // them (later parts rely on earlier ones: files on config's block size, assertions on the

@@ -1,5 +1,5 @@
-// Lexical rules shared by op strings and assertion expressions (SCENARIO_FORMAT.md, "Ops" and
-// "Assertions"): identifiers, numbers, DATA literals, paths.
+// Lexical rules shared by op strings and assertion expressions (docs/scenario-format.md, "The shape
+// of an op" and "Expressions"): identifiers, numbers, DATA literals, paths.
 //
 // Each parser returns a Status whose message quotes the offending text but names no location:
 // the caller knows the JSON pointer and adds it. Nothing here throws or allocates without bound
