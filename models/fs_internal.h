@@ -70,7 +70,7 @@ void RecordSizeCut(Machine& m, int pid, uint32_t ino, uint64_t size, const std::
 
 // Removes the mappings of file blocks [first, last) of `ino` (and their delalloc reservations);
 // returns the physical blocks that are now unused, to be released once the freeing transaction
-// is durable (ReleaseAfter).
+// is durable (ReleaseAfter; at once under ext4 data=writeback).
 std::vector<uint64_t> UnmapBlocks(Machine& m, uint32_t ino, uint64_t first, uint64_t last);
 void ReleaseAfter(Machine& m, const std::vector<uint64_t>& blocks, uint64_t seq);
 

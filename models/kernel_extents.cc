@@ -309,11 +309,11 @@ StepOutcome SysReflink(Machine& m, int pid, const std::string& fd_name, uint64_t
   if (progress.phase == 2) {
     // xfs_file_remap_range: xfs_log_force_inode(dest) when either file wants synchronous writes.
     if (dst_inode.last_commit_seq <= m.journal.forced_seq()) {
-      return StepOutcome{true, std::to_string(length), "synchronous: no log force needed"};
+      return StepOutcome{true, "0", "synchronous: no log force needed"};
     }
     const uint64_t seq = dst_inode.last_commit_seq;
     ForceLog(m, seq, pid);
-    return StepOutcome{true, std::to_string(length),
+    return StepOutcome{true, "0",
                        "synchronous: log force through transaction " + std::to_string(seq) + " " +
                            LogWriteFlags(m)};
   }
@@ -357,7 +357,8 @@ StepOutcome SysReflink(Machine& m, int pid, const std::string& fd_name, uint64_t
     progress.phase = 2;
     return Step(note);
   }
-  return StepOutcome{true, std::to_string(length), note};
+  // FICLONERANGE returns 0; FIDEDUPERANGE returns 0 and reports the bytes in its argument.
+  return StepOutcome{true, "0", note};
 }
 
 StepOutcome SysSwapext(Machine& m, int pid, const std::string& fd_name,

@@ -107,6 +107,8 @@ StepOutcome SysRename(Machine& m, int pid, const std::string& from, const std::s
   auto replaced = m.names.find(to);
   std::optional<uint32_t> victim;
   if (replaced != m.names.end() && replaced->second != ino) {
+    // Replacing a sealed file would free its frozen map, as unlinking it would.
+    if (MapFrozen(m, replaced->second)) return Fail("EPERM");
     victim = replaced->second;
     touched.push_back(*victim);
   }
