@@ -17,11 +17,20 @@ constexpr const char* kExitStatusText =
   1  some verdict differs from its "expect" or from the baseline (one shard
      of a --shard run: names a violation that "expect" does not)
   2  invalid input (a file that does not load, a path that does not exist, an
-     unknown option, no files given, a baseline that does not read, an output
-     that cannot be written) or an op that is not modelled yet
+     unknown option, no files given, two outputs naming one file, a baseline
+     that does not read, an output that cannot be written) or an op that is
+     not modelled yet
   3  a state budget ran out before the space was covered and nothing else
      failed: never a pass
-  When several apply: 2, then 1, then 3. Every file is still run and reported.
+  4  an internal error: a bug in crashsim (an internal check failed) ended a
+     run; stderr and the reports name the scenario, model, step and check,
+     and every other run is still reported
+  128+N  interrupted by signal N (130 SIGINT, 143 SIGTERM): the runs not
+     finished are reported as interrupted, never as a pass, and every report
+     asked for is written; a second signal ends crashsim at once
+  When several apply: 128+N, then 4, then 2, then 1, then 3. Every file is
+  still run and reported. Report files are written whole (a temporary file
+  renamed into place); those of an earlier run are removed when a run starts.
 )";
 
 // `text` broken at spaces into lines of at most `width` columns, each indented by `indent`.
@@ -182,9 +191,10 @@ Options:
   --jobs N         check the states on N threads (default 1)
   -h, --help       show this help
 
-Exit status: 0 when the violation was found and explained; 1 when the run
-has no such violation; 2 on invalid input; 3 when a budget ran out before it
-was found.
+Exit status: 0 when the violation was found and explained; 2 on invalid
+input, a violation the run does not have included; 3 when a budget ran out
+before it was found; 4 on an internal error (a bug in crashsim); 128+N when
+signal N interrupted it.
 
 Example:
   crashsim explain scenarios/l7-mixed-modes-msync.json \\

@@ -208,7 +208,8 @@ TEST_CASE("each help text names the commands, the options with defaults and the 
     CHECK(help.find(std::string("Usage: crashsim ") + topic) == 0);
     for (const char* word : {"--model NAME", "--json FILE", "--html FILE", "--md FILE",
                              "--junit FILE", "--dot DIR", "--max-states N", "default",
-                             "daxfile-untracked", "Exit status", "  3  ", "Example"}) {
+                             "daxfile-untracked", "Exit status", "  3  ", "  4  an internal error",
+                             "128+N  interrupted", "then 4, then 2, then 1, then 3", "Example"}) {
       CAPTURE(word);
       CHECK(help.find(word) != std::string::npos);
     }

@@ -11,6 +11,7 @@
 #include <system_error>
 
 #include "cli/args.h"
+#include "cli/output_files.h"
 #include "cli/stats.h"
 #include "reports/baseline.h"
 #include "reports/config_summary.h"
@@ -20,7 +21,9 @@
 #include "reports/junit_report.h"
 #include "reports/markdown_report.h"
 #include "reports/merge.h"
+#include "reports/report_view.h"
 #include "reports/text_report.h"
+#include "sim/base/check.h"
 
 namespace crashsim {
 namespace {
@@ -50,13 +53,44 @@ void ExpandDirectory(const std::string& dir, ExpandedPaths* expanded) {
   for (const fs::path& path : found) expanded->files.push_back(path.generic_string());
 }
 
-// Writes `text` to `path`; `what` names the output in the error line.
+// Writes `text` to `path` atomically; `what` names the output in the error line.
 Status WriteFile(const std::string& path, const std::string& text, const std::string& what) {
-  std::ofstream file(path, std::ios::binary | std::ios::trunc);
-  if (file) file << text;
-  if (file) file.close();
-  if (!file) return Status::Error(fmt::format("cannot write the {} to '{}'", what, path));
-  return Status();
+  return WriteFileAtomically(path, text, what);
+}
+
+// The report files a command writes (not the DOT directory, not the baseline), by option.
+std::vector<NamedPath> ReportOutputs(const Args& args) {
+  std::vector<NamedPath> outputs;
+  const std::pair<const char*, const std::optional<std::string>*> options[] = {
+      {"--json", &args.json_path},   {"--html", &args.html_path},
+      {"--md", &args.markdown_path}, {"--junit", &args.junit_path},
+      {"--stats", &args.stats_path},
+  };
+  for (const auto& [option, path] : options) {
+    if (path->has_value()) outputs.push_back({option, **path});
+  }
+  return outputs;
+}
+
+// Refuses outputs that clash (one file named twice, or an input named as an output), then
+// removes the reports of an earlier run that this one will rewrite.
+Status PrepareOutputs(const Args& args, const std::vector<std::string>& input_files,
+                      const char* input_kind) {
+  std::vector<NamedPath> outputs = ReportOutputs(args);
+  std::vector<NamedPath> inputs;
+  for (const std::string& path : input_files) inputs.push_back({input_kind, path});
+  if (args.baseline_path) {
+    if (args.update_baseline) {
+      outputs.push_back({"--baseline (rewritten by --update-baseline)", *args.baseline_path});
+    } else {
+      inputs.push_back({"the --baseline file", *args.baseline_path});
+    }
+  }
+  Status distinct = CheckOutputsDistinct(outputs, args.dot_dir.value_or(""), inputs);
+  if (!distinct.ok()) return distinct;
+  std::vector<std::string> stale;
+  for (const NamedPath& output : ReportOutputs(args)) stale.push_back(output.path);
+  return RemoveStaleOutputs(stale);
 }
 
 // One file per violation under `dir`, which is created when missing.
@@ -74,14 +108,23 @@ Status WriteDotFiles(const std::string& dir, const std::vector<ScenarioResult>& 
   return Status();
 }
 
-bool AnyInvalid(const std::vector<ScenarioResult>& results, int load_failures) {
+// Whether some input did not load or some run has no complete verdict (not modelled, an internal
+// error, interrupted): such results never become a baseline.
+bool AnyIncomplete(const std::vector<ScenarioResult>& results, int load_failures) {
   if (load_failures > 0) return true;
   for (const ScenarioResult& scenario : results) {
     for (const ModelResult& model : scenario.models) {
-      if (!model.not_modelled.empty()) return true;
+      if (!model.not_modelled.empty() || model.coverage == Coverage::kInternalError ||
+          model.coverage == Coverage::kInterrupted) {
+        return true;
+      }
     }
   }
   return false;
+}
+
+bool Interrupted(const std::atomic<int>* interrupt) {
+  return interrupt != nullptr && interrupt->load() != 0;
 }
 
 // What `check --baseline` adds to the output: the BASELINE lines and a note for the overall line.
@@ -105,9 +148,10 @@ BaselineOutcome CompareOrUpdateBaseline(const Args& args,
     return outcome;
   }
   if (args.update_baseline) {
-    if (AnyInvalid(results, load_failures)) {
+    if (AnyIncomplete(results, load_failures)) {
       err << "crashsim: baseline '" << path
-          << "' not updated: some input is invalid or not modelled yet\n";
+          << "' not updated: some input is invalid or not modelled yet, or some run ended in an "
+             "internal error or was interrupted\n";
       outcome.invalid = true;
       outcome.note = fmt::format("; baseline {}: not updated", path);
       return outcome;
@@ -139,8 +183,9 @@ BaselineOutcome CompareOrUpdateBaseline(const Args& args,
   return outcome;
 }
 
-RunOptions OptionsOf(const Args& args) {
+RunOptions OptionsOf(const Args& args, const std::atomic<int>* interrupt) {
   RunOptions options;
+  options.interrupt = interrupt;
   options.max_states = args.max_states;
   options.jobs = static_cast<int>(args.jobs);
   if (args.shard) options.shard = Shard{args.shard->index - 1, args.shard->count};
@@ -181,15 +226,36 @@ bool WriteReports(const Args& args, const std::vector<ScenarioResult>& results, 
   return ok;
 }
 
+// Says on stderr, as it happens, that a run ended in an internal error (the reports say it too).
+void ReportInternalErrors(const ScenarioResult& result, std::ostream& err,
+                          ProgressLine* progress) {
+  for (const ModelResult& model : result.models) {
+    if (!model.internal_error) continue;
+    if (progress != nullptr) progress->Clear();
+    err << "crashsim: " << InternalErrorSummary(result, model) << "\n";
+  }
+}
+
+// The status of a command whose work is done, given what it found: 128 + the signal's number when
+// one interrupted it.
+int FinalStatus(int status, const std::atomic<int>* interrupt) {
+  return Interrupted(interrupt) ? kExitInterruptedBase + interrupt->load() : status;
+}
+
 int Run(const Args& args, const ScenarioLoader& loader, const ScenarioRunner& runner,
-        std::ostream& out, std::ostream& err, ProgressLine* progress) {
+        std::ostream& out, std::ostream& err, ProgressLine* progress,
+        const std::atomic<int>* interrupt) {
   const ExpandedPaths expanded = ExpandPaths(args.paths);
+  if (Status prepared = PrepareOutputs(args, expanded.files, "a scenario file"); !prepared.ok()) {
+    err << "crashsim: " << prepared.message() << "\n";
+    return kExitInvalid;
+  }
   int load_failures = 0;
   for (const std::string& error : expanded.errors) {
     err << "crashsim: " << error << "\n";
     ++load_failures;
   }
-  const RunOptions options = OptionsOf(args);
+  const RunOptions options = OptionsOf(args, interrupt);
   std::vector<ScenarioResult> results;
   std::vector<StatsRow> stats;
   for (size_t i = 0; i < expanded.files.size(); ++i) {
@@ -204,8 +270,13 @@ int Run(const Args& args, const ScenarioLoader& loader, const ScenarioRunner& ru
     if (progress != nullptr) progress->SetScenario(i + 1, expanded.files.size(), scenario->name);
     results.push_back(
         RunOneScenario(path, *scenario, args.models, options, runner, progress, &stats));
+    ReportInternalErrors(results.back(), err, progress);
   }
   if (progress != nullptr) progress->Clear();
+  if (Interrupted(interrupt)) {
+    err << "crashsim: interrupted by signal " << interrupt->load()
+        << ": the runs not finished are reported as interrupted\n";
+  }
 
   int status = ExitStatus(results, load_failures, /*partial=*/args.shard.has_value());
   if (args.command == Command::kCheck) {
@@ -215,26 +286,34 @@ int Run(const Args& args, const ScenarioLoader& loader, const ScenarioRunner& ru
     }
     out << RenderCheckLines(results) << baseline.lines << "crashsim check: "
         << SummaryLine(results, load_failures) << baseline.note << "\n";
-    if (baseline.invalid) status = kExitInvalid;
-    if (baseline.differs && status != kExitInvalid) status = kExitDiffers;
+    if (baseline.invalid && status != kExitInternalError) status = kExitInvalid;
+    if (baseline.differs && status != kExitInvalid && status != kExitInternalError) {
+      status = kExitDiffers;
+    }
   } else {
     out << RenderRunText(results, load_failures);
   }
   out.flush();
-  if (!WriteReports(args, results, load_failures, err)) status = kExitInvalid;
+  if (!WriteReports(args, results, load_failures, err) && status != kExitInternalError) {
+    status = kExitInvalid;
+  }
   if (args.stats_path) {
     const Status written = WriteFile(
         *args.stats_path, RenderStats(stats, args.jobs, PeakResidentMiB()), "statistics");
     if (!written.ok()) {
       err << "crashsim: " << written.message() << "\n";
-      status = kExitInvalid;
+      if (status != kExitInternalError) status = kExitInvalid;
     }
   }
-  return status;
+  return FinalStatus(status, interrupt);
 }
 
 // crashsim merge: the shards' reports joined, then printed and written like a run's.
 int Merge(const Args& args, std::ostream& out, std::ostream& err) {
+  if (Status prepared = PrepareOutputs(args, args.paths, "a shard report"); !prepared.ok()) {
+    err << "crashsim: " << prepared.message() << "\n";
+    return kExitInvalid;
+  }
   StatusOr<std::vector<ScenarioResult>> merged = MergeShardReports(args.paths);
   if (!merged.ok()) {
     err << "crashsim: " << merged.status().message() << "\n";
@@ -243,7 +322,7 @@ int Merge(const Args& args, std::ostream& out, std::ostream& err) {
   int status = ExitStatus(*merged, 0);
   out << RenderRunText(*merged, 0);
   out.flush();
-  if (!WriteReports(args, *merged, 0, err)) status = kExitInvalid;
+  if (!WriteReports(args, *merged, 0, err) && status != kExitInternalError) status = kExitInvalid;
   return status;
 }
 
@@ -262,8 +341,12 @@ const Violation* FindViolation(const ModelResult& model, const std::string& key)
 
 // crashsim explain: one violation's minimal trace.
 int Explain(const Args& args, const ScenarioLoader& loader, const ScenarioRunner& runner,
-            std::ostream& out, std::ostream& err) {
+            std::ostream& out, std::ostream& err, const std::atomic<int>* interrupt) {
   const std::string& path = args.paths[0];
+  if (Status prepared = PrepareOutputs(args, {path}, "the scenario file"); !prepared.ok()) {
+    err << "crashsim: " << prepared.message() << "\n";
+    return kExitInvalid;
+  }
   StatusOr<Scenario> scenario = loader(path);
   if (!scenario.ok()) {
     err << scenario.status().message() << "\n";
@@ -278,9 +361,17 @@ int Explain(const Args& args, const ScenarioLoader& loader, const ScenarioRunner
                        DesignName(design), fmt::join(names, ", "));
     return kExitInvalid;
   }
-  const ScenarioResult result =
-      RunOneScenario(path, *scenario, {design}, OptionsOf(args), runner, nullptr, nullptr);
+  const ScenarioResult result = RunOneScenario(path, *scenario, {design},
+                                               OptionsOf(args, interrupt), runner, nullptr, nullptr);
   const ModelResult& model = result.models.at(0);
+  if (model.internal_error) {
+    ReportInternalErrors(result, err, nullptr);
+    return kExitInternalError;
+  }
+  if (model.coverage == Coverage::kInterrupted) {
+    err << "crashsim: interrupted by signal " << interrupt->load() << "\n";
+    return FinalStatus(kExitBudgetExhausted, interrupt);
+  }
   if (!model.not_modelled.empty()) {
     err << "crashsim: " << model.not_modelled << "\n";
     return kExitInvalid;
@@ -297,7 +388,8 @@ int Explain(const Args& args, const ScenarioLoader& loader, const ScenarioRunner
       err << "crashsim: the state budget ran out before the space was covered\n";
       return kExitBudgetExhausted;
     }
-    return kExitDiffers;
+    // Asking for a violation that the run does not have is a wrong argument, not a verdict.
+    return kExitInvalid;
   }
   out << RenderViolation(result, model, *violation);
   out.flush();
@@ -321,11 +413,19 @@ int Explain(const Args& args, const ScenarioLoader& loader, const ScenarioRunner
 }  // namespace
 
 int ExitStatus(const std::vector<ScenarioResult>& results, int load_failures, bool partial) {
-  bool invalid = load_failures > 0, differs = false, budget = false;
+  bool failed = false, invalid = load_failures > 0, differs = false, budget = false;
   for (const ScenarioResult& scenario : results) {
     for (const ModelResult& model : scenario.models) {
+      if (model.coverage == Coverage::kInternalError) {
+        failed = true;
+        continue;
+      }
       if (!model.not_modelled.empty()) {
         invalid = true;
+        continue;
+      }
+      if (model.coverage == Coverage::kInterrupted) {
+        budget = true;  // not covered: never a pass
         continue;
       }
       // A part of the run cannot miss a violation that another part finds, only show one too many.
@@ -336,6 +436,7 @@ int ExitStatus(const std::vector<ScenarioResult>& results, int load_failures, bo
       budget = budget || model.coverage == Coverage::kBudgetExhausted;
     }
   }
+  if (failed) return kExitInternalError;
   if (invalid) return kExitInvalid;
   if (differs) return kExitDiffers;
   if (budget) return kExitBudgetExhausted;
@@ -375,6 +476,15 @@ ScenarioResult RunOneScenario(const std::string& path, const Scenario& scenario,
     const bool allowed =
         models.empty() || std::find(models.begin(), models.end(), design) != models.end();
     if (!in_scenario || !allowed) continue;
+    const auto expect = scenario.expect.find(design);
+    if (options.interrupt != nullptr && options.interrupt->load() != 0) {
+      ModelResult unrun;
+      unrun.design = design;
+      unrun.coverage = Coverage::kInterrupted;
+      unrun.expected = expect == scenario.expect.end() ? std::set<std::string>() : expect->second;
+      result.models.push_back(std::move(unrun));
+      continue;
+    }
     if (progress != nullptr) progress->StartModel(design);
     RunStats work;
     const auto start = std::chrono::steady_clock::now();
@@ -387,7 +497,6 @@ ScenarioResult RunOneScenario(const std::string& path, const Scenario& scenario,
     }
     if (progress != nullptr) progress->FinishModel(model.distinct_states);
     model.design = design;
-    const auto expect = scenario.expect.find(design);
     model.expected = expect == scenario.expect.end() ? std::set<std::string>() : expect->second;
     result.models.push_back(std::move(model));
   }
@@ -396,7 +505,7 @@ ScenarioResult RunOneScenario(const std::string& path, const Scenario& scenario,
 
 int RunCommandLine(const std::vector<std::string>& words, const ScenarioLoader& loader,
                    const ScenarioRunner& runner, std::ostream& out, std::ostream& err,
-                   ProgressLine* progress) {
+                   ProgressLine* progress, const std::atomic<int>* interrupt) {
   try {
     StatusOr<Args> args = ParseArgs(words);
     if (!args.ok()) {
@@ -412,23 +521,21 @@ int RunCommandLine(const std::vector<std::string>& words, const ScenarioLoader& 
         return kExitAsExpected;
       case Command::kRun:
       case Command::kCheck:
-        return Run(*args, loader, runner, out, err, progress);
+        return Run(*args, loader, runner, out, err, progress, interrupt);
       case Command::kMerge:
         return Merge(*args, out, err);
       case Command::kExplain:
-        return Explain(*args, loader, runner, out, err);
+        return Explain(*args, loader, runner, out, err, interrupt);
     }
     return kExitInvalid;
-  } catch (const std::bad_alloc&) {
-    err << "crashsim: out of memory\n";
   } catch (const std::filesystem::filesystem_error& error) {
     err << "crashsim: " << error.what() << "\n";
-  } catch (const std::exception& error) {
-    err << "crashsim: internal error: " << error.what() << "\n";
+    return kExitInvalid;
   } catch (...) {
-    err << "crashsim: internal error: unknown exception\n";
+    // Every run contains its own failures (RunScenario); this is a bug outside any run.
+    err << "crashsim: internal error (a bug in crashsim): " << DescribeCurrentException() << "\n";
   }
-  return kExitInvalid;
+  return kExitInternalError;
 }
 
 }  // namespace crashsim

@@ -11,6 +11,7 @@
 // exceptions are caught.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <ostream>
 #include <string>
@@ -25,20 +26,24 @@
 
 namespace crashsim {
 
-// Exit statuses (docs/architecture.md, "Command line").
+// Exit statuses (docs/architecture.md, "Command line"). When several apply: 4, then 2, then 1, then 3; an
+// interrupted run exits 128 + the signal's number whatever else applies.
 inline constexpr int kExitAsExpected = 0;
 inline constexpr int kExitDiffers = 1;
 inline constexpr int kExitInvalid = 2;
 inline constexpr int kExitBudgetExhausted = 3;
+inline constexpr int kExitInternalError = 4;
+inline constexpr int kExitInterruptedBase = 128;  // + the signal's number
 
 using ScenarioLoader = std::function<StatusOr<Scenario>(const std::string& path)>;
 // The engine, as the commands call it; `stats` (may be null) receives the run's work counters.
 using ScenarioRunner =
     std::function<ModelResult(const Scenario&, Design, const RunOptions&, RunStats* stats)>;
 
-// The exit status over all files given: 2 when any file did not load or any run used an op not
-// modelled yet; else 1 when some verdict differs from its `expect`; else 3 when some run's budget
-// ran out; else 0.
+// The exit status over all files given: 4 when any run ended in an internal error; else 2 when
+// any file did not load or any run used an op not modelled yet; else 1 when some verdict differs
+// from its `expect`; else 3 when some run's budget ran out or some run was interrupted (a merge of
+// interrupted shards: this process was not interrupted itself); else 0.
 // With `partial` (one shard of a run) a verdict is as expected when it names nothing beyond
 // `expect`: the other shards may find the rest.
 int ExitStatus(const std::vector<ScenarioResult>& results, int load_failures,
@@ -55,7 +60,8 @@ struct ExpandedPaths {
 ExpandedPaths ExpandPaths(const std::vector<std::string>& paths);
 
 // Runs `scenario` under each of its designs that `models` allows (all when `models` is empty),
-// in kAllDesigns order, and fills the result's expected sets from the scenario's `expect`.
+// in kAllDesigns order, and fills the result's expected sets from the scenario's `expect`. Once
+// `options.interrupt` is set, the designs not yet run are reported as interrupted, unrun.
 // `progress`, when not null, is told about each model run; `stats`, when not null, gets one row of
 // work counters and wall time per model run.
 ScenarioResult RunOneScenario(const std::string& path, const Scenario& scenario,
@@ -65,8 +71,12 @@ ScenarioResult RunOneScenario(const std::string& path, const Scenario& scenario,
 
 // The whole command line: `args` excludes the program name. Returns the exit status. `progress`,
 // when not null, receives the progress line (main.cc passes stderr when it is a terminal).
+// `interrupt`, when not null, is polled: once it holds a signal's number the runs in progress stop,
+// the runs not started are reported as interrupted, the reports are written, and the status is
+// 128 + that number.
 int RunCommandLine(const std::vector<std::string>& args, const ScenarioLoader& loader,
                    const ScenarioRunner& runner, std::ostream& out, std::ostream& err,
-                   ProgressLine* progress = nullptr);
+                   ProgressLine* progress = nullptr,
+                   const std::atomic<int>* interrupt = nullptr);
 
 }  // namespace crashsim

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -80,6 +81,26 @@ TEST_CASE("the exit status follows the precedence invalid, then differs, then bu
   CHECK(ExitStatus({ScenarioOf({ok})}, 1) == 2);
   CHECK(ExitStatus({ScenarioOf({differs, budget})}, 1) == 2);
   CHECK(ExitStatus({}, 3) == 2);
+}
+
+TEST_CASE("an internal error comes first: 4, then 2, then 1, then 3") {
+  ModelResult failed = Model(Design::kKernelTracked);
+  failed.coverage = Coverage::kInternalError;
+  failed.internal_error = InternalFailure{"internal check failed: x", "taking step 1 (P1: sync)", {}};
+  const ModelResult differs = Model(Design::kMapSync, {"fsync"}, {});
+  ModelResult budget = Model(Design::kPerVma);
+  budget.coverage = Coverage::kBudgetExhausted;
+  ModelResult not_modelled = Model(Design::kDaxfileTracked);
+  not_modelled.not_modelled = "/processes/P1/0: not modelled yet: reflink";
+  CHECK(ExitStatus({ScenarioOf({failed})}, 0) == 4);
+  CHECK(ExitStatus({ScenarioOf({differs, budget, not_modelled}), ScenarioOf({failed})}, 1) == 4);
+  // A run that failed has no verdict: it never matches, even when nothing was expected.
+  CHECK_FALSE(failed.matches_expect());
+  // An interrupted run (in a merge of interrupted shards) is never a pass.
+  ModelResult interrupted = Model(Design::kPerVma);
+  interrupted.coverage = Coverage::kInterrupted;
+  CHECK(ExitStatus({ScenarioOf({interrupted})}, 0) == 3);
+  CHECK(ExitStatus({ScenarioOf({interrupted, differs})}, 0) == 1);
 }
 
 TEST_CASE("a budget that ran out and a verdict that differs anyway is a difference") {
@@ -319,6 +340,118 @@ TEST_CASE("an op not modelled yet makes the run invalid") {
   CHECK(outcome.out.find("INVALID ") == 0);
 }
 
+TEST_CASE("a run that ended in an internal error is named on stderr and in every report; the "
+          "other runs are kept and the exit status is 4") {
+  TwoScenarios two = MakeTwoScenarios("internal_error");
+  ModelResult failed = Model(Design::kKernelTracked);
+  failed.coverage = Coverage::kInternalError;
+  failed.internal_error = InternalFailure{"std::out_of_range: map::at",
+                                          "taking step 2 (P1: fsync fd)",
+                                          {{"P1", "fd = open /f rw", "0"}}};
+  two.world.verdicts[{"a", Design::kKernelTracked}] = failed;
+  const fs::path out = two.dir / "out";
+  fs::create_directories(out);
+  const Outcome outcome =
+      Run(two.world, {"run", two.a, two.b, "--json", (out / "r.json").string(), "--html",
+                      (out / "r.html").string(), "--md", (out / "r.md").string(), "--junit",
+                      (out / "j.xml").string()});
+  CHECK(outcome.status == 4);
+  CHECK(outcome.err == "crashsim: internal error (a bug in crashsim) in a (" + two.a +
+                           ") under kernel-tracked: std::out_of_range: map::at, while taking step "
+                           "2 (P1: fsync fd)\n");
+  CHECK(two.world.runs ==
+        std::vector<std::string>{"a/kernel-tracked", "a/map-sync", "b/per-vma"});
+  CHECK(outcome.out.find("internal-error!") != std::string::npos);
+  CHECK(outcome.out.find("  failed:   std::out_of_range: map::at\n") != std::string::npos);
+  CHECK(outcome.out.find("    1. P1: fd = open /f rw -> 0\n") != std::string::npos);
+  CHECK(outcome.out.find("1 internal error (a bug in crashsim)") != std::string::npos);
+  const std::string json = ReadFile(out / "r.json");
+  CHECK(json.find("\"coverage\": \"internal-error\"") != std::string::npos);
+  CHECK(json.find("\"what\": \"std::out_of_range: map::at\"") != std::string::npos);
+  CHECK(json.find("\"guarantee\": \"fsync\"") != std::string::npos);  // a's map-sync run kept
+  CHECK(ReadFile(out / "r.html").find("id=\"internal-errors\"") != std::string::npos);
+  CHECK(ReadFile(out / "r.md").find("Internal errors") != std::string::npos);
+  CHECK(ReadFile(out / "j.xml").find("<error type=\"internal-error\"") != std::string::npos);
+  // check names it too, and a baseline is never rewritten from it.
+  const Outcome checked = Run(two.world, {"check", two.a});
+  CHECK(checked.status == 4);
+  CHECK(checked.out.rfind("INTERNAL-ERROR " + two.a + ": kernel-tracked: ", 0) == 0);
+  const Outcome update = Run(two.world, {"check", two.a, "--baseline",
+                                         (two.dir / "b.baseline").string(), "--update-baseline"});
+  CHECK(update.status == 4);
+  CHECK_FALSE(fs::exists(two.dir / "b.baseline"));
+}
+
+TEST_CASE("an interrupt marks the runs not finished as interrupted, writes the reports and exits "
+          "128 + the signal") {
+  TwoScenarios two = MakeTwoScenarios("interrupted");
+  std::atomic<int> interrupt{0};
+  const fs::path json = two.dir / "r.json";
+  std::ostringstream out, err;
+  // The signal arrives during a's first run: that run stops (the fake engine says so), the rest
+  // never starts.
+  const ScenarioRunner runner = [&](const Scenario&, Design design, const RunOptions& options,
+                                    RunStats*) {
+    CHECK(options.interrupt == &interrupt);
+    interrupt = 15;
+    ModelResult model = Model(design);
+    model.coverage = Coverage::kInterrupted;
+    model.distinct_states = 3;
+    return model;
+  };
+  const int status = RunCommandLine({"run", two.a, two.b, "--json", json.string()},
+                                    two.world.Loader(), runner, out, err, nullptr, &interrupt);
+  CHECK(status == 128 + 15);
+  CHECK(err.str() == "crashsim: interrupted by signal 15: the runs not finished are reported as "
+                     "interrupted\n");
+  CHECK(out.str().find("interrupted: kernel-tracked: after 3 distinct states") != std::string::npos);
+  CHECK(out.str().find("interrupted: map-sync: before it started") != std::string::npos);
+  CHECK(out.str().find("3 interrupted") != std::string::npos);
+  const std::string report = ReadFile(json);
+  size_t interrupted = 0;
+  for (size_t at = report.find("\"interrupted\""); at != std::string::npos;
+       at = report.find("\"interrupted\"", at + 1)) {
+    ++interrupted;
+  }
+  CHECK(interrupted == 3);  // every model run of both files, none a pass
+}
+
+TEST_CASE("two outputs naming one file, or an output naming an input, are refused with exit 2") {
+  TwoScenarios two = MakeTwoScenarios("clash");
+  const std::string x = (two.dir / "x").string();
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"run", two.a, "--json", x, "--html", x},
+        std::vector<std::string>{"run", two.a, "--md", x, "--junit", x},
+        std::vector<std::string>{"check", two.a, "--stats", x, "--json", x},
+        std::vector<std::string>{"run", two.a, "--dot", x, "--json", x},
+        std::vector<std::string>{"run", two.a, "--json", two.a},
+        std::vector<std::string>{"check", two.a, "--baseline", x, "--junit", x},
+        std::vector<std::string>{"merge", two.a, "--json", two.a}}) {
+    std::string words;
+    for (const std::string& word : args) words += word + " ";
+    INFO(words);
+    two.world.runs.clear();
+    const Outcome outcome = Run(two.world, args);
+    CHECK(outcome.status == 2);
+    CHECK(outcome.err.find("crashsim: ") == 0);
+    CHECK(two.world.runs.empty());  // refused before anything ran
+  }
+  const Outcome explain = Run(two.world, {"explain", two.a, "--model", "map-sync", "--violation",
+                                          "fsync", "--md", x, "--html", x});
+  CHECK(explain.status == 2);
+  CHECK(explain.err.find("name one file") != std::string::npos);
+}
+
+TEST_CASE("a report of an earlier run is removed when a run starts, then written anew") {
+  TwoScenarios two = MakeTwoScenarios("stale");
+  const fs::path json = two.dir / "r.json";
+  std::ofstream(json) << "an old report\n";
+  // (output_files_test shows the removal itself; here the command uses it.)
+  const Outcome outcome = Run(two.world, {"run", two.a, "--json", json.string()});
+  CHECK(outcome.status == 0);
+  CHECK(ReadFile(json).find("an old report") == std::string::npos);
+}
+
 TEST_CASE("--json writes the same bytes for the same run") {
   const fs::path dir = FreshDirectory("json");
   Touch(dir / "a.json");
@@ -343,7 +476,8 @@ TEST_CASE("a JSON report that cannot be written is an error") {
   const std::string target = (dir / "no/such/dir/r.json").string();
   const Outcome outcome = Run(world, {"run", (dir / "a.json").string(), "--json", target});
   CHECK(outcome.status == 2);
-  CHECK(outcome.err == "crashsim: cannot write the JSON report to '" + target + "'\n");
+  CHECK(outcome.err == "crashsim: cannot write the JSON report to '" + target +
+                           "': No such file or directory\n");
 }
 
 TEST_CASE("--html, --md, --junit and --dot write the same bytes for the same run") {
@@ -390,7 +524,8 @@ TEST_CASE("an output that cannot be written is an error, and the others are stil
   const Outcome outcome =
       Run(two.world, {"run", two.a, "--html", html, "--dot", dot, "--md", md});
   CHECK(outcome.status == 2);
-  CHECK(outcome.err.rfind("crashsim: cannot write the HTML report to '" + html + "'\n" +
+  CHECK(outcome.err.rfind("crashsim: cannot write the HTML report to '" + html +
+                              "': No such file or directory\n" +
                               "crashsim: cannot create the DOT directory '" + dot + "'",
                           0) == 0);
   CHECK(fs::exists(md));
@@ -482,7 +617,8 @@ TEST_CASE("a baseline that does not read, or an update from invalid input, exits
                 {"check", "--baseline", target, "--update-baseline", two.a, (two.dir / "gone.json").string()});
   CHECK(outcome.status == 2);
   CHECK(outcome.err.find("crashsim: baseline '" + target +
-                         "' not updated: some input is invalid or not modelled yet\n") !=
+                         "' not updated: some input is invalid or not modelled yet, or some run "
+                         "ended in an internal error or was interrupted\n") !=
         std::string::npos);
   CHECK_FALSE(fs::exists(target));
 }
@@ -538,7 +674,7 @@ TEST_CASE("help and version print to stdout and exit 0") {
   CHECK(outcome.out.find("crashsim run") != std::string::npos);
 }
 
-TEST_CASE("an exception from below is caught at the command line and exits 2") {
+TEST_CASE("an exception from below is caught at the command line as an internal error, exit 4") {
   const fs::path dir = FreshDirectory("exception");
   Touch(dir / "a.json");
   FakeWorld world;
@@ -549,8 +685,8 @@ TEST_CASE("an exception from below is caught at the command line and exits 2") {
     throw std::runtime_error("boom");
   };
   CHECK(RunCommandLine({"run", (dir / "a.json").string()}, world.Loader(), throwing, out, err) ==
-        2);
-  CHECK(err.str() == "crashsim: internal error: boom\n");
+        4);
+  CHECK(err.str() == "crashsim: internal error (a bug in crashsim): std::runtime_error: boom\n");
 }
 
 }  // namespace

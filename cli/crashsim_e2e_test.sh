@@ -105,9 +105,13 @@ expect_text explain out "schedule:"
 grep -q "msync" "$out/explain.md" || fail "explain --md wrote no trace"
 grep -q "<article" "$out/explain.html" || fail "explain --html wrote no trace"
 expect_status 0 explain-number "$crashsim" explain "$l7" --model daxfile-untracked --violation 1
-expect_status 1 explain-absent "$crashsim" explain "$l7" --model daxfile-untracked \
+expect_status 2 explain-absent "$crashsim" explain "$l7" --model daxfile-untracked \
   --violation no-such-name
 expect_text explain-absent err "its violations:"
+# A violation of a clean run, and a number past the last violation: invalid input too.
+expect_status 2 explain-clean "$crashsim" explain "$l7" --model kernel-tracked --violation msync
+expect_text explain-clean err "it violates nothing"
+expect_status 2 explain-past "$crashsim" explain "$l7" --model daxfile-untracked --violation 3
 expect_status 2 explain-model "$crashsim" explain "$l7" --model no-such-model --violation 1
 
 # --stats: work counters in a file of their own, never in the report.

@@ -48,6 +48,9 @@ td.cell .note { display: block; font-size: 11px; opacity: 0.85; }
 .differs-from-expect { background: #f9c9c9; color: #7d0000; font-weight: bold; }
 .budget { background: #e6dcf7; color: #40227a; }
 .not-modelled { background: #dedede; color: #333; font-style: italic; }
+.interrupted { background: #fff4b8; color: #5c4a00; font-style: italic; }
+.internal-error { background: #2b2b2b; color: #ffd0d0; font-weight: bold; }
+pre.internal-error { padding: 0.6em 0.8em; border-radius: 4px; white-space: pre-wrap; }
 .not-run { background: #fff; color: #aaa; }
 article.violation { border: 1px solid #ddd; border-left: 5px solid #d08000; border-radius: 4px;
   padding: 0.8em 1em; margin: 1em 0; }
@@ -110,9 +113,14 @@ std::string MatrixCellHtml(const ModelResult* model, size_t scenario_index, size
   const RunClass run_class = ClassifyRun(*model);
   std::string title = fmt::format("{}: {}", DesignName(model->design), RunClassName(run_class));
   std::string body;
-  if (run_class == RunClass::kNotModelled) {
+  if (run_class == RunClass::kInternalError) {
+    body = "internal error";
+    title += ": " + model->internal_error->what + ", while " + model->internal_error->step;
+  } else if (run_class == RunClass::kNotModelled) {
     body = "not modelled";
     title += ": " + model->not_modelled;
+  } else if (run_class == RunClass::kInterrupted) {
+    body = "interrupted";
   } else if (model->violated.empty()) {
     body = "ok";
   } else {
@@ -128,6 +136,9 @@ std::string MatrixCellHtml(const ModelResult* model, size_t scenario_index, size
   std::string note;
   if (run_class == RunClass::kDiffersFromExpect) {
     note = "expected " + VerdictText(model->expected, ", ");
+  }
+  if (run_class == RunClass::kInterrupted) {
+    note = fmt::format("after {} states", model->distinct_states);
   }
   if (model->coverage == Coverage::kBudgetExhausted && run_class != RunClass::kNotModelled) {
     if (!note.empty()) note += "; ";
@@ -174,6 +185,8 @@ std::string LegendHtml() {
       {RunClass::kDiffersFromExpect, "differs from the scenario's expect"},
       {RunClass::kBudget, "state budget ran out: not covered, never a pass"},
       {RunClass::kNotModelled, "uses an op not modelled yet: invalid"},
+      {RunClass::kInterrupted, "interrupted by a signal: not covered, never a pass"},
+      {RunClass::kInternalError, "internal error: a bug in crashsim, no verdict"},
   };
   for (const auto& [run_class, text] : entries) {
     out += fmt::format("<li><span class=\"swatch {}\"></span>{}</li>", RunClassName(run_class),
@@ -327,6 +340,19 @@ std::string RenderHtmlReport(const std::vector<ScenarioResult>& results, int loa
     }
   }
   out += "</section>\n";
+  std::string failures;
+  for (const ScenarioResult& scenario : results) {
+    for (const ModelResult& model : scenario.models) {
+      if (!model.internal_error) continue;
+      std::string text;
+      for (const std::string& line : InternalErrorLines(scenario, model)) text += line + "\n";
+      failures += "<pre class=\"internal-error\">" + Escaped(text) + "</pre>\n";
+    }
+  }
+  if (!failures.empty()) {
+    out += "<section id=\"internal-errors\">\n<h2>Internal errors</h2>\n" + failures +
+           "</section>\n";
+  }
   out += "<footer>Every run is exhaustive unless its cell says otherwise (sampled, or the state "
          "budget ran out).</footer>\n";
   return out + "</body>\n</html>\n";

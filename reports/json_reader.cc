@@ -199,19 +199,33 @@ Violation ReadViolation(const Json& value, const std::string& pointer) {
 
 Coverage ReadCoverage(const ObjectReader& reader) {
   const std::string name = reader.String("coverage");
-  for (Coverage coverage :
-       {Coverage::kExhaustive, Coverage::kSampled, Coverage::kBudgetExhausted}) {
+  for (Coverage coverage : {Coverage::kExhaustive, Coverage::kSampled, Coverage::kBudgetExhausted,
+                            Coverage::kInterrupted, Coverage::kInternalError}) {
     if (name == CoverageName(coverage)) return coverage;
   }
   Fail(reader.PointerOf("coverage"),
-       fmt::format("unknown coverage \"{}\": expected exhaustive, sampled or budget-exhausted",
+       fmt::format("unknown coverage \"{}\": expected exhaustive, sampled, budget-exhausted, "
+                   "interrupted or internal-error",
                    name));
+}
+
+InternalFailure ReadInternalError(const Json& value, const std::string& pointer) {
+  const ObjectReader reader(value, pointer, {"what", "step", "schedule"});
+  InternalFailure failure;
+  failure.what = reader.NonEmptyString("what");
+  failure.step = reader.NonEmptyString("step");
+  const Json& schedule = reader.Array("schedule");
+  for (size_t i = 0; i < schedule.size(); ++i) {
+    failure.schedule.push_back(ReadStep(schedule[i], At(reader.PointerOf("schedule"), i)));
+  }
+  return failure;
 }
 
 ModelResult ReadModel(const Json& value, const std::string& pointer) {
   const ObjectReader reader(value, pointer,
                             {"model", "verdict", "expected", "matches_expect", "coverage", "seed",
-                             "distinct_states", "distinct_images", "not_modelled", "violations"});
+                             "distinct_states", "distinct_images", "not_modelled",
+                             "internal_error", "violations"});
   ModelResult model;
   const std::string design = reader.String("model");
   if (!ParseDesign(design, &model.design)) {
@@ -219,12 +233,12 @@ ModelResult ReadModel(const Json& value, const std::string& pointer) {
   }
   model.violated = reader.NameSet("verdict");
   model.expected = reader.NameSet("expected");
+  model.coverage = ReadCoverage(reader);
   // matches_expect is derived from the two sets; a report where it disagrees is not one crashsim
   // wrote, and rendering what was read would silently change it.
   if (reader.Bool("matches_expect") != model.matches_expect()) {
     Fail(reader.PointerOf("matches_expect"), "disagrees with verdict and expected");
   }
-  model.coverage = ReadCoverage(reader);
   if (model.coverage == Coverage::kSampled) {
     model.sample_seed = reader.Count("seed");
   } else if (reader.Has("seed")) {
@@ -233,6 +247,15 @@ ModelResult ReadModel(const Json& value, const std::string& pointer) {
   model.distinct_states = reader.Count("distinct_states");
   model.distinct_images = reader.Count("distinct_images");
   if (reader.Has("not_modelled")) model.not_modelled = reader.NonEmptyString("not_modelled");
+  if (model.coverage == Coverage::kInternalError) {
+    model.internal_error =
+        ReadInternalError(reader.Required("internal_error"), reader.PointerOf("internal_error"));
+    if (!model.violated.empty()) {
+      Fail(reader.PointerOf("verdict"), "a run that ended in an internal error has no verdict");
+    }
+  } else if (reader.Has("internal_error")) {
+    Fail(reader.PointerOf("internal_error"), "only a run whose coverage is internal-error has one");
+  }
   const Json& violations = reader.Array("violations");
   // One trace per verdict name, in the verdict's order (the merge relies on it).
   if (violations.size() != model.violated.size()) {

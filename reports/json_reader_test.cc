@@ -18,6 +18,7 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 using testing::BudgetResult;
+using testing::FailedAndInterruptedResult;
 using testing::HostileResult;
 using testing::MixedModeResult;
 using testing::NotModelledResult;
@@ -35,6 +36,13 @@ std::string Dump(const std::vector<ScenarioResult>& results) {
           " model {} coverage={} seed={} states={} images={} not_modelled={:?}\n",
           DesignName(model.design), CoverageName(model.coverage), model.sample_seed,
           model.distinct_states, model.distinct_images, model.not_modelled);
+      if (model.internal_error) {
+        out += fmt::format("  internal error {:?} while {:?}\n", model.internal_error->what,
+                           model.internal_error->step);
+        for (const TraceStep& step : model.internal_error->schedule) {
+          out += fmt::format("   step {:?} {:?} {:?}\n", step.actor, step.text, step.result);
+        }
+      }
       for (const std::string& name : model.violated) out += fmt::format("  violated {:?}\n", name);
       for (const std::string& name : model.expected) out += fmt::format("  expected {:?}\n", name);
       for (const Violation& v : model.violations) {
@@ -77,7 +85,8 @@ TEST_CASE("every kind of result reads back to the same value and renders to the 
   // Clean runs, a violation with a full trace and persist graph, a run not modelled yet, a run cut
   // by the budget, a sampled run with its seed, an empty doc, several scenarios in one report.
   const std::vector<ScenarioResult> results = {MixedModeResult(), NotModelledResult(),
-                                               BudgetResult(), SampledResult()};
+                                               BudgetResult(), SampledResult(),
+                                               FailedAndInterruptedResult()};
   const std::string text = RenderJsonReport(results);
   const JsonReport report = ParseOk(text);
   CHECK_FALSE(report.shard.has_value());
@@ -209,8 +218,22 @@ TEST_CASE("a value of the wrong type is refused with its JSON pointer and the ex
         "shard2.json: /scenarios/0/models/0/model: unknown model \"zfs\"");
   CHECK(error_with("/scenarios/0/models/0/coverage", "partial") ==
         "shard2.json: /scenarios/0/models/0/coverage: unknown coverage \"partial\": expected "
-        "exhaustive, sampled or budget-exhausted");
+        "exhaustive, sampled, budget-exhausted, interrupted or internal-error");
   CHECK(error_with("/shard", Json::array({2, 4})) == "shard2.json: /shard: expected an object");
+}
+
+TEST_CASE("an internal error is read only with its coverage, and with no verdict") {
+  Json failed = Json::parse(RenderJsonReport({FailedAndInterruptedResult()}));
+  Json& model = failed["scenarios"][0]["models"][0];
+  model.erase("internal_error");
+  CHECK(ErrorOf(failed.dump()) ==
+        "shard2.json: /scenarios/0/models/0/internal_error: missing");
+  Json exhaustive = MixedModeJson();
+  exhaustive["scenarios"][0]["models"][0]["internal_error"] =
+      Json{{"what", "x"}, {"step", "y"}, {"schedule", Json::array()}};
+  CHECK(ErrorOf(exhaustive.dump()) ==
+        "shard2.json: /scenarios/0/models/0/internal_error: only a run whose coverage is "
+        "internal-error has one");
 }
 
 TEST_CASE("a key that version 1 does not have is refused, not dropped") {

@@ -15,11 +15,16 @@ Json NameList(const std::set<std::string>& names) {
   return list;
 }
 
-Json ViolationJson(const Violation& violation) {
+Json ScheduleJson(const std::vector<TraceStep>& steps) {
   Json schedule = Json::array();
-  for (const TraceStep& step : violation.schedule) {
+  for (const TraceStep& step : steps) {
     schedule.push_back(Json{{"actor", step.actor}, {"text", step.text}, {"result", step.result}});
   }
+  return schedule;
+}
+
+Json ViolationJson(const Violation& violation) {
+  Json schedule = ScheduleJson(violation.schedule);
   Json lost = Json::array();
   for (const LostEvent& event : violation.lost) {
     lost.push_back(Json{{"kind", event.kind}, {"description", event.description}});
@@ -59,6 +64,11 @@ Json ModelJson(const ModelResult& model) {
   out["distinct_states"] = model.distinct_states;
   out["distinct_images"] = model.distinct_images;
   if (!model.not_modelled.empty()) out["not_modelled"] = model.not_modelled;
+  if (model.internal_error) {
+    out["internal_error"] = Json{{"what", model.internal_error->what},
+                                 {"step", model.internal_error->step},
+                                 {"schedule", ScheduleJson(model.internal_error->schedule)}};
+  }
   Json violations = Json::array();
   for (const Violation& violation : model.violations)
     violations.push_back(ViolationJson(violation));
@@ -76,6 +86,10 @@ const char* CoverageName(Coverage coverage) {
       return "sampled";
     case Coverage::kBudgetExhausted:
       return "budget-exhausted";
+    case Coverage::kInterrupted:
+      return "interrupted";
+    case Coverage::kInternalError:
+      return "internal-error";
   }
   return "?";
 }

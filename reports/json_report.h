@@ -4,8 +4,11 @@
 //   {"crashsim_report": 1, "shard" (only in a shard's report): {"index", "count"},
 //    "scenarios": [{"path", "name", "doc", "config", "models": [
 //     {"model", "verdict": [names], "expected": [names], "matches_expect",
-//      "coverage": "exhaustive" | "sampled" | "budget-exhausted", "seed" (only when sampled),
+//      "coverage": "exhaustive" | "sampled" | "budget-exhausted" | "interrupted" |
+//                  "internal-error", "seed" (only when sampled),
 //      "distinct_states", "distinct_images", "not_modelled" (only for an invalid run),
+//      "internal_error" (only when coverage is internal-error): {"what", "step",
+//                                                                "schedule": [steps]},
 //      "violations": [{"guarantee", "promise", "schedule": [{"actor", "text", "result"}],
 //                      "crash_point", "lost": [{"kind", "description"}], "observed",
 //                      "expected", "state": [lines],
@@ -30,7 +33,7 @@ namespace crashsim {
 
 inline constexpr int kJsonReportVersion = 1;
 
-// "exhaustive", "sampled" or "budget-exhausted".
+// "exhaustive", "sampled", "budget-exhausted", "interrupted" or "internal-error".
 const char* CoverageName(Coverage coverage);
 
 // Which shard of a `--shard I/N` run a report holds: `index` is I, from 1 to `count` (N), as the

@@ -39,6 +39,22 @@ std::string TestcaseXml(const ScenarioResult& scenario, const ModelResult& model
                                 XmlAttribute("crashsim." + scenario.name),
                                 DesignName(model.design), XmlAttribute(scenario.path));
   switch (ClassifyRun(model)) {
+    case RunClass::kInternalError: {
+      ++counts->errors;
+      std::string body;
+      for (const std::string& line : InternalErrorLines(scenario, model)) body += line + "\n";
+      return out + fmt::format(">\n      <error type=\"internal-error\" message=\"{}\">{}</error>\n"
+                               "    </testcase>\n",
+                               XmlAttribute(InternalErrorSummary(scenario, model)),
+                               XmlEscape(body));
+    }
+    case RunClass::kInterrupted:
+      ++counts->errors;
+      return out + fmt::format(">\n      <error type=\"interrupted\" message=\"{}\"/>\n"
+                               "    </testcase>\n",
+                               XmlAttribute(fmt::format("interrupted after {} distinct states: "
+                                                        "not covered",
+                                                        model.distinct_states)));
     case RunClass::kNotModelled:
       ++counts->errors;
       return out + fmt::format(">\n      <error type=\"not-modelled\" message=\"{}\"/>\n"

@@ -18,8 +18,12 @@ std::string MatrixCellMarkdown(const ModelResult* model) {
   const RunClass run_class = ClassifyRun(*model);
   std::string cell;
   switch (run_class) {
+    case RunClass::kInternalError:
+      return "**internal error**";
     case RunClass::kNotModelled:
       return "*not modelled*";
+    case RunClass::kInterrupted:
+      return fmt::format("*interrupted* (after {} states)", model->distinct_states);
     case RunClass::kDiffersFromExpect:
       cell = fmt::format("**{}** (expected {})", MarkdownText(VerdictText(model->violated, ", ")),
                          MarkdownText(VerdictText(model->expected, ", ")));
@@ -80,6 +84,18 @@ std::string CodeBlock(const std::vector<std::string>& lines) {
   std::string out = fence + "text\n";
   for (const std::string& line : lines) out += PrintableUtf8(line) + "\n";
   return out + fence + "\n";
+}
+
+// The runs that ended in an internal error, each with what failed and the schedule to it.
+std::string InternalErrorNotes(const std::vector<ScenarioResult>& results) {
+  std::string out;
+  for (const ScenarioResult& scenario : results) {
+    for (const ModelResult& model : scenario.models) {
+      if (!model.internal_error) continue;
+      out += "\n" + CodeBlock(InternalErrorLines(scenario, model));
+    }
+  }
+  return out.empty() ? out : "\nInternal errors (bugs in crashsim; no verdict):\n" + out;
 }
 
 // The schedule, one line per step: number, lane, text, result; then the crash point.
@@ -144,7 +160,8 @@ std::string RenderViolationMarkdown(const ScenarioResult& scenario, const ModelR
 std::string RenderMarkdownReport(const std::vector<ScenarioResult>& results, int load_failures) {
   std::string out = "# crashsim report\n\n";
   out += MarkdownText(SummaryLine(results, load_failures)) + "\n\n";
-  out += "## Verdicts\n\n" + MatrixMarkdown(results) + NotModelledNotes(results);
+  out += "## Verdicts\n\n" + MatrixMarkdown(results) + NotModelledNotes(results) +
+         InternalErrorNotes(results);
   out += "\nA cell lists the violated guarantees and assertions (ok: none); **bold** marks a "
          "verdict that differs from the scenario's expect. Every run is exhaustive unless its "
          "cell says otherwise.\n";

@@ -122,7 +122,8 @@ StatusOr<ModelResult> MergeModelRuns(const ScenarioResult& scenario,
   size_t complete_shard = 0;
   const ModelResult* sampled = nullptr;  // the first sampled run, for the seed
   size_t sampled_shard = 0;
-  bool budget_exhausted = false;
+  bool budget_exhausted = false, interrupted = false;
+  const ModelResult* failed = nullptr;  // the shard's run whose internal error is kept
   for (size_t k = 0; k < runs.size(); ++k) {
     const ModelResult& run = *runs[k];
     if (run.expected != first.expected) {
@@ -133,8 +134,18 @@ StatusOr<ModelResult> MergeModelRuns(const ScenarioResult& scenario,
       return refuse(k, fmt::format("not-modelled '{}', but '{}' in {}", run.not_modelled,
                                    first.not_modelled, shards.front()->source));
     }
-    if (run.coverage == Coverage::kBudgetExhausted) {
-      budget_exhausted = true;
+    if (run.coverage == Coverage::kInternalError) {
+      // A failure in any part fails the whole run; the one met at the shortest schedule (then
+      // the lowest shard) is shown.
+      if (failed == nullptr ||
+          run.internal_error->schedule.size() < failed->internal_error->schedule.size()) {
+        failed = &run;
+      }
+      continue;
+    }
+    if (run.coverage == Coverage::kBudgetExhausted || run.coverage == Coverage::kInterrupted) {
+      budget_exhausted = budget_exhausted || run.coverage == Coverage::kBudgetExhausted;
+      interrupted = interrupted || run.coverage == Coverage::kInterrupted;
     } else if (complete == nullptr) {
       complete = &run;
       complete_shard = k;
@@ -162,11 +173,21 @@ StatusOr<ModelResult> MergeModelRuns(const ScenarioResult& scenario,
   // Every shard walks the same graph, so complete runs agree on its size. A run cut short by a
   // budget walked a prefix of the same depth-first order, so it saw no more states than that; the
   // states the shards saw together are then the most any one of them saw.
+  if (failed != nullptr) {
+    for (const ModelResult* run : runs) {
+      merged.distinct_states = std::max(merged.distinct_states, run->distinct_states);
+    }
+    merged.violated.clear();  // a failed run has no verdict
+    merged.coverage = Coverage::kInternalError;
+    merged.internal_error = failed->internal_error;
+    return merged;
+  }
   for (size_t k = 0; k < runs.size(); ++k) {
     const ModelResult& run = *runs[k];
     merged.distinct_states = std::max(merged.distinct_states, run.distinct_states);
     if (complete == nullptr || &run == complete) continue;
-    const bool cut = run.coverage == Coverage::kBudgetExhausted;
+    const bool cut = run.coverage == Coverage::kBudgetExhausted ||
+                     run.coverage == Coverage::kInterrupted;
     if (cut ? run.distinct_states > complete->distinct_states
             : run.distinct_states != complete->distinct_states) {
       return refuse(k, fmt::format("{} distinct states{}, but {} in {}, and every shard explores "
@@ -175,7 +196,9 @@ StatusOr<ModelResult> MergeModelRuns(const ScenarioResult& scenario,
                                    complete->distinct_states, shards[complete_shard]->source));
     }
   }
-  if (budget_exhausted) {
+  if (interrupted) {
+    merged.coverage = Coverage::kInterrupted;
+  } else if (budget_exhausted) {
     merged.coverage = Coverage::kBudgetExhausted;
   } else {
     merged.coverage = complete->coverage;

@@ -7,8 +7,10 @@
 // model: the shards' common distinct_states, the sum of their distinct_images, the union of their
 // verdicts and, per violated name, the trace the canonical order (sim/engine/trace_order.h) prefers
 // among the shards' traces, which is the one the unsharded run keeps. Coverage is
-// budget-exhausted when any shard's was, else the shards' common coverage (a sampled run keeps its
-// seed). Nothing in the result depends on the order the shards are given in.
+// interrupted when any shard's was, else budget-exhausted when any shard's was, else the shards'
+// common coverage (a sampled run keeps its seed). An internal error in any shard makes the merged
+// run an internal error, showing the one met at the shortest schedule (then the lowest shard).
+// Nothing in the result depends on the order the shards are given in.
 //
 // The merge refuses, with a Status naming the file and what differs, anything that is not exactly
 // shards 1..N of one run: a shard missing or given twice, shards of different counts, reports of

@@ -163,6 +163,40 @@ TEST_CASE("a run is budget-exhausted when any shard's was, with the most states 
   CHECK(merged->at(0).models.at(0).distinct_states == 1000);
 }
 
+TEST_CASE("a run is interrupted when any shard's was, before budget-exhausted") {
+  std::vector<ShardReport> shards = ThreeShards();
+  shards[0].scenarios[0].models[0].coverage = Coverage::kBudgetExhausted;
+  shards[2].scenarios[0].models[0].coverage = Coverage::kInterrupted;
+  shards[2].scenarios[0].models[0].distinct_states = 3;
+  StatusOr<std::vector<ScenarioResult>> merged = MergeShards(shards);
+  REQUIRE(merged.ok());
+  CHECK(merged->at(0).models.at(0).coverage == Coverage::kInterrupted);
+  CHECK(merged->at(0).models.at(0).distinct_states == kStates);
+}
+
+TEST_CASE("an internal error in any shard fails the merged run, the shortest schedule shown") {
+  std::vector<ShardReport> shards = ThreeShards();
+  const auto fail = [&](size_t shard, size_t steps) {
+    ModelResult& run = shards[shard].scenarios[0].models[1];
+    run.coverage = Coverage::kInternalError;
+    run.violated.clear();
+    run.violations.clear();
+    run.internal_error = InternalFailure{"internal check failed: x", "shard " + std::to_string(shard),
+                                         std::vector<TraceStep>(steps, {"P1", "sync", "0"})};
+  };
+  fail(2, 4);
+  fail(1, 3);
+  StatusOr<std::vector<ScenarioResult>> merged = MergeShards(shards);
+  REQUIRE(merged.ok());
+  const ModelResult& run = merged->at(0).models.at(1);
+  CHECK(run.coverage == Coverage::kInternalError);
+  CHECK(run.violated.empty());
+  CHECK(run.violations.empty());
+  REQUIRE(run.internal_error.has_value());
+  CHECK(run.internal_error->step == "shard 1");
+  CHECK(merged->at(0).models.at(0).coverage == Coverage::kExhaustive);
+}
+
 TEST_CASE("a budget-cut shard that saw more states than a complete one is refused") {
   std::vector<ShardReport> shards = ThreeShards();
   ModelResult& cut = shards[2].scenarios[0].models[0];

@@ -7,7 +7,9 @@
 namespace crashsim {
 
 RunClass ClassifyRun(const ModelResult& model) {
+  if (model.coverage == Coverage::kInternalError) return RunClass::kInternalError;
   if (!model.not_modelled.empty()) return RunClass::kNotModelled;
+  if (model.coverage == Coverage::kInterrupted) return RunClass::kInterrupted;
   if (!model.matches_expect()) return RunClass::kDiffersFromExpect;
   if (model.coverage == Coverage::kBudgetExhausted) return RunClass::kBudget;
   if (!model.violated.empty()) return RunClass::kViolatedAsExpected;
@@ -16,8 +18,12 @@ RunClass ClassifyRun(const ModelResult& model) {
 
 const char* RunClassName(RunClass run_class) {
   switch (run_class) {
+    case RunClass::kInternalError:
+      return "internal-error";
     case RunClass::kNotModelled:
       return "not-modelled";
+    case RunClass::kInterrupted:
+      return "interrupted";
     case RunClass::kDiffersFromExpect:
       return "differs-from-expect";
     case RunClass::kBudget:
@@ -84,6 +90,39 @@ std::string ViolationSummary(const Violation& violation) {
   return fmt::format("{}: {}; crash {}; observed {}, expected {}", violation.name,
                      violation.promise.empty() ? "-" : violation.promise, violation.crash_point,
                      violation.observed, violation.expected);
+}
+
+}  // namespace crashsim
+
+namespace crashsim {
+
+std::string InternalErrorSummary(const ScenarioResult& scenario, const ModelResult& model) {
+  return fmt::format("internal error (a bug in crashsim) in {} ({}) under {}: {}, while {}",
+                     scenario.name, scenario.path, DesignName(model.design),
+                     model.internal_error->what, model.internal_error->step);
+}
+
+std::vector<std::string> InternalErrorLines(const ScenarioResult& scenario,
+                                            const ModelResult& model) {
+  const InternalFailure& failure = *model.internal_error;
+  std::vector<std::string> lines = {
+      fmt::format("{} ({}), {}: internal error, a bug in crashsim (please report it with the "
+                  "scenario file)",
+                  scenario.name, scenario.path, DesignName(model.design)),
+      "failed:   " + failure.what,
+      "while:    " + failure.step,
+  };
+  if (failure.schedule.empty()) {
+    lines.push_back("schedule: no steps before it");
+  } else {
+    lines.push_back("schedule:");
+    for (size_t i = 0; i < failure.schedule.size(); ++i) {
+      const TraceStep& step = failure.schedule[i];
+      lines.push_back(fmt::format("  {}. {}: {}{}", i + 1, step.actor, step.text,
+                                  step.result.empty() ? "" : " -> " + step.result));
+    }
+  }
+  return lines;
 }
 
 }  // namespace crashsim

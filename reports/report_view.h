@@ -14,10 +14,12 @@
 namespace crashsim {
 
 // How a model run stands, in the precedence of the exit statuses (docs/architecture.md, "Command
-// line"): an invalid run first, then a verdict that differs from `expect`, then a budget that ran
-// out.
+// line"): an internal error first, then an invalid run, then an interrupted one, then a verdict
+// that differs from `expect`, then a budget that ran out.
 enum class RunClass {
+  kInternalError,       // crashsim failed in this run (a bug in crashsim): no verdict
   kNotModelled,         // the scenario uses an op not modelled yet: the run is invalid
+  kInterrupted,         // a signal stopped the run, or it never started: never a pass
   kDiffersFromExpect,   // the verdict is not the scenario's `expect`
   kBudget,              // --max-states cut the run before the space was covered: never a pass
   kViolatedAsExpected,  // some name is violated, exactly as `expect` says
@@ -27,7 +29,8 @@ enum class RunClass {
 RunClass ClassifyRun(const ModelResult& model);
 
 // The class's name as the HTML report's CSS class and the Markdown legend spell it:
-// "not-modelled", "differs-from-expect", "budget", "violated-as-expected", "clean".
+// "internal-error", "not-modelled", "interrupted", "differs-from-expect", "budget",
+// "violated-as-expected", "clean".
 const char* RunClassName(RunClass run_class);
 
 // The designs that some scenario ran, in kAllDesigns order; all five when none ran any.
@@ -51,6 +54,16 @@ struct TimelineLanes {
 };
 TimelineLanes LayOutLanes(const std::vector<TraceStep>& schedule);
 inline constexpr const char* kBackgroundLaneName = "background / hardware";
+
+// A run's internal error in one line: "internal error (a bug in crashsim) in NAME (PATH) under
+// MODEL: WHAT, while STEP". REQUIRES: model.internal_error.
+std::string InternalErrorSummary(const ScenarioResult& scenario, const ModelResult& model);
+
+// The same as a block of lines for the reports: a title, what failed, while doing what, and the
+// schedule that led there, one step a line ("1. P1: fd = open /f rw -> 0").
+// REQUIRES: model.internal_error.
+std::vector<std::string> InternalErrorLines(const ScenarioResult& scenario,
+                                            const ModelResult& model);
 
 // One line about a violation for summaries: "msync: P2.ms: msync ... returned 0; crash after
 // step 9; observed /f[4096:4097] = 0x00, expected /f[4096:4097] = 'Y'".

@@ -100,6 +100,27 @@ inline ScenarioResult BudgetResult() {
   return scenario;
 }
 
+// One run that a bug in crashsim ended, one that a signal stopped, one never started.
+inline ScenarioResult FailedAndInterruptedResult() {
+  ScenarioResult scenario;
+  scenario.path = "scenarios/truncate-races-fault.json";
+  scenario.name = "truncate-races-fault";
+  scenario.config_summary = "platform=adr fs=xfs";
+  ModelResult failed = CleanModel(Design::kMapSync);
+  failed.coverage = Coverage::kInternalError;
+  failed.distinct_states = 17;
+  failed.internal_error = InternalFailure{
+      "std::out_of_range: map::at", "taking step 3 (P2: store m+0 'X' (inner step 2))",
+      {{"P1", "fd = open /f rw", "0"}, {"P2", "store m+0 'X' [DAX write fault on page 0]", ""}}};
+  ModelResult stopped = CleanModel(Design::kDaxfileTracked);
+  stopped.coverage = Coverage::kInterrupted;
+  stopped.distinct_states = 5;
+  ModelResult unrun = CleanModel(Design::kPerVma);
+  unrun.coverage = Coverage::kInterrupted;
+  scenario.models = {failed, stopped, unrun};
+  return scenario;
+}
+
 inline ScenarioResult SampledResult() {
   ScenarioResult scenario;
   scenario.path = "scenarios/big/sampled.json";

@@ -16,10 +16,23 @@ constexpr char kMarkBudget = '?';
 constexpr char kMarkSampled = '~';
 constexpr const char* kColumnGap = "  ";
 
-bool Invalid(const ModelResult& model) { return !model.not_modelled.empty(); }
-bool Differs(const ModelResult& model) { return !Invalid(model) && !model.matches_expect(); }
+bool Failed(const ModelResult& model) { return model.coverage == Coverage::kInternalError; }
+bool Invalid(const ModelResult& model) { return !Failed(model) && !model.not_modelled.empty(); }
+bool Interrupted(const ModelResult& model) {
+  return !Invalid(model) && model.coverage == Coverage::kInterrupted;
+}
+// A verdict that differs from `expect`; a run that failed or was interrupted has none to compare.
+bool Differs(const ModelResult& model) {
+  return !Invalid(model) && !Failed(model) && !Interrupted(model) && !model.matches_expect();
+}
 bool BudgetRanOut(const ModelResult& model) {
   return !Invalid(model) && model.coverage == Coverage::kBudgetExhausted;
+}
+
+std::string InterruptedWhere(const ModelResult& model) {
+  return model.distinct_states == 0
+             ? std::string("before it started")
+             : fmt::format("after {} distinct states", model.distinct_states);
 }
 
 std::string RightTrimmed(std::string line) {
@@ -37,8 +50,17 @@ std::vector<std::string> RowNotes(const ScenarioResult& scenario) {
   std::vector<std::string> notes;
   for (const ModelResult& model : scenario.models) {
     const char* design = DesignName(model.design);
+    if (Failed(model)) {
+      notes.push_back(fmt::format("internal error: {}: {}, while {}", design,
+                                  model.internal_error->what, model.internal_error->step));
+      continue;
+    }
     if (Invalid(model)) {
       notes.push_back(fmt::format("invalid: {}: {}", design, model.not_modelled));
+      continue;
+    }
+    if (Interrupted(model)) {
+      notes.push_back(fmt::format("interrupted: {}: {}", design, InterruptedWhere(model)));
       continue;
     }
     if (Differs(model)) {
@@ -59,7 +81,9 @@ std::string FormatNameSet(const std::set<std::string>& names) {
 }
 
 std::string MatrixCell(const ModelResult& model) {
+  if (Failed(model)) return std::string("internal-error") + kMarkDiffers;
   if (Invalid(model)) return std::string("not-modelled") + kMarkDiffers;
+  if (Interrupted(model)) return "interrupted";
   std::string cell = VerdictText(model.violated);
   if (Differs(model)) cell += kMarkDiffers;
   if (model.coverage == Coverage::kBudgetExhausted) cell += kMarkBudget;
@@ -102,7 +126,7 @@ std::string RenderMatrix(const std::vector<ScenarioResult>& results) {
     out += render_row(rows[i + 1]);
     for (const std::string& note : RowNotes(results[i])) out += note_indent + note + "\n";
     for (const ModelResult& model : results[i].models) {
-      any_differs = any_differs || Invalid(model) || Differs(model);
+      any_differs = any_differs || Failed(model) || Invalid(model) || Differs(model);
       any_budget = any_budget || BudgetRanOut(model);
       any_sampled = any_sampled || model.coverage == Coverage::kSampled;
     }
@@ -153,6 +177,13 @@ std::string RenderViolation(const ScenarioResult& scenario, const ModelResult& m
   return out;
 }
 
+std::string RenderInternalError(const ScenarioResult& scenario, const ModelResult& model) {
+  std::string out;
+  const std::vector<std::string> lines = InternalErrorLines(scenario, model);
+  for (size_t i = 0; i < lines.size(); ++i) out += (i == 0 ? "" : "  ") + lines[i] + "\n";
+  return out;
+}
+
 std::string RenderRunText(const std::vector<ScenarioResult>& results, int load_failures) {
   std::string out = RenderMatrix(results);
   for (const ScenarioResult& scenario : results) {
@@ -160,6 +191,7 @@ std::string RenderRunText(const std::vector<ScenarioResult>& results, int load_f
       for (const Violation& violation : model.violations) {
         out += "\n" + RenderViolation(scenario, model, violation);
       }
+      if (Failed(model)) out += "\n" + RenderInternalError(scenario, model);
     }
   }
   out += "\n" + SummaryLine(results, load_failures) + "\n";
@@ -175,8 +207,18 @@ std::string RenderCheckLines(const std::vector<ScenarioResult>& results) {
   for (const ScenarioResult& scenario : results) {
     for (const ModelResult& model : scenario.models) {
       const char* design = DesignName(model.design);
+      if (Failed(model)) {
+        out += fmt::format("INTERNAL-ERROR {}: {}: {}, while {}\n", scenario.path, design,
+                           model.internal_error->what, model.internal_error->step);
+        continue;
+      }
       if (Invalid(model)) {
         out += fmt::format("INVALID {}: {}: {}\n", scenario.path, design, model.not_modelled);
+        continue;
+      }
+      if (Interrupted(model)) {
+        out += fmt::format("INTERRUPTED {}: {}: {}\n", scenario.path, design,
+                           InterruptedWhere(model));
         continue;
       }
       if (Differs(model)) {
@@ -193,10 +235,12 @@ std::string RenderCheckLines(const std::vector<ScenarioResult>& results) {
 }
 
 std::string SummaryLine(const std::vector<ScenarioResult>& results, int load_failures) {
-  size_t models = 0, differ = 0, invalid = 0, budget = 0;
+  size_t models = 0, differ = 0, invalid = 0, budget = 0, failed = 0, interrupted = 0;
   for (const ScenarioResult& scenario : results) {
     for (const ModelResult& model : scenario.models) {
       ++models;
+      if (Failed(model)) ++failed;
+      if (Interrupted(model)) ++interrupted;
       if (Invalid(model)) ++invalid;
       if (Differs(model)) ++differ;
       if (BudgetRanOut(model)) ++budget;
@@ -206,7 +250,12 @@ std::string SummaryLine(const std::vector<ScenarioResult>& results, int load_fai
   if (load_failures > 0) {
     problems.push_back(fmt::format("{} not loaded", Plural(load_failures, "file", "files")));
   }
+  if (failed > 0) {
+    problems.push_back(fmt::format("{} (a bug in crashsim)",
+                                   Plural(failed, "internal error", "internal errors")));
+  }
   if (invalid > 0) problems.push_back(fmt::format("{} not modelled yet", invalid));
+  if (interrupted > 0) problems.push_back(fmt::format("{} interrupted", interrupted));
   if (differ > 0)
     problems.push_back(fmt::format("{} {}", differ, differ == 1 ? "differs" : "differ"));
   if (budget > 0) problems.push_back(fmt::format("{} out of state budget", budget));

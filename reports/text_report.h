@@ -15,7 +15,9 @@
 //   then "!" when the verdict differs from the scenario's `expect` (an "expected:" line follows
 //   the row), "?" when the state budget ran out before the space was covered, "~" when the run
 //   was sampled. An invalid run (an op not modelled yet) shows "not-modelled!" and a line below
-//   the row saying which op.
+//   the row saying which op; a run that ended in an internal error "internal-error!" and a line
+//   saying what failed and where; a run that a signal stopped (or that never started)
+//   "interrupted" and a line saying after how many states.
 #pragma once
 
 #include <set>
@@ -40,6 +42,9 @@ std::string RenderMatrix(const std::vector<ScenarioResult>& results);
 std::string RenderViolation(const ScenarioResult& scenario, const ModelResult& model,
                             const Violation& violation);
 
+// A run's internal error (REQUIRES: model.internal_error): InternalErrorLines, indented.
+std::string RenderInternalError(const ScenarioResult& scenario, const ModelResult& model);
+
 // What `crashsim run` prints: the matrix, then every violation of every model run, then the
 // overall line. `load_failures` counts the files that did not load (their messages went to
 // stderr); the overall line mentions them.
@@ -50,8 +55,8 @@ std::string RenderRunText(const std::vector<ScenarioResult>& results, int load_f
 // line mentions them.
 std::string RenderCheckText(const std::vector<ScenarioResult>& results, int load_failures);
 
-// The lines of RenderCheckText above its overall line: "FAIL", "INVALID" and "BUDGET" lines, one
-// per model run that is not as expected.
+// The lines of RenderCheckText above its overall line: "INTERNAL-ERROR", "INVALID",
+// "INTERRUPTED", "FAIL" and "BUDGET" lines, one per model run that is not as expected.
 std::string RenderCheckLines(const std::vector<ScenarioResult>& results);
 
 // The overall line, e.g. "3 scenarios, 15 models: all as expected" or

@@ -3,6 +3,7 @@
 #include <set>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "sim/base/check.h"
 #include "sim/engine/setup.h"
@@ -82,7 +83,7 @@ class CompiledAssertion::Compiler {
       case Expr::Kind::kAnd:
       case Expr::Kind::kOr:
       case Expr::Kind::kImplies:
-        return Binary(e);
+        return Chain(e);
     }
     CRASHSIM_CHECK_MSG(false, "an assertion kind the image walk does not know");
     return 0;
@@ -126,25 +127,28 @@ class CompiledAssertion::Compiler {
                 static_cast<uint32_t>(out_->leaves_.size() - 1), 0});
   }
 
-  uint32_t Binary(const Expr& e) {
-    const uint32_t a = Compile(e.children[0]);
-    const uint32_t b = Compile(e.children[1]);
-    const bool ca = IsConstant(a), cb = IsConstant(b);
-    switch (e.kind) {
-      case Expr::Kind::kAnd:
-        if ((ca && !Value(a)) || (cb && !Value(b))) return Constant(false);
-        if (ca || cb) return ca ? b : a;
-        return Add({Node::Kind::kAnd, false, false, a, b});
-      case Expr::Kind::kOr:
-        if ((ca && Value(a)) || (cb && Value(b))) return Constant(true);
-        if (ca || cb) return ca ? b : a;
-        return Add({Node::Kind::kOr, false, false, a, b});
-      default:  // implies
-        if ((ca && !Value(a)) || (cb && Value(b))) return Constant(true);
-        if (ca) return b;                                               // true -> b
-        if (cb) return Add({Node::Kind::kNot, false, false, a, 0});     // a -> false
-        return Add({Node::Kind::kImplies, false, false, a, b});
+  // A chain of `&&`, `||` or `->` (c1 -> ... -> cn is !c1 || ... || !c(n-1) || cn) as one
+  // n-ary node over its operands that are not constant, or a constant when one decides it.
+  uint32_t Chain(const Expr& e) {
+    const bool is_and = e.kind == Expr::Kind::kAnd;
+    std::vector<uint32_t> operands;
+    for (size_t i = 0; i < e.children.size(); ++i) {
+      uint32_t operand = Compile(e.children[i]);
+      const bool negated = e.kind == Expr::Kind::kImplies && i + 1 < e.children.size();
+      if (IsConstant(operand)) {
+        const bool value = Value(operand) != negated;
+        if (value != is_and) return Constant(value);  // false decides `&&`, true decides `||`
+        continue;                                     // a neutral operand
+      }
+      if (negated) operand = Add({Node::Kind::kNot, false, false, operand, 0});
+      operands.push_back(operand);
     }
+    if (operands.empty()) return Constant(is_and);
+    if (operands.size() == 1) return operands.front();
+    const uint32_t first = static_cast<uint32_t>(out_->operands_.size());
+    out_->operands_.insert(out_->operands_.end(), operands.begin(), operands.end());
+    return Add({is_and ? Node::Kind::kAnd : Node::Kind::kOr, false, false, first,
+                static_cast<uint32_t>(operands.size())});
   }
 
   const Scenario& s_;
@@ -201,11 +205,15 @@ bool CompiledAssertion::Eval(uint32_t index, const uint8_t* bytes) const {
     case Node::Kind::kNot:
       return !Eval(node.a, bytes);
     case Node::Kind::kAnd:
-      return Eval(node.a, bytes) && Eval(node.b, bytes);
+      for (uint32_t i = node.a; i < node.a + node.b; ++i) {
+        if (!Eval(operands_[i], bytes)) return false;
+      }
+      return true;
     case Node::Kind::kOr:
-      return Eval(node.a, bytes) || Eval(node.b, bytes);
-    case Node::Kind::kImplies:
-      return !Eval(node.a, bytes) || Eval(node.b, bytes);
+      for (uint32_t i = node.a; i < node.a + node.b; ++i) {
+        if (Eval(operands_[i], bytes)) return true;
+      }
+      return false;
   }
   return false;
 }

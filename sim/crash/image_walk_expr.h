@@ -40,11 +40,13 @@ class CompiledAssertion {
 
  private:
   struct Node {
-    enum class Kind : uint8_t { kConst, kRange, kNot, kAnd, kOr, kImplies };
+    enum class Kind : uint8_t { kConst, kRange, kNot, kAnd, kOr };
     Kind kind = Kind::kConst;
     bool value = false;     // kConst
     bool negate = false;    // kRange: `!=` rather than `==` or `in`
-    uint32_t a = 0, b = 0;  // children, or the leaf of a kRange
+    // kRange: a is the leaf; kNot: a is the child; kAnd, kOr: the children are
+    // operands_[a, a + b) (an implication is compiled as the `||` it equals).
+    uint32_t a = 0, b = 0;
   };
   // The bytes of one range: each from the image (offset >= 0) or a constant; the values it may
   // equal.
@@ -59,6 +61,7 @@ class CompiledAssertion {
   bool In(const Leaf& leaf, const uint8_t* bytes) const;
 
   std::vector<Node> nodes_;
+  std::vector<uint32_t> operands_;
   std::vector<Leaf> leaves_;
   uint32_t root_ = 0;
   std::vector<uint32_t> lines_read_;

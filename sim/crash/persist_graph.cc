@@ -110,6 +110,10 @@ PersistGraph::PersistGraph(const Machine& m) {
   // Reduced once: an edge implied by a path adds nothing to the order, yet every downset test
   // and every drawn graph would pay for it (a log write's PREFLUSH edges repeat what the sector
   // chains already say).
+  predecessors_.resize(events_.size());
+  // Boost's transitive_reduction indexes element 0 of its work arrays, which an empty graph does
+  // not have; with no event there is nothing to reduce.
+  if (events_.empty()) return;
   Graph reduced;
   std::vector<Graph::vertex_descriptor> to_reduced(boost::num_vertices(graph));
   boost::transitive_reduction(
@@ -118,7 +122,6 @@ PersistGraph::PersistGraph(const Machine& m) {
       boost::get(boost::vertex_index, graph));
   std::vector<size_t> from_reduced(boost::num_vertices(reduced));
   for (size_t v = 0; v < to_reduced.size(); ++v) from_reduced[to_reduced[v]] = v;
-  predecessors_.resize(events_.size());
   for (size_t v = 0; v < events_.size(); ++v) {
     for (auto [it, end] = boost::in_edges(to_reduced[v], reduced); it != end; ++it) {
       predecessors_[v].push_back(from_reduced[boost::source(*it, reduced)]);

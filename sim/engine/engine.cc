@@ -10,13 +10,19 @@
 
 namespace crashsim {
 
-ModelResult RunScenario(const Scenario& scenario, Design design, const RunOptions& options,
-                        RunStats* stats) {
-  ModelResult result;
-  result.design = design;
-  auto expected = scenario.expect.find(design);
-  if (expected != scenario.expect.end()) result.expected = expected->second;
-  SetCheckContext(fmt::format("{} under {}", scenario.source_path, DesignName(design)));
+namespace {
+
+// The run's result when crashsim failed in it: no verdict, only the failure.
+ModelResult Failed(ModelResult result, InternalFailure failure) {
+  result.violated.clear();
+  result.violations.clear();
+  result.coverage = Coverage::kInternalError;
+  result.internal_error = std::move(failure);
+  return result;
+}
+
+ModelResult Run(const Scenario& scenario, Design design, const RunOptions& options,
+                RunStats* stats, ModelResult result) {
   Machine machine = BuildInitialMachine(scenario, design);
   machine.faults.fdatasync_skips_clean_mapping =
       options.mutations.count(Mutation::kFdatasyncSkipsCleanMapping) > 0;
@@ -48,8 +54,15 @@ ModelResult RunScenario(const Scenario& scenario, Design design, const RunOption
   limits.shard_index = options.shard.index;
   limits.shard_count = options.shard.count;
   if (options.sample) limits.sample = SampleSpec{options.sample->schedules, options.sample->seed};
+  if (options.fault) {
+    limits.fault =
+        ExploreFault{options.fault->kind == InjectedFault::Kind::kOutOfRange, options.fault->depth};
+  }
+  limits.interrupt = options.interrupt;
   ExploreResult explored = Explore(scenario, machine, limits);
-  if (explored.budget_exhausted) {
+  if (explored.interrupted) {
+    result.coverage = Coverage::kInterrupted;
+  } else if (explored.budget_exhausted) {
     result.coverage = Coverage::kBudgetExhausted;
   } else if (options.sample) {
     result.coverage = Coverage::kSampled;
@@ -71,8 +84,26 @@ ModelResult RunScenario(const Scenario& scenario, Design design, const RunOption
     result.violated.insert(name);
     result.violations.push_back(std::move(violation));
   }
-  SetCheckContext("");
   return result;
+}
+
+}  // namespace
+
+ModelResult RunScenario(const Scenario& scenario, Design design, const RunOptions& options,
+                        RunStats* stats) {
+  ModelResult result;
+  result.design = design;
+  auto expected = scenario.expect.find(design);
+  if (expected != scenario.expect.end()) result.expected = expected->second;
+  // The run boundary: a bug of crashsim ends this run, never the others (sim/base/check.h).
+  try {
+    return Run(scenario, design, options, stats, result);
+  } catch (const ExploreFailure& failure) {
+    return Failed(std::move(result), failure.failure);
+  } catch (...) {
+    return Failed(std::move(result),
+                  InternalFailure{DescribeCurrentException(), "building the state before the first step", {}});
+  }
 }
 
 }  // namespace crashsim

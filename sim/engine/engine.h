@@ -4,6 +4,7 @@
 // trace per violated name.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <set>
@@ -50,6 +51,18 @@ struct Sampling {
   uint64_t seed = 0;
 };
 
+// A fault injected into the explorer, for tests only (never reachable from the command line):
+// checking any state at `depth` fails as a bug in crashsim would, so that a test can show the
+// failure is contained in its run, on any thread.
+struct InjectedFault {
+  enum class Kind {
+    kFailedCheck,  // a CRASHSIM_CHECK fails
+    kOutOfRange,   // a container's at() throws std::out_of_range
+  };
+  Kind kind = Kind::kFailedCheck;
+  uint64_t depth = 0;  // schedule length of the states where it fires
+};
+
 struct RunOptions {
   std::optional<uint64_t> max_states;  // budget of distinct machine states
   std::optional<uint64_t> max_images;  // budget of crash images checked (reductions off)
@@ -59,6 +72,10 @@ struct RunOptions {
   Shard shard;
   std::optional<Sampling> sample;
   std::set<Mutation> mutations;        // tests only
+  std::optional<InjectedFault> fault;  // tests only
+  // Polled while exploring: once it holds a non-zero value (the signal that asked to stop), the
+  // run stops and is reported as interrupted. May be null.
+  const std::atomic<int>* interrupt = nullptr;
 };
 
 // Work counters of one run (they depend on the split; for --stats and the benchmark only).
@@ -73,6 +90,9 @@ struct RunStats {
   uint64_t widest_layer = 0;     // most states held at one depth
 };
 
+// Never throws for a bug of its own: an internal check that fails, or any exception from the
+// core, ends this run only, as a result with coverage kInternalError that names the failure and
+// the schedule step (ModelResult::internal_error).
 ModelResult RunScenario(const Scenario& scenario, Design design, const RunOptions& options,
                         RunStats* stats = nullptr);
 

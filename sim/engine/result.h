@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -49,13 +50,33 @@ struct Violation {
   std::vector<PersistNode> persist_graph;  // the pending persist events at the crash point
 };
 
-enum class Coverage { kExhaustive, kSampled, kBudgetExhausted };
+// How much of the space a run covered. Only kExhaustive and kSampled are passes; the others say
+// why the run stopped short.
+enum class Coverage {
+  kExhaustive,
+  kSampled,
+  kBudgetExhausted,  // --max-states (or an image budget) cut the run
+  kInterrupted,      // SIGINT or SIGTERM stopped it, or it never started (docs/architecture.md)
+  kInternalError,    // crashsim itself failed in this run: see ModelResult::internal_error
+};
+
+// A run that crashsim could not finish because of a bug in crashsim (a failed internal check, or
+// an exception escaping the core): what failed and where in the exploration. Not a verdict.
+struct InternalFailure {
+  std::string what;   // e.g. "internal check failed: x at models/kernel_io.cc:120: detail", or
+                      // "std::out_of_range: map::at"
+  std::string step;   // what the run was doing, e.g. "taking step 4 (P2: ftruncate fd 0)"
+  std::vector<TraceStep> schedule;  // the steps before that, from the first
+};
 
 struct ModelResult {
   Design design = Design::kKernelTracked;
   std::set<std::string> violated;       // the verdict: names violated in some reachable state
   std::set<std::string> expected;       // the scenario's `expect` for this design
-  bool matches_expect() const { return violated == expected; }
+  // A run that failed has no verdict, so it never matches.
+  bool matches_expect() const {
+    return coverage != Coverage::kInternalError && violated == expected;
+  }
   Coverage coverage = Coverage::kExhaustive;
   uint64_t sample_seed = 0;             // meaningful when coverage == kSampled
   uint64_t distinct_states = 0;         // distinct machine states (crash points)
@@ -64,6 +85,9 @@ struct ModelResult {
   // Set when the scenario uses an op whose model is not built: the run is invalid (exit 2). Every
   // op of format version 1 is modelled; this stays for ops a later format version adds.
   std::string not_modelled;             // e.g. "/processes/P1/2: not modelled yet: reflink"
+  // Set exactly when coverage is kInternalError; `violated` and `violations` are then empty (what
+  // the run found before it failed is not a verdict).
+  std::optional<InternalFailure> internal_error;
 };
 
 struct ScenarioResult {

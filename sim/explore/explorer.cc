@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <atomic>
 #include <functional>
+#include <map>
 #include <memory>
+#include <mutex>
+#include <stdexcept>
 #include <set>
 #include <thread>
 #include <utility>
@@ -88,32 +91,86 @@ bool Owns(const ExploreLimits& limits, const Hash128& hash) {
   return limits.shard_count <= 1 || hash.low % limits.shard_count == limits.shard_index;
 }
 
-// Runs `work(begin, end, worker)` over [0, n) in consecutive chunks, each index exactly once, on
-// up to `jobs` threads (`worker` is the thread's number). The results go to per-index slots, so
-// the order the threads finish in never matters.
-void ParallelChunks(size_t n, size_t jobs, const std::function<void(size_t, size_t, size_t)>& work) {
-  constexpr size_t kChunk = 32;  // siblings stay together, so rebuilding them stays cheap
-  if (jobs <= 1 || n <= kChunk) {
-    work(0, n, 0);
-    return;
-  }
-  std::atomic<size_t> next{0};
-  std::vector<std::thread> pool;
-  for (size_t worker = 0; worker < jobs; ++worker) {
-    pool.emplace_back([&, worker] {
-      for (size_t begin = next.fetch_add(kChunk); begin < n; begin = next.fetch_add(kChunk)) {
-        work(begin, std::min(n, begin + kChunk), worker);
-      }
-    });
-  }
-  for (std::thread& thread : pool) thread.join();
+bool Interrupted(const ExploreLimits& limits) {
+  return limits.interrupt != nullptr && limits.interrupt->load(std::memory_order_relaxed) != 0;
 }
 
-// Runs `work(i)` for every i in [0, n), each exactly once, on up to `jobs` threads.
-void ParallelFor(size_t n, size_t jobs, const std::function<void(size_t)>& work) {
-  ParallelChunks(n, jobs, [&](size_t begin, size_t end, size_t) {
-    for (size_t i = begin; i < end; ++i) work(i);
-  });
+// Where the exploration was when something failed; turned into an ExploreFailure.
+struct FailurePlace {
+  std::string step;
+  std::vector<TraceStep> schedule;
+};
+
+// Inside a catch block: the exception in flight as an ExploreFailure at `place`. An
+// ExploreFailure already located (from a nested walk) is kept as it is.
+ExploreFailure Locate(FailurePlace place) {
+  try {
+    throw;
+  } catch (const ExploreFailure& failure) {
+    return failure;
+  } catch (...) {
+    return ExploreFailure{
+        InternalFailure{DescribeCurrentException(), std::move(place.step), std::move(place.schedule)}};
+  }
+}
+
+std::string AfterStep(size_t steps) {
+  return steps == 0 ? std::string("before the first step") : "after step " + std::to_string(steps);
+}
+
+// The fault a test injects: fails like a bug in the model would.
+void InjectFault(const ExploreLimits& limits, uint64_t depth) {
+  if (!limits.fault || limits.fault->depth != depth) return;
+  if (limits.fault->out_of_range) {
+    const std::map<int, int> empty;
+    (void)empty.at(static_cast<int>(depth));
+  }
+  CRASHSIM_CHECK_MSG(limits.fault->out_of_range, "a fault injected by a test");
+}
+
+// Runs `work(i, worker)` for every i in [0, n), in consecutive chunks of indices, on up to `jobs`
+// threads (`worker` is the thread's number); the results go to per-index slots, so the order the
+// threads finish in never matters. No exception leaves a thread: when work(i) throws, no index
+// after the lowest one that threw is started, every thread is joined, and the exception of the
+// lowest index is rethrown here, which is the one a single thread meets first. Once `stop`
+// returns true nothing new is started; the caller finds the indices left undone.
+void ParallelChunks(size_t n, size_t jobs, const std::function<bool()>& stop,
+                    const std::function<void(size_t, size_t)>& work) {
+  constexpr size_t kChunk = 32;  // siblings stay together, so rebuilding them stays cheap
+  std::mutex mutex;
+  std::atomic<size_t> first_failed{n};
+  std::exception_ptr failure;
+  const auto run_chunk = [&](size_t begin, size_t end, size_t worker) {
+    for (size_t i = begin; i < end; ++i) {
+      if (i > first_failed.load() || stop()) return;
+      try {
+        work(i, worker);
+      } catch (...) {
+        const std::lock_guard<std::mutex> lock(mutex);
+        if (i < first_failed.load()) {
+          first_failed = i;
+          failure = std::current_exception();
+        }
+        return;
+      }
+    }
+  };
+  if (jobs <= 1 || n <= kChunk) {
+    run_chunk(0, n, 0);
+  } else {
+    std::atomic<size_t> next{0};
+    std::vector<std::thread> pool;
+    for (size_t worker = 0; worker < jobs; ++worker) {
+      pool.emplace_back([&, worker] {
+        for (size_t begin = next.fetch_add(kChunk); begin < n && begin <= first_failed.load();
+             begin = next.fetch_add(kChunk)) {
+          run_chunk(begin, std::min(n, begin + kChunk), worker);
+        }
+      });
+    }
+    for (std::thread& thread : pool) thread.join();
+  }
+  if (failure) std::rethrow_exception(failure);
 }
 
 // The names whose shown trace is shorter than `depth`: nothing found at `depth` can replace it.
@@ -138,6 +195,7 @@ void Absorb(StateFindings& findings, ExploreResult* result) {
 // One state of a depth, expanded: its findings (when this shard owns it) and its successors not
 // visited at a smaller depth.
 struct Expansion {
+  bool done = false;  // expanded (false: left undone by an interrupt)
   StateFindings findings;
   bool checked = false;
   std::vector<Node> next;
@@ -172,15 +230,18 @@ class Exhaustive {
                                                             result_.crash_images);
       }
       std::vector<Expansion> expansions(layer.size());
-      ParallelChunks(layer.size(), replayers_.size(),
-                     [&](size_t begin, size_t end, size_t worker) {
-                       for (size_t i = begin; i < end; ++i) {
-                         expansions[i] = Expand(layer[i], options, replayers_[worker]);
-                       }
-                     });
+      ParallelChunks(
+          layer.size(), replayers_.size(), [&] { return Interrupted(limits_); },
+          [&](size_t i, size_t worker) {
+            expansions[i] = Expand(layer[i], depth, options, replayers_[worker]);
+          });
       layer.clear();
       std::vector<Node> next;
       for (Expansion& expansion : expansions) {
+        if (!expansion.done) {
+          result_.interrupted = true;
+          continue;
+        }
         if (expansion.checked) ++result_.stats.states_checked;
         result_.stats.steps += expansion.steps;
         result_.stats.revisits += expansion.revisits;
@@ -188,6 +249,7 @@ class Exhaustive {
         for (Node& node : expansion.next) Admit(std::move(node), &next);
         expansion = Expansion();
       }
+      if (result_.interrupted) break;
       if (limits_.max_images && result_.crash_images >= *limits_.max_images) {
         result_.budget_exhausted = true;
         break;
@@ -214,34 +276,50 @@ class Exhaustive {
     layer->push_back(std::move(node));
   }
 
-  // Reads `visited_` only: it does not change while a depth is being expanded.
-  Expansion Expand(const Node& node, const CheckOptions& options, Replayer& replayer) const {
-    Expansion expansion;
-    const Machine& machine = replayer.At(node.path);
-    expansion.checked = Owns(limits_, node.hash);
-    // Only the owner reports findings, and only findings carry a schedule.
-    const std::vector<TraceStep> schedule =
-        expansion.checked ? ScheduleOf(node.path) : std::vector<TraceStep>();
-    if (expansion.checked) {
-      expansion.findings = CheckState(scenario_, machine, schedule, options);
-    }
-    const std::vector<StepChoice> steps = EnabledSteps(machine, scenario_);
-    for (uint32_t choice = 0; choice < steps.size(); ++choice) {
-      Successor successor = TakeStep(machine, scenario_, steps[choice]);
-      ++expansion.steps;
-      if (successor.read && expansion.checked) {
-        std::vector<TraceStep> read_schedule = schedule;
-        read_schedule.push_back(successor.step);
-        CheckRead(successor.machine, *successor.read, read_schedule, &expansion.findings);
+  // Reads `visited_` only: it does not change while a depth is being expanded. A failure is
+  // thrown as an ExploreFailure naming what was being done at which step.
+  Expansion Expand(const Node& node, size_t depth, const CheckOptions& options,
+                   Replayer& replayer) const {
+    FailurePlace place{"rebuilding the state " + AfterStep(depth), {}};
+    try {
+      Expansion expansion;
+      expansion.done = true;
+      const Machine& machine = replayer.At(node.path);
+      expansion.checked = Owns(limits_, node.hash);
+      // Only the owner reports findings, and only findings carry a schedule.
+      const std::vector<TraceStep> schedule =
+          expansion.checked ? ScheduleOf(node.path) : std::vector<TraceStep>();
+      if (expansion.checked) {
+        place.step = "checking the crash states " + AfterStep(depth);
+        InjectFault(limits_, depth);
+        expansion.findings = CheckState(scenario_, machine, schedule, options);
       }
-      const Hash128 hash = HashMachine(successor.machine);
-      if (limits_.visited_states && visited_.count(hash)) {
-        ++expansion.revisits;
-        continue;
+      place.step = "listing the steps enabled " + AfterStep(depth);
+      const std::vector<StepChoice> steps = EnabledSteps(machine, scenario_);
+      for (uint32_t choice = 0; choice < steps.size(); ++choice) {
+        place.step = "taking step " + std::to_string(depth + 1) + " (" +
+                     DescribeChoice(machine, scenario_, steps[choice]) + ")";
+        Successor successor = TakeStep(machine, scenario_, steps[choice]);
+        ++expansion.steps;
+        if (successor.read && expansion.checked) {
+          place.step = "checking the value read by step " + std::to_string(depth + 1) + " (" +
+                       successor.step.actor + ": " + successor.step.text + ")";
+          std::vector<TraceStep> read_schedule = schedule;
+          read_schedule.push_back(successor.step);
+          CheckRead(successor.machine, *successor.read, read_schedule, &expansion.findings);
+        }
+        const Hash128 hash = HashMachine(successor.machine);
+        if (limits_.visited_states && visited_.count(hash)) {
+          ++expansion.revisits;
+          continue;
+        }
+        expansion.next.push_back(Node{Extend(node.path, std::move(successor.step), choice), hash});
       }
-      expansion.next.push_back(Node{Extend(node.path, std::move(successor.step), choice), hash});
+      return expansion;
+    } catch (...) {
+      place.schedule = ScheduleOf(node.path);
+      throw Locate(std::move(place));
     }
-    return expansion;
   }
 
   const Scenario& scenario_;
@@ -258,6 +336,7 @@ struct Walk {
   std::vector<std::pair<Hash128, StateFindings>> states;
   std::vector<bool> checked;
   uint64_t steps = 0;
+  bool cut = false;  // stopped by an interrupt before its end
 };
 
 Walk RandomWalk(const Scenario& scenario, const Machine& initial, const ExploreLimits& limits,
@@ -268,31 +347,52 @@ Walk RandomWalk(const Scenario& scenario, const Machine& initial, const ExploreL
   std::set<Hash128> on_walk;
   Machine machine = initial;
   std::vector<TraceStep> schedule;
-  for (;;) {
-    const Hash128 hash = HashMachine(machine);
-    if (!on_walk.insert(hash).second) break;  // a cycle: nothing new down this walk
-    StateFindings findings;
-    const bool owned = Owns(limits, hash);
-    if (owned) {
-      // Each walk draws its own image at each of its states (a state on several walks gets
-      // several draws), from a stream fixed by the seed, the walk and the position: whoever
-      // checks it, the image is the same.
-      Prng image_prng(Prng(sample.seed, index).Next(), walk.states.size());
-      findings = CheckStateSampled(scenario, machine, schedule, image_prng);
+  FailurePlace place;
+  try {
+    for (;;) {
+      if (Interrupted(limits)) {
+        walk.cut = true;
+        break;
+      }
+      const std::string on = " on random schedule " + std::to_string(index + 1);
+      place.step = "hashing the state " + AfterStep(schedule.size()) + on;
+      const Hash128 hash = HashMachine(machine);
+      if (!on_walk.insert(hash).second) break;  // a cycle: nothing new down this walk
+      StateFindings findings;
+      const bool owned = Owns(limits, hash);
+      if (owned) {
+        // Each walk draws its own image at each of its states (a state on several walks gets
+        // several draws), from a stream fixed by the seed, the walk and the position: whoever
+        // checks it, the image is the same.
+        place.step = "checking the crash states " + AfterStep(schedule.size()) + on;
+        InjectFault(limits, schedule.size());
+        Prng image_prng(Prng(sample.seed, index).Next(), walk.states.size());
+        findings = CheckStateSampled(scenario, machine, schedule, image_prng);
+      }
+      place.step = "listing the steps enabled " + AfterStep(schedule.size()) + on;
+      const std::vector<StepChoice> steps = EnabledSteps(machine, scenario);
+      if (!steps.empty()) {
+        // Only the step taken is built.
+        const StepChoice& choice = steps[schedule_prng.Below(steps.size())];
+        place.step = "taking step " + std::to_string(schedule.size() + 1) + " (" +
+                     DescribeChoice(machine, scenario, choice) + ")" + on;
+        Successor chosen = TakeStep(machine, scenario, choice);
+        ++walk.steps;
+        schedule.push_back(chosen.step);
+        if (chosen.read && owned) {
+          place.step = "checking the value read by step " + std::to_string(schedule.size()) + on;
+          CheckRead(chosen.machine, *chosen.read, schedule, &findings);
+        }
+        machine = std::move(chosen.machine);
+      }
+      walk.states.emplace_back(hash, std::move(findings));
+      walk.checked.push_back(owned);
+      if (steps.empty()) break;
     }
-    const std::vector<StepChoice> steps = EnabledSteps(machine, scenario);
-    if (!steps.empty()) {
-      // Only the step taken is built.
-      Successor chosen =
-          TakeStep(machine, scenario, steps[schedule_prng.Below(steps.size())]);
-      ++walk.steps;
-      schedule.push_back(chosen.step);
-      if (chosen.read && owned) CheckRead(chosen.machine, *chosen.read, schedule, &findings);
-      machine = std::move(chosen.machine);
-    }
-    walk.states.emplace_back(hash, std::move(findings));
-    walk.checked.push_back(owned);
-    if (steps.empty()) break;
+  } catch (...) {
+    place.schedule = schedule;
+    if (place.step.rfind("checking the value read", 0) == 0) place.schedule.pop_back();
+    throw Locate(std::move(place));
   }
   return walk;
 }
@@ -300,9 +400,19 @@ Walk RandomWalk(const Scenario& scenario, const Machine& initial, const ExploreL
 ExploreResult Sampled(const Scenario& scenario, const Machine& initial,
                       const ExploreLimits& limits) {
   std::vector<Walk> walks(limits.sample->schedules);
-  ParallelFor(walks.size(), static_cast<size_t>(std::max(1, limits.jobs)),
-              [&](size_t w) { walks[w] = RandomWalk(scenario, initial, limits, w); });
+  std::vector<char> walked(walks.size(), 0);  // one byte each: written from several threads
+  ParallelChunks(
+      walks.size(), static_cast<size_t>(std::max(1, limits.jobs)),
+      [&] { return Interrupted(limits); },
+      [&](size_t w, size_t) {
+        walks[w] = RandomWalk(scenario, initial, limits, w);
+        walked[w] = 1;
+      });
   ExploreResult result;
+  // A walk cut short, or never started, leaves the sample incomplete.
+  for (size_t w = 0; w < walks.size(); ++w) {
+    result.interrupted = result.interrupted || !walked[w] || walks[w].cut;
+  }
   std::set<Hash128> seen;
   for (Walk& walk : walks) {
     result.stats.steps += walk.steps;
@@ -329,8 +439,13 @@ ExploreResult Sampled(const Scenario& scenario, const Machine& initial,
 
 ExploreResult Explore(const Scenario& scenario, const Machine& initial,
                       const ExploreLimits& limits) {
-  if (limits.sample) return Sampled(scenario, initial, limits);
-  return Exhaustive(scenario, initial, limits).Run();
+  try {
+    if (limits.sample) return Sampled(scenario, initial, limits);
+    return Exhaustive(scenario, initial, limits).Run();
+  } catch (...) {
+    // Failures inside a state's expansion are located there; this is the rest of the walk.
+    throw Locate(FailurePlace{"joining the results of the explored states", {}});
+  }
 }
 
 }  // namespace crashsim

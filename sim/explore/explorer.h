@@ -9,10 +9,14 @@
 // the states it owns (hash mod count) while walking the same graph, so the result is the same
 // for every number of jobs and the shards' results merge into the unsharded one.
 //
+// A stop request (`interrupt`) is polled before each state: the exploration then ends early and
+// says so. A failure inside it ends it with ExploreFailure, located in the schedule.
+//
 // Sampling (`sample`) replaces the exhaustive walk by seeded random walks from the initial state,
 // each state on each walk checked with one drawn crash image.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -29,6 +33,12 @@ struct SampleSpec {
   uint64_t seed = 0;
 };
 
+// Tests only: checking any state at `depth` fails as a bug would (sim/engine/engine.h).
+struct ExploreFault {
+  bool out_of_range = false;  // an std::out_of_range from a container, else a failed check
+  uint64_t depth = 0;
+};
+
 struct ExploreLimits {
   std::optional<uint64_t> max_states;  // budget of distinct machine states
   std::optional<uint64_t> max_images;  // budget of crash images checked
@@ -41,6 +51,8 @@ struct ExploreLimits {
   uint32_t shard_index = 0;    // this run checks the states whose hash is index mod count
   uint32_t shard_count = 1;
   std::optional<SampleSpec> sample;
+  std::optional<ExploreFault> fault;         // tests only
+  const std::atomic<int>* interrupt = nullptr;  // non-zero: stop, the result is interrupted
 };
 
 // Work counters: they depend on the split and never reach a report (docs/architecture.md,
@@ -61,9 +73,19 @@ struct ExploreResult {
   uint64_t distinct_states = 0;
   uint64_t crash_images = 0;
   bool budget_exhausted = false;
+  bool interrupted = false;  // `interrupt` stopped the exploration before the end
   ExploreStats stats;
 };
 
+// What Explore throws when crashsim fails inside the exploration (a failed internal check, or an
+// exception from the model): the failure and the step it happened at. Exactly the failure the
+// single-threaded walk meets first, whatever `jobs` is: every state is checked in a fixed order
+// and the one that fails first in that order is kept, so the report does not depend on timing.
+struct ExploreFailure {
+  InternalFailure failure;
+};
+
+// Throws ExploreFailure (never anything else); never lets an exception escape a worker thread.
 ExploreResult Explore(const Scenario& scenario, const Machine& initial,
                       const ExploreLimits& limits);
 

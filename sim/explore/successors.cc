@@ -23,6 +23,35 @@ std::vector<StepChoice> EnabledSteps(const Machine& machine, const Scenario& sce
   return steps;
 }
 
+std::string DescribeChoice(const Machine& machine, const Scenario& scenario,
+                           const StepChoice& choice) {
+  switch (choice.kind) {
+    case StepChoice::Kind::kProcess: {
+      const Process& process = scenario.processes[choice.pid];
+      const ProcessState& state = machine.processes[choice.pid];
+      if (state.pc >= process.program.size()) return process.name + ": past its last op";
+      std::string text = process.name + ": " + process.program[state.pc].text;
+      if (state.progress.phase > 0) {
+        text += " (inner step " + std::to_string(state.progress.phase + 1) + ")";
+      }
+      return text;
+    }
+    case StepChoice::Kind::kDrain:
+      return "hardware: " + scenario.processes[choice.pid].name + "'s store buffer drains";
+    case StepChoice::Kind::kBackground:
+      switch (choice.event.kind) {
+        case BackgroundEvent::Kind::kWritebackPage:
+          return "background: writeback of page " + std::to_string(choice.event.index) +
+                 " of inode " + std::to_string(choice.event.ino);
+        case BackgroundEvent::Kind::kCompleteBio:
+          return "background: completion of bio group " + std::to_string(choice.event.index);
+        case BackgroundEvent::Kind::kWritebackDirectory:
+          return "background: directory writeback";
+      }
+  }
+  return "an unknown step";
+}
+
 Successor TakeStep(const Machine& machine, const Scenario& scenario, const StepChoice& choice) {
   Successor successor{machine, {}, std::nullopt};
   switch (choice.kind) {

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "models/kernel.h"
@@ -33,6 +34,10 @@ struct Successor {
 
 // The steps enabled in `machine`, in the fixed order.
 std::vector<StepChoice> EnabledSteps(const Machine& machine, const Scenario& scenario);
+// What `choice` is about to do, for a message about a step that failed: "P2: ftruncate fd 0 (inner
+// step 2)", "hardware: P1's store buffer drains", "background: writeback of page 3 of inode 1".
+std::string DescribeChoice(const Machine& machine, const Scenario& scenario,
+                           const StepChoice& choice);
 // The machine after `choice` (one of EnabledSteps(machine)).
 Successor TakeStep(const Machine& machine, const Scenario& scenario, const StepChoice& choice);
 

@@ -58,12 +58,23 @@ class Evaluator {
       }
       case Expr::Kind::kNot:
         return !Eval(e.children[0]);
+      // Chains are evaluated left to right, stopping where the result is decided, as the
+      // nested binary forms would be (so the notes of what was read are the same).
       case Expr::Kind::kAnd:
-        return Eval(e.children[0]) && Eval(e.children[1]);
+        for (const Expr& child : e.children) {
+          if (!Eval(child)) return false;
+        }
+        return true;
       case Expr::Kind::kOr:
-        return Eval(e.children[0]) || Eval(e.children[1]);
+        for (const Expr& child : e.children) {
+          if (Eval(child)) return true;
+        }
+        return false;
       case Expr::Kind::kImplies:
-        return !Eval(e.children[0]) || Eval(e.children[1]);
+        for (size_t i = 0; i + 1 < e.children.size(); ++i) {
+          if (!Eval(e.children[i])) return true;
+        }
+        return Eval(e.children.back());
     }
     return false;
   }

@@ -4,6 +4,8 @@
 
 #include <optional>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "sim/scenario/return_if_error.h"
 #include "sim/scenario/syntax.h"
@@ -94,38 +96,40 @@ class ExprParser {
     return Status();
   }
 
+  // A chain of `->`, `||` or `&&` becomes one node with every operand as a child, parsed in a
+  // loop: a chain of any length costs no stack, and only parentheses and `!` nest.
   Status ParseImplies(Expr* out) {
     RETURN_IF_ERROR(Enter());
-    Expr lhs;
-    RETURN_IF_ERROR(ParseOr(&lhs));
-    if (Accept("->")) {
-      Expr rhs;
-      RETURN_IF_ERROR(ParseImplies(&rhs));
-      *out = Binary(Expr::Kind::kImplies, std::move(lhs), std::move(rhs));
-    } else {
-      *out = std::move(lhs);
+    std::vector<Expr> operands(1);
+    RETURN_IF_ERROR(ParseOr(&operands.back()));
+    while (Accept("->")) {
+      operands.emplace_back();
+      RETURN_IF_ERROR(ParseOr(&operands.back()));
     }
+    *out = Chain(Expr::Kind::kImplies, std::move(operands));
     --depth_;
     return Status();
   }
 
   Status ParseOr(Expr* out) {
-    RETURN_IF_ERROR(ParseAnd(out));
+    std::vector<Expr> operands(1);
+    RETURN_IF_ERROR(ParseAnd(&operands.back()));
     while (Accept("||")) {
-      Expr rhs;
-      RETURN_IF_ERROR(ParseAnd(&rhs));
-      *out = Binary(Expr::Kind::kOr, std::move(*out), std::move(rhs));
+      operands.emplace_back();
+      RETURN_IF_ERROR(ParseAnd(&operands.back()));
     }
+    *out = Chain(Expr::Kind::kOr, std::move(operands));
     return Status();
   }
 
   Status ParseAnd(Expr* out) {
-    RETURN_IF_ERROR(ParseUnary(out));
+    std::vector<Expr> operands(1);
+    RETURN_IF_ERROR(ParseUnary(&operands.back()));
     while (Accept("&&")) {
-      Expr rhs;
-      RETURN_IF_ERROR(ParseUnary(&rhs));
-      *out = Binary(Expr::Kind::kAnd, std::move(*out), std::move(rhs));
+      operands.emplace_back();
+      RETURN_IF_ERROR(ParseUnary(&operands.back()));
     }
+    *out = Chain(Expr::Kind::kAnd, std::move(operands));
     return Status();
   }
 
@@ -309,11 +313,12 @@ class ExprParser {
     return Status();
   }
 
-  static Expr Binary(Expr::Kind kind, Expr lhs, Expr rhs) {
+  // One operand is itself; two or more are the children of one `kind` node.
+  static Expr Chain(Expr::Kind kind, std::vector<Expr> operands) {
+    if (operands.size() == 1) return std::move(operands.front());
     Expr expr;
     expr.kind = kind;
-    expr.children.push_back(std::move(lhs));
-    expr.children.push_back(std::move(rhs));
+    expr.children = std::move(operands);
     return expr;
   }
 

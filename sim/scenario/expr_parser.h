@@ -1,6 +1,6 @@
 // Parses the `check` of an assertion (docs/scenario-format.md, "Expressions") into an Expr.
 //
-//   expr    := or ('->' expr)?                       `->` binds loosest, to the right
+//   expr    := or ('->' or)*                         `->` binds loosest, to the right
 //   or      := and ('||' and)*
 //   and     := unary ('&&' unary)*
 //   unary   := '!' unary | primary
@@ -13,6 +13,10 @@
 // Syntax plus what the text alone decides: START <= END, and a literal DATA compared with a file
 // range has exactly the range's length. Whether P, x, label and `old` refer to something is the
 // expression checker's job. Messages give the column (from 1) but no location in the file.
+//
+// A chain `a && b && c` (likewise `||`, and `->`, which groups to the right) is one node with the
+// operands as its children in order, parsed in a loop: chains of any length cost no stack, and
+// every walk of an Expr recurses only as deep as parentheses and `!` nest.
 #pragma once
 
 #include <string>
@@ -22,7 +26,7 @@
 
 namespace crashsim {
 
-// Parentheses and `!` nest at most this deep.
+// Parentheses and `!` nest at most this deep (the whole expression counts as one level).
 inline constexpr int kMaxExprDepth = 64;
 
 StatusOr<Expr> ParseExpr(const std::string& text);

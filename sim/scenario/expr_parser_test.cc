@@ -22,14 +22,20 @@ std::string ErrorOf(const std::string& text) {
 
 Bytes B(const std::string& text) { return Bytes(text.begin(), text.end()); }
 
-// A compact rendering of the tree, to check its shape.
+// A compact rendering of the tree, to check its shape: a chain shows all its operands.
 std::string Show(const Expr& e) {
+  const auto chain = [&](const char* op) {
+    std::string text = "(";
+    for (size_t i = 0; i < e.children.size(); ++i) {
+      text += (i == 0 ? "" : op) + Show(e.children[i]);
+    }
+    return text + ")";
+  };
   switch (e.kind) {
     case Expr::Kind::kNot: return "!" + Show(e.children[0]);
-    case Expr::Kind::kAnd: return "(" + Show(e.children[0]) + " && " + Show(e.children[1]) + ")";
-    case Expr::Kind::kOr: return "(" + Show(e.children[0]) + " || " + Show(e.children[1]) + ")";
-    case Expr::Kind::kImplies:
-      return "(" + Show(e.children[0]) + " -> " + Show(e.children[1]) + ")";
+    case Expr::Kind::kAnd: return chain(" && ");
+    case Expr::Kind::kOr: return chain(" || ");
+    case Expr::Kind::kImplies: return chain(" -> ");
     case Expr::Kind::kDone: return e.process + "." + e.name;
     default: return "?";
   }
@@ -103,11 +109,12 @@ TEST_CASE("a recorded value compares with ==, != and in") {
 TEST_CASE("! binds tighter than &&, && than ||, || than ->, and -> groups to the right") {
   CHECK(Show(Parse("done(P.a) || done(P.b) && done(P.c)")) == "(P.a || (P.b && P.c))");
   CHECK(Show(Parse("!done(P.a) && done(P.b)")) == "(!P.a && P.b)");
-  CHECK(Show(Parse("done(P.a) -> done(P.b) -> done(P.c)")) == "(P.a -> (P.b -> P.c))");
+  CHECK(Show(Parse("done(P.a) -> done(P.b) -> done(P.c)")) == "(P.a -> P.b -> P.c)");
   CHECK(Show(Parse("done(P.a) || done(P.b) -> done(P.c) && done(P.d)")) ==
         "((P.a || P.b) -> (P.c && P.d))");
-  CHECK(Show(Parse("done(P.a) && done(P.b) && done(P.c)")) == "((P.a && P.b) && P.c)");
-  CHECK(Show(Parse("done(P.a) || done(P.b) || done(P.c)")) == "((P.a || P.b) || P.c)");
+  CHECK(Show(Parse("done(P.a) && done(P.b) && done(P.c)")) == "(P.a && P.b && P.c)");
+  CHECK(Show(Parse("done(P.a) || done(P.b) || done(P.c)")) == "(P.a || P.b || P.c)");
+  CHECK(Show(Parse("(done(P.a) && done(P.b)) && done(P.c)")) == "((P.a && P.b) && P.c)");
   CHECK(Show(Parse("!(done(P.a) || done(P.b))")) == "!(P.a || P.b)");
   CHECK(Show(Parse("!!done(P.a)")) == "!!P.a");
   CHECK(Show(Parse("(done(P.a) -> done(P.b)) -> done(P.c)")) == "((P.a -> P.b) -> P.c)");
@@ -174,6 +181,33 @@ TEST_CASE("malformed expressions name what was expected and the column") {
   CHECK(ErrorOf("P.x in 'a'") == "expected '{', found ''a'' at column 8");
   CHECK(ErrorOf("P.x == zeros") ==
         "bad data 'zeros' (expected 'text', 0xHHHH... or fill(HH, N)) at column 8");
+}
+
+TEST_CASE("chains of any length are one node: 30,000 terms of && and ||, 65 of ->") {
+  std::string ands = "done(P.a)", ors = "done(P.a)", implies = "done(P.a)";
+  for (int i = 1; i < 30000; ++i) {
+    ands += " && done(P.a)";
+    ors += "||done(P.b)";
+  }
+  for (int i = 1; i < 65; ++i) implies += " -> done(P.a)";
+  const Expr and_chain = Parse(ands);
+  CHECK(and_chain.kind == Expr::Kind::kAnd);
+  CHECK(and_chain.children.size() == 30000);
+  const Expr or_chain = Parse(ors);
+  CHECK(or_chain.kind == Expr::Kind::kOr);
+  CHECK(or_chain.children.size() == 30000);
+  const Expr implies_chain = Parse(implies);
+  CHECK(implies_chain.kind == Expr::Kind::kImplies);
+  CHECK(implies_chain.children.size() == 65);
+  // Mixed: one || of 10,000 && chains of 3, inside one pair of parentheses under a !.
+  std::string mixed;
+  for (int i = 0; i < 10000; ++i) {
+    mixed += (i == 0 ? "" : " || ") + std::string("done(P.a) && !done(P.b) && done(P.c)");
+  }
+  const Expr negated = Parse("!(" + mixed + ")");
+  REQUIRE(negated.kind == Expr::Kind::kNot);
+  CHECK(negated.children[0].children.size() == 10000);
+  CHECK(negated.children[0].children[9999].children.size() == 3);
 }
 
 TEST_CASE("nesting deeper than the limit is an error, not a crash") {

@@ -2,6 +2,7 @@
 // key is inserted (duplicates) and knows the JSON pointer of every open container.
 #include "sim/scenario/json_reader.h"
 
+#include <string>
 #include <vector>
 
 #include "sim/scenario/json_fields.h"
@@ -82,6 +83,17 @@ class Builder : public nlohmann::json_sax<Json> {
   }
 
   bool Open(Json container) {
+    if (open_.size() >= kMaxJsonDepth) {
+      // Refused before the container is built: the depth, and with it the memory the open
+      // pointers take, stays bounded whatever the input.
+      const Json& parent = *open_.back();
+      const std::string pointer = parent.is_array() ? PointerJoin(pointers_.back(), parent.size())
+                                                    : PointerJoin(pointers_.back(), key_);
+      error_ = Status::Error(ErrorAt(pointer, "arrays and objects nested more than " +
+                                                  std::to_string(kMaxJsonDepth) + " deep")
+                                 .message());
+      return false;
+    }
     std::string pointer;
     open_.push_back(Insert(std::move(container), &pointer));
     pointers_.push_back(std::move(pointer));

@@ -326,6 +326,27 @@ TEST_CASE("a key given twice in one object is an error at its pointer") {
         "s.json: /files/~1f/size: duplicate key 'size'");
 }
 
+TEST_CASE("nesting deeper than 64 is refused at its pointer, whatever the depth") {
+  // 100,000 deep: refused at the 65th level, before the rest is read.
+  std::string deep = R"({"crashsim": 1, "doc": )";
+  for (int i = 0; i < 100000; ++i) deep += "[";
+  for (int i = 0; i < 100000; ++i) deep += "]";
+  deep += "}";
+  std::string pointer = "/doc";
+  for (int i = 0; i < 63; ++i) pointer += "/0";
+  CHECK(ErrorOfText(deep) == "s.json: " + pointer + ": arrays and objects nested more than 64 deep");
+  // In objects too; exactly 64 levels are read (and then refused for their shape, not depth).
+  std::string objects = "{";
+  for (int i = 0; i < 100; ++i) objects += R"("k": {)";
+  CHECK(ErrorOfText(objects).rfind("s.json: /k/k/k/", 0) == 0);
+  CHECK(ErrorOfText(objects).find("nested more than 64 deep") != std::string::npos);
+  std::string at_limit = R"({"crashsim": 1, "doc": )";
+  for (int i = 0; i < 63; ++i) at_limit += "[";
+  for (int i = 0; i < 63; ++i) at_limit += "]";
+  at_limit += "}";
+  CHECK(ErrorOfText(at_limit).find("nested") == std::string::npos);
+}
+
 TEST_CASE("a top level that is not an object is an error at the root") {
   CHECK(ErrorOfText("[1, 2]") == "s.json: /: expected an object, got an array");
   CHECK(ErrorOfText("\"x\"") == "s.json: /: expected an object, got the string 'x'");

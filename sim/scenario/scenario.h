@@ -126,7 +126,10 @@ struct Expr {
   std::string process, name;    // P.x for kValue*, P.label for kDone
   uint64_t value_length = 0;    // for kValue*: LEN of the load/pread that binds P.x
   std::vector<DataValue> values;  // one for ==/!=, one or more for `in`
-  std::vector<Expr> children;     // kNot: 1, kAnd/kOr/kImplies: 2
+  // kNot: 1; kAnd, kOr, kImplies: 2 or more, in the order written (a chain of one operator is
+  // one node). kImplies of c1..cn is c1 -> (c2 -> (... -> cn)): true when some ci before the
+  // last is false, or the last is true.
+  std::vector<Expr> children;
 };
 
 struct Assertion {

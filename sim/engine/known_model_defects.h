@@ -1,0 +1,35 @@
+// The model defects that the standing robustness tests (random_scenarios_test.cc,
+// sim/scenario/loader_mutation_test.cc) know of and excuse: each is a bug in models/, reported with
+// a reproducing scenario, whose fix belongs to the model. An entry excuses exactly the runs that
+// fail its way (its failure text, at its kind of step, under its designs) and nothing else; every
+// other internal error fails the tests. Remove an entry when its defect is fixed, and the tests
+// then guard the fix.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "sim/engine/result.h"
+#include "sim/scenario/scenario.h"
+
+namespace crashsim {
+
+struct KnownModelDefect {
+  const char* name;           // a short name for the test's tally
+  const char* what;           // a substring of InternalFailure::what
+  const char* step;           // a substring of InternalFailure::step ("" for any)
+  std::vector<Design> designs;  // empty: any design
+};
+
+// The list. Empty it, entry by entry, as the model is fixed.
+const std::vector<KnownModelDefect>& KnownModelDefects();
+
+// The entry that excuses `failure` of `scenario` under `design`, or nullptr.
+const KnownModelDefect* KnownDefectOf(const InternalFailure& failure, Design design);
+
+// Scenarios whose cost follows the size of the files rather than what they touch (issue 12,
+// item 4, a model defect): a run of one never ends in practice, so the tests do not run them.
+// True when a file, an op's offset or length, or an assertion's range passes `limit` bytes.
+bool TouchesMoreThan(const Scenario& scenario, uint64_t limit);
+
+}  // namespace crashsim
