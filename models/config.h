@@ -33,6 +33,8 @@ struct Config {
   uint32_t block_size = 4096;
   uint32_t sector_bytes = 4096;
   Background background = Background::kExplore;
+  // Free blocks on the device after the scenario's files: what allocations may take before ENOSPC.
+  uint64_t free_blocks = 1024;
   // ext4's auto_da_alloc mount option (default on; ignored on XFS, which has no such option).
   bool auto_da_alloc = true;
   // Processes holding CAP_LINUX_IMMUTABLE; `privileged_all` is the default ("all").

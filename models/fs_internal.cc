@@ -111,10 +111,11 @@ uint64_t WritebackPage(Machine& m, uint32_t ino, uint64_t page) {
   uint64_t alloc_seq = 0;
   bool allocated = false;
   if (inode.delalloc.count(page)) {
-    // Delayed allocation is resolved at writeback (xfs_bmapi_convert_delalloc).
-    const auto block = m.allocator.Allocate();
-    CRASHSIM_CHECK_MSG(block.has_value(), "device out of free blocks");
+    // Delayed allocation is resolved at writeback (xfs_bmapi_convert_delalloc), out of the
+    // block its write reserved.
     inode.delalloc.erase(page);
+    const auto block = AllocateBlock(m);
+    CRASHSIM_CHECK_MSG(block.has_value(), "a delayed allocation found its reserved block gone");
     const bool unwritten = m.config->delalloc == Delalloc::kUnwrittenUntilIo;
     inode.core.extents[page] =
         Extent{*block, unwritten ? ExtentState::kUnwritten : ExtentState::kWritten, false};
@@ -129,8 +130,15 @@ uint64_t WritebackPage(Machine& m, uint32_t ino, uint64_t page) {
   if (extent.state == ExtentState::kUnwritten) bio.convert_unwritten = true;
   if (IsShared(m, extent.physical_block)) {
     // Copy-on-write: the page goes to a new block, remapped at I/O completion (xfs_reflink_end_cow).
-    const auto block = m.allocator.Allocate();
-    CRASHSIM_CHECK_MSG(block.has_value(), "device out of free blocks");
+    const auto block = AllocateBlock(m);
+    if (!block) {
+      // No space for the copy: a writeback error. The page's data is discarded
+      // (xfs_discard_folio) and the next fsync of the file reports ENOSPC (mapping_set_error).
+      entry.writeback = false;
+      inode.tree.erase(page);
+      inode.writeback_error = "ENOSPC";
+      return 0;
+    }
     bio.cow = true;
     bio.cow_block = *block;
     extent.physical_block = *block;
@@ -315,6 +323,27 @@ void RecordSizeCut(Machine& m, int pid, uint32_t ino, uint64_t size, const std::
   record.process = pid;
   record.what = what;
   m.ghost.RecordWrite(std::move(record));
+}
+
+uint64_t UnreservedBlocks(const Machine& m) {
+  uint64_t free = 0;
+  for (const auto& range : m.allocator.free_ranges()) free += range.end - range.begin;
+  uint64_t reserved = 0;
+  for (const auto& [ino, inode] : m.inodes) reserved += inode.delalloc.size();
+  return free > reserved ? free - reserved : 0;
+}
+
+std::optional<uint64_t> AllocateBlock(Machine& m) {
+  if (UnreservedBlocks(m) == 0) return std::nullopt;
+  return m.allocator.Allocate();
+}
+
+bool ReserveDelalloc(Machine& m, uint32_t ino, uint64_t block) {
+  Inode& inode = m.inode(ino);
+  if (inode.core.extents.count(block) || inode.delalloc.count(block)) return true;
+  if (UnreservedBlocks(m) == 0) return false;
+  inode.delalloc[block] = true;
+  return true;
 }
 
 std::vector<uint64_t> UnmapBlocks(Machine& m, uint32_t ino, uint64_t first, uint64_t last) {

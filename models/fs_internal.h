@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,7 +33,9 @@ Tagged InCoreRead(const Machine& m, uint32_t ino, uint64_t begin, uint64_t end);
 void RecordContent(Machine& m, int pid, uint32_t ino, uint64_t begin, uint64_t end,
                    const std::string& what);
 
-// Writes back one dirty page (allocating a delayed allocation first). Returns the bio group.
+// Writes back one dirty page (allocating a delayed allocation first). Returns the bio group, or 0
+// when the write could not be issued (no space for a copy-on-write block: a writeback error that
+// the next fsync reports).
 uint64_t WritebackPage(Machine& m, uint32_t ino, uint64_t page);
 // filemap_flush (WB_SYNC_NONE): starts writeback of every dirty page of `ino` not already under
 // writeback, allocating delayed allocations; waits for nothing. Returns the pages submitted.
@@ -67,6 +70,17 @@ bool MapFrozen(const Machine& m, uint32_t ino);
 void RecordWrite(Machine& m, int pid, uint32_t ino, uint64_t offset,
                  const std::vector<uint8_t>& bytes, const std::string& what);
 void RecordSizeCut(Machine& m, int pid, uint32_t ino, uint64_t size, const std::string& what);
+
+// Free space (docs/semantics.md 2.2): a delayed allocation reserves its block when the write
+// makes it (xfs_bmapi_reserve_delalloc), so every other allocation may take only the free blocks
+// that no reservation holds. Blocks freed by a transaction not yet durable stay busy and count as
+// used. Running out is ENOSPC for the caller, never an internal error.
+uint64_t UnreservedBlocks(const Machine& m);
+// Allocates the lowest free block outside the reservations; nullopt when none is left.
+std::optional<uint64_t> AllocateBlock(Machine& m);
+// Reserves a delayed allocation for file block `block` of `ino` (nothing if it has one or is
+// mapped); false when no unreserved block is left.
+bool ReserveDelalloc(Machine& m, uint32_t ino, uint64_t block);
 
 // Removes the mappings of file blocks [first, last) of `ino` (and their delalloc reservations);
 // returns the physical blocks that are now unused, to be released once the freeing transaction

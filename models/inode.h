@@ -89,6 +89,8 @@ struct Inode {
   // truncate down on XFS (XFS_ITRUNCATED, xfs_release) and by a truncate to zero on ext4 with
   // auto_da_alloc (EXT4_STATE_DA_ALLOC_CLOSE, ext4_release_file).
   bool flush_on_close = false;
+  // A writeback error not yet reported (errseq): the next fsync, fdatasync or msync returns it.
+  std::string writeback_error;
   // The process inside a map-changing op, which holds i_rwsem and the mmap lock exclusively
   // across its inner steps (XFS_IOLOCK_EXCL | XFS_MMAPLOCK_EXCL): writes and page faults on the
   // inode wait. -1 when free.

@@ -18,18 +18,24 @@ StepOutcome Fail(const char* err) { return StepOutcome{true, err, ""}; }
 // fdatasync inside a synchronous (MAP_SYNC) write fault.
 constexpr int kSyncFault = 100;
 
+// What preparing a block for a DAX store did.
+enum class Prepared { kNothing, kDone, kNoSpace };
+
 // Gives file block `block` a zeroed, written extent: allocate a hole, or zero and convert an
 // unwritten extent, zeroing before the transaction commits (xfs_iomap_write_direct with
-// XFS_BMAPI_CONVERT | XFS_BMAPI_ZERO). Returns false if the block was already written.
-bool AllocateZeroed(Machine& m, uint32_t ino, uint64_t block) {
+// XFS_BMAPI_CONVERT | XFS_BMAPI_ZERO). kNothing if the block was already written.
+Prepared AllocateZeroed(Machine& m, uint32_t ino, uint64_t block) {
   Inode& inode = m.inode(ino);
   const uint32_t bs = m.block_size();
   auto it = inode.core.extents.find(block);
-  if (it != inode.core.extents.end() && it->second.state == ExtentState::kWritten) return false;
+  if (it != inode.core.extents.end() && it->second.state == ExtentState::kWritten) {
+    return Prepared::kNothing;
+  }
   uint64_t physical;
   if (it == inode.core.extents.end()) {
-    const auto allocated = m.allocator.Allocate();
-    CRASHSIM_CHECK_MSG(allocated.has_value(), "device out of free blocks");
+    inode.delalloc.erase(block);  // a reservation, if any, is this allocation's
+    const auto allocated = AllocateBlock(m);
+    if (!allocated) return Prepared::kNoSpace;
     physical = *allocated;
   } else {
     physical = it->second.physical_block;
@@ -38,27 +44,28 @@ bool AllocateZeroed(Machine& m, uint32_t ino, uint64_t block) {
                                "zeroing of " + m.PathOf(ino) + " block " + std::to_string(block) +
                                    " before it is mapped");
   inode.core.extents[block] = Extent{physical, ExtentState::kWritten, false};
-  inode.delalloc.erase(block);
-  return true;
+  return Prepared::kDone;
 }
 
 
 // dax_iomap_copy_around for a shared block: the write goes to a new block that first receives
 // the old contents; the extent is remapped to it (xfs_reflink_end_cow, logged by the caller after
-// the copies, so the log's PREFLUSH orders them first). Returns false if the block is not shared.
-bool CopyOnWriteDax(Machine& m, uint32_t ino, uint64_t block) {
+// the copies, so the log's PREFLUSH orders them first). kNothing if the block is not shared.
+Prepared CopyOnWriteDax(Machine& m, uint32_t ino, uint64_t block) {
   Inode& inode = m.inode(ino);
   auto it = inode.core.extents.find(block);
-  if (it == inode.core.extents.end() || !IsShared(m, it->second.physical_block)) return false;
+  if (it == inode.core.extents.end() || !IsShared(m, it->second.physical_block)) {
+    return Prepared::kNothing;
+  }
   const uint32_t bs = m.block_size();
-  const auto fresh = m.allocator.Allocate();
-  CRASHSIM_CHECK_MSG(fresh.has_value(), "device out of free blocks");
+  const auto fresh = AllocateBlock(m);
+  if (!fresh) return Prepared::kNoSpace;
   const uint64_t old = it->second.physical_block;
   m.device.AppendKernelCopy(*fresh * bs, m.device.ReadVisible(old * bs, bs),
                             "copy-on-write of " + m.PathOf(ino) + " block " + std::to_string(block));
   inode.core.extents[block] = Extent{*fresh, ExtentState::kWritten, false};
   DropReference(m, old);
-  return true;
+  return Prepared::kDone;
 }
 
 const VmaState* FindVma(const Machine& m, int pid, const std::string& name) {
@@ -106,9 +113,12 @@ StepOutcome WriteFault(Machine& m, int pid, const std::string& name, uint64_t pa
   if (!inode.core.dax) {
     // page_mkwrite (iomap_page_mkwrite): timestamps, delalloc reservation, dirty folio.
     LogTimestampUpdate(m, vma.ino, what);
+    // A hole needs its delayed allocation reserved; without space the fault fails (SIGBUS).
+    if (!ReserveDelalloc(m, vma.ino, page)) {
+      return StepOutcome{true, "SIGBUS", "write fault (page_mkwrite): no space (ENOSPC)"};
+    }
     TreeEntry& entry = CachedPage(m, vma.ino, page);
     entry.dirty = true;
-    if (!inode.core.extents.count(page)) inode.delalloc[page] = true;
     m.processes[pid].ptes[{name, page}] = PteState{true, false, 0};
     return StepOutcome{false, "", "write fault (page_mkwrite): page " + std::to_string(page) +
                                       " dirty, PTE writable"};
@@ -117,11 +127,18 @@ StepOutcome WriteFault(Machine& m, int pid, const std::string& name, uint64_t pa
     // __xfs_filemap_fault: file_update_time, then dax_iomap_fault with IOMAP_WRITE.
     LogTimestampUpdate(m, vma.ino, what);
     std::string note = "DAX write fault on page " + std::to_string(page);
-    if (AllocateZeroed(m, vma.ino, page)) {
+    Prepared allocated = AllocateZeroed(m, vma.ino, page);
+    Prepared copied = Prepared::kNothing;
+    if (allocated == Prepared::kNothing) copied = CopyOnWriteDax(m, vma.ino, page);
+    if (allocated == Prepared::kNoSpace || copied == Prepared::kNoSpace) {
+      // dax_iomap_fault: an allocation that fails is VM_FAULT_SIGBUS.
+      return StepOutcome{true, "SIGBUS", note + ": no space (ENOSPC)"};
+    }
+    if (allocated == Prepared::kDone) {
       const uint64_t seq = LogInode(m, vma.ino, kFieldExtents,
                                     what + ": allocate zeroed written block " + std::to_string(page));
       note += ": allocated a zeroed block (transaction " + std::to_string(seq) + ")";
-    } else if (CopyOnWriteDax(m, vma.ino, page)) {
+    } else if (copied == Prepared::kDone) {
       const uint64_t seq = LogInode(m, vma.ino, kFieldExtents,
                                     what + ": copy-on-write remap of block " + std::to_string(page));
       note += ": copied the shared block and remapped it (transaction " + std::to_string(seq) + ")";
@@ -357,6 +374,7 @@ StepOutcome CpuAccess(Machine& m, int pid, AccessKind kind, const std::string& n
   std::string retried;
   if (process.progress.phase >= kSyncFault) {
     StepOutcome fault = WriteFault(m, pid, name, process.progress.value, what);
+    if (fault.finished) return fault;  // the fault failed (SIGBUS)
     if (process.progress.phase >= kSyncFault || !process.progress.flag) {
       process.progress.flag = process.progress.phase < kSyncFault;
       return fault;
@@ -369,6 +387,7 @@ StepOutcome CpuAccess(Machine& m, int pid, AccessKind kind, const std::string& n
     if (!write_fault && pte != process.ptes.end()) continue;
     StepOutcome fault = write_fault ? WriteFault(m, pid, name, page, what)
                                     : ReadFault(m, pid, name, page);
+    if (fault.finished) return fault;  // the fault failed (SIGBUS)
     if (process.progress.phase >= kSyncFault || !process.progress.flag) {
       if (process.progress.phase < kSyncFault) process.progress.flag = true;
       return fault;
@@ -421,25 +440,34 @@ StepOutcome SysMsync(Machine& m, int pid, const std::string& name, uint64_t offs
                    vma->offset + offset + length, std::move(promise), 0);
 }
 
-void DaxWrite(Machine& m, int pid, uint32_t ino, uint64_t offset, const std::vector<uint8_t>& data,
-              const std::string& what) {
+uint64_t DaxWrite(Machine& m, int pid, uint32_t ino, uint64_t offset,
+                  const std::vector<uint8_t>& data, const std::string& what) {
   const uint32_t bs = m.block_size();
   Inode& inode = m.inode(ino);
   LogTimestampUpdate(m, ino, what);
   bool allocated = false;
   bool remapped = false;
+  // dax_iomap_rw: block by block; when a block cannot be allocated the write stops there and
+  // returns what it copied so far (ENOSPC when that is nothing).
+  uint64_t end = offset + data.size();
   for (uint64_t b = offset / bs; b <= (offset + data.size() - 1) / bs; ++b) {
-    if (AllocateZeroed(m, ino, b)) {
+    Prepared prepared = AllocateZeroed(m, ino, b);
+    if (prepared == Prepared::kDone) {
       allocated = true;
-    } else {
-      remapped = CopyOnWriteDax(m, ino, b) || remapped;
+    } else if (prepared == Prepared::kNothing) {
+      prepared = CopyOnWriteDax(m, ino, b);
+      remapped = remapped || prepared == Prepared::kDone;
+    }
+    if (prepared == Prepared::kNoSpace) {
+      end = std::max(offset, b * bs);
+      break;
     }
   }
   if (allocated) LogInode(m, ino, kFieldExtents, what + ": allocate zeroed written blocks");
   // dax_copy_from_iter: a cache-bypassing copy, durable at the next device flush.
-  for (uint64_t pos = offset; pos < offset + data.size();) {
+  for (uint64_t pos = offset; pos < end;) {
     const uint64_t block = pos / bs;
-    const uint64_t take = std::min<uint64_t>((block + 1) * bs, offset + data.size()) - pos;
+    const uint64_t take = std::min<uint64_t>((block + 1) * bs, end) - pos;
     const std::vector<uint8_t> piece(data.begin() + (pos - offset),
                                      data.begin() + (pos - offset) + take);
     m.device.AppendKernelCopy(inode.core.extents.at(block).physical_block * bs + pos % bs,
@@ -447,12 +475,15 @@ void DaxWrite(Machine& m, int pid, uint32_t ino, uint64_t offset, const std::vec
     pos += take;
   }
   if (remapped) LogInode(m, ino, kFieldExtents, what + ": copy-on-write remap");
-  RecordWrite(m, pid, ino, offset, data, what);
-  if (offset + data.size() > inode.size_bytes) {
-    inode.size_bytes = offset + data.size();
+  if (end == offset) return 0;
+  RecordWrite(m, pid, ino, offset,
+              std::vector<uint8_t>(data.begin(), data.begin() + (end - offset)), what);
+  if (end > inode.size_bytes) {
+    inode.size_bytes = end;
     inode.core.size_bytes = inode.size_bytes;
     LogInode(m, ino, kFieldSize, what + ": set size " + std::to_string(inode.size_bytes));
   }
+  return end - offset;
 }
 
 Tagged DaxRead(const Machine& m, uint32_t ino, uint64_t offset, uint64_t end) {
@@ -546,7 +577,10 @@ StepOutcome SysSeal(Machine& m, int pid, const std::string& fd_name, bool privil
     while (run_end < blocks) {
       auto next = inode.core.extents.find(run_end);
       if (next != inode.core.extents.end() && next->second.state == ExtentState::kWritten) break;
-      AllocateZeroed(m, ino, run_end);
+      if (AllocateZeroed(m, ino, run_end) == Prepared::kNoSpace) {
+        if (run_end > b) break;  // log what was filled; the next step fails
+        return Fail("ENOSPC");
+      }
       ++run_end;
     }
     const uint64_t seq = LogInode(m, ino, kFieldExtents,
@@ -558,7 +592,10 @@ StepOutcome SysSeal(Machine& m, int pid, const std::string& fd_name, bool privil
   }
   // Shared blocks are copied to private ones, one transaction each.
   for (const auto& [block, extent] : inode.core.extents) {
-    if (block >= blocks || !UnshareBlock(m, ino, block)) continue;
+    if (block >= blocks) continue;
+    const Unshared unshared = UnshareBlock(m, ino, block);
+    if (unshared == Unshared::kNoSpace) return Fail("ENOSPC");
+    if (unshared == Unshared::kNotShared) continue;
     const uint64_t seq = LogInode(m, ino, kFieldExtents,
                                   what + ": unshare block " + std::to_string(block));
     return StepOutcome{false, "", "unshared block " + std::to_string(block) + " (transaction " +

@@ -45,8 +45,9 @@ StepOutcome SysUnseal(Machine& m, int pid, const std::string& fd_name, bool priv
                       const std::string& what);
 
 // The DAX paths of write(2) and read(2) (called by SysPwrite / SysPread for DAX inodes).
-void DaxWrite(Machine& m, int pid, uint32_t ino, uint64_t offset, const std::vector<uint8_t>& data,
-              const std::string& what);
+// Returns the bytes written: fewer than asked when the device ran out of space (0: ENOSPC).
+uint64_t DaxWrite(Machine& m, int pid, uint32_t ino, uint64_t offset,
+                  const std::vector<uint8_t>& data, const std::string& what);
 Tagged DaxRead(const Machine& m, uint32_t ino, uint64_t offset, uint64_t end);
 // dax_writeback_mapping_range for [begin, end) of `ino`: DIRTY -> TOWRITE, write-protect every
 // PTE of each tagged page, write back its lines (durable at the next device flush), clear the

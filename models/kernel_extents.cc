@@ -43,13 +43,13 @@ StepOutcome UnmapFirst(Machine& m, int pid, uint32_t ino, uint64_t first, uint64
 
 }  // namespace
 
-bool UnshareBlock(Machine& m, uint32_t ino, uint64_t block) {
+Unshared UnshareBlock(Machine& m, uint32_t ino, uint64_t block) {
   Inode& inode = m.inode(ino);
   const Extent extent = inode.core.extents.at(block);
-  if (!IsShared(m, extent.physical_block)) return false;
+  if (!IsShared(m, extent.physical_block)) return Unshared::kNotShared;
   const uint32_t bs = m.block_size();
-  const auto fresh = m.allocator.Allocate();
-  CRASHSIM_CHECK_MSG(fresh.has_value(), "device out of free blocks");
+  const auto fresh = AllocateBlock(m);
+  if (!fresh) return Unshared::kNoSpace;
   const Tagged contents = m.device.ReadVisible(extent.physical_block * bs, bs);
   const std::string what = "unshare copy of " + m.PathOf(ino) + " block " + std::to_string(block);
   if (m.device.is_pmem()) {
@@ -59,7 +59,7 @@ bool UnshareBlock(Machine& m, uint32_t ino, uint64_t block) {
   }
   inode.core.extents[block] = Extent{*fresh, extent.state, false};
   DropReference(m, extent.physical_block);
-  return true;
+  return Unshared::kCopied;
 }
 
 StepOutcome CollapseRange(Machine& m, int pid, uint32_t ino, uint64_t offset, uint64_t length,
@@ -190,7 +190,9 @@ StepOutcome UnshareRange(Machine& m, int pid, uint32_t ino, uint64_t offset, uin
   for (auto it = inode.core.extents.lower_bound(first);
        it != inode.core.extents.end() && it->first < last; ++it) {
     const uint64_t block = it->first;
-    if (!UnshareBlock(m, ino, block)) continue;
+    const Unshared unshared = UnshareBlock(m, ino, block);
+    if (unshared == Unshared::kNoSpace) return Fail("ENOSPC");
+    if (unshared == Unshared::kNotShared) continue;
     const uint64_t seq = LogInode(m, ino, kFieldExtents,
                                   what + ": remap unshared block " + std::to_string(block));
     return Step("unshared block " + std::to_string(block) + " (transaction " +
@@ -207,18 +209,33 @@ StepOutcome WriteZeroes(Machine& m, int pid, uint32_t ino, uint64_t offset, uint
   const uint64_t first = offset / bs;
   const uint64_t last = Blocks(m, offset + length);
   if (progress.phase == 0) return UnmapFirst(m, pid, ino, first, last);
+  // A block for every hole (its delayed-allocation reservation, if any, becomes it) and every
+  // shared block, or ENOSPC before anything changes.
+  uint64_t needed = 0;
+  uint64_t reserved = 0;
+  for (uint64_t b = first; b < last; ++b) {
+    const auto it = inode.core.extents.find(b);
+    if (it == inode.core.extents.end()) {
+      ++needed;
+      reserved += inode.delalloc.count(b);
+    } else if (IsShared(m, it->second.physical_block)) {
+      ++needed;
+    }
+  }
+  if (needed > UnreservedBlocks(m) + reserved) return Fail("ENOSPC");
   // Every block of the range becomes written zeroes: holes and unwritten blocks are allocated or
   // converted with zeroing before the commit, written blocks are zeroed in place.
   for (uint64_t b = first; b < last; ++b) {
     auto it = inode.core.extents.find(b);
     if (it != inode.core.extents.end() && IsShared(m, it->second.physical_block)) {
-      UnshareBlock(m, ino, b);
+      CRASHSIM_CHECK(UnshareBlock(m, ino, b) == Unshared::kCopied);
       it = inode.core.extents.find(b);
     }
     uint64_t physical;
     if (it == inode.core.extents.end()) {
-      const auto block = m.allocator.Allocate();
-      CRASHSIM_CHECK_MSG(block.has_value(), "device out of free blocks");
+      inode.delalloc.erase(b);
+      const auto block = AllocateBlock(m);
+      CRASHSIM_CHECK_MSG(block.has_value(), "write-zeroes' counted block is gone");
       physical = *block;
     } else {
       physical = it->second.physical_block;

@@ -22,8 +22,9 @@ StepOutcome UnshareRange(Machine& m, int pid, uint32_t ino, uint64_t offset, uin
 StepOutcome WriteZeroes(Machine& m, int pid, uint32_t ino, uint64_t offset, uint64_t length,
                         const std::string& what);
 // Unshares one shared block: a new block receives its contents, the extent is remapped.
-// REQUIRES: the block is mapped. Returns false if it was not shared.
-bool UnshareBlock(Machine& m, uint32_t ino, uint64_t block);
+// REQUIRES: the block is mapped.
+enum class Unshared { kNotShared, kCopied, kNoSpace };
+Unshared UnshareBlock(Machine& m, uint32_t ino, uint64_t block);
 
 // FICLONERANGE / FIDEDUPERANGE: `fd` is the destination, `fd2` the source.
 StepOutcome SysReflink(Machine& m, int pid, const std::string& fd, uint64_t offset,

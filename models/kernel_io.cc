@@ -60,17 +60,25 @@ bool Ext4BlockMapped(const Machine& m, uint32_t ino, uint64_t block) {
   return false;
 }
 
-// Buffered write: copy into page-cache folios, mark them dirty, reserve delalloc for holes.
-// Returns a note when ext4 logged the on-disk size on the way.
-std::string BufferedCopy(Machine& m, int pid, uint32_t ino, uint64_t offset,
-                         const std::vector<uint8_t>& data, const std::string& what) {
+struct Copied {
+  uint64_t bytes = 0;  // fewer than asked when space ran out
+  std::string note;    // what ext4 logged on the way, if anything
+};
+
+// Buffered write: copy into page-cache folios page by page, mark them dirty, reserve delalloc
+// for holes. A page whose hole cannot be reserved ends the write there (generic_perform_write
+// returns what it copied; ENOSPC when that is nothing).
+Copied BufferedCopy(Machine& m, int pid, uint32_t ino, uint64_t offset,
+                    const std::vector<uint8_t>& data, const std::string& what) {
   const uint32_t bs = m.block_size();
   Inode& inode = m.inode(ino);
   uint64_t disk_size = 0;  // ext4: the i_disksize the write path moved to, if any
-  for (uint64_t pos = offset; pos < offset + data.size();) {
+  uint64_t pos = offset;
+  while (pos < offset + data.size()) {
     const uint64_t page = pos / bs;
     const uint64_t in_page = pos % bs;
     const uint64_t take = std::min<uint64_t>(bs - in_page, offset + data.size() - pos);
+    if (!ReserveDelalloc(m, ino, page)) break;
     TreeEntry& entry = CachedPage(m, ino, page);
     Tagged& folio = entry.MutableFolio();
     for (uint64_t i = 0; i < take; ++i) {
@@ -78,7 +86,6 @@ std::string BufferedCopy(Machine& m, int pid, uint32_t ino, uint64_t offset,
       folio.origins[in_page + i] = DataOrigin(ino, pos + i);
     }
     entry.dirty = true;
-    if (!inode.core.extents.count(page)) inode.delalloc[page] = true;
     pos += take;
     // generic_perform_write calls write_end page by page: i_size moves with each page.
     if (pos > inode.size_bytes) {
@@ -86,16 +93,21 @@ std::string BufferedCopy(Machine& m, int pid, uint32_t ino, uint64_t offset,
       inode.size_bytes = pos;
     }
   }
-  RecordWrite(m, pid, ino, offset, data, what);
+  Copied copied;
+  copied.bytes = pos - offset;
+  if (copied.bytes == 0) return copied;
+  RecordWrite(m, pid, ino, offset, std::vector<uint8_t>(data.begin(), data.begin() + copied.bytes),
+              what);
   LogTimestampUpdate(m, ino, what);
-  if (disk_size <= inode.core.size_bytes) return "";
+  if (disk_size <= inode.core.size_bytes) return copied;
   // ext4_update_i_disksize, then mark_inode_dirty (ext4_dirty_inode): logged with the inode, a
   // change that fdatasync must force.
   inode.core.size_bytes = disk_size;
   const uint64_t seq = LogInode(m, ino, kFieldSize, what + ": set on-disk size " +
                                                         std::to_string(disk_size));
-  return "; the block is mapped: on-disk size " + std::to_string(disk_size) +
-         " logged (transaction " + std::to_string(seq) + ")";
+  copied.note = "; the block is mapped: on-disk size " + std::to_string(disk_size) +
+                " logged (transaction " + std::to_string(seq) + ")";
+  return copied;
 }
 
 Promise SyncWritePromise(const std::string& what) {
@@ -212,17 +224,27 @@ StepOutcome SysPwrite(Machine& m, int pid, const std::string& fd_name, uint64_t 
     // On a DAX inode O_DIRECT makes no difference: xfs_file_write_iter takes the DAX branch.
     if (progress.phase == 0) {
       if (data.empty()) return StepOutcome{true, "0", ""};
-      DaxWrite(m, pid, ino, offset, data, what);
-      const std::string note = zeroing + "DAX write: cache-bypassing copy";
-      if (!sync_after) return StepOutcome{true, count, note};
+      const uint64_t written = DaxWrite(m, pid, ino, offset, data, what);
+      if (written == 0) return StepOutcome{true, "ENOSPC", zeroing + "DAX write: no space"};
+      const std::string note = zeroing + "DAX write: cache-bypassing copy" +
+                               (written < data.size() ? " (short: no space for the rest)" : "");
+      if (!sync_after) return StepOutcome{true, std::to_string(written), note};
+      progress.value = written;
       progress.phase = 10;
       return StepOutcome{false, "", note};
     }
   } else if (!fd->direct) {
     if (progress.phase == 0) {
-      const std::string note =
-          zeroing + "copied into the page cache, pages dirty" + BufferedCopy(m, pid, ino, offset, data, what);
-      if (!sync_after) return StepOutcome{true, count, note};
+      if (data.empty()) return StepOutcome{true, "0", ""};
+      const Copied copied = BufferedCopy(m, pid, ino, offset, data, what);
+      if (copied.bytes == 0) {
+        return StepOutcome{true, "ENOSPC", zeroing + "no space to reserve a delayed allocation"};
+      }
+      const std::string note = zeroing + "copied into the page cache, pages dirty" +
+                               (copied.bytes < data.size() ? " (short: no space for the rest)" : "") +
+                               copied.note;
+      if (!sync_after) return StepOutcome{true, std::to_string(copied.bytes), note};
+      progress.value = copied.bytes;
       progress.phase = 10;
       return StepOutcome{false, "", note};
     }
@@ -241,14 +263,29 @@ StepOutcome SysPwrite(Machine& m, int pid, const std::string& fd_name, uint64_t 
                            m.config->device_cache == DeviceCache::kVolatileFua &&
                            PureOverwrite(m, ino, offset, offset + data.size()) &&
                            !DatasyncDirty(m, ino);
+      // The blocks this write allocates: one per hole (its delayed-allocation reservation, if
+      // any, becomes this allocation) and one per shared block (copy-on-write). Without them the
+      // write fails before it starts (ENOSPC).
+      uint64_t needed = 0;
+      uint64_t reserved = 0;
+      for (uint64_t b = first; b < last; ++b) {
+        const auto extent = inode.core.extents.find(b);
+        if (extent == inode.core.extents.end()) {
+          ++needed;
+          reserved += inode.delalloc.count(b);
+        } else if (IsShared(m, extent->second.physical_block)) {
+          ++needed;
+        }
+      }
+      if (needed > UnreservedBlocks(m) + reserved) return Fail("ENOSPC");
       // Map the range: holes become unwritten extents in one logged transaction.
       bool allocated = false;
       for (uint64_t b = first; b < last; ++b) {
         if (!inode.core.extents.count(b)) {
-          const auto block = m.allocator.Allocate();
-          CRASHSIM_CHECK_MSG(block.has_value(), "device out of free blocks");
-          inode.core.extents[b] = Extent{*block, ExtentState::kUnwritten, false};
           inode.delalloc.erase(b);
+          const auto block = AllocateBlock(m);
+          CRASHSIM_CHECK_MSG(block.has_value(), "a direct write's counted block is gone");
+          inode.core.extents[b] = Extent{*block, ExtentState::kUnwritten, false};
           allocated = true;
         }
       }
@@ -267,8 +304,8 @@ StepOutcome SysPwrite(Machine& m, int pid, const std::string& fd_name, uint64_t 
         if (IsShared(m, extent.physical_block)) {
           cow = true;
           // Copy-on-write: the whole block goes to a new one, remapped at completion.
-          const auto block = m.allocator.Allocate();
-          CRASHSIM_CHECK_MSG(block.has_value(), "device out of free blocks");
+          const auto block = AllocateBlock(m);
+          CRASHSIM_CHECK_MSG(block.has_value(), "a direct write's counted block is gone");
           cow_block = *block;
           tagged = ReadBlockFromDisk(m, ino, b);
           for (uint64_t pos = lo; pos < hi; ++pos) {
@@ -334,6 +371,7 @@ StepOutcome SysPwrite(Machine& m, int pid, const std::string& fd_name, uint64_t 
       if (!sync_after || progress.flag) {
         return StepOutcome{true, count, "direct I/O completed (conversion and size logged)"};
       }
+      progress.value = data.size();
       progress.phase = 10;
       return StepOutcome{false, "", "direct I/O completed (conversion and size logged)"};
     }
@@ -341,9 +379,10 @@ StepOutcome SysPwrite(Machine& m, int pid, const std::string& fd_name, uint64_t 
   // O_DSYNC / O_SYNC: generic_write_sync, a ranged fdatasync (fsync for O_SYNC) in the same
   // inner steps as the call itself; the promise is recorded under `sync-write`.
   CRASHSIM_CHECK(progress.phase >= 10);
-  StepOutcome outcome = SyncRange(m, pid, ino, /*datasync=*/!fd->osync, offset,
-                                  offset + data.size(), SyncWritePromise(what), 10);
-  if (outcome.finished && outcome.ok()) outcome.result = count;
+  const uint64_t written = progress.value;  // what the write copied, set before phase 10
+  StepOutcome outcome = SyncRange(m, pid, ino, /*datasync=*/!fd->osync, offset, offset + written,
+                                  SyncWritePromise(what), 10);
+  if (outcome.finished && outcome.ok()) outcome.result = std::to_string(written);
   return outcome;
 }
 
@@ -365,13 +404,7 @@ StepOutcome SysPread(Machine& m, int pid, const std::string& fd_name, uint64_t o
   }
   if (fd->direct) {
     // kiocb_write_and_wait: dirty page cache over the range is written back first.
-    std::vector<uint64_t> groups;
-    for (uint64_t p = offset / bs; p * bs < end; ++p) {
-      auto page = inode.tree.find(p);
-      if (page != inode.tree.end() && page->second.dirty) groups.push_back(WritebackPage(m, ino, p));
-    }
-    for (uint64_t group : groups) CompleteBio(m, group);
-    WaitForBios(m, ino, offset, end);
+    WriteAndWaitRange(m, ino, offset, end);
   }
   for (uint64_t pos = offset; pos < end;) {
     const uint64_t page = pos / bs;

@@ -80,7 +80,7 @@ StepOutcome Preallocate(Machine& m, int pid, uint32_t ino, FallocOp mode, uint64
   int allocated = 0;
   for (uint64_t b = offset / bs; b < (end + bs - 1) / bs; ++b) {
     if (inode.core.extents.count(b) || inode.delalloc.count(b)) continue;
-    const auto block = m.allocator.Allocate();
+    const auto block = AllocateBlock(m);
     if (!block) {
       if (allocated) LogInode(m, ino, kFieldExtents, what + ": preallocate (partial)");
       return Fail("ENOSPC");
@@ -161,7 +161,7 @@ StepOutcome Reallocate(Machine& m, int pid, uint32_t ino, uint64_t offset, uint6
                                                                  : ExtentState::kUnwritten;
   for (uint64_t b = (offset + bs - 1) / bs; b < end / bs; ++b) {
     if (inode.core.extents.count(b)) continue;
-    const auto block = m.allocator.Allocate();
+    const auto block = AllocateBlock(m);
     if (!block) return Fail("ENOSPC");
     inode.core.extents[b] = Extent{*block, state, false};
     ++allocated;

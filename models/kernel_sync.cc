@@ -100,6 +100,14 @@ StepOutcome SyncRange(Machine& m, int pid, uint32_t ino, bool datasync, uint64_t
     note = "no log force needed: device flush";
   }
   inode.fsync_fields = 0;
+  if (!inode.writeback_error.empty()) {
+    // A writeback error since the last sync is reported once (file_check_and_advance_wb_err):
+    // the call fails and promises nothing.
+    const std::string error = inode.writeback_error;
+    inode.writeback_error.clear();
+    if (promised) m.ghost.ReturnPromise(progress.promise, true);
+    return StepOutcome{true, error, note + "; a writeback error: " + error};
+  }
   if (promised) m.ghost.ReturnPromise(progress.promise, false);
   return StepOutcome{true, "0", note};
 }

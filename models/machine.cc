@@ -158,6 +158,7 @@ Hash128 HashMachine(const Machine& m) {
     h.Add(inode.fsync_fields);
     h.Add(inode.open_count);
     h.AddBool(inode.flush_on_close);
+    h.AddString(inode.writeback_error);
     h.Add(static_cast<uint64_t>(inode.locked_by + 1));
   }
   HashNameTable(m.names, h);

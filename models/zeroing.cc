@@ -59,7 +59,9 @@ bool ZeroInPmem(Machine& m, uint32_t ino, uint64_t block, uint64_t lo, uint64_t 
     return false;
   }
   const uint32_t bs = m.block_size();
-  if (UnshareBlock(m, ino, block)) {
+  const Unshared unshared = UnshareBlock(m, ino, block);
+  if (unshared == Unshared::kNoSpace) return false;  // no block for the copy: nothing zeroed
+  if (unshared == Unshared::kCopied) {
     LogInode(m, ino, kFieldExtents,
              what + ": copy-on-write remap of block " + std::to_string(block) + " before zeroing");
   }
@@ -117,7 +119,8 @@ std::vector<uint64_t> OrderZeroedPages(Machine& m, uint32_t ino, const ByteRange
   for (uint64_t page : pages) {
     const auto entry = m.inode(ino).tree.find(page);
     if (entry == m.inode(ino).tree.end() || !entry->second.dirty) continue;
-    groups.push_back(WritebackPage(m, ino, page));
+    const uint64_t group = WritebackPage(m, ino, page);
+    if (group != 0) groups.push_back(group);
   }
   return groups;
 }

@@ -21,11 +21,11 @@ std::string ConfigSummary(const Config& config) {
           : fmt::format(" auto_da_alloc={}", config.auto_da_alloc ? "on" : "off");
   return fmt::format(
       "platform={} fs={}{} device_cache={} delalloc={} namespace={} block_size={} "
-      "sector_bytes={} background={} privileged={}",
+      "sector_bytes={} free_blocks={} background={} privileged={}",
       PlatformName(config.platform), FsKindName(config.fs), ext4_options,
       DeviceCacheName(config.device_cache), DelallocName(config.delalloc),
       NamespaceName(config.name_space), config.block_size, config.sector_bytes,
-      BackgroundName(config.background), privileged);
+      config.free_blocks, BackgroundName(config.background), privileged);
 }
 
 }  // namespace crashsim

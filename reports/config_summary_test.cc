@@ -8,7 +8,8 @@ namespace {
 TEST_CASE("the default config renders every key with the scenario format's spelling") {
   CHECK(ConfigSummary(Config{}) ==
         "platform=adr fs=xfs device_cache=volatile-fua delalloc=unwritten-until-io "
-        "namespace=journal-prefix block_size=4096 sector_bytes=4096 background=explore "
+        "namespace=journal-prefix block_size=4096 sector_bytes=4096 free_blocks=1024 "
+        "background=explore "
         "privileged=all");
 }
 
@@ -26,7 +27,7 @@ TEST_CASE("a changed config shows its values and the privileged processes") {
   CHECK(ConfigSummary(config) ==
         "platform=eadr fs=ext4-ordered auto_da_alloc=on device_cache=none "
         "delalloc=written-before-data namespace=posix-minimal block_size=4096 sector_bytes=512 "
-        "background=none privileged=P1,P2");
+        "free_blocks=1024 background=none privileged=P1,P2");
   config.privileged.clear();
   CHECK(ConfigSummary(config).ends_with(" privileged=(none)"));
 }

@@ -7,7 +7,7 @@
 // std::out_of_range from a container's at(), say), at the boundary of one run (sim/engine/engine.h)
 // and turns it into that run's internal-error result, naming the scenario, the model and the
 // schedule step; every other run goes on and is reported (docs/architecture.md, "Internal
-// errors"). Worker threads never let an exception escape (sim/explore/explorer.cc).
+// errors and interrupts"). Worker threads never let an exception escape (sim/explore/explorer.cc).
 #pragma once
 
 #include <exception>

@@ -14,11 +14,8 @@ uint64_t ExprReach(const Expr& expr) {
 }  // namespace
 
 const std::vector<KnownModelDefect>& KnownModelDefects() {
-  static const std::vector<KnownModelDefect> defects = {
-      // Issue 12, item 3: a DAX write that needs more blocks than the device has free fails an
-      // internal check in the DAX write path instead of returning ENOSPC.
-      {"dax-write-past-free-space", "internal check failed: allocated.has_value()", "", {}},
-  };
+  // None known: running out of space is ENOSPC on every allocating path.
+  static const std::vector<KnownModelDefect> defects = {};
   return defects;
 }
 

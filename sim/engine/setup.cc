@@ -8,7 +8,6 @@ namespace crashsim {
 namespace {
 
 // Free space past the files, so that allocations never run out in small scenarios.
-constexpr uint64_t kFreeBlocks = 1024;
 
 }  // namespace
 
@@ -54,7 +53,7 @@ Machine BuildInitialMachine(const Scenario& scenario, Design design) {
   }
   Device device(Media(initial), any_dax, config);
   Machine machine(config, design, std::move(device), base);
-  machine.allocator = Allocator(next_block, kFreeBlocks);
+  machine.allocator = Allocator(next_block, config.free_blocks);
   for (const auto& [number, core] : base->cores) {
     Inode inode;
     inode.ino = number;

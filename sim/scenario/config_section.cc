@@ -29,7 +29,7 @@ Status ReadConfig(const Json& value, Config* out) {
   RETURN_IF_ERROR(CheckObject(value, "/config",
                               {"platform", "fs", "device_cache", "delalloc", "namespace",
                                "block_size", "sector_bytes", "background", "privileged",
-                               "auto_da_alloc"},
+                               "auto_da_alloc", "free_blocks"},
                               {}));
   RETURN_IF_ERROR(ReadEnum(value, "platform", ParsePlatform, "adr, eadr, none", &out->platform));
   RETURN_IF_ERROR(
@@ -55,6 +55,15 @@ Status ReadConfig(const Json& value, Config* out) {
                      "or ext4-writeback, or drop the key)");
     }
     out->auto_da_alloc = setting == "on";
+  }
+  if (value.contains("free_blocks")) {
+    uint64_t blocks = 0;
+    RETURN_IF_ERROR(ReadUint64(value.at("free_blocks"), "/config/free_blocks", &blocks));
+    if (blocks > (uint64_t{1} << 32)) {
+      return ErrorAt("/config/free_blocks", "free_blocks must be at most 2^32, got " +
+                                                std::to_string(blocks));
+    }
+    out->free_blocks = blocks;
   }
   if (value.contains("block_size")) {
     uint64_t bytes = 0;

@@ -362,7 +362,7 @@ TEST_CASE("an unknown key is an error at its pointer, wherever it is") {
   json["config"] = {{"platfrom", "adr"}};
   CHECK(ErrorOf(json) ==
         "s.json: /config/platfrom: unknown key 'platfrom' (expected one of: platform, fs, "
-        "device_cache, delalloc, namespace, block_size, sector_bytes, background, privileged, auto_da_alloc)");
+        "device_cache, delalloc, namespace, block_size, sector_bytes, background, privileged, auto_da_alloc, free_blocks)");
   json = Base();
   json["files"]["/f"]["daxx"] = true;
   CHECK(ErrorOf(json) ==
