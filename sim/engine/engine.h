@@ -8,6 +8,7 @@
 #include <optional>
 #include <set>
 
+#include "models/machine.h"
 #include "sim/engine/result.h"
 #include "sim/scenario/scenario.h"
 
@@ -69,6 +70,9 @@ struct RunStats {
   uint64_t depth = 0;            // longest schedule
   uint64_t widest_layer = 0;     // most states held at one depth
 };
+
+// Switches the mutations on in `machine` (its Faults and its device); none is on by default.
+void ApplyMutations(const std::set<Mutation>& mutations, Machine* machine);
 
 ModelResult RunScenario(const Scenario& scenario, Design design, const RunOptions& options,
                         RunStats* stats = nullptr);
