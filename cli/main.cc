@@ -9,12 +9,16 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/kernel_check_command.h"
 #include "cli/progress.h"
 #include "cli/test_sharding.h"
 #include "sim/engine/engine.h"
 #include "sim/scenario/loader.h"
 
 int main(int argc, char** argv) {
+  if (argc >= 2 && std::string(argv[1]) == "kernel-check") {
+    return crashsim::RunKernelCheckCommand({argv + 2, argv + argc}, argv[0], std::cout, std::cerr);
+  }
   const crashsim::EnvironmentLookup environment = [](const char* name) {
     return std::getenv(name);
   };
