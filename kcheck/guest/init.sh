@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/busybox sh
 # The guest's init for `crashsim kernel-check`: mounts the kernel's file systems, loads the
 # modules the checks need (listed in /modules.load, dependencies first), runs the runner on the
 # job device and powers the machine off. Everything the runner prints reaches the host's console
