@@ -41,7 +41,9 @@ kernel or QEMU.
 // The file `relative` (a workspace path) among the binary's runfiles.
 std::string Runfile(const std::string& program, const std::string& relative) {
   std::vector<std::string> roots;
-  if (const char* dir = std::getenv("RUNFILES_DIR")) roots.push_back(dir);
+  for (const char* variable : {"RUNFILES_DIR", "TEST_SRCDIR"}) {
+    if (const char* dir = std::getenv(variable)) roots.push_back(dir);
+  }
   roots.push_back(program + ".runfiles");
   char self[4096];
   const ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);

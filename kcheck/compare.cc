@@ -153,8 +153,11 @@ void CompareCrashes(const Scenario& scenario, const CanonicalRun& run, const Sch
     const RecoveredView view = ViewOfPoint(point);
     seen.insert(view);
     const SegmentViews& segment = model.segments[point.segment];
+    // A mark is written right after its op returned: only the states from then on qualify.
+    const bool at_return = point.kind.rfind("mark:op-", 0) == 0;
+    const std::set<int>& allowed = at_return ? segment.returned_views : segment.views;
     auto found = view_index.find(view);
-    if (found != view_index.end() && segment.views.count(found->second)) {
+    if (found != view_index.end() && allowed.count(found->second)) {
       seen_in_model.insert(view);
       continue;
     }
@@ -167,7 +170,7 @@ void CompareCrashes(const Scenario& scenario, const CanonicalRun& run, const Sch
     // The closest view the model allows in this segment.
     const RecoveredView* closest = nullptr;
     uint64_t best = std::numeric_limits<uint64_t>::max();
-    for (int index : segment.views) {
+    for (int index : allowed) {
       const uint64_t distance = Distance(model.views[index], view);
       if (distance < best) {
         best = distance;
@@ -177,8 +180,9 @@ void CompareCrashes(const Scenario& scenario, const CanonicalRun& run, const Sch
     check->misses.push_back(Miss{
         "crash", step, where,
         closest == nullptr ? "no state (the model allows none here)"
-                           : "one of " + std::to_string(segment.views.size()) +
-                                 " states; the closest differs",
+                           : "one of " + std::to_string(allowed.size()) +
+                                 " states" + (at_return ? " after the op returned" : "") +
+                                 "; the closest differs",
         closest == nullptr ? "a state" : DescribeDifference(*closest, view)});
   }
   check->real_states = seen.size();

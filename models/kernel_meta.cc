@@ -61,7 +61,9 @@ StepOutcome SysFtruncate(Machine& m, int pid, const std::string& fd_name, uint64
   if (length < inode.size_bytes) {
     // Shrink: zero the tail of the new last block, drop whole pages past EOF, free their blocks.
     const uint64_t keep_blocks = (length + bs - 1) / bs;
-    ZeroPartialBlock(m, ino, length, std::min<uint64_t>(keep_blocks * bs, inode.size_bytes));
+    if (!m.faults.truncate_skips_tail_zeroing) {
+      ZeroPartialBlock(m, ino, length, std::min<uint64_t>(keep_blocks * bs, inode.size_bytes));
+    }
     WaitForBios(m, ino, keep_blocks * bs, UINT64_MAX);
     DropPages(m, ino, keep_blocks, UINT64_MAX);
     freed = UnmapBlocks(m, ino, keep_blocks, UINT64_MAX);

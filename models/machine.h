@@ -32,6 +32,7 @@ struct Faults {
   bool zero_range_without_zeroing = false;   // zero-range reallocates written, not zeroed
   bool dax_fsync_skips_line_writeback = false;
   bool map_sync_fault_skips_log_force = false;
+  bool truncate_skips_tail_zeroing = false;  // a shrinking ftruncate leaves the last block's tail
 };
 
 // A bio submitted by the file system, until its completion has been processed.

@@ -18,6 +18,7 @@ void ApplyMutations(const std::set<Mutation>& mutations, Machine* machine) {
   machine->faults.seal_flag_not_forced = on(Mutation::kSealFlagNotForced);
   machine->faults.punch_not_refused_on_sealed = on(Mutation::kPunchHoleIgnoresSeal);
   machine->faults.zero_range_without_zeroing = on(Mutation::kZeroRangeWithoutZeroing);
+  machine->faults.truncate_skips_tail_zeroing = on(Mutation::kTruncateSkipsTailZeroing);
   machine->device.set_completed_write_is_durable(on(Mutation::kCompletedWriteIsDurable));
 }
 

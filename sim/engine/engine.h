@@ -24,6 +24,7 @@ enum class Mutation {
   kSealFlagNotForced,             // the seal flag is only in the in-memory log when seal returns
   kPunchHoleIgnoresSeal,          // punch-hole is not refused on a sealed file
   kZeroRangeWithoutZeroing,       // zero-range frees blocks and reallocates them written, unzeroed
+  kTruncateSkipsTailZeroing,      // a shrinking ftruncate does not zero the new last block's tail
 };
 
 // The exploration's reductions (DESIGN.md, "Crash enumeration and reduction"), each switchable

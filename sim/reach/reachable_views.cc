@@ -138,6 +138,9 @@ ScheduleViews ReachableViews(const Scenario& scenario, Design design,
     if (!position.running && position.started < ops) segments.push_back(position.started + 1);
     bool complete = true;
     const std::set<int>& views = collector.ViewsOf(machine, &complete);
+    if (!position.running) {
+      result.segments[position.started].returned_views.insert(views.begin(), views.end());
+    }
     for (size_t segment : segments) {
       SegmentViews& target = result.segments[segment];
       target.views.insert(views.begin(), views.end());

@@ -11,7 +11,8 @@
 // (every feasible journal prefix, every downset of the pending writes that cover the viewed
 // files' bytes). Segment 0 is the state before the first op. "Op j has started" counts an op
 // by the first step it took; a process waiting at a barrier counts as having returned from it
-// (the real program passes a barrier at once).
+// (the real program passes a barrier at once). `returned_views` is the part of a segment after
+// its op returned.
 //
 // Promises: deterministic (breadth first, fixed successor order, views numbered in the order
 // first found); a budget that runs out marks what it cut, never silently: `max_states` (distinct
@@ -37,6 +38,9 @@ struct ReachLimits {
 
 struct SegmentViews {
   std::set<int> views;  // indices into ScheduleViews::views
+  // The views of the states where op j has returned and op j+1 has not started (background and
+  // hardware events only since): what a crash right after op j returned may leave.
+  std::set<int> returned_views;
   uint64_t states = 0;  // distinct machine states in the segment
   bool budget_exhausted = false;
 };

@@ -99,6 +99,14 @@ TEST_CASE("the completed-write-is-durable mutation drops the old contents after 
                                              ReachLimits{}, {Mutation::kCompletedWriteIsDurable});
   CHECK(FirstBytes(right, 3) == std::set<uint8_t>{'0', 'A'});
   CHECK(FirstBytes(wrong, 3) == std::set<uint8_t>{'A'});
+  // Right after the pwrite returned: the old contents may remain, except under the wrong model.
+  auto returned = [](const ScheduleViews& reach) {
+    std::set<uint8_t> bytes;
+    for (int view : reach.segments[2].returned_views) bytes.insert(reach.views[view].at("/f").bytes[0]);
+    return bytes;
+  };
+  CHECK(returned(right) == std::set<uint8_t>{'0', 'A'});
+  CHECK(returned(wrong) == std::set<uint8_t>{'A'});
 }
 
 TEST_CASE("view paths are the files and the paths ops name, not directories") {
