@@ -71,6 +71,9 @@ Usage:
   crashsim merge SHARD.json... [--json FILE]
       join the JSON reports of the shards of a --shard run into the report
       of the whole run
+  crashsim kernel-check [--fs NAME] [--json FILE] DIR|FILE...
+      run scenarios on Linux 6.1 under QEMU and check that every result and
+      every crash state it produces is one the model allows
   crashsim COMMAND --help
       the options of a command
   crashsim --version

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/kernel_check_command.h"
 #include "cli/progress.h"
 #include "cli/test_sharding.h"
 #include "sim/engine/engine.h"
@@ -39,6 +40,10 @@ void CatchInterrupts() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // kernel-check runs QEMU and keeps the default signal handling (an interrupt ends it).
+  if (argc >= 2 && std::string(argv[1]) == "kernel-check") {
+    return crashsim::RunKernelCheckCommand({argv + 2, argv + argc}, argv[0], std::cout, std::cerr);
+  }
   CatchInterrupts();
   const crashsim::EnvironmentLookup environment = [](const char* name) {
     return std::getenv(name);

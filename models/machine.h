@@ -35,6 +35,7 @@ struct Faults {
   bool flush_unmap_skips_dax_entries = false;  // a map change drops dirty DAX entries unwritten
   bool dax_zeroing_through_folio = false;      // DAX sub-block zeroing lands in a page-cache folio
   bool no_eof_zeroing = false;                 // XFS writes and truncates past EOF zero nothing
+  bool truncate_skips_tail_zeroing = false;  // a truncate, down or up, zeroes no tail
 };
 
 // A bio submitted by the file system, until its completion has been processed.

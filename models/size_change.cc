@@ -20,7 +20,7 @@ void TruncatePageCache(Machine& m, int pid, uint32_t ino, uint64_t new_size,
   Inode& inode = m.inode(ino);
   const uint32_t bs = m.block_size();
   const uint64_t keep_pages = (new_size + bs - 1) / bs;
-  if (new_size % bs != 0) {
+  if (new_size % bs != 0 && !m.faults.truncate_skips_tail_zeroing) {
     auto entry = inode.tree.find(new_size / bs);
     if (entry != inode.tree.end() && !entry->second.dax) {
       Tagged& folio = entry->second.MutableFolio();
@@ -47,8 +47,9 @@ std::string SetSizeXfs(Machine& m, int pid, uint32_t ino, uint64_t new_size,
     return "empty file: timestamps logged";
   }
   bool did_zero = false;
+  const bool zeroing = !m.faults.truncate_skips_tail_zeroing;
   if (new_size > old_size) {
-    did_zero = ZeroPastEof(m, pid, ino, old_size, new_size, what);
+    did_zero = zeroing && ZeroPastEof(m, pid, ino, old_size, new_size, what);
     if (did_zero) notes.push_back("zeroed past the old EOF");
   } else {
     // The page holding the new EOF is written back first, so that a dirty page over an unwritten
@@ -57,7 +58,7 @@ std::string SetSizeXfs(Machine& m, int pid, uint32_t ino, uint64_t new_size,
     if (flushed.pages + flushed.dax_entries > 0) {
       notes.push_back("wrote back the new EOF page");
     }
-    if (new_size % bs != 0) {
+    if (new_size % bs != 0 && zeroing) {
       did_zero = !ZeroFileRange(m, ino, new_size, (new_size / bs + 1) * bs, what).empty();
       if (did_zero) notes.push_back("zeroed the rest of the new EOF block");
     }
@@ -97,7 +98,7 @@ std::string SetSizeExt4(Machine& m, int pid, uint32_t ino, uint64_t new_size,
     if (new_size < old_size) TruncatePageCache(m, pid, ino, new_size, what);
     // ext4_truncate.
     if (new_size == 0 && m.config->auto_da_alloc) inode.flush_on_close = true;
-    if (new_size % bs != 0) {
+    if (new_size % bs != 0 && !m.faults.truncate_skips_tail_zeroing) {
       const ByteRanges zeroed = ZeroFileRange(m, ino, new_size, (new_size / bs + 1) * bs, what);
       if (!zeroed.empty()) notes.push_back("zeroed the rest of the new EOF block");
       ordered = OrderZeroedPages(m, ino, zeroed);

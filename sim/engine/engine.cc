@@ -10,6 +10,21 @@
 
 namespace crashsim {
 
+void ApplyMutations(const std::set<Mutation>& mutations, Machine* machine) {
+  auto on = [&](Mutation mutation) { return mutations.count(mutation) > 0; };
+  machine->faults.fdatasync_skips_clean_mapping = on(Mutation::kFdatasyncSkipsCleanMapping);
+  machine->faults.dax_fsync_skips_line_writeback = on(Mutation::kDaxFsyncSkipsLineWriteback);
+  machine->faults.map_sync_fault_skips_log_force = on(Mutation::kMapSyncFaultSkipsLogForce);
+  machine->faults.seal_flag_not_forced = on(Mutation::kSealFlagNotForced);
+  machine->faults.punch_not_refused_on_sealed = on(Mutation::kPunchHoleIgnoresSeal);
+  machine->faults.zero_range_without_zeroing = on(Mutation::kZeroRangeWithoutZeroing);
+  machine->faults.truncate_skips_tail_zeroing = on(Mutation::kTruncateSkipsTailZeroing);
+  machine->faults.flush_unmap_skips_dax_entries = on(Mutation::kFlushUnmapSkipsDaxEntries);
+  machine->faults.dax_zeroing_through_folio = on(Mutation::kDaxZeroingThroughFolio);
+  machine->faults.no_eof_zeroing = on(Mutation::kNoEofZeroing);
+  machine->device.set_completed_write_is_durable(on(Mutation::kCompletedWriteIsDurable));
+}
+
 namespace {
 
 // The run's result when crashsim failed in it: no verdict, only the failure.
@@ -24,24 +39,7 @@ ModelResult Failed(ModelResult result, InternalFailure failure) {
 ModelResult Run(const Scenario& scenario, Design design, const RunOptions& options,
                 RunStats* stats, ModelResult result) {
   Machine machine = BuildInitialMachine(scenario, design);
-  machine.faults.fdatasync_skips_clean_mapping =
-      options.mutations.count(Mutation::kFdatasyncSkipsCleanMapping) > 0;
-  machine.faults.dax_fsync_skips_line_writeback =
-      options.mutations.count(Mutation::kDaxFsyncSkipsLineWriteback) > 0;
-  machine.faults.map_sync_fault_skips_log_force =
-      options.mutations.count(Mutation::kMapSyncFaultSkipsLogForce) > 0;
-  machine.faults.seal_flag_not_forced = options.mutations.count(Mutation::kSealFlagNotForced) > 0;
-  machine.faults.punch_not_refused_on_sealed =
-      options.mutations.count(Mutation::kPunchHoleIgnoresSeal) > 0;
-  machine.faults.zero_range_without_zeroing =
-      options.mutations.count(Mutation::kZeroRangeWithoutZeroing) > 0;
-  machine.faults.flush_unmap_skips_dax_entries =
-      options.mutations.count(Mutation::kFlushUnmapSkipsDaxEntries) > 0;
-  machine.faults.dax_zeroing_through_folio =
-      options.mutations.count(Mutation::kDaxZeroingThroughFolio) > 0;
-  machine.faults.no_eof_zeroing = options.mutations.count(Mutation::kNoEofZeroing) > 0;
-  machine.device.set_completed_write_is_durable(
-      options.mutations.count(Mutation::kCompletedWriteIsDurable) > 0);
+  ApplyMutations(options.mutations, &machine);
   ExploreLimits limits;
   limits.max_states = options.max_states;
   limits.max_images = options.max_images;

@@ -9,6 +9,7 @@
 #include <optional>
 #include <set>
 
+#include "models/machine.h"
 #include "sim/engine/result.h"
 #include "sim/scenario/scenario.h"
 
@@ -27,6 +28,7 @@ enum class Mutation {
   kFlushUnmapSkipsDaxEntries,     // a map change drops dirty DAX entries without writing them back
   kDaxZeroingThroughFolio,        // DAX sub-block zeroing lands in a page-cache folio
   kNoEofZeroing,                  // XFS writes and truncates past EOF zero nothing
+  kTruncateSkipsTailZeroing,      // a truncate, down or up, zeroes nothing past the new or old EOF
 };
 
 // The exploration's reductions (docs/architecture.md, "Reductions and their switches"), each
@@ -89,6 +91,9 @@ struct RunStats {
   uint64_t depth = 0;            // longest schedule
   uint64_t widest_layer = 0;     // most states held at one depth
 };
+
+// Switches the mutations on in `machine` (its Faults and its device); none is on by default.
+void ApplyMutations(const std::set<Mutation>& mutations, Machine* machine);
 
 // Never throws for a bug of its own: an internal check that fails, or any exception from the
 // core, ends this run only, as a result with coverage kInternalError that names the failure and

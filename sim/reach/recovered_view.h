@@ -1,0 +1,42 @@
+// RecoveredView: what a user sees of a recovered file system through a fixed list of paths: for
+// each path whether a regular file exists there, its size and its bytes. This is the part of a
+// crash state that the real kernel can be compared on (`crashsim kernel-check`, docs/architecture.md,
+// "Checked against Linux"): contents, sizes and names; not timestamps, not the block layout.
+//
+// Bytes whose origin is the device's stale free-space fill read as zero in a view: the fill is a
+// marker the model uses to recognise exposed old contents, and a freshly made real file system's
+// free space is zeroes, so a view states what the same mechanism shows on that device.
+#pragma once
+
+#include <compare>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "models/recovery.h"
+#include "sim/scenario/scenario.h"
+
+namespace crashsim {
+
+struct FileView {
+  bool exists = false;
+  uint64_t size_bytes = 0;
+  std::vector<uint8_t> bytes;  // the whole file, size_bytes long; empty when !exists
+  auto operator<=>(const FileView&) const = default;
+};
+
+// Path -> view, over the same ordered list of paths for every view of one scenario.
+using RecoveredView = std::map<std::string, FileView>;
+
+// The paths a scenario's views cover, sorted: its files and every path its ops name (open,
+// creat, unlink, rename), less directories (the scenario's `dirs` and every file's parents).
+std::vector<std::string> ViewPaths(const Scenario& scenario);
+
+// The view of `state` over `paths`.
+RecoveredView ViewOf(const RecoveredState& state, const std::vector<std::string>& paths);
+
+// Bytes as a view shows them: stale free-space bytes read as zero.
+std::vector<uint8_t> ViewBytes(const Tagged& tagged);
+
+}  // namespace crashsim
