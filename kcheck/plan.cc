@@ -45,6 +45,11 @@ Plan PlanScenario(const Scenario& scenario, const CanonicalRun& run) {
       seal = seal || op.kind == OpKind::kSeal || op.kind == OpKind::kUnseal;
     }
   }
+  if (scenario.config.free_blocks != Config{}.free_blocks && plan.blocked.empty()) {
+    plan.blocked = "config free_blocks " + std::to_string(scenario.config.free_blocks) +
+                   ": the guest's file system has free space of its own, so where the model "
+                   "runs out of space Linux does not";
+  }
   if (run.stuck && plan.blocked.empty()) {
     plan.blocked = "the canonical schedule cannot pass a barrier";
   }

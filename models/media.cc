@@ -20,6 +20,7 @@ BlockView Media::View(uint64_t block) const {
   view.file_ = true;
   view.ino_ = file_block->second.ino;
   view.file_offset_ = file_block->second.file_block * initial_->block_size;
+  view.valid_ = file_block->second.valid;
   return view;
 }
 
@@ -35,7 +36,8 @@ bool BlockView::ZeroOrDataOf(uint64_t i, uint64_t count, uint32_t ino, uint64_t 
     return crashsim::ZeroOrDataOf(written_->origins.data() + i, count, ino, offset);
   }
   if (file_) {
-    if (ino_ == ino && file_offset_ + i == offset) return true;  // the file's initial bytes
+    // The file's initial bytes, and zeroes past its size.
+    if (ino_ == ino && file_offset_ + i == offset) return true;
   } else if (free_origin_ == kOriginZero) {
     return true;
   }
@@ -49,8 +51,11 @@ bool BlockView::ZeroOrDataOf(uint64_t i, uint64_t count, uint32_t ino, uint64_t 
 Tagged Media::InitialBlock(uint64_t block) const {
   const uint32_t bs = initial_->block_size;
   const BlockView view = View(block);
-  Tagged tagged{std::vector<uint8_t>(bs, view.fill_), std::vector<Origin>(bs)};
-  for (uint32_t i = 0; i < bs; ++i) tagged.origins[i] = view.origin(i);
+  Tagged tagged{std::vector<uint8_t>(bs), std::vector<Origin>(bs)};
+  for (uint32_t i = 0; i < bs; ++i) {
+    tagged.bytes[i] = view.byte(i);
+    tagged.origins[i] = view.origin(i);
+  }
   return tagged;
 }
 
@@ -67,8 +72,10 @@ Tagged Media::Read(uint64_t address, uint64_t length) const {
       std::copy_n(view.written_->bytes.begin() + in_block, take, out.bytes.begin() + done);
       std::copy_n(view.written_->origins.begin() + in_block, take, out.origins.begin() + done);
     } else {
-      std::fill_n(out.bytes.begin() + done, take, view.fill_);
-      for (uint64_t i = 0; i < take; ++i) out.origins[done + i] = view.origin(in_block + i);
+      for (uint64_t i = 0; i < take; ++i) {
+        out.bytes[done + i] = view.byte(in_block + i);
+        out.origins[done + i] = view.origin(in_block + i);
+      }
     }
     done += take;
   }

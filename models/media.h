@@ -18,11 +18,14 @@ struct InitialImage {
   uint32_t block_size = 4096;
   uint8_t free_fill = 0;              // the `stale` byte, or 0
   Origin free_origin = kOriginZero;   // kOriginStale when a stale byte was given
-  // Blocks of the initial files: physical block -> (file ino, file block, fill byte).
+  // Blocks of the initial files: physical block -> (file ino, file block, fill byte, and how many
+  // of its bytes lie within the file's size: the rest of a file's last block reads zero, as it
+  // does on any real file system, whose writeback zeroes the tail past EOF).
   struct FileBlock {
     uint32_t ino;
     uint64_t file_block;
     uint8_t fill;
+    uint32_t valid = UINT32_MAX;  // the whole block unless the file ends in it
   };
   std::map<uint64_t, FileBlock> file_blocks;
 };
@@ -35,10 +38,14 @@ bool ZeroOrDataOf(const Origin* origins, uint64_t count, uint32_t ino, uint64_t 
 // that gives its initial contents (a fill byte; the origins of a file's bytes or of free space).
 class BlockView {
  public:
-  uint8_t byte(uint64_t i) const { return written_ ? written_->bytes[i] : fill_; }
+  uint8_t byte(uint64_t i) const {
+    if (written_) return written_->bytes[i];
+    return file_ && i >= valid_ ? 0 : fill_;
+  }
   Origin origin(uint64_t i) const {
     if (written_) return written_->origins[i];
-    return file_ ? DataOrigin(ino_, file_offset_ + i) : free_origin_;
+    if (!file_) return free_origin_;
+    return i < valid_ ? DataOrigin(ino_, file_offset_ + i) : kOriginZero;
   }
   // ZeroOrDataOf for the `count` bytes from `i`.
   bool ZeroOrDataOf(uint64_t i, uint64_t count, uint32_t ino, uint64_t offset) const;
@@ -50,6 +57,7 @@ class BlockView {
   bool file_ = false;  // initial contents of a file block
   uint32_t ino_ = 0;
   uint64_t file_offset_ = 0;
+  uint32_t valid_ = 0;  // file blocks: bytes within the file's initial size
   Origin free_origin_ = kOriginZero;
 };
 

@@ -39,7 +39,9 @@ Machine BuildInitialMachine(const Scenario& scenario, Design design) {
         const uint64_t physical = next_block++;
         used.push_back(physical);
         if (piece.layout == Layout::kWritten) {
-          initial->file_blocks[physical] = InitialImage::FileBlock{ino, b, piece.fill};
+          const uint64_t within = file.size_bytes > b * bs ? file.size_bytes - b * bs : 0;
+          initial->file_blocks[physical] = InitialImage::FileBlock{
+              ino, b, piece.fill, static_cast<uint32_t>(std::min<uint64_t>(within, bs))};
           core.extents[b] = Extent{physical, ExtentState::kWritten, false};
         } else {
           core.extents[b] = Extent{physical, ExtentState::kUnwritten, false};
