@@ -5,6 +5,7 @@
 #include "models/invalidate.h"
 #include "models/pmem_cpu.h"
 #include "sim/base/check.h"
+#include "sim/base/found.h"
 
 namespace crashsim {
 namespace {
@@ -94,7 +95,7 @@ uint64_t WritebackPage(Machine& m, uint32_t ino, uint64_t page) {
   // clear_page_dirty_for_io: the page is write-protected in every mapping first, so the next store
   // faults and dirties it again (page_mkclean).
   WriteProtectPage(m, ino, page, /*dax=*/false);
-  TreeEntry& entry = inode.tree.at(page);
+  TreeEntry& entry = FOUND(inode.tree, page, "page-cache entry of page");
   CRASHSIM_CHECK(!entry.dax);
   // Any writeback of an XFS inode ends its close-after-truncate flush (xfs_vm_writepages clears
   // XFS_ITRUNCATED).
@@ -126,7 +127,7 @@ uint64_t WritebackPage(Machine& m, uint32_t ino, uint64_t page) {
     }
     allocated = true;
   }
-  Extent extent = inode.core.extents.at(page);
+  Extent extent = FOUND(inode.core.extents, page, "extent of file block");
   if (extent.state == ExtentState::kUnwritten) bio.convert_unwritten = true;
   if (IsShared(m, extent.physical_block)) {
     // Copy-on-write: the page goes to a new block, remapped at I/O completion (xfs_reflink_end_cow).
@@ -223,7 +224,7 @@ void CompleteBio(Machine& m, uint64_t group) {
     if (fields) what = "convert unwritten";
   }
   if (bio.cow) {
-    const uint64_t old = inode.core.extents.at(bio.file_block).physical_block;
+    const uint64_t old = FOUND(inode.core.extents, bio.file_block, "extent of file block").physical_block;
     inode.core.extents[bio.file_block] = Extent{bio.cow_block, ExtentState::kWritten, false};
     if (!DropReference(m, old)) m.allocator.FreeAfter(old, m.journal.committed_seq() + 1);
     fields |= kFieldExtents;

@@ -8,6 +8,7 @@
 #include "models/kernel_extents.h"
 #include "models/pmem_cpu.h"
 #include "sim/base/check.h"
+#include "sim/base/found.h"
 
 namespace crashsim {
 namespace {
@@ -78,9 +79,9 @@ const VmaState* FindVma(const Machine& m, int pid, const std::string& name) {
 // this write), and the PTE becomes writable.
 void InstallWritable(Machine& m, int pid, const std::string& name, uint64_t page,
                      const std::string& what) {
-  const VmaState& vma = m.processes[pid].vmas.at(name);
+  const VmaState& vma = FOUND(m.processes[pid].vmas, name, "mapping");
   Inode& inode = m.inode(vma.ino);
-  const Extent extent = inode.core.extents.at(page);
+  const Extent extent = FOUND(inode.core.extents, page, "extent of file block");
   if (WriteFaultTagsDirty(m.design, inode.core, vma)) {
     TreeEntry& entry = inode.tree[page];
     entry.dax = true;
@@ -97,7 +98,7 @@ void InstallWritable(Machine& m, int pid, const std::string& name, uint64_t page
 StepOutcome WriteFault(Machine& m, int pid, const std::string& name, uint64_t page,
                        const std::string& what) {
   auto& progress = m.processes[pid].progress;
-  const VmaState vma = m.processes[pid].vmas.at(name);
+  const VmaState vma = FOUND(m.processes[pid].vmas, name, "mapping");
   Inode& inode = m.inode(vma.ino);
   const uint32_t bs = m.block_size();
   if (!vma.shared) {
@@ -174,7 +175,7 @@ StepOutcome WriteFault(Machine& m, int pid, const std::string& name, uint64_t pa
 }
 
 StepOutcome ReadFault(Machine& m, int pid, const std::string& name, uint64_t page) {
-  const VmaState& vma = m.processes[pid].vmas.at(name);
+  const VmaState& vma = FOUND(m.processes[pid].vmas, name, "mapping");
   Inode& inode = m.inode(vma.ino);
   if (!inode.core.dax) {
     CachedPage(m, vma.ino, page);
@@ -194,7 +195,7 @@ StepOutcome ReadFault(Machine& m, int pid, const std::string& name, uint64_t pag
 std::pair<uint8_t, Origin> LoadByte(const Machine& m, int pid, const std::string& name,
                                     uint64_t pos) {
   const ProcessState& process = m.processes[pid];
-  const VmaState& vma = process.vmas.at(name);
+  const VmaState& vma = FOUND(process.vmas, name, "mapping");
   const uint32_t bs = m.block_size();
   const uint64_t page = pos / bs;
   auto priv = process.private_pages.find({name, page});
@@ -208,10 +209,10 @@ std::pair<uint8_t, Origin> LoadByte(const Machine& m, int pid, const std::string
       return {it->data.bytes[pos - it->file_offset], it->data.origins[pos - it->file_offset]};
     }
   }
-  const PteState& pte = process.ptes.at({name, page});
+  const PteState& pte = FOUND(process.ptes, std::make_pair(name, page), "PTE of mapping");
   const Inode& inode = m.inode(vma.ino);
   if (!inode.core.dax) {
-    const Tagged& folio = inode.tree.at(page).folio();
+    const Tagged& folio = FOUND(inode.tree, page, "page-cache entry of page").folio();
     return {folio.bytes[pos % bs], folio.origins[pos % bs]};
   }
   if (pte.zero_page) return {0, kOriginZero};
@@ -238,7 +239,7 @@ StepOutcome PerformAccess(Machine& m, int pid, AccessKind kind, const std::strin
         const std::vector<uint8_t> piece(data.begin() + (pos - begin),
                                          data.begin() + (pos - begin) + take);
         if (!vma->shared) {
-          auto& copy = process.private_pages.at({name, page});
+          auto& copy = FOUND(process.private_pages, std::make_pair(name, page), "private copy of mapping");
           std::copy(piece.begin(), piece.end(), copy.begin() + pos % bs);
         } else {
           BufferedAccess access;
@@ -248,7 +249,7 @@ StepOutcome PerformAccess(Machine& m, int pid, AccessKind kind, const std::strin
           access.ino = ino;
           access.file_offset = pos;
           access.page_cache = !inode.core.dax;
-          access.address = inode.core.dax ? process.ptes.at({name, page}).physical_block * bs + pos % bs
+          access.address = inode.core.dax ? FOUND(process.ptes, std::make_pair(name, page), "PTE of mapping").physical_block * bs + pos % bs
                                            : 0;
           access.stamp = m.ghost.clocks[pid][pid];
           access.what = what;
@@ -278,7 +279,7 @@ StepOutcome PerformAccess(Machine& m, int pid, AccessKind kind, const std::strin
       for (uint64_t line_start = begin / kLineBytes * kLineBytes; line_start < end;
            line_start += kLineBytes) {
         const uint64_t pos = std::max(line_start, begin);
-        const PteState& pte = process.ptes.at({name, pos / bs});
+        const PteState& pte = FOUND(process.ptes, std::make_pair(name, pos / bs), "PTE of mapping");
         BufferedAccess access;
         access.kind = kind == AccessKind::kClflush       ? BufferedAccess::Kind::kClflush
                       : kind == AccessKind::kClflushopt ? BufferedAccess::Kind::kClflushopt
@@ -403,6 +404,10 @@ StepOutcome CpuAccess(Machine& m, int pid, AccessKind kind, const std::string& n
 }
 
 
+bool InSyncFault(const Machine& m, int pid) {
+  return m.processes[pid].progress.phase >= kSyncFault;
+}
+
 bool AccessNeedsFault(const Machine& m, int pid, AccessKind kind, const std::string& name,
                       uint64_t offset, uint64_t span) {
   const ProcessState& process = m.processes[pid];
@@ -470,7 +475,7 @@ uint64_t DaxWrite(Machine& m, int pid, uint32_t ino, uint64_t offset,
     const uint64_t take = std::min<uint64_t>((block + 1) * bs, end) - pos;
     const std::vector<uint8_t> piece(data.begin() + (pos - offset),
                                      data.begin() + (pos - offset) + take);
-    m.device.AppendKernelCopy(inode.core.extents.at(block).physical_block * bs + pos % bs,
+    m.device.AppendKernelCopy(FOUND(inode.core.extents, block, "extent of file block").physical_block * bs + pos % bs,
                               TagFileData(ino, pos, piece), what);
     pos += take;
   }
@@ -529,7 +534,7 @@ int DaxWriteback(Machine& m, uint32_t ino, uint64_t begin, uint64_t end) {
         m.device.KernelWriteBack(line, m.device.last_id());
       }
     }
-    TreeEntry& entry = inode.tree.at(page);
+    TreeEntry& entry = FOUND(inode.tree, page, "page-cache entry of page");
     entry.dirty = false;
     entry.towrite = false;
     inode.tree.erase(page);  // a clean DAX entry carries nothing the model needs

@@ -33,6 +33,11 @@ StepOutcome CpuAccess(Machine& m, int pid, AccessKind kind, const std::string& n
                       const std::string& what, Tagged* loaded, uint32_t* loaded_ino,
                       uint64_t* loaded_offset);
 
+// Whether the process is inside a synchronous (MAP_SYNC) write fault, between its steps. It holds
+// the inode's MMAPLOCK shared until the fault ends (__xfs_filemap_fault takes it around
+// dax_iomap_fault and dax_finish_sync_fault), so a map change of that inode waits.
+bool InSyncFault(const Machine& m, int pid);
+
 // Whether the access would take a page fault first (a missing PTE, or a read-only one for a store).
 bool AccessNeedsFault(const Machine& m, int pid, AccessKind kind, const std::string& name,
                       uint64_t offset, uint64_t span);

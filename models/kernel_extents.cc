@@ -7,6 +7,7 @@
 #include "models/size_change.h"
 #include "models/zeroing.h"
 #include "sim/base/check.h"
+#include "sim/base/found.h"
 
 namespace crashsim {
 namespace {
@@ -25,7 +26,7 @@ uint64_t Blocks(const Machine& m, uint64_t bytes) {
 void MoveBlock(Machine& m, uint32_t ino, uint64_t from, uint64_t to) {
   Inode& inode = m.inode(ino);
   const uint32_t bs = m.block_size();
-  inode.core.extents[to] = inode.core.extents.at(from);
+  inode.core.extents[to] = FOUND(inode.core.extents, from, "extent of file block");
   inode.core.extents.erase(from);
   m.ghost.moves.push_back(DataMove{ino, from * bs, ino, to * bs, bs});
 }
@@ -45,7 +46,7 @@ StepOutcome UnmapFirst(Machine& m, int pid, uint32_t ino, uint64_t first, uint64
 
 Unshared UnshareBlock(Machine& m, uint32_t ino, uint64_t block) {
   Inode& inode = m.inode(ino);
-  const Extent extent = inode.core.extents.at(block);
+  const Extent extent = FOUND(inode.core.extents, block, "extent of file block");
   if (!IsShared(m, extent.physical_block)) return Unshared::kNotShared;
   const uint32_t bs = m.block_size();
   const auto fresh = AllocateBlock(m);

@@ -9,6 +9,7 @@
 #include "models/pmem_cpu.h"
 #include "models/zeroing.h"
 #include "sim/base/check.h"
+#include "sim/base/found.h"
 
 namespace crashsim {
 namespace {
@@ -294,7 +295,7 @@ StepOutcome SysPwrite(Machine& m, int pid, const std::string& fd_name, uint64_t 
       // (iomap_dio_zero), written blocks take only the sectors written.
       std::vector<uint64_t> groups;
       for (uint64_t b = first; b < last; ++b) {
-        const Extent extent = inode.core.extents.at(b);
+        const Extent extent = FOUND(inode.core.extents, b, "extent of file block");
         const uint64_t lo = std::max(offset, b * bs);
         const uint64_t hi = std::min(offset + data.size(), (b + 1) * bs);
         Tagged tagged;

@@ -7,6 +7,7 @@
 #include "models/kernel_dax.h"
 #include "models/pmem_cpu.h"
 #include "sim/base/check.h"
+#include "sim/base/found.h"
 
 namespace crashsim {
 namespace {
@@ -206,7 +207,7 @@ std::string RunBackground(Machine& m, const BackgroundEvent& event) {
     return "writeback of " + m.PathOf(event.ino) + " page " + std::to_string(event.index) +
            " submitted";
   }
-  const std::string what = m.bios.at(event.index).what;
+  const std::string what = FOUND(m.bios, event.index, "bio").what;
   CompleteBio(m, event.index);
   return "I/O completion: " + what;
 }

@@ -21,6 +21,7 @@
 #include "models/journal.h"
 #include "models/process.h"
 #include "sim/base/hasher.h"
+#include "sim/base/found.h"
 
 namespace crashsim {
 
@@ -84,8 +85,8 @@ struct Machine {
   uint32_t next_ino = 1;
 
   uint32_t block_size() const { return config->block_size; }
-  Inode& inode(uint32_t ino) { return inodes.at(ino); }
-  const Inode& inode(uint32_t ino) const { return inodes.at(ino); }
+  Inode& inode(uint32_t ino) { return FOUND(inodes, ino, "inode"); }
+  const Inode& inode(uint32_t ino) const { return FOUND(inodes, ino, "inode"); }
   std::string PathOf(uint32_t ino) const;
 };
 

@@ -5,6 +5,7 @@
 
 #include "models/fs_internal.h"
 #include "models/kernel_extents.h"
+#include "sim/base/found.h"
 
 namespace crashsim {
 namespace {
@@ -65,7 +66,7 @@ bool ZeroInPmem(Machine& m, uint32_t ino, uint64_t block, uint64_t lo, uint64_t 
     LogInode(m, ino, kFieldExtents,
              what + ": copy-on-write remap of block " + std::to_string(block) + " before zeroing");
   }
-  const uint64_t physical = inode.core.extents.at(block).physical_block;
+  const uint64_t physical = FOUND(inode.core.extents, block, "extent of file block").physical_block;
   m.device.AppendKernelCopy(physical * bs + lo % bs, TagZeroes(hi - lo),
                             what + ": zero " + m.PathOf(ino) + " bytes " + std::to_string(lo) +
                                 "-" + std::to_string(hi - 1));

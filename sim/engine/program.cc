@@ -122,7 +122,22 @@ bool BlockedByInodeLock(const Machine& m, const Scenario& s, int pid) {
     auto it = m.inodes.find(ino);
     return it != m.inodes.end() && it->second.locked_by >= 0 && it->second.locked_by != pid;
   };
-  if (process.progress.phase == 0) {
+  // A process inside a synchronous fault holds the MMAPLOCK of its mapping's inode shared.
+  auto in_sync_fault = [&](uint32_t ino) {
+    for (size_t q = 0; q < m.processes.size(); ++q) {
+      if (static_cast<int>(q) == pid || !InSyncFault(m, static_cast<int>(q))) continue;
+      const ProcessState& other = m.processes[q];
+      if (other.pc >= s.processes[q].program.size()) continue;
+      const auto vma = other.vmas.find(s.processes[q].program[other.pc].mapping);
+      if (vma != other.vmas.end() && vma->second.valid && vma->second.ino == ino) return true;
+    }
+    return false;
+  };
+  if (process.progress.phase == 0 && TakesLockAcrossSteps(op.kind)) {
+    for (uint32_t ino : LockedInodes(m, pid, op)) {
+      if (held_by_other(ino) || in_sync_fault(ino)) return true;
+    }
+  } else if (process.progress.phase == 0) {
     for (uint32_t ino : LockedInodes(m, pid, op)) {
       if (held_by_other(ino)) return true;
     }
