@@ -1,8 +1,9 @@
-// Boots Linux under QEMU (kcheck/kernel_check.h) with each of two deliberately wrong models and
-// shows that kernel-check catches both: the crash side on a direct write (the real log shows the
-// old data right after pwrite returned; the wrong model says the write is durable then) and the
+// Boots Linux under QEMU (kcheck/kernel_check.h) with three deliberately wrong models and shows
+// that kernel-check catches each: the crash side on a direct write (the real log shows the old
+// data right after pwrite returned; the wrong model says the write is durable then), and the
 // volatile side on a shrink and regrow (Linux reads zero past the shrink point; the wrong model
-// reads the old bytes). Fails with kernel-check's message when QEMU or the kernel is missing.
+// reads the old bytes) and on a partial punch of a DAX file (Linux's DAX read sees the zeroes at
+// once; the wrong model put them in a page-cache folio that DAX reads never see). Fails with kernel-check's message when QEMU or the kernel is missing.
 #include <doctest/doctest.h>
 
 #include <cstdlib>
@@ -37,22 +38,26 @@ KernelCheckReport Run(const std::set<Mutation>& mutations) {
   KernelCheckReport report;
   std::string error;
   const bool ran = RunKernelCheck({Load("scenarios/dio-needs-flush.json"),
-                                   Load("scenarios/truncate-tail-zeroed.json")},
+                                   Load("scenarios/truncate-tail-zeroed.json"),
+                                   Load("scenarios/dax-partial-punch-zeroes-pmem.json")},
                                   options, &report, &error);
   REQUIRE_MESSAGE(ran, error);
-  REQUIRE(report.scenarios.size() == 2);
+  REQUIRE(report.scenarios.size() == 3);
   for (const ScenarioCheck& check : report.scenarios) REQUIRE_MESSAGE(check.error.empty(), check.error);
   return report;
 }
 
-TEST_CASE("both wrong models are caught on Linux, each by its own check") {
+TEST_CASE("each wrong model is caught on Linux by its own check") {
   const KernelCheckReport wrong =
-      Run({Mutation::kCompletedWriteIsDurable, Mutation::kTruncateSkipsTailZeroing});
+      Run({Mutation::kCompletedWriteIsDurable, Mutation::kTruncateSkipsTailZeroing,
+           Mutation::kDaxZeroingThroughFolio});
   const ScenarioCheck& direct = wrong.scenarios[0];
   const ScenarioCheck& truncate = wrong.scenarios[1];
+  const ScenarioCheck& punch = wrong.scenarios[2];
   CHECK(HasMiss(direct, "crash"));
   CHECK_FALSE(HasMiss(direct, "volatile"));
   CHECK(HasMiss(truncate, "volatile"));
+  CHECK(HasMiss(punch, "volatile"));
 }
 
 }  // namespace
