@@ -114,7 +114,10 @@ bool CreateFiles(const JobScenario& scenario, const std::string& root, std::stri
 
 bool SetBackground(const JobScenario& scenario, std::string* error) {
   const bool on = scenario.background;
-  return WriteSetting("/proc/sys/vm/dirty_writeback_centisecs", on ? "500" : "0", error) &&
+  // Held back means a long interval, not 0: with 0, __mark_inode_dirty wakes the flusher at once
+  // (wb_wakeup_delayed with no delay) and wb_over_bg_thresh may write a single dirty page back,
+  // because a device's share of the background threshold can be zero (Linux 6.1).
+  return WriteSetting("/proc/sys/vm/dirty_writeback_centisecs", on ? "500" : "360000", error) &&
          WriteSetting("/proc/sys/vm/dirty_expire_centisecs", on ? "3000" : "360000", error) &&
          WriteSetting("/proc/sys/fs/xfs/xfssyncd_centisecs", on ? "3000" : "720000", error);
 }
