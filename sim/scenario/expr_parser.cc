@@ -29,7 +29,10 @@ class ExprParser {
     Expr expr;
     RETURN_IF_ERROR(ParseImplies(&expr));
     SkipSpace();
-    if (pos_ < text_.size()) return Fail("unexpected " + Quote(Rest()));
+    if (pos_ < text_.size()) {
+      return Fail("unexpected " + Quote(Rest()) +
+                  " (expected '&&', '||', '->' or the end of the expression)");
+    }
     return expr;
   }
 

@@ -152,7 +152,8 @@ TEST_CASE("malformed expressions name what was expected and the column") {
   CHECK(ErrorOf("/f[0:1] == 'a' &&") ==
         "expected a condition (/path[START:END] ..., P.x ..., size(...), sealed(...), "
         "exists(...), done(...), '!' or '('), found the end at column 18");
-  CHECK(ErrorOf("/f[0:1] == 'a' 'b'") == "unexpected ''b'' at column 16");
+  CHECK(ErrorOf("/f[0:1] == 'a' 'b'") ==
+        "unexpected ''b'' (expected '&&', '||', '->' or the end of the expression) at column 16");
   CHECK(ErrorOf("(done(P.a)") == "expected ')', found the end at column 11");
   CHECK(ErrorOf("/f[0 1] == 'a'") == "expected ':', found '1] == 'a'' at column 6");
   CHECK(ErrorOf("/f[0:x] == 'a'") ==

@@ -795,7 +795,7 @@ TEST_CASE("a process name must be an identifier") {
 TEST_CASE("an unknown op names the file and the op's JSON pointer") {
   Json json = Base();
   json["processes"]["P2"] = {"g = open /f rw", "sync", "sfence", "fsnyc g"};
-  CHECK(ErrorOf(json) == "s.json: /processes/P2/3: unknown op 'fsnyc'");
+  CHECK(ErrorOf(json) == "s.json: /processes/P2/3: unknown op 'fsnyc'; did you mean 'fsync'? (ops: open, close, mmap, munmap, store, ntstore, load, clwb, clflushopt, clflush, flush, persist, sfence, mfence, pwrite, pread, fsync, fdatasync, msync, sync, syncfs, fallocate, seal, unseal, ftruncate, reflink, dedupe, swapext, creat, unlink, rename, barrier)");
 }
 
 TEST_CASE("a wrong argument count names the op's usage") {

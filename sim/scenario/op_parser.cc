@@ -1,14 +1,30 @@
 // Parses one op string into an Op: the words, then one argument shape per op.
 #include "sim/scenario/op_parser.h"
 
+#include <cctype>
+#include <optional>
 #include <set>
 
+#include <fmt/format.h>
+
 #include "sim/base/check.h"
+#include "sim/base/nearest_name.h"
 #include "sim/scenario/return_if_error.h"
 #include "sim/scenario/syntax.h"
 
 namespace crashsim {
 namespace {
+
+// "unknown op 'write'; did you mean 'pwrite'? (ops: open, close, ...)"
+std::string UnknownOpText(const std::string& name) {
+  const std::vector<std::string> names = OpKindNames();
+  std::string lower = name;  // op names are lower case: "FSYNC" means fsync
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::optional<std::string> nearest = NearestName(lower, names);
+  return fmt::format("unknown op {}{} (ops: {})", Quote(name),
+                     nearest ? fmt::format("; did you mean {}?", Quote(*nearest)) : std::string(),
+                     fmt::join(names, ", "));
+}
 
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
@@ -380,7 +396,7 @@ StatusOr<Op> ParseOp(const std::string& text) {
     return Status::Error("unexpected " + Quote(name) + " in " + Quote(text) +
                          " (expected [label:] [name =] op args...)");
   }
-  if (!ParseOpKind(name, &op.kind)) return Status::Error("unknown op " + Quote(name));
+  if (!ParseOpKind(name, &op.kind)) return Status::Error(UnknownOpText(name));
   std::vector<std::string> args(words.begin() + static_cast<std::ptrdiff_t>(next) + 1, words.end());
   for (const std::string& arg : args) {
     if (arg == ":" || arg == "=") {

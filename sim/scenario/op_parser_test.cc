@@ -64,8 +64,11 @@ TEST_CASE("labels and names must be identifiers") {
 }
 
 TEST_CASE("an unknown op is named") {
-  CHECK(ErrorOf("fsnyc fd") == "unknown op 'fsnyc'");
-  CHECK(ErrorOf("l: FSYNC fd") == "unknown op 'FSYNC'");
+  const std::string ops = " (ops: open, close, mmap, munmap, store, ntstore, load, clwb, clflushopt, clflush, flush, persist, sfence, mfence, pwrite, pread, fsync, fdatasync, msync, sync, syncfs, fallocate, seal, unseal, ftruncate, reflink, dedupe, swapext, creat, unlink, rename, barrier)";
+  CHECK(ErrorOf("fsnyc fd") == "unknown op 'fsnyc'; did you mean 'fsync'?" + ops);
+  CHECK(ErrorOf("l: FSYNC fd") == "unknown op 'FSYNC'; did you mean 'fsync'?" + ops);
+  CHECK(ErrorOf("write fd 'x'") == "unknown op 'write'; did you mean 'pwrite'?" + ops);
+  CHECK(ErrorOf("mkdir /d") == "unknown op 'mkdir'" + ops);
 }
 
 TEST_CASE("open takes a path, one access mode and optional flags in any order") {

@@ -31,6 +31,8 @@ enum class OpKind {
 const char* OpKindName(OpKind kind);  // the op's spelling in a scenario: "open", "clwb", ...
 // The inverse of OpKindName; false (and *kind untouched) for a name that is no op.
 bool ParseOpKind(const std::string& name, OpKind* kind);
+// Every op name, in the order the format lists them.
+std::vector<std::string> OpKindNames();
 
 // The guarantees checked in every run (docs/scenario-format.md, "Guarantees"), in the format's
 // order. Assertion names share their namespace and must differ from them.

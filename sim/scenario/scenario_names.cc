@@ -66,6 +66,12 @@ bool IsGuaranteeName(const std::string& name) {
 }
 
 const char* OpKindName(OpKind kind) { return NameOf(kOpKindNames, kind); }
+std::vector<std::string> OpKindNames() {
+  std::vector<std::string> names;
+  for (const auto& [kind, name] : kOpKindNames) names.emplace_back(name);
+  return names;
+}
+
 bool ParseOpKind(const std::string& name, OpKind* kind) {
   return ParseFrom(kOpKindNames, name, kind);
 }
