@@ -87,7 +87,7 @@ Usage:
 Examples:
   crashsim run --html report.html mixed-mode-fsync.json
   crashsim check --baseline reports/baseline.json --junit junit.xml scenarios
-  crashsim explain l7-mixed-modes-msync.json --model daxfile-untracked \\
+  crashsim explain l7-mixed-modes-msync.json --model daxfile-untracked \
       --violation msync
 )",
                      kCrashsimVersion, kExitStatusText);
@@ -204,7 +204,7 @@ before it was found; 4 on an internal error (a bug in crashsim); 128+N when
 signal N interrupted it.
 
 Example:
-  crashsim explain scenarios/l7-mixed-modes-msync.json \\
+  crashsim explain scenarios/l7-mixed-modes-msync.json \
       --model daxfile-untracked --violation msync
 )";
 }
