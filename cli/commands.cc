@@ -194,8 +194,9 @@ RunOptions OptionsOf(const Args& args, const std::atomic<int>* interrupt) {
 }
 
 // Writes the report files asked for; returns false (after saying why) when one cannot be written.
-bool WriteReports(const Args& args, const std::vector<ScenarioResult>& results, int load_failures,
-                  std::ostream& err) {
+// `load_errors`: one line per file that did not load, named in the HTML and Markdown reports.
+bool WriteReports(const Args& args, const std::vector<ScenarioResult>& results,
+                  const std::vector<std::string>& load_errors, std::ostream& err) {
   std::vector<Status> written;
   if (args.json_path) {
     std::optional<ShardInfo> shard;
@@ -207,10 +208,10 @@ bool WriteReports(const Args& args, const std::vector<ScenarioResult>& results, 
   }
   if (args.html_path) {
     written.push_back(
-        WriteFile(*args.html_path, RenderHtmlReport(results, load_failures), "HTML report"));
+        WriteFile(*args.html_path, RenderHtmlReport(results, load_errors), "HTML report"));
   }
   if (args.markdown_path) {
-    written.push_back(WriteFile(*args.markdown_path, RenderMarkdownReport(results, load_failures),
+    written.push_back(WriteFile(*args.markdown_path, RenderMarkdownReport(results, load_errors),
                                 "Markdown report"));
   }
   if (args.junit_path) {
@@ -250,10 +251,10 @@ int Run(const Args& args, const ScenarioLoader& loader, const ScenarioRunner& ru
     err << "crashsim: " << prepared.message() << "\n";
     return kExitInvalid;
   }
-  int load_failures = 0;
+  std::vector<std::string> load_errors;
   for (const std::string& error : expanded.errors) {
     err << "crashsim: " << error << "\n";
-    ++load_failures;
+    load_errors.push_back(error);
   }
   const RunOptions options = OptionsOf(args, interrupt);
   std::vector<ScenarioResult> results;
@@ -264,7 +265,7 @@ int Run(const Args& args, const ScenarioLoader& loader, const ScenarioRunner& ru
     if (!scenario.ok()) {
       if (progress != nullptr) progress->Clear();
       err << scenario.status().message() << "\n";
-      ++load_failures;
+      load_errors.push_back(scenario.status().message());
       continue;
     }
     if (progress != nullptr) progress->SetScenario(i + 1, expanded.files.size(), scenario->name);
@@ -278,6 +279,7 @@ int Run(const Args& args, const ScenarioLoader& loader, const ScenarioRunner& ru
         << ": the runs not finished are reported as interrupted\n";
   }
 
+  const int load_failures = static_cast<int>(load_errors.size());
   int status = ExitStatus(results, load_failures, /*partial=*/args.shard.has_value());
   if (args.command == Command::kCheck) {
     BaselineOutcome baseline;
@@ -294,7 +296,7 @@ int Run(const Args& args, const ScenarioLoader& loader, const ScenarioRunner& ru
     out << RenderRunText(results, load_failures);
   }
   out.flush();
-  if (!WriteReports(args, results, load_failures, err) && status != kExitInternalError) {
+  if (!WriteReports(args, results, load_errors, err) && status != kExitInternalError) {
     status = kExitInvalid;
   }
   if (args.stats_path) {
@@ -322,7 +324,7 @@ int Merge(const Args& args, std::ostream& out, std::ostream& err) {
   int status = ExitStatus(*merged, 0);
   out << RenderRunText(*merged, 0);
   out.flush();
-  if (!WriteReports(args, *merged, 0, err) && status != kExitInternalError) status = kExitInvalid;
+  if (!WriteReports(args, *merged, {}, err) && status != kExitInternalError) status = kExitInvalid;
   return status;
 }
 

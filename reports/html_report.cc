@@ -97,21 +97,25 @@ ViolationIds NumberViolations(const std::vector<ScenarioResult>& results) {
   ViolationIds ids;
   int next = 1;
   for (size_t s = 0; s < results.size(); ++s) {
-    for (size_t m = 0; m < results[s].models.size(); ++m) {
-      for (const Violation& violation : results[s].models[m].violations) {
-        ids[{s, m, violation.name}] = fmt::format("violation-{}", next++);
+    // A trace several designs share is one article: each of their cells links to it.
+    for (const ViolationGroup& group : GroupedViolations(results[s])) {
+      const std::string id = fmt::format("violation-{}", next++);
+      for (Design design : group.designs) {
+        const ModelResult* model = FindModel(results[s], design);
+        ids[{s, static_cast<size_t>(model - results[s].models.data()), group.violation->name}] = id;
       }
     }
   }
   return ids;
 }
 
-// `scenario_index` and `model_index` locate `model` for its violation links.
+// `scenario_index` and `model_index` locate `model` for its violation links; `designs` names the
+// column (one design, or the group of designs whose runs agree).
 std::string MatrixCellHtml(const ModelResult* model, size_t scenario_index, size_t model_index,
-                           const ViolationIds& ids) {
+                           const ViolationIds& ids, const std::string& designs) {
   if (model == nullptr) return "<td class=\"cell not-run\" title=\"not run\">-</td>";
   const RunClass run_class = ClassifyRun(*model);
-  std::string title = fmt::format("{}: {}", DesignName(model->design), RunClassName(run_class));
+  std::string title = fmt::format("{}: {}", designs, RunClassName(run_class));
   std::string body;
   if (run_class == RunClass::kInternalError) {
     body = "internal error";
@@ -161,19 +165,19 @@ std::string MatrixCellHtml(const ModelResult* model, size_t scenario_index, size
 }
 
 std::string MatrixHtml(const std::vector<ScenarioResult>& results, const ViolationIds& ids) {
-  const std::vector<Design> columns = MatrixColumns(results);
+  const std::vector<ColumnGroup> columns = GroupedMatrixColumns(results);
   std::string out = "<table id=\"matrix\">\n<thead><tr><th class=\"corner\">scenario</th>";
-  for (Design design : columns) out += fmt::format("<th>{}</th>", DesignName(design));
+  for (const ColumnGroup& group : columns) out += fmt::format("<th>{}</th>", group.label);
   out += "</tr></thead>\n<tbody>\n";
   for (size_t s = 0; s < results.size(); ++s) {
     const ScenarioResult& scenario = results[s];
     out += fmt::format("<tr><th scope=\"row\" title=\"{}\">{}</th>",
                        Escaped(scenario.path + (scenario.doc.empty() ? "" : ": " + scenario.doc)),
                        Escaped(scenario.name));
-    for (Design design : columns) {
-      const ModelResult* model = FindModel(scenario, design);
+    for (const ColumnGroup& group : columns) {
+      const ModelResult* model = FindModel(scenario, group.designs.front());
       const size_t m = model == nullptr ? 0 : static_cast<size_t>(model - scenario.models.data());
-      out += MatrixCellHtml(model, s, m, ids);
+      out += MatrixCellHtml(model, s, m, ids, group.label);
     }
     out += "</tr>\n";
   }
@@ -280,15 +284,21 @@ std::string StateHtml(const Violation& violation) {
 
 }  // namespace
 
-std::string RenderViolationHtml(const ScenarioResult& scenario, const ModelResult& model,
-                                const Violation& violation, const std::string& id) {
+namespace {
+
+// `designs`: the designs whose runs have this trace, the first being `model`'s.
+std::string RenderViolationHtmlFor(const ScenarioResult& scenario, const ModelResult& model,
+                                   const Violation& violation, const std::string& id,
+                                   const std::vector<Design>& designs) {
   const bool expected = model.expected.count(violation.name) > 0;
-  const char* design = DesignName(model.design);
+  const std::string design = DesignsLabel(designs, scenario.models.size());
+  std::vector<std::string> names;
+  for (Design each : designs) names.emplace_back(DesignName(each));
   std::string out = fmt::format(
       "<article class=\"violation {}\" id=\"{}\" data-scenario=\"{}\" data-model=\"{}\" "
       "data-guarantee=\"{}\">\n",
-      expected ? "as-expected" : "not-expected", Escaped(id), Escaped(scenario.name), design,
-      Escaped(violation.name));
+      expected ? "as-expected" : "not-expected", Escaped(id), Escaped(scenario.name),
+      fmt::join(names, " "), Escaped(violation.name));
   out += fmt::format(
       "<h3>{} &middot; {} &middot; {} <span class=\"badge {}\">{}</span></h3>\n",
       Escaped(scenario.name), design, Escaped(violation.name),
@@ -309,6 +319,13 @@ std::string RenderViolationHtml(const ScenarioResult& scenario, const ModelResul
   return out + "</article>\n";
 }
 
+}  // namespace
+
+std::string RenderViolationHtml(const ScenarioResult& scenario, const ModelResult& model,
+                                const Violation& violation, const std::string& id) {
+  return RenderViolationHtmlFor(scenario, model, violation, id, {model.design});
+}
+
 std::string RenderViolationHtmlPage(const ScenarioResult& scenario, const ModelResult& model,
                                     const Violation& violation) {
   const std::string title = fmt::format("{} under {}: {}", scenario.name, DesignName(model.design),
@@ -322,8 +339,9 @@ std::string RenderViolationHtmlPage(const ScenarioResult& scenario, const ModelR
   return out + "</body>\n</html>\n";
 }
 
-std::string RenderHtmlReport(const std::vector<ScenarioResult>& results, int load_failures) {
-  const std::string summary = SummaryLine(results, load_failures);
+std::string RenderHtmlReport(const std::vector<ScenarioResult>& results,
+                             const std::vector<std::string>& load_errors) {
+  const std::string summary = SummaryLine(results, static_cast<int>(load_errors.size()));
   const ViolationIds ids = NumberViolations(results);
   std::string out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
   out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
@@ -331,16 +349,23 @@ std::string RenderHtmlReport(const std::vector<ScenarioResult>& results, int loa
   out += fmt::format("<style>\n{}</style>\n</head>\n<body>\n", kStyle);
   out += "<h1>crashsim report</h1>\n";
   out += fmt::format("<p id=\"summary\">{}</p>\n", Escaped(summary));
-  out += "<section id=\"verdicts\">\n<h2>Verdicts</h2>\n" + LegendHtml();
-  out += MatrixHtml(results, ids) + "</section>\n";
+  if (!load_errors.empty()) {
+    out += "<section id=\"load-errors\">\n<h2>Files that did not load</h2>\n<ul>\n";
+    for (const std::string& error : load_errors) out += "<li>" + Escaped(error) + "</li>\n";
+    out += "</ul>\n</section>\n";
+  }
+  out += "<section id=\"verdicts\">\n<h2>Verdicts</h2>\n";
+  // No scenario ran (every file failed to load): no matrix with a header and no rows.
+  out += results.empty() ? std::string("<p class=\"none\">No scenario ran.</p>\n")
+                         : LegendHtml() + MatrixHtml(results, ids);
+  out += "</section>\n";
   out += "<section id=\"violations\">\n<h2>Violations</h2>\n";
   if (ids.empty()) out += "<p class=\"none\">No violation.</p>\n";
   for (size_t s = 0; s < results.size(); ++s) {
-    for (size_t m = 0; m < results[s].models.size(); ++m) {
-      const ModelResult& model = results[s].models[m];
-      for (const Violation& violation : model.violations) {
-        out += RenderViolationHtml(results[s], model, violation, ids.at({s, m, violation.name}));
-      }
+    for (const ViolationGroup& group : GroupedViolations(results[s])) {
+      const size_t m = static_cast<size_t>(group.model - results[s].models.data());
+      out += RenderViolationHtmlFor(results[s], *group.model, *group.violation,
+                                    ids.at({s, m, group.violation->name}), group.designs);
     }
   }
   out += "</section>\n";

@@ -25,7 +25,10 @@
 
 namespace crashsim {
 
-std::string RenderHtmlReport(const std::vector<ScenarioResult>& results, int load_failures);
+// `load_errors`: one line per file that did not load (file, JSON pointer, what is wrong), shown in
+// a section of their own.
+std::string RenderHtmlReport(const std::vector<ScenarioResult>& results,
+                             const std::vector<std::string>& load_errors);
 
 // One violation as an <article> (the element described above), for embedding elsewhere. `id` is
 // its element id.

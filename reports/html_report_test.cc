@@ -29,11 +29,12 @@ Markup Read(const std::string& html) {
 }
 
 TEST_CASE("the same results give byte-identical HTML") {
-  CHECK(RenderHtmlReport(AllKinds(), 1) == RenderHtmlReport(AllKinds(), 1));
+  CHECK(RenderHtmlReport(AllKinds(), {"x.json: /: not JSON"}) ==
+        RenderHtmlReport(AllKinds(), {"x.json: /: not JSON"}));
 }
 
 TEST_CASE("the HTML report is one self-contained file: no script, link, font or remote URL") {
-  const std::string html = RenderHtmlReport(AllKinds(), 0);
+  const std::string html = RenderHtmlReport(AllKinds(), {});
   CHECK(html.rfind("<!DOCTYPE html>\n", 0) == 0);
   for (const char* banned : {"<script", "<link", "<img", "<iframe", "@import", "@font-face",
                              "url(", "http:", "https:", "src="}) {
@@ -45,7 +46,7 @@ TEST_CASE("the HTML report is one self-contained file: no script, link, font or 
 }
 
 TEST_CASE("the matrix has one row per scenario and a coloured cell per scenario and model") {
-  const Markup markup = Read(RenderHtmlReport(AllKinds(), 0));
+  const Markup markup = Read(RenderHtmlReport(AllKinds(), {}));
   const auto matrix = markup.ById("matrix");
   REQUIRE(matrix.has_value());
   CHECK(markup.elements[*matrix].name == "table");
@@ -67,7 +68,7 @@ TEST_CASE("the matrix has one row per scenario and a coloured cell per scenario 
 }
 
 TEST_CASE("a cell links each violated name to its violation") {
-  const Markup markup = Read(RenderHtmlReport({MixedModeResult()}, 0));
+  const Markup markup = Read(RenderHtmlReport({MixedModeResult()}, {}));
   const auto links = markup.Find("a");
   REQUIRE(links.size() == 1);
   CHECK(markup.elements[links[0]].attributes.at("href") == "#violation-1");
@@ -78,7 +79,7 @@ TEST_CASE("a cell links each violated name to its violation") {
 }
 
 TEST_CASE("each violation has its timeline, crash point, promise, lost events, state and outcome") {
-  const Markup markup = Read(RenderHtmlReport({MixedModeResult(), HostileResult()}, 0));
+  const Markup markup = Read(RenderHtmlReport({MixedModeResult(), HostileResult()}, {}));
   const auto articles = markup.Find("article", "violation");
   REQUIRE(articles.size() == 2);
   const auto& first = markup.elements[articles[0]];
@@ -117,7 +118,7 @@ TEST_CASE("each violation has its timeline, crash point, promise, lost events, s
 }
 
 TEST_CASE("background and hardware steps share the last lane of the timeline") {
-  const Markup markup = Read(RenderHtmlReport({HostileResult()}, 0));
+  const Markup markup = Read(RenderHtmlReport({HostileResult()}, {}));
   std::vector<std::string> lanes;
   for (size_t th : markup.Find("th", "lane")) lanes.push_back(markup.elements[th].text);
   CHECK(lanes == std::vector<std::string>{"P1", "background / hardware"});
@@ -125,7 +126,7 @@ TEST_CASE("background and hardware steps share the last lane of the timeline") {
 }
 
 TEST_CASE("text from a scenario is escaped, so a hostile name cannot inject markup") {
-  const std::string html = RenderHtmlReport({HostileResult()}, 0);
+  const std::string html = RenderHtmlReport({HostileResult()}, {});
   CHECK(html.find("<script>alert") == std::string::npos);
   CHECK(html.find("&lt;script&gt;alert(1)&lt;/script&gt;") != std::string::npos);
   CHECK(html.find("\xff") == std::string::npos);
@@ -138,9 +139,35 @@ TEST_CASE("text from a scenario is escaped, so a hostile name cannot inject mark
 TEST_CASE("a report without violations says so") {
   ScenarioResult clean = MixedModeResult();
   clean.models.resize(2);
-  const Markup markup = Read(RenderHtmlReport({clean}, 0));
+  const Markup markup = Read(RenderHtmlReport({clean}, {}));
   CHECK(markup.Find("article").empty());
   CHECK(markup.ById("matrix").has_value());
+}
+
+TEST_CASE("columns that all say the same thing are one, and a shared trace is one article") {
+  const std::string html = RenderHtmlReport({testing::SameUnderEveryDesignResult()}, {});
+  const Markup markup = Read(html);
+  const auto articles = markup.Find("article", "violation");
+  REQUIRE(articles.size() == 1);
+  CHECK(markup.elements[articles[0]].attributes.at("data-model") ==
+        "kernel-tracked map-sync daxfile-untracked daxfile-tracked per-vma");
+  CHECK(html.find("<th>all designs</th>") != std::string::npos);
+  // The one cell links to the one article.
+  CHECK(html.find("href=\"#violation-1\"") != std::string::npos);
+  CHECK(html.find("violation-2") == std::string::npos);
+}
+
+TEST_CASE("files that did not load are named with why, and no empty matrix is drawn") {
+  const std::string html = RenderHtmlReport({}, {"a.json: /x: bad <value>"});
+  const Markup markup = Read(html);
+  CHECK(markup.ById("load-errors").has_value());
+  CHECK_FALSE(markup.ById("matrix").has_value());
+  CHECK(html.find("<li>a.json: /x: bad &lt;value&gt;</li>") != std::string::npos);
+  CHECK(html.find("No scenario ran.") != std::string::npos);
+  // With a scenario that ran, the matrix is there beside the list.
+  CHECK(Read(RenderHtmlReport({MixedModeResult()}, {"b.json: /: not JSON"}))
+            .ById("matrix")
+            .has_value());
 }
 
 }  // namespace

@@ -45,16 +45,16 @@ std::string MatrixCellMarkdown(const ModelResult* model) {
 }
 
 std::string MatrixMarkdown(const std::vector<ScenarioResult>& results) {
-  const std::vector<Design> columns = MatrixColumns(results);
+  const std::vector<ColumnGroup> columns = GroupedMatrixColumns(results);
   std::string out = "| scenario |";
-  for (Design design : columns) out += fmt::format(" {} |", DesignName(design));
+  for (const ColumnGroup& group : columns) out += fmt::format(" {} |", group.label);
   out += "\n|---|";
   for (size_t i = 0; i < columns.size(); ++i) out += "---|";
   out += "\n";
   for (const ScenarioResult& scenario : results) {
     out += fmt::format("| {} |", MarkdownText(scenario.name));
-    for (Design design : columns) {
-      out += fmt::format(" {} |", MatrixCellMarkdown(FindModel(scenario, design)));
+    for (const ColumnGroup& group : columns) {
+      out += fmt::format(" {} |", MatrixCellMarkdown(FindModel(scenario, group.designs.front())));
     }
     out += "\n";
   }
@@ -126,11 +126,14 @@ std::vector<std::string> TimelineLines(const Violation& violation) {
 
 }  // namespace
 
-std::string RenderViolationMarkdown(const ScenarioResult& scenario, const ModelResult& model,
-                                    const Violation& violation) {
+namespace {
+
+// The trace under the heading "### NAME: DESIGNS: VIOLATION (expected)".
+std::string RenderViolationMarkdownUnder(const ScenarioResult& scenario, const ModelResult& model,
+                                         const Violation& violation, const std::string& designs) {
   const bool expected = model.expected.count(violation.name) > 0;
-  std::string out = fmt::format("### {}: {}: {} ({})\n\n", MarkdownText(scenario.name),
-                                DesignName(model.design), MarkdownText(violation.name),
+  std::string out = fmt::format("### {}: {}: {} ({})\n\n", MarkdownText(scenario.name), designs,
+                                MarkdownText(violation.name),
                                 expected ? "expected" : "not expected");
   out += fmt::format("Scenario file {}.\n\n", MarkdownCode(scenario.path));
   out += fmt::format("- **Promise broken:** {}\n",
@@ -161,22 +164,38 @@ std::string RenderViolationMarkdown(const ScenarioResult& scenario, const ModelR
   return out;
 }
 
-std::string RenderMarkdownReport(const std::vector<ScenarioResult>& results, int load_failures) {
+}  // namespace
+
+std::string RenderViolationMarkdown(const ScenarioResult& scenario, const ModelResult& model,
+                                    const Violation& violation) {
+  return RenderViolationMarkdownUnder(scenario, model, violation, DesignName(model.design));
+}
+
+std::string RenderMarkdownReport(const std::vector<ScenarioResult>& results,
+                                 const std::vector<std::string>& load_errors) {
   std::string out = "# crashsim report\n\n";
-  out += MarkdownText(SummaryLine(results, load_failures)) + "\n\n";
-  out += "## Verdicts\n\n" + MatrixMarkdown(results) + NotModelledNotes(results) +
-         InternalErrorNotes(results);
+  out += MarkdownText(SummaryLine(results, static_cast<int>(load_errors.size()))) + "\n\n";
+  if (!load_errors.empty()) {
+    out += "## Files that did not load\n\n";
+    for (const std::string& error : load_errors) out += "- " + MarkdownText(error) + "\n";
+    out += "\n";
+  }
+  out += "## Verdicts\n\n";
+  // No scenario ran (every file failed to load): no table with a header and no rows.
+  out += results.empty() ? std::string("No scenario ran.\n")
+                         : MatrixMarkdown(results) + NotModelledNotes(results) +
+                               InternalErrorNotes(results);
   out += "\nA cell lists the violated guarantees and assertions (ok: none); **bold** marks a "
          "verdict that differs from the scenario's expect. Every run is exhaustive unless its "
          "cell says otherwise.\n";
   out += "\n## Violations\n";
   bool any = false;
   for (const ScenarioResult& scenario : results) {
-    for (const ModelResult& model : scenario.models) {
-      for (const Violation& violation : model.violations) {
-        out += "\n" + RenderViolationMarkdown(scenario, model, violation);
-        any = true;
-      }
+    // A trace that several designs share is written once, naming them.
+    for (const ViolationGroup& group : GroupedViolations(scenario)) {
+      out += "\n" + RenderViolationMarkdownUnder(scenario, *group.model, *group.violation,
+                                                  group.label);
+      any = true;
     }
   }
   if (!any) out += "\nNo violation.\n";

@@ -17,7 +17,10 @@
 
 namespace crashsim {
 
-std::string RenderMarkdownReport(const std::vector<ScenarioResult>& results, int load_failures);
+// `load_errors`: one line per file that did not load (file, JSON pointer, what is wrong), listed
+// under a heading of their own.
+std::string RenderMarkdownReport(const std::vector<ScenarioResult>& results,
+                                 const std::vector<std::string>& load_errors);
 
 // Starts with a level-3 heading ("### scenario: model: name (expected)") and ends with a newline.
 std::string RenderViolationMarkdown(const ScenarioResult& scenario, const ModelResult& model,

@@ -38,13 +38,12 @@ size_t Pipes(const std::string& row) {
 TEST_CASE("the same results give byte-identical Markdown") {
   const std::vector<ScenarioResult> all = {MixedModeResult(), NotModelledResult(), BudgetResult(),
                                            SampledResult(), HostileResult()};
-  CHECK(RenderMarkdownReport(all, 0) == RenderMarkdownReport(all, 0));
+  CHECK(RenderMarkdownReport(all, {}) == RenderMarkdownReport(all, {}));
 }
 
 TEST_CASE("the matrix is a pipe table with a row per scenario and a column per model") {
   const std::string md = RenderMarkdownReport(
-      {MixedModeResult(), NotModelledResult(), BudgetResult(), SampledResult(), HostileResult()},
-      0);
+      {MixedModeResult(), NotModelledResult(), BudgetResult(), SampledResult(), HostileResult()}, {});
   std::vector<std::string> rows;
   for (const std::string& line : Lines(md)) {
     if (!line.empty() && line[0] == '|') rows.push_back(line);
@@ -127,9 +126,36 @@ TEST_CASE("hostile text cannot break out of code spans, code blocks or the table
 TEST_CASE("a report without violations says so") {
   ScenarioResult clean = MixedModeResult();
   clean.models.resize(2);
-  const std::string md = RenderMarkdownReport({clean}, 0);
+  const std::string md = RenderMarkdownReport({clean}, {});
   CHECK(md.rfind("# crashsim report\n\n1 scenario, 2 models: all as expected\n", 0) == 0);
   CHECK(md.find("\n## Violations\n\nNo violation.\n") != std::string::npos);
+}
+
+TEST_CASE("columns that all say the same thing are one, and a shared trace is written once") {
+  const std::string md = RenderMarkdownReport({testing::SameUnderEveryDesignResult()}, {});
+  CHECK(md.find("| scenario | all designs |\n|---|---|\n| buffered-fsync | msync |\n") !=
+        std::string::npos);
+  CHECK(md.find("### buffered-fsync: all designs: msync (expected)\n") != std::string::npos);
+  size_t headings = 0;
+  for (size_t at = md.find("\n### "); at != std::string::npos; at = md.find("\n### ", at + 1)) {
+    ++headings;
+  }
+  CHECK(headings == 1);
+}
+
+TEST_CASE("files that did not load are named with why, and no empty table is drawn") {
+  const std::string md = RenderMarkdownReport(
+      {}, {"a.json: /processes/P1/0: unknown op 'x'", "b.json: not JSON: line 1, column 1"});
+  CHECK(md ==
+        "# crashsim report\n\n0 scenarios, 0 models: 2 files not loaded\n\n"
+        "## Files that did not load\n\n"
+        "- a.json: /processes/P1/0: unknown op 'x'\n"
+        "- b.json: not JSON: line 1, column 1\n\n"
+        "## Verdicts\n\nNo scenario ran.\n"
+        "\nA cell lists the violated guarantees and assertions (ok: none); **bold** marks a "
+        "verdict that differs from the scenario's expect. Every run is exhaustive unless its cell "
+        "says otherwise.\n"
+        "\n## Violations\n\nNo violation.\n");
 }
 
 }  // namespace

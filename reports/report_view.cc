@@ -57,6 +57,73 @@ std::vector<Design> MatrixColumns(const std::vector<ScenarioResult>& results) {
   return columns;
 }
 
+namespace {
+
+// Two runs that a column group may merge: finished, and agreeing on everything a cell shows.
+bool SameCell(const ModelResult* a, const ModelResult* b) {
+  if (a == nullptr || b == nullptr) return a == b;
+  auto plain = [](const ModelResult& model) {
+    return (model.coverage == Coverage::kExhaustive || model.coverage == Coverage::kSampled) &&
+           model.not_modelled.empty();
+  };
+  return plain(*a) && plain(*b) && a->coverage == b->coverage &&
+         a->sample_seed == b->sample_seed && a->violated == b->violated &&
+         a->expected == b->expected;
+}
+
+}  // namespace
+
+std::string DesignsLabel(const std::vector<Design>& designs, size_t runs_in_scenario) {
+  if (designs.size() > 1 && designs.size() == runs_in_scenario) return "all designs";
+  std::vector<std::string> names;
+  for (Design design : designs) names.emplace_back(DesignName(design));
+  return fmt::format("{}", fmt::join(names, ", "));
+}
+
+std::vector<ColumnGroup> GroupedMatrixColumns(const std::vector<ScenarioResult>& results) {
+  const std::vector<Design> columns = MatrixColumns(results);
+  bool all_same = !results.empty() && columns.size() > 1;
+  for (Design design : columns) {
+    for (const ScenarioResult& scenario : results) {
+      all_same = all_same &&
+                 SameCell(FindModel(scenario, columns.front()), FindModel(scenario, design));
+    }
+  }
+  std::vector<ColumnGroup> groups;
+  if (all_same) {
+    groups.push_back({columns, DesignsLabel(columns, columns.size())});
+    return groups;
+  }
+  for (Design design : columns) groups.push_back({{design}, DesignName(design)});
+  return groups;
+}
+
+std::vector<ViolationGroup> GroupedViolations(const ScenarioResult& scenario) {
+  std::vector<ViolationGroup> groups;
+  for (const ModelResult& model : scenario.models) {
+    for (const Violation& violation : model.violations) {
+      const bool expected = model.expected.count(violation.name) > 0;
+      ViolationGroup* same = nullptr;
+      for (ViolationGroup& group : groups) {
+        if (*group.violation == violation &&
+            (group.model->expected.count(violation.name) > 0) == expected) {
+          same = &group;
+          break;
+        }
+      }
+      if (same != nullptr) {
+        same->designs.push_back(model.design);
+      } else {
+        groups.push_back({&model, &violation, {model.design}, ""});
+      }
+    }
+  }
+  for (ViolationGroup& group : groups) {
+    group.label = DesignsLabel(group.designs, scenario.models.size());
+  }
+  return groups;
+}
+
 std::string VerdictText(const std::set<std::string>& names, const char* separator) {
   if (names.empty()) return "ok";
   return fmt::format("{}", fmt::join(names, separator));

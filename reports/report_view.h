@@ -36,6 +36,33 @@ const char* RunClassName(RunClass run_class);
 // The designs that some scenario ran, in kAllDesigns order; all five when none ran any.
 std::vector<Design> MatrixColumns(const std::vector<ScenarioResult>& results);
 
+// The columns of the matrix, shown once when they all say the same thing: when every design's run
+// has the same verdict, expectation and coverage in every scenario (a scenario with no DAX file
+// gives five such columns), one column labelled "all designs"; otherwise one column per design,
+// in MatrixColumns order. A run that failed, was interrupted, is invalid or was cut by a budget
+// never makes columns the same (its notes differ per run). Only whole-matrix sameness collapses,
+// so a column never moves.
+struct ColumnGroup {
+  std::vector<Design> designs;  // at least one, in MatrixColumns order
+  std::string label;
+};
+std::vector<ColumnGroup> GroupedMatrixColumns(const std::vector<ScenarioResult>& results);
+
+// The label of a set of designs among a scenario's runs: "all designs" when they are all of them
+// (and more than one), else the names joined by ", ".
+std::string DesignsLabel(const std::vector<Design>& designs, size_t runs_in_scenario);
+
+// A scenario's violations with each trace once: a violation that several designs' runs have with
+// the same trace (and the same expectation) is one group naming them all, at the place of its
+// first run. In model order, then violation order.
+struct ViolationGroup {
+  const ModelResult* model = nullptr;  // the first run that has it
+  const Violation* violation = nullptr;
+  std::vector<Design> designs;
+  std::string label;  // DesignsLabel(designs, the scenario's number of runs)
+};
+std::vector<ViolationGroup> GroupedViolations(const ScenarioResult& scenario);
+
 // The run of `design` in `scenario`, or nullptr when the scenario did not run under it.
 const ModelResult* FindModel(const ScenarioResult& scenario, Design design);
 

@@ -72,6 +72,23 @@ inline ScenarioResult MixedModeResult() {
   return scenario;
 }
 
+// buffered-fsync: no DAX file, so every design runs the same kernel path and finds the same fsync
+// violation with the same trace; the matrix and the traces show it once.
+inline ScenarioResult SameUnderEveryDesignResult() {
+  ScenarioResult scenario;
+  scenario.path = "scenarios/buffered-fsync.json";
+  scenario.name = "buffered-fsync";
+  scenario.config_summary = "platform=adr fs=xfs";
+  for (Design design : kAllDesigns) {
+    ModelResult model = CleanModel(design);
+    model.violated = {"msync"};
+    model.expected = {"msync"};
+    model.violations = {MsyncViolation()};
+    scenario.models.push_back(model);
+  }
+  return scenario;
+}
+
 // reflink-seal: runs under the two daxfile designs; reflink is not modelled yet under one.
 inline ScenarioResult NotModelledResult() {
   ScenarioResult scenario;

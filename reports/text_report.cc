@@ -54,10 +54,14 @@ std::string Plural(size_t count, const char* singular, const char* plural) {
 
 // The lines printed under a row: what was expected where the cell differs, which op is not
 // modelled, where the budget ran out.
-std::vector<std::string> RowNotes(const ScenarioResult& scenario) {
+std::vector<std::string> RowNotes(const ScenarioResult& scenario,
+                                  const std::vector<ColumnGroup>& groups) {
   std::vector<std::string> notes;
-  for (const ModelResult& model : scenario.models) {
-    const char* design = DesignName(model.design);
+  for (const ColumnGroup& group : groups) {
+    const ModelResult* found = FindModel(scenario, group.designs.front());
+    if (found == nullptr) continue;
+    const ModelResult& model = *found;
+    const std::string& design = group.label;
     if (Failed(model)) {
       notes.push_back(fmt::format("internal error: {}: {}, while {}", design,
                                   model.internal_error->what, model.internal_error->step));
@@ -100,16 +104,16 @@ std::string MatrixCell(const ModelResult& model) {
 }
 
 std::string RenderMatrix(const std::vector<ScenarioResult>& results) {
-  const std::vector<Design> columns = MatrixColumns(results);
+  const std::vector<ColumnGroup> columns = GroupedMatrixColumns(results);
 
   // rows[i][0] is the scenario's name, rows[i][1 + j] the cell of columns[j].
   std::vector<std::vector<std::string>> rows;
   rows.push_back({"scenario"});
-  for (Design design : columns) rows[0].push_back(DesignName(design));
+  for (const ColumnGroup& group : columns) rows[0].push_back(group.label);
   for (const ScenarioResult& scenario : results) {
     std::vector<std::string> row = {scenario.name};
-    for (Design design : columns) {
-      const ModelResult* model = FindModel(scenario, design);
+    for (const ColumnGroup& group : columns) {
+      const ModelResult* model = FindModel(scenario, group.designs.front());
       row.push_back(model == nullptr ? "" : MatrixCell(*model));
     }
     rows.push_back(std::move(row));
@@ -132,7 +136,9 @@ std::string RenderMatrix(const std::vector<ScenarioResult>& results) {
   bool any_differs = false, any_budget = false, any_sampled = false;
   for (size_t i = 0; i < results.size(); ++i) {
     out += render_row(rows[i + 1]);
-    for (const std::string& note : RowNotes(results[i])) out += note_indent + note + "\n";
+    for (const std::string& note : RowNotes(results[i], columns)) {
+      out += note_indent + note + "\n";
+    }
     for (const ModelResult& model : results[i].models) {
       any_differs = any_differs || Failed(model) || Invalid(model) || Differs(model);
       any_budget = any_budget || BudgetRanOut(model);
@@ -148,12 +154,14 @@ std::string RenderMatrix(const std::vector<ScenarioResult>& results) {
   return out;
 }
 
-std::string RenderViolation(const ScenarioResult& scenario, const ModelResult& model,
-                            const Violation& violation) {
+namespace {
+
+// A violation's trace under the header "NAME (PATH), DESIGNS: VIOLATION [expected]".
+std::string RenderViolationUnder(const ScenarioResult& scenario, const ModelResult& model,
+                                 const Violation& violation, const std::string& designs) {
   const bool expected = model.expected.count(violation.name) > 0;
-  std::string out =
-      fmt::format("{} ({}), {}: {} [{}]\n", scenario.name, scenario.path, DesignName(model.design),
-                  violation.name, expected ? "expected" : "not expected");
+  std::string out = fmt::format("{} ({}), {}: {} [{}]\n", scenario.name, scenario.path, designs,
+                                violation.name, expected ? "expected" : "not expected");
   out += fmt::format("  promise:     {}\n", violation.promise.empty() ? "-" : violation.promise);
   if (violation.schedule.empty()) {
     out += "  schedule:    no steps\n";
@@ -185,6 +193,13 @@ std::string RenderViolation(const ScenarioResult& scenario, const ModelResult& m
   return out;
 }
 
+}  // namespace
+
+std::string RenderViolation(const ScenarioResult& scenario, const ModelResult& model,
+                            const Violation& violation) {
+  return RenderViolationUnder(scenario, model, violation, DesignName(model.design));
+}
+
 std::string RenderInternalError(const ScenarioResult& scenario, const ModelResult& model) {
   std::string out;
   const std::vector<std::string> lines = InternalErrorLines(scenario, model);
@@ -195,10 +210,12 @@ std::string RenderInternalError(const ScenarioResult& scenario, const ModelResul
 std::string RenderRunText(const std::vector<ScenarioResult>& results, int load_failures) {
   std::string out = RenderMatrix(results);
   for (const ScenarioResult& scenario : results) {
+    // A trace that several designs share is printed once, naming them (a run that failed has no
+    // violations, so the internal errors follow).
+    for (const ViolationGroup& group : GroupedViolations(scenario)) {
+      out += "\n" + RenderViolationUnder(scenario, *group.model, *group.violation, group.label);
+    }
     for (const ModelResult& model : scenario.models) {
-      for (const Violation& violation : model.violations) {
-        out += "\n" + RenderViolation(scenario, model, violation);
-      }
       if (Failed(model)) out += "\n" + RenderInternalError(scenario, model);
     }
   }

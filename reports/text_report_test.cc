@@ -12,6 +12,36 @@ using testing::CleanModel;
 using testing::MixedModeResult;
 using testing::NotModelledResult;
 using testing::SampledResult;
+using testing::SameUnderEveryDesignResult;
+
+TEST_CASE("five columns that say the same thing are one, and a trace every design shares is one") {
+  const std::string text = RenderRunText({SameUnderEveryDesignResult()}, 0);
+  CHECK(text.rfind("scenario        all designs\n"
+                   "buffered-fsync  msync\n\n",
+                   0) == 0);
+  CHECK(text.find("buffered-fsync (scenarios/buffered-fsync.json), all designs: msync [expected]\n") !=
+        std::string::npos);
+  size_t traces = 0;
+  for (size_t at = text.find("  promise:"); at != std::string::npos;
+       at = text.find("  promise:", at + 1)) {
+    ++traces;
+  }
+  CHECK(traces == 1);
+  // The same verdicts with one trace that differs: still one column, and each trace names the
+  // designs that share it.
+  ScenarioResult mixed = SameUnderEveryDesignResult();
+  mixed.models[1].violations[0].observed = "/f[4096:4097] = 01";
+  const std::string split = RenderRunText({mixed}, 0);
+  CHECK(split.rfind("scenario        all designs\n", 0) == 0);
+  CHECK(split.find("), kernel-tracked, daxfile-untracked, daxfile-tracked, per-vma: msync") !=
+        std::string::npos);
+  CHECK(split.find("), map-sync: msync [expected]") != std::string::npos);
+  // One differing cell keeps every column.
+  mixed.models[1].violated = {};
+  mixed.models[1].violations.clear();
+  CHECK(RenderRunText({mixed}, 0).rfind("scenario        kernel-tracked  map-sync  daxfile-untracked",
+                                        0) == 0);
+}
 
 TEST_CASE("a clean run shows ok and a verdict shows its sorted names joined by commas") {
   CHECK(MatrixCell(CleanModel(Design::kMapSync)) == "ok");

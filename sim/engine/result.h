@@ -24,12 +24,14 @@ struct TraceStep {
   std::string actor;  // process name, or "background" / "hardware"
   std::string text;   // e.g. "fsync fd: writeback submitted 1 page", "pwrite fd 0 'A' = 1 byte"
   std::string result; // "" or the result/errno, e.g. "0", "EOPNOTSUPP"
+  bool operator==(const TraceStep&) const = default;
 };
 
 // A persist event that the crash image left out (it was pending and did not persist).
 struct LostEvent {
   std::string kind;         // "sector-write", "pmem-line", "journal", "ntstore"
   std::string description;  // e.g. "sector 37 of /f block 0 (pwrite by P1 at 0+4096)"
+  bool operator==(const LostEvent&) const = default;
 };
 
 // One pending persist event at the crash point, for drawing the persist graph of a violation.
@@ -38,6 +40,7 @@ struct PersistNode {
   std::string description;
   bool lost = false;        // the witness image left it out
   std::vector<int> after;   // indices of the nodes that must persist before this one
+  bool operator==(const PersistNode&) const = default;
 };
 
 struct Violation {
@@ -50,6 +53,7 @@ struct Violation {
   std::string expected;             // what was promised, e.g. "/f[4096:4097] = 'Y' (59)"
   std::vector<std::string> state;   // state of the involved lines, pages, extents, journal
   std::vector<PersistNode> persist_graph;  // the pending persist events at the crash point
+  bool operator==(const Violation&) const = default;
 };
 
 // How much of the space a run covered. Only kExhaustive and kSampled are passes; the others say
