@@ -90,6 +90,10 @@ void ReleaseAfter(Machine& m, const std::vector<uint64_t>& blocks, uint64_t seq)
 
 // Reflink sharing (the refcount btree, in core): a block is shared while two or more extents map
 // it. DropReference returns true if the block still has another owner (so it must not be freed).
+// The first file block of [first, last) whose device block is shared, found through the
+// reference counts rather than block by block.
+std::optional<uint64_t> FirstSharedBlock(const Machine& m, uint32_t ino, uint64_t first,
+                                         uint64_t last);
 bool IsShared(const Machine& m, uint64_t physical_block);
 bool DropReference(Machine& m, uint64_t physical_block);
 void AddReference(Machine& m, uint64_t physical_block);

@@ -79,13 +79,13 @@ StepOutcome Preallocate(Machine& m, int pid, uint32_t ino, FallocOp mode, uint64
   const uint32_t bs = m.block_size();
   int allocated = 0;
   for (uint64_t b = offset / bs; b < (end + bs - 1) / bs; ++b) {
-    if (inode.core.extents.count(b) || inode.delalloc.count(b)) continue;
+    if (inode.core.extents.Contains(b) || inode.delalloc.count(b)) continue;
     const auto block = AllocateBlock(m);
     if (!block) {
       if (allocated) LogInode(m, ino, kFieldExtents, what + ": preallocate (partial)");
       return Fail("ENOSPC");
     }
-    inode.core.extents[b] = Extent{*block, ExtentState::kUnwritten, false};
+    inode.core.extents.Set(b, Extent{*block, ExtentState::kUnwritten, false});
     ++allocated;
   }
   const bool grows = mode == FallocOp::kAlloc && end > inode.size_bytes;
@@ -160,10 +160,10 @@ StepOutcome Reallocate(Machine& m, int pid, uint32_t ino, uint64_t offset, uint6
   const ExtentState state = m.faults.zero_range_without_zeroing ? ExtentState::kWritten
                                                                  : ExtentState::kUnwritten;
   for (uint64_t b = (offset + bs - 1) / bs; b < end / bs; ++b) {
-    if (inode.core.extents.count(b)) continue;
+    if (inode.core.extents.Contains(b)) continue;
     const auto block = AllocateBlock(m);
     if (!block) return Fail("ENOSPC");
-    inode.core.extents[b] = Extent{*block, state, false};
+    inode.core.extents.Set(b, Extent{*block, state, false});
     ++allocated;
   }
   uint32_t fields = kFieldExtents;
@@ -219,8 +219,8 @@ StepOutcome SysFallocate(Machine& m, int pid, const std::string& fd_name, Falloc
     // no-op, every other mode is refused (xfs_bmapi_write's single check).
     bool no_op = (mode == FallocOp::kAlloc || mode == FallocOp::kKeepSize) && end <= inode.size_bytes;
     for (uint64_t b = offset / bs; no_op && b < (end + bs - 1) / bs; ++b) {
-      auto it = inode.core.extents.find(b);
-      no_op = it != inode.core.extents.end() && it->second.state == ExtentState::kWritten;
+      auto it = inode.core.extents.Find(b);
+      no_op = it.has_value() && it->state == ExtentState::kWritten;
     }
     if (no_op) return StepOutcome{true, "0", "sealed file, range fully written: nothing to do"};
     const bool refused = !(mode == FallocOp::kPunchHole && m.faults.punch_not_refused_on_sealed);

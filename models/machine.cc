@@ -39,6 +39,8 @@ void HashWrite(const WriteRecord& write, Hasher& h) {
   h.Add(write.ino);
   h.Add(write.offset);
   h.AddBytes(write.bytes);
+  h.Add(write.fill_length);
+  h.Add(write.fill);
   h.AddBool(write.size_cut);
   h.Add(static_cast<uint64_t>(write.process + 1));
   h.Add(write.stamp);
@@ -69,9 +71,10 @@ void HashMove(const DataMove& move, Hasher& h) {
 void HashSeal(const SealRecord& seal, Hasher& h) {
   h.Add(seal.ino);
   h.AddBool(seal.active);
-  for (const auto& [block, extent] : seal.snapshot) {
-    h.Add(block);
-    h.Add(extent.physical_block);
+  for (const auto& [first, run] : seal.snapshot.runs()) {
+    h.Add(first);
+    h.Add(run.count);
+    h.Add(run.start.physical_block);
   }
 }
 
@@ -286,9 +289,11 @@ Hash128 HashCrashInputs(const Machine& m) {
   h.Add(sealed);
   for (const auto& seal : m.ghost.seals) {
     if (!seal.active) continue;
-    h.Add(seal.snapshot.size());
+    h.Add(seal.snapshot.runs().size());
     HashSeal(seal, h);
-    for (const auto& [block, extent] : seal.snapshot) h.Add(static_cast<uint64_t>(extent.state));
+    for (const auto& [first, run] : seal.snapshot.runs()) {
+      h.Add(static_cast<uint64_t>(run.start.state));
+    }
     h.AddString(seal.op);
   }
   // Removed inodes end the promises about their contents (the durability oracle).

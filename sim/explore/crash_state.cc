@@ -36,7 +36,9 @@ std::vector<std::string> FileLines(const Machine& m) {
   std::vector<std::string> lines;
   for (const auto& [ino, inode] : m.inodes) {
     std::vector<std::string> extents, entries;
-    for (const auto& [block, extent] : inode.core.extents) extents.push_back(ExtentText(block, extent));
+    inode.core.extents.ForEachBlock(0, UINT64_MAX, [&](uint64_t block, const Extent& extent) {
+      extents.push_back(ExtentText(block, extent));
+    });
     for (const auto& [page, entry] : inode.tree) entries.push_back(EntryText(page, entry));
     std::string flags;
     if (inode.core.sealed) flags += " sealed";

@@ -24,7 +24,7 @@ Finding MetadataFinding(const CrashContext& c, const Promise& promise, std::stri
 
 bool Writes(const WriteRecord& record, uint64_t offset) {
   if (record.size_cut) return offset >= record.offset;
-  return offset >= record.offset && offset < record.offset + record.bytes.size();
+  return offset >= record.offset && offset < record.offset + record.length();
 }
 
 // A stretch of file offsets [begin, end) covered by the promise over which the last covered
@@ -37,10 +37,18 @@ struct Stretch {
   bool absent_or_zero = false;           // a size cut among them
 };
 
+// RenderBytes of a record's bytes [from, to), without materialising a fill.
+std::string RenderRecordBytes(const WriteRecord& record, uint64_t from, uint64_t to) {
+  if (record.fill_length != 0 && to - from > 1) {
+    return fmt::format("fill({:02x}, {})", record.fill, to - from);
+  }
+  return RenderBytes(record.Bytes(from, to));
+}
+
 bool Allows(const Stretch& stretch, uint64_t offset, uint8_t value) {
   if (stretch.absent_or_zero && value == 0) return true;
   for (const WriteRecord* record : stretch.later) {
-    if (record->bytes[offset - record->offset] == value) return true;
+    if (record->ByteAt(offset) == value) return true;
   }
   return false;
 }
@@ -58,14 +66,14 @@ std::vector<Stretch> CoveredStretches(const Ghost& ghost, const Promise& promise
     if (record.ino != ino) continue;
     records.push_back(i);
     edges.push_back(record.offset);
-    if (!record.size_cut) edges.push_back(record.offset + record.bytes.size());
+    if (!record.size_cut) edges.push_back(record.offset + record.length());
   }
   std::sort(edges.begin(), edges.end());
   edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
   auto covers = [&](const WriteRecord& record, uint64_t offset) {
     return !record.size_cut && Ghost::HappenedBefore(record, promise.invocation) &&
            offset >= std::max(record.offset, promise.begin) &&
-           offset < std::min<uint64_t>(record.offset + record.bytes.size(), promise.end);
+           offset < std::min<uint64_t>(record.offset + record.length(), promise.end);
   };
   std::vector<Stretch> stretches;
   for (size_t e = 0; e + 1 < edges.size(); ++e) {
@@ -155,10 +163,8 @@ class FileCheck {
     finding.observed = fmt::format("{}[{}:] is past EOF (size {} after recovery)", path_, offset,
                                    size_);
     finding.expected = fmt::format("{}[{}:{}] = {} ({})", path_, offset,
-                                   covered.offset + covered.bytes.size(),
-                                   RenderBytes(std::vector<uint8_t>(
-                                       covered.bytes.begin() + (offset - covered.offset),
-                                       covered.bytes.end())),
+                                   covered.offset + covered.length(),
+                                   RenderRecordBytes(covered, offset, covered.offset + covered.length()),
                                    covered.what);
     SetWitness(c_, c_.space.base_image(), {}, &finding);
     return finding;
@@ -173,15 +179,14 @@ class FileCheck {
     // Show the whole run of bytes of this covered write that the witness image gets wrong.
     const RecoveredState witness(c_.machine, image);
     uint64_t end = offset + 1;
-    while (end < std::min(size_, covered.offset + covered.bytes.size())) {
+    while (end < std::min(size_, covered.offset + covered.length())) {
       const Stretch* next = StretchAt(end);
       if (next == nullptr || next->covered != stretch.covered) break;
       if (Allows(*next, end, witness.ReadIno(ino_, end, end + 1).bytes[0])) break;
       ++end;
     }
     const std::vector<uint8_t> observed = witness.ReadIno(ino_, offset, end).bytes;
-    const std::vector<uint8_t> expected(covered.bytes.begin() + (offset - covered.offset),
-                                        covered.bytes.begin() + (end - covered.offset));
+    const std::vector<uint8_t> expected = covered.Bytes(offset, end);
     Finding finding = NewFinding();
     finding.observed = fmt::format("{}[{}:{}] = {}{}", path_, offset, end, RenderBytes(observed),
                                    address ? "" : " (a hole or unwritten extent after recovery)");

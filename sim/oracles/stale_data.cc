@@ -74,10 +74,13 @@ std::optional<std::pair<uint64_t, ByteOutcome>> FirstIllegitimate(const CrashCon
 void CheckNoStaleData(const CrashContext& c, std::vector<Finding>* findings) {
   const uint32_t bs = c.machine.block_size();
   for (const auto& [path, file] : c.recovered.files()) {
-    for (const auto& [block, extent] : file.core.extents) {
-      if (extent.state != ExtentState::kWritten) continue;
+    std::optional<Finding> first_bad;
+    file.core.extents.ForEachRun(0, UINT64_MAX, [&](const ExtentMap::Run& run) {
+      if (run.start.state != ExtentState::kWritten) return true;
+      for (uint64_t block = run.first; block < run.end(); ++block) {
+      const Extent extent = run.At(block);
       const uint64_t begin = block * bs;
-      if (begin >= file.core.size_bytes) break;
+      if (begin >= file.core.size_bytes) return false;
       const uint64_t end = std::min<uint64_t>(begin + bs, file.core.size_bytes);
       const uint64_t base = extent.physical_block * bs;
       const auto bad = FirstIllegitimate(c, file.ino, begin, base, end - begin);
@@ -102,7 +105,13 @@ void CheckNoStaleData(const CrashContext& c, std::vector<Finding>* findings) {
       SetWitness(c, image, {{address, address + 1}}, &finding);
       finding.state.push_back(fmt::format("{} block {} -> device block {} (written)", path, block,
                                           extent.physical_block));
-      findings->push_back(std::move(finding));
+      first_bad = std::move(finding);
+      return false;
+      }
+      return true;
+    });
+    if (first_bad) {
+      findings->push_back(std::move(*first_bad));
       return;
     }
   }
