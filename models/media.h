@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <utility>
 
 #include "models/origin.h"
 
@@ -81,6 +82,7 @@ class Media {
   BlockView View(uint64_t block) const;
   void Write(uint64_t address, const Tagged& data);
   uint32_t block_size() const { return initial_->block_size; }
+  const InitialImage& initial() const { return *initial_; }
   // For hashing: the blocks written since the start, in block order.
   const std::map<uint64_t, std::shared_ptr<const Tagged>>& written_blocks() const {
     return blocks_;
