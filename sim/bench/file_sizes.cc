@@ -80,8 +80,14 @@ int main() {
       {"hole, 2^63 - 1 bytes", kMax, "hole", "/f[4096:4097] == 'Z'"},
       {"hole, 64 MiB, a range over the hole", 64 * kMiB + 8192, "hole",
        "/f[8192:67117056] == zero"},
+      {"hole, 2^63 - 1 bytes, a range over the hole", kMax, "hole",
+       "/f[8192:9223372036854775807] == zero"},
       {"written, 64 MiB, a range against its old contents", 64 * kMiB + 8192, "written",
        "/f[8192:67117056] == old"},
+      {"written, 2^63 - 1 bytes, a range against its old contents", kMax, "written",
+       "/f[8192:9223372036854775807] == old"},
+      {"written, 2^63 - 1 bytes, the same range over the written block (violated)", kMax,
+       "written", "/f[0:9223372036854775807] == old"},
   };
   std::printf("| file | size (bytes) | assertion | seconds (5 models) | peak MiB |\n");
   std::printf("|---|---|---|---|---|\n");
