@@ -316,6 +316,22 @@ void RecordWrite(Machine& m, int pid, uint32_t ino, uint64_t offset,
   m.ghost.RecordWrite(std::move(record));
 }
 
+void RecordFill(Machine& m, int pid, uint32_t ino, uint64_t offset, uint64_t length, uint8_t byte,
+                const std::string& what) {
+  if (length == 0) {
+    RecordWrite(m, pid, ino, offset, {}, what);
+    return;
+  }
+  WriteRecord record;
+  record.ino = ino;
+  record.offset = offset;
+  record.fill_length = length;
+  record.fill = byte;
+  record.process = pid;
+  record.what = what;
+  m.ghost.RecordWrite(std::move(record));
+}
+
 void RecordSizeCut(Machine& m, int pid, uint32_t ino, uint64_t size, const std::string& what) {
   WriteRecord record;
   record.ino = ino;
@@ -347,16 +363,25 @@ bool ReserveDelalloc(Machine& m, uint32_t ino, uint64_t block) {
   return true;
 }
 
-std::vector<uint64_t> UnmapBlocks(Machine& m, uint32_t ino, uint64_t first, uint64_t last) {
+FreedBlocks UnmapBlocks(Machine& m, uint32_t ino, uint64_t first, uint64_t last) {
   Inode& inode = m.inode(ino);
-  std::vector<uint64_t> freed;
-  std::vector<uint64_t> unmapped;
-  inode.core.extents.ForEachBlock(first, last, [&](uint64_t, const Extent& extent) {
-    unmapped.push_back(extent.physical_block);
+  FreedBlocks freed;
+  // Blocks with a reference count (shared by reflink) drop a reference one by one, after the
+  // walk, since that may change sharing flags in this map; the rest are freed run by run.
+  std::vector<uint64_t> counted;
+  inode.core.extents.ForEachRun(first, last, [&](const ExtentMap::Run& run) {
+    uint64_t from = run.start.physical_block;
+    const uint64_t end = from + run.count;
+    for (auto it = m.refcount.lower_bound(from); it != m.refcount.end() && it->first < end; ++it) {
+      freed.Add(from, it->first);
+      counted.push_back(it->first);
+      from = it->first + 1;
+    }
+    freed.Add(from, end);
+    return true;
   });
-  // Dropping a reference may change sharing flags in this map: collect first, then drop.
-  for (uint64_t physical : unmapped) {
-    if (!DropReference(m, physical)) freed.push_back(physical);
+  for (uint64_t physical : counted) {
+    if (!DropReference(m, physical)) freed.Add(physical, physical + 1);
   }
   inode.core.extents.EraseRange(first, last);
   for (auto it = inode.delalloc.lower_bound(first); it != inode.delalloc.end() && it->first < last;) {
@@ -403,11 +428,13 @@ void AddReference(Machine& m, uint64_t physical_block) {
   for (auto& [ino, inode] : m.inodes) inode.core.extents.SetSharedAt(physical_block, true);
 }
 
-void ReleaseAfter(Machine& m, const std::vector<uint64_t>& blocks, uint64_t seq) {
+void ReleaseAfter(Machine& m, const FreedBlocks& blocks, uint64_t seq) {
   // ext4 data=writeback does not wait for the freeing transaction before a data block may be
   // allocated again (ext4_mb_clear_bb tracks freed blocks only for metadata or ordered data).
   const bool at_once = m.config->fs == FsKind::kExt4Writeback;
-  for (uint64_t block : blocks) m.allocator.FreeAfter(block, at_once ? 0 : seq);
+  for (const Allocator::Range& range : blocks.ranges) {
+    m.allocator.FreeRangeAfter(range.begin, range.end, at_once ? 0 : seq);
+  }
   if (at_once && !blocks.empty()) m.allocator.ReleaseBusy(m.journal.forced_seq());
 }
 

@@ -263,7 +263,7 @@ StepOutcome WriteZeroes(Machine& m, int pid, uint32_t ino, uint64_t offset, uint
   }
   TouchTimes(m, ino);
   const uint64_t seq = LogInode(m, ino, fields, what + ": written zeroed extents");
-  RecordWrite(m, pid, ino, offset, std::vector<uint8_t>(length, 0), what);
+  RecordFill(m, pid, ino, offset, length, 0, what);
   return Done("written zeroed extents (transaction " + std::to_string(seq) + ")");
 }
 
@@ -329,13 +329,13 @@ StepOutcome SysReflink(Machine& m, int pid, const std::string& fd_name, uint64_t
                            LogWriteFlags(m)};
   }
   // One transaction remaps the destination range onto the source's blocks, shared.
-  std::vector<uint64_t> freed;
+  FreedBlocks freed;
   const uint64_t blocks = Blocks(m, length);
   for (uint64_t k = 0; k < blocks; ++k) {
     const uint64_t dst_block = offset / bs + k;
     const uint64_t src_block = offset2 / bs + k;
     auto old = UnmapBlocks(m, dst, dst_block, dst_block + 1);
-    freed.insert(freed.end(), old.begin(), old.end());
+    freed.Append(old);
     auto it = src_inode.core.extents.Find(src_block);
     if (!it || it->state != ExtentState::kWritten) continue;
     const uint64_t physical = it->physical_block;

@@ -168,10 +168,16 @@ Hash128 HashMachine(const Machine& m) {
   for (const auto& directory : m.directories) h.AddString(directory);
   h.Add(m.durable_names.size());
   HashNameTable(m.durable_names, h);
-  h.AddSequence(m.allocator.free_blocks());  // block by block, as ordered-set elements
-  for (const auto& [block, seq] : m.allocator.busy_blocks()) {
-    h.Add(block);
-    h.Add(seq);
+  // Free and busy blocks as their ranges, which are canonical: equal sets give equal ranges.
+  h.Add(m.allocator.free_ranges().size());
+  for (const Allocator::Range& range : m.allocator.free_ranges()) {
+    h.Add(range.begin);
+    h.Add(range.end);
+  }
+  for (const auto& [begin, busy] : m.allocator.busy_ranges()) {
+    h.Add(begin);
+    h.Add(busy.end);
+    h.Add(busy.seq);
   }
   for (const auto& [group, bio] : m.bios) {
     h.Add(group);

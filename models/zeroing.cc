@@ -127,7 +127,7 @@ std::vector<uint64_t> OrderZeroedPages(Machine& m, uint32_t ino, const ByteRange
 void RecordZeroes(Machine& m, int pid, uint32_t ino, const ByteRanges& ranges,
                   const std::string& what) {
   for (const auto& [lo, hi] : ranges) {
-    RecordWrite(m, pid, ino, lo, std::vector<uint8_t>(hi - lo, 0), what);
+    RecordFill(m, pid, ino, lo, hi - lo, 0, what);
   }
 }
 

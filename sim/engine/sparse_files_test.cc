@@ -1,7 +1,8 @@
 // Cost follows the blocks touched, not the file size: a written file of 2^63 - 1 bytes is set up
 // as one extent run, one run of the initial image and one fill record without bytes; runs on it,
-// and range assertions over such files (`== zero` over a hole, `== old` over written data), end
-// with the verdicts that small files give. Not timed: were the cost to follow the size, these
+// map changes over all of it (truncate, punch, zero-range, preallocation) and range assertions
+// over such files (`== zero` over a hole, `== old` over written data) end with the verdicts that
+// small files give. Not timed: were the cost to follow the size, these
 // would materialise 2^51 blocks or 2^63 bytes and never finish (the test's timeout fails them).
 #include <doctest/doctest.h>
 
@@ -69,6 +70,30 @@ TEST_CASE("runs on a file of 2^63 - 1 bytes give the verdicts of a small file") 
     CHECK(old_lost.violations[0].name == "a");
     CHECK(old_lost.violations[0].observed.find("... (9223372036854775807 bytes)") !=
           std::string::npos);
+  }
+}
+
+TEST_CASE("map changes over a file of 2^63 - 1 bytes cost the runs they change") {
+  struct Case {
+    const char* op;
+    const char* check;
+  };
+  // Each holds after the fsync: a truncate frees 2^51 blocks as one range, a punch or zero-range
+  // over almost all of it records one fill of zeroes, a preallocation over the written file
+  // finds nothing to do.
+  const Case cases[] = {
+      {"ftruncate fd 4097", "size(/f) == 4097 && /f[4096:4097] == 'A'"},
+      {"ftruncate fd 0", "size(/f) == 0"},
+      {"fallocate fd punch-hole 4096 9223372036854763520", "/f[4096:9223372036854767616] == zero"},
+      {"fallocate fd zero-range 4096 9223372036854763520", "/f[4096:8192] == zero"},
+      {"fallocate fd keep-size 0 9223372036854771712", "/f[0:4096] == old"},
+  };
+  for (const Case& c : cases) {
+    INFO(c.op);
+    const ModelResult result =
+        RunScenario(FromText("written", c.check, c.op), Design::kKernelTracked, RunOptions{});
+    CHECK(result.violated.empty());
+    CHECK(result.coverage == Coverage::kExhaustive);
   }
 }
 
