@@ -16,6 +16,7 @@
 #include <iterator>
 #include <map>
 #include <optional>
+#include <utility>
 #include <vector>
 
 namespace crashsim {
@@ -107,12 +108,42 @@ class Allocator {
       free_.insert(it, upper);
     }
   }
-  void FreeAfter(uint64_t block, uint64_t seq) { busy_[block] = seq; }
+  void FreeAfter(uint64_t block, uint64_t seq) { FreeRangeAfter(block, block + 1, seq); }
+  // Blocks [begin, end) are busy until transaction `seq` is durable (a later free of a block
+  // replaces its earlier one).
+  void FreeRangeAfter(uint64_t begin, uint64_t end, uint64_t seq) {
+    if (begin >= end) return;
+    auto it = busy_.upper_bound(begin);
+    if (it != busy_.begin() && std::prev(it)->second.end > begin) --it;
+    std::vector<std::pair<uint64_t, Busy>> kept;
+    while (it != busy_.end() && it->first < end) {
+      const auto [first, busy] = *it;
+      it = busy_.erase(it);
+      if (first < begin) kept.push_back({first, Busy{begin, busy.seq}});
+      if (busy.end > end) kept.push_back({end, Busy{busy.end, busy.seq}});
+    }
+    for (const auto& entry : kept) busy_.insert(entry);
+    auto placed = busy_.emplace(begin, Busy{end, seq}).first;
+    // Canonical: adjacent ranges freed by the same transaction are one.
+    if (placed != busy_.begin()) {
+      auto before = std::prev(placed);
+      if (before->second.end == begin && before->second.seq == seq) {
+        before->second.end = end;
+        busy_.erase(placed);
+        placed = before;
+      }
+    }
+    auto after = std::next(placed);
+    if (after != busy_.end() && after->first == placed->second.end && after->second.seq == seq) {
+      placed->second.end = after->second.end;
+      busy_.erase(after);
+    }
+  }
   // Blocks whose freeing transaction is now durable become allocatable.
   void ReleaseBusy(uint64_t durable_seq) {
     for (auto it = busy_.begin(); it != busy_.end();) {
-      if (it->second <= durable_seq) {
-        Release(it->first);
+      if (it->second.seq <= durable_seq) {
+        Release(it->first, it->second.end);
         it = busy_.erase(it);
       } else {
         ++it;
@@ -126,7 +157,13 @@ class Allocator {
   }
   Blocks free_blocks() const { return Blocks(&free_); }
   const std::vector<Range>& free_ranges() const { return free_; }
-  const std::map<uint64_t, uint64_t>& busy_blocks() const { return busy_; }
+  // Busy blocks: [begin, end) -> the seq of the freeing transaction, canonical (maximal ranges).
+  struct Busy {
+    uint64_t end = 0;
+    uint64_t seq = 0;
+    bool operator==(const Busy&) const = default;
+  };
+  const std::map<uint64_t, Busy>& busy_ranges() const { return busy_; }
   bool operator==(const Allocator&) const = default;
 
  private:
@@ -139,27 +176,24 @@ class Allocator {
     return std::upper_bound(free_.begin(), free_.end(), block,
                             [](uint64_t b, const Range& range) { return b < range.begin; });
   }
-  // Puts `block` back into the free space, merging it with its neighbours (nothing happens if
-  // it is free already).
-  void Release(uint64_t block) {
-    auto next = RangeAfter(block);
-    const bool joins_previous = next != free_.begin() && std::prev(next)->end >= block;
-    if (joins_previous && block < std::prev(next)->end) return;  // already free
-    const bool joins_next = next != free_.end() && next->begin == block + 1;
-    if (joins_previous && joins_next) {
-      std::prev(next)->end = next->end;
-      free_.erase(next);
-    } else if (joins_previous) {
-      std::prev(next)->end = block + 1;
-    } else if (joins_next) {
-      next->begin = block;
-    } else {
-      free_.insert(next, Range{block, block + 1});
+  // Puts [begin, end) back into the free space, merging it with every range it overlaps or
+  // touches (blocks already free stay free).
+  void Release(uint64_t begin, uint64_t end) {
+    auto first = std::lower_bound(free_.begin(), free_.end(), begin,
+                                  [](const Range& range, uint64_t b) { return range.end < b; });
+    auto last = first;
+    while (last != free_.end() && last->begin <= end) ++last;
+    if (first == last) {
+      free_.insert(first, Range{begin, end});
+      return;
     }
+    first->begin = std::min(begin, first->begin);
+    first->end = std::max(end, std::prev(last)->end);
+    free_.erase(std::next(first), last);
   }
 
   std::vector<Range> free_;            // sorted, disjoint, never adjacent, never empty
-  std::map<uint64_t, uint64_t> busy_;  // block -> seq of the freeing transaction
+  std::map<uint64_t, Busy> busy_;  // first busy block -> its range's end and freeing seq
 };
 
 }  // namespace crashsim

@@ -46,11 +46,11 @@ uint64_t LogNamespace(Machine& m, const std::vector<uint32_t>& inos, const std::
 Tagged ReadBlockFromDisk(const Machine& m, uint32_t ino, uint64_t block) {
   const Inode& inode = m.inode(ino);
   const uint32_t bs = m.block_size();
-  auto it = inode.core.extents.find(block);
-  if (it == inode.core.extents.end() || it->second.state != ExtentState::kWritten) {
+  auto it = inode.core.extents.Find(block);
+  if (!it || it->state != ExtentState::kWritten) {
     return TagZeroes(bs);
   }
-  return m.device.ReadVisible(it->second.physical_block * bs, bs);
+  return m.device.ReadVisible(it->physical_block * bs, bs);
 }
 
 TreeEntry& CachedPage(Machine& m, uint32_t ino, uint64_t page) {
@@ -118,8 +118,7 @@ uint64_t WritebackPage(Machine& m, uint32_t ino, uint64_t page) {
     const auto block = AllocateBlock(m);
     CRASHSIM_CHECK_MSG(block.has_value(), "a delayed allocation found its reserved block gone");
     const bool unwritten = m.config->delalloc == Delalloc::kUnwrittenUntilIo;
-    inode.core.extents[page] =
-        Extent{*block, unwritten ? ExtentState::kUnwritten : ExtentState::kWritten, false};
+    inode.core.extents.Set(page, Extent{*block, unwritten ? ExtentState::kUnwritten : ExtentState::kWritten, false});
     if (IsExt4(m)) {
       // ext4 logs the new i_disksize with the allocation, at submission.
       inode.core.size_bytes =
@@ -127,7 +126,7 @@ uint64_t WritebackPage(Machine& m, uint32_t ino, uint64_t page) {
     }
     allocated = true;
   }
-  Extent extent = FOUND(inode.core.extents, page, "extent of file block");
+  Extent extent = FOUND_EXTENT(inode.core.extents, page);
   if (extent.state == ExtentState::kUnwritten) bio.convert_unwritten = true;
   if (IsShared(m, extent.physical_block)) {
     // Copy-on-write: the page goes to a new block, remapped at I/O completion (xfs_reflink_end_cow).
@@ -215,17 +214,18 @@ void CompleteBio(Machine& m, uint64_t group) {
   std::string what;
   if (bio.convert_unwritten) {
     for (uint64_t b = bio.file_block; b < bio.file_block + bio.block_count; ++b) {
-      auto extent = inode.core.extents.find(b);
-      if (extent != inode.core.extents.end() && extent->second.state == ExtentState::kUnwritten) {
-        extent->second.state = ExtentState::kWritten;
+      auto extent = inode.core.extents.Find(b);
+      if (extent.has_value() && extent->state == ExtentState::kUnwritten) {
+        extent->state = ExtentState::kWritten;
+        inode.core.extents.Set(b, *extent);
         fields |= kFieldExtents;
       }
     }
     if (fields) what = "convert unwritten";
   }
   if (bio.cow) {
-    const uint64_t old = FOUND(inode.core.extents, bio.file_block, "extent of file block").physical_block;
-    inode.core.extents[bio.file_block] = Extent{bio.cow_block, ExtentState::kWritten, false};
+    const uint64_t old = FOUND_EXTENT(inode.core.extents, bio.file_block).physical_block;
+    inode.core.extents.Set(bio.file_block, Extent{bio.cow_block, ExtentState::kWritten, false});
     if (!DropReference(m, old)) m.allocator.FreeAfter(old, m.journal.committed_seq() + 1);
     fields |= kFieldExtents;
     what = "remap the copy-on-write block";
@@ -316,6 +316,22 @@ void RecordWrite(Machine& m, int pid, uint32_t ino, uint64_t offset,
   m.ghost.RecordWrite(std::move(record));
 }
 
+void RecordFill(Machine& m, int pid, uint32_t ino, uint64_t offset, uint64_t length, uint8_t byte,
+                const std::string& what) {
+  if (length == 0) {
+    RecordWrite(m, pid, ino, offset, {}, what);
+    return;
+  }
+  WriteRecord record;
+  record.ino = ino;
+  record.offset = offset;
+  record.fill_length = length;
+  record.fill = byte;
+  record.process = pid;
+  record.what = what;
+  m.ghost.RecordWrite(std::move(record));
+}
+
 void RecordSizeCut(Machine& m, int pid, uint32_t ino, uint64_t size, const std::string& what) {
   WriteRecord record;
   record.ino = ino;
@@ -341,24 +357,54 @@ std::optional<uint64_t> AllocateBlock(Machine& m) {
 
 bool ReserveDelalloc(Machine& m, uint32_t ino, uint64_t block) {
   Inode& inode = m.inode(ino);
-  if (inode.core.extents.count(block) || inode.delalloc.count(block)) return true;
+  if (inode.core.extents.Contains(block) || inode.delalloc.count(block)) return true;
   if (UnreservedBlocks(m) == 0) return false;
   inode.delalloc[block] = true;
   return true;
 }
 
-std::vector<uint64_t> UnmapBlocks(Machine& m, uint32_t ino, uint64_t first, uint64_t last) {
+FreedBlocks UnmapBlocks(Machine& m, uint32_t ino, uint64_t first, uint64_t last) {
   Inode& inode = m.inode(ino);
-  std::vector<uint64_t> freed;
-  for (auto it = inode.core.extents.lower_bound(first);
-       it != inode.core.extents.end() && it->first < last;) {
-    if (!DropReference(m, it->second.physical_block)) freed.push_back(it->second.physical_block);
-    it = inode.core.extents.erase(it);
+  FreedBlocks freed;
+  // Blocks with a reference count (shared by reflink) drop a reference one by one, after the
+  // walk, since that may change sharing flags in this map; the rest are freed run by run.
+  std::vector<uint64_t> counted;
+  inode.core.extents.ForEachRun(first, last, [&](const ExtentMap::Run& run) {
+    uint64_t from = run.start.physical_block;
+    const uint64_t end = from + run.count;
+    for (auto it = m.refcount.lower_bound(from); it != m.refcount.end() && it->first < end; ++it) {
+      freed.Add(from, it->first);
+      counted.push_back(it->first);
+      from = it->first + 1;
+    }
+    freed.Add(from, end);
+    return true;
+  });
+  for (uint64_t physical : counted) {
+    if (!DropReference(m, physical)) freed.Add(physical, physical + 1);
   }
+  inode.core.extents.EraseRange(first, last);
   for (auto it = inode.delalloc.lower_bound(first); it != inode.delalloc.end() && it->first < last;) {
     it = inode.delalloc.erase(it);
   }
   return freed;
+}
+
+std::optional<uint64_t> FirstSharedBlock(const Machine& m, uint32_t ino, uint64_t first,
+                                         uint64_t last) {
+  std::optional<uint64_t> found;
+  m.inode(ino).core.extents.ForEachRun(first, last, [&](const ExtentMap::Run& run) {
+    const uint64_t base = run.start.physical_block;
+    for (auto it = m.refcount.lower_bound(base); it != m.refcount.end() && it->first < base + run.count;
+         ++it) {
+      if (it->second >= 2) {
+        found = run.first + (it->first - base);
+        return false;
+      }
+    }
+    return true;
+  });
+  return found;
 }
 
 bool IsShared(const Machine& m, uint64_t physical_block) {
@@ -372,29 +418,23 @@ bool DropReference(Machine& m, uint64_t physical_block) {
   if (--it->second >= 2) return true;
   m.refcount.erase(it);
   // The last owner's extent is no longer shared.
-  for (auto& [ino, inode] : m.inodes) {
-    for (auto& [block, extent] : inode.core.extents) {
-      if (extent.physical_block == physical_block) extent.shared = false;
-    }
-  }
+  for (auto& [ino, inode] : m.inodes) inode.core.extents.SetSharedAt(physical_block, false);
   return true;
 }
 
 void AddReference(Machine& m, uint64_t physical_block) {
   auto [it, inserted] = m.refcount.emplace(physical_block, 1);
   ++it->second;
-  for (auto& [ino, inode] : m.inodes) {
-    for (auto& [block, extent] : inode.core.extents) {
-      if (extent.physical_block == physical_block) extent.shared = true;
-    }
-  }
+  for (auto& [ino, inode] : m.inodes) inode.core.extents.SetSharedAt(physical_block, true);
 }
 
-void ReleaseAfter(Machine& m, const std::vector<uint64_t>& blocks, uint64_t seq) {
+void ReleaseAfter(Machine& m, const FreedBlocks& blocks, uint64_t seq) {
   // ext4 data=writeback does not wait for the freeing transaction before a data block may be
   // allocated again (ext4_mb_clear_bb tracks freed blocks only for metadata or ordered data).
   const bool at_once = m.config->fs == FsKind::kExt4Writeback;
-  for (uint64_t block : blocks) m.allocator.FreeAfter(block, at_once ? 0 : seq);
+  for (const Allocator::Range& range : blocks.ranges) {
+    m.allocator.FreeRangeAfter(range.begin, range.end, at_once ? 0 : seq);
+  }
   if (at_once && !blocks.empty()) m.allocator.ReleaseBusy(m.journal.forced_seq());
 }
 

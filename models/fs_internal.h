@@ -66,6 +66,9 @@ bool DatasyncDirty(const Machine& m, uint32_t ino);
 // The inode's map or size may not change: it is sealed (immutable extents).
 bool MapFrozen(const Machine& m, uint32_t ino);
 
+// Records `length` bytes of `byte` written at `offset` (a zeroing) as a fill, without bytes.
+void RecordFill(Machine& m, int pid, uint32_t ino, uint64_t offset, uint64_t length, uint8_t byte,
+                const std::string& what);
 // Appends a write record to the ghost history.
 void RecordWrite(Machine& m, int pid, uint32_t ino, uint64_t offset,
                  const std::vector<uint8_t>& bytes, const std::string& what);
@@ -82,14 +85,41 @@ std::optional<uint64_t> AllocateBlock(Machine& m);
 // mapped); false when no unreserved block is left.
 bool ReserveDelalloc(Machine& m, uint32_t ino, uint64_t block);
 
+// Physical blocks freed by an unmap, as ranges, so that freeing a huge run costs one entry.
+struct FreedBlocks {
+  std::vector<Allocator::Range> ranges;
+  uint64_t size() const {
+    uint64_t total = 0;
+    for (const Allocator::Range& range : ranges) total += range.end - range.begin;
+    return total;
+  }
+  bool empty() const { return ranges.empty(); }
+  void Add(uint64_t begin, uint64_t end) {
+    if (begin >= end) return;
+    if (!ranges.empty() && ranges.back().end == begin) {
+      ranges.back().end = end;
+    } else {
+      ranges.push_back(Allocator::Range{begin, end});
+    }
+  }
+  void Append(const FreedBlocks& other) {
+    for (const Allocator::Range& range : other.ranges) Add(range.begin, range.end);
+  }
+};
+
 // Removes the mappings of file blocks [first, last) of `ino` (and their delalloc reservations);
 // returns the physical blocks that are now unused, to be released once the freeing transaction
-// is durable (ReleaseAfter; at once under ext4 data=writeback).
-std::vector<uint64_t> UnmapBlocks(Machine& m, uint32_t ino, uint64_t first, uint64_t last);
-void ReleaseAfter(Machine& m, const std::vector<uint64_t>& blocks, uint64_t seq);
+// is durable (ReleaseAfter; at once under ext4 data=writeback). Run by run: only blocks shared
+// by reflink are looked at one by one.
+FreedBlocks UnmapBlocks(Machine& m, uint32_t ino, uint64_t first, uint64_t last);
+void ReleaseAfter(Machine& m, const FreedBlocks& blocks, uint64_t seq);
 
 // Reflink sharing (the refcount btree, in core): a block is shared while two or more extents map
 // it. DropReference returns true if the block still has another owner (so it must not be freed).
+// The first file block of [first, last) whose device block is shared, found through the
+// reference counts rather than block by block.
+std::optional<uint64_t> FirstSharedBlock(const Machine& m, uint32_t ino, uint64_t first,
+                                         uint64_t last);
 bool IsShared(const Machine& m, uint64_t physical_block);
 bool DropReference(Machine& m, uint64_t physical_block);
 void AddReference(Machine& m, uint64_t physical_block);

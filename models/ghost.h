@@ -27,12 +27,26 @@ struct WriteRecord {
   uint64_t id = 0;
   uint32_t ino = 0;
   uint64_t offset = 0;
-  std::vector<uint8_t> bytes;   // for a write; empty for a size cut
+  std::vector<uint8_t> bytes;   // for a write; empty for a size cut or a fill
+  // A fill: `fill_length` bytes of `fill` from `offset`, held without their bytes (a file's initial
+  // contents, whatever its size). Zero for a write of `bytes` or a size cut.
+  uint64_t fill_length = 0;
+  uint8_t fill = 0;
   // A size cut (truncate): bytes at or past `offset` legitimately read as absent or zero.
   bool size_cut = false;
   int process = -1;             // -1: the initial contents
   uint64_t stamp = 0;           // the writer's own clock entry when the write was performed
   std::string what;             // e.g. "P1: pwrite fd 0 'A'"
+
+  // The number of bytes written (0 for a size cut), and the byte written at file offset `at`
+  // (REQUIRES: offset <= at < offset + length()).
+  uint64_t length() const { return fill_length != 0 ? fill_length : bytes.size(); }
+  uint8_t ByteAt(uint64_t at) const { return fill_length != 0 ? fill : bytes[at - offset]; }
+  // The bytes of [from, to), which lie within the record: for showing a range in a finding.
+  std::vector<uint8_t> Bytes(uint64_t from, uint64_t to) const {
+    if (fill_length != 0) return std::vector<uint8_t>(to - from, fill);
+    return std::vector<uint8_t>(bytes.begin() + (from - offset), bytes.begin() + (to - offset));
+  }
 };
 
 enum class PromiseKind { kFsync, kFdatasync, kSyncWrite, kMsync, kSync };
@@ -75,7 +89,7 @@ struct DataMove {
 // O7: a returned seal, until the next returned unseal.
 struct SealRecord {
   uint32_t ino = 0;
-  std::map<uint64_t, Extent> snapshot;  // the extent map when the seal returned
+  ExtentMap snapshot;  // the extent map when the seal returned
   std::string op;
   bool active = true;
 };

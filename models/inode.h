@@ -12,22 +12,14 @@
 #include <string>
 #include <utility>
 
+#include "models/extent_map.h"
 #include "models/origin.h"
 
 namespace crashsim {
 
-enum class ExtentState : uint8_t { kWritten, kUnwritten };
-
-struct Extent {  // one file block's mapping
-  uint64_t physical_block = 0;
-  ExtentState state = ExtentState::kWritten;
-  bool shared = false;
-  bool operator==(const Extent&) const = default;
-};
-
 struct InodeCore {
   uint64_t size_bytes = 0;                 // di_size / i_disksize
-  std::map<uint64_t, Extent> extents;      // file block -> mapping; absent = hole
+  ExtentMap extents;                       // file block -> mapping; absent = hole
   bool sealed = false;                     // persistent immutable-extent flag
   bool dax = false;                        // XFS_DIFLAG2_DAX
   uint64_t mtime = 0, ctime = 0;           // logical clocks

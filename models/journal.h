@@ -72,12 +72,14 @@ class Journal {
   }
   static void HashCore(const InodeCore& core, Hasher& hasher) {
     hasher.Add(core.size_bytes);
-    hasher.Add(core.extents.size());
-    for (const auto& [block, extent] : core.extents) {
-      hasher.Add(block);
-      hasher.Add(extent.physical_block);
-      hasher.Add(static_cast<uint64_t>(extent.state));
-      hasher.AddBool(extent.shared);
+    // Runs are maximal, so equal maps give equal runs.
+    hasher.Add(core.extents.runs().size());
+    for (const auto& [first, run] : core.extents.runs()) {
+      hasher.Add(first);
+      hasher.Add(run.count);
+      hasher.Add(run.start.physical_block);
+      hasher.Add(static_cast<uint64_t>(run.start.state));
+      hasher.AddBool(run.start.shared);
     }
     hasher.AddBool(core.sealed);
     hasher.AddBool(core.dax);

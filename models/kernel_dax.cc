@@ -28,23 +28,23 @@ enum class Prepared { kNothing, kDone, kNoSpace };
 Prepared AllocateZeroed(Machine& m, uint32_t ino, uint64_t block) {
   Inode& inode = m.inode(ino);
   const uint32_t bs = m.block_size();
-  auto it = inode.core.extents.find(block);
-  if (it != inode.core.extents.end() && it->second.state == ExtentState::kWritten) {
+  auto it = inode.core.extents.Find(block);
+  if (it.has_value() && it->state == ExtentState::kWritten) {
     return Prepared::kNothing;
   }
   uint64_t physical;
-  if (it == inode.core.extents.end()) {
+  if (!it) {
     inode.delalloc.erase(block);  // a reservation, if any, is this allocation's
     const auto allocated = AllocateBlock(m);
     if (!allocated) return Prepared::kNoSpace;
     physical = *allocated;
   } else {
-    physical = it->second.physical_block;
+    physical = it->physical_block;
   }
   m.device.AppendKernelZeroing(physical * bs, bs,
                                "zeroing of " + m.PathOf(ino) + " block " + std::to_string(block) +
                                    " before it is mapped");
-  inode.core.extents[block] = Extent{physical, ExtentState::kWritten, false};
+  inode.core.extents.Set(block, Extent{physical, ExtentState::kWritten, false});
   return Prepared::kDone;
 }
 
@@ -54,17 +54,17 @@ Prepared AllocateZeroed(Machine& m, uint32_t ino, uint64_t block) {
 // the copies, so the log's PREFLUSH orders them first). kNothing if the block is not shared.
 Prepared CopyOnWriteDax(Machine& m, uint32_t ino, uint64_t block) {
   Inode& inode = m.inode(ino);
-  auto it = inode.core.extents.find(block);
-  if (it == inode.core.extents.end() || !IsShared(m, it->second.physical_block)) {
+  auto it = inode.core.extents.Find(block);
+  if (!it || !IsShared(m, it->physical_block)) {
     return Prepared::kNothing;
   }
   const uint32_t bs = m.block_size();
   const auto fresh = AllocateBlock(m);
   if (!fresh) return Prepared::kNoSpace;
-  const uint64_t old = it->second.physical_block;
+  const uint64_t old = it->physical_block;
   m.device.AppendKernelCopy(*fresh * bs, m.device.ReadVisible(old * bs, bs),
                             "copy-on-write of " + m.PathOf(ino) + " block " + std::to_string(block));
-  inode.core.extents[block] = Extent{*fresh, ExtentState::kWritten, false};
+  inode.core.extents.Set(block, Extent{*fresh, ExtentState::kWritten, false});
   DropReference(m, old);
   return Prepared::kDone;
 }
@@ -81,7 +81,7 @@ void InstallWritable(Machine& m, int pid, const std::string& name, uint64_t page
                      const std::string& what) {
   const VmaState& vma = FOUND(m.processes[pid].vmas, name, "mapping");
   Inode& inode = m.inode(vma.ino);
-  const Extent extent = FOUND(inode.core.extents, page, "extent of file block");
+  const Extent extent = FOUND_EXTENT(inode.core.extents, page);
   if (WriteFaultTagsDirty(m.design, inode.core, vma)) {
     TreeEntry& entry = inode.tree[page];
     entry.dax = true;
@@ -182,12 +182,12 @@ StepOutcome ReadFault(Machine& m, int pid, const std::string& name, uint64_t pag
     m.processes[pid].ptes[{name, page}] = PteState{false, false, 0};
     return StepOutcome{false, "", "read fault: page " + std::to_string(page) + " mapped read-only"};
   }
-  auto it = inode.core.extents.find(page);
-  if (it == inode.core.extents.end() || it->second.state != ExtentState::kWritten) {
+  auto it = inode.core.extents.Find(page);
+  if (!it || it->state != ExtentState::kWritten) {
     m.processes[pid].ptes[{name, page}] = PteState{false, true, 0};  // dax_load_hole
     return StepOutcome{false, "", "DAX read fault: zero page mapped for page " + std::to_string(page)};
   }
-  m.processes[pid].ptes[{name, page}] = PteState{false, false, it->second.physical_block};
+  m.processes[pid].ptes[{name, page}] = PteState{false, false, it->physical_block};
   return StepOutcome{false, "", "DAX read fault: page " + std::to_string(page) + " mapped read-only"};
 }
 
@@ -475,7 +475,7 @@ uint64_t DaxWrite(Machine& m, int pid, uint32_t ino, uint64_t offset,
     const uint64_t take = std::min<uint64_t>((block + 1) * bs, end) - pos;
     const std::vector<uint8_t> piece(data.begin() + (pos - offset),
                                      data.begin() + (pos - offset) + take);
-    m.device.AppendKernelCopy(FOUND(inode.core.extents, block, "extent of file block").physical_block * bs + pos % bs,
+    m.device.AppendKernelCopy(FOUND_EXTENT(inode.core.extents, block).physical_block * bs + pos % bs,
                               TagFileData(ino, pos, piece), what);
     pos += take;
   }
@@ -498,10 +498,10 @@ Tagged DaxRead(const Machine& m, uint32_t ino, uint64_t offset, uint64_t end) {
   for (uint64_t pos = offset; pos < end;) {
     const uint64_t block = pos / bs;
     const uint64_t take = std::min<uint64_t>((block + 1) * bs, end) - pos;
-    auto it = inode.core.extents.find(block);
-    Tagged part = it == inode.core.extents.end() || it->second.state != ExtentState::kWritten
+    auto it = inode.core.extents.Find(block);
+    Tagged part = !it || it->state != ExtentState::kWritten
                       ? TagZeroes(take)
-                      : m.device.ReadVisible(it->second.physical_block * bs + pos % bs, take);
+                      : m.device.ReadVisible(it->physical_block * bs + pos % bs, take);
     out.bytes.insert(out.bytes.end(), part.bytes.begin(), part.bytes.end());
     out.origins.insert(out.origins.end(), part.origins.begin(), part.origins.end());
     pos += take;
@@ -524,12 +524,12 @@ int DaxWriteback(Machine& m, uint32_t ino, uint64_t begin, uint64_t end) {
   if (!tagged.empty() && m.config->fs == FsKind::kXfs) inode.flush_on_close = false;
   for (uint64_t page : tagged) {  // dax_writeback_one
     WriteProtectPage(m, ino, page, /*dax=*/true);
-    auto extent = inode.core.extents.find(page);
-    if (extent != inode.core.extents.end() && !m.faults.dax_fsync_skips_line_writeback) {
+    auto extent = inode.core.extents.Find(page);
+    if (extent.has_value() && !m.faults.dax_fsync_skips_line_writeback) {
       // dax_flush: clwb of every line of the page. Durable at the next device flush, which the
       // fsync family issues afterwards and a map change's later log force or anyone's fsync
       // provides (nvdimm_flush).
-      const uint64_t base = extent->second.physical_block * bs;
+      const uint64_t base = extent->physical_block * bs;
       for (uint64_t line = base / kLineBytes; line < (base + bs) / kLineBytes; ++line) {
         m.device.KernelWriteBack(line, m.device.last_id());
       }
@@ -576,12 +576,16 @@ StepOutcome SysSeal(Machine& m, int pid, const std::string& fd_name, bool privil
   const uint64_t blocks = (inode.size_bytes + bs - 1) / bs;
   // One step per run of holes or unwritten blocks: zero, allocate or convert, log.
   for (uint64_t b = 0; b < blocks; ++b) {
-    auto it = inode.core.extents.find(b);
-    if (it != inode.core.extents.end() && it->second.state == ExtentState::kWritten) continue;
+    // Written runs are skipped whole, so a fully written file costs its number of runs.
+    const ExtentMap::Run* written = inode.core.extents.RunAt(b);
+    if (written != nullptr && written->start.state == ExtentState::kWritten) {
+      b = written->end() - 1;
+      continue;
+    }
     uint64_t run_end = b;
     while (run_end < blocks) {
-      auto next = inode.core.extents.find(run_end);
-      if (next != inode.core.extents.end() && next->second.state == ExtentState::kWritten) break;
+      auto next = inode.core.extents.Find(run_end);
+      if (next.has_value() && next->state == ExtentState::kWritten) break;
       if (AllocateZeroed(m, ino, run_end) == Prepared::kNoSpace) {
         if (run_end > b) break;  // log what was filled; the next step fails
         return Fail("ENOSPC");
@@ -596,11 +600,11 @@ StepOutcome SysSeal(Machine& m, int pid, const std::string& fd_name, bool privil
                                       std::to_string(seq) + ")"};
   }
   // Shared blocks are copied to private ones, one transaction each.
-  for (const auto& [block, extent] : inode.core.extents) {
-    if (block >= blocks) continue;
+  if (const std::optional<uint64_t> shared = FirstSharedBlock(m, ino, 0, blocks)) {
+    const uint64_t block = *shared;
     const Unshared unshared = UnshareBlock(m, ino, block);
     if (unshared == Unshared::kNoSpace) return Fail("ENOSPC");
-    if (unshared == Unshared::kNotShared) continue;
+    CRASHSIM_CHECK(unshared == Unshared::kCopied);
     const uint64_t seq = LogInode(m, ino, kFieldExtents,
                                   what + ": unshare block " + std::to_string(block));
     return StepOutcome{false, "", "unshared block " + std::to_string(block) + " (transaction " +

@@ -26,8 +26,9 @@ uint64_t Blocks(const Machine& m, uint64_t bytes) {
 void MoveBlock(Machine& m, uint32_t ino, uint64_t from, uint64_t to) {
   Inode& inode = m.inode(ino);
   const uint32_t bs = m.block_size();
-  inode.core.extents[to] = FOUND(inode.core.extents, from, "extent of file block");
-  inode.core.extents.erase(from);
+  const Extent extent = FOUND_EXTENT(inode.core.extents, from);
+  inode.core.extents.Erase(from);
+  inode.core.extents.Set(to, extent);
   m.ghost.moves.push_back(DataMove{ino, from * bs, ino, to * bs, bs});
 }
 
@@ -46,7 +47,7 @@ StepOutcome UnmapFirst(Machine& m, int pid, uint32_t ino, uint64_t first, uint64
 
 Unshared UnshareBlock(Machine& m, uint32_t ino, uint64_t block) {
   Inode& inode = m.inode(ino);
-  const Extent extent = FOUND(inode.core.extents, block, "extent of file block");
+  const Extent extent = FOUND_EXTENT(inode.core.extents, block);
   if (!IsShared(m, extent.physical_block)) return Unshared::kNotShared;
   const uint32_t bs = m.block_size();
   const auto fresh = AllocateBlock(m);
@@ -58,7 +59,7 @@ Unshared UnshareBlock(Machine& m, uint32_t ino, uint64_t block) {
   } else {
     m.device.CompleteBlockWrite(m.device.SubmitBlockWrite(*fresh * bs, contents, false, what));
   }
-  inode.core.extents[block] = Extent{*fresh, extent.state, false};
+  inode.core.extents.Set(block, Extent{*fresh, extent.state, false});
   DropReference(m, extent.physical_block);
   return Unshared::kCopied;
 }
@@ -78,10 +79,8 @@ StepOutcome CollapseRange(Machine& m, int pid, uint32_t ino, uint64_t offset, ui
     // ext4_collapse_range: the removal, every shift and the new size in one journal handle.
     const auto freed = UnmapBlocks(m, ino, first, first + shift);
     std::vector<uint64_t> moved;
-    for (auto it = inode.core.extents.lower_bound(first + shift); it != inode.core.extents.end();
-         ++it) {
-      moved.push_back(it->first);
-    }
+    inode.core.extents.ForEachBlock(first + shift, UINT64_MAX,
+                                    [&](uint64_t block, const Extent&) { moved.push_back(block); });
     for (uint64_t from : moved) MoveBlock(m, ino, from, from - shift);
     inode.size_bytes -= length;
     inode.core.size_bytes = inode.size_bytes;
@@ -106,8 +105,7 @@ StepOutcome CollapseRange(Machine& m, int pid, uint32_t ino, uint64_t offset, ui
     return Step("freed the collapsed range (transaction " + std::to_string(seq) + ")");
   }
   // One extent shifted down per transaction (xfs_collapse_file_space), lowest first.
-  auto next = inode.core.extents.lower_bound(progress.value);
-  if (next != inode.core.extents.end()) {
+  if (const auto next = inode.core.extents.NextFrom(progress.value)) {
     const uint64_t from = next->first;
     progress.value = from + 1;
     MoveBlock(m, ino, from, from - shift);
@@ -137,9 +135,8 @@ StepOutcome InsertRange(Machine& m, int pid, uint32_t ino, uint64_t offset, uint
   if (IsExt4(m)) {
     // ext4_insert_range: the new size and every shift in one journal handle.
     std::vector<uint64_t> moved;
-    for (auto it = inode.core.extents.lower_bound(first); it != inode.core.extents.end(); ++it) {
-      moved.push_back(it->first);
-    }
+    inode.core.extents.ForEachBlock(first, UINT64_MAX,
+                                    [&](uint64_t block, const Extent&) { moved.push_back(block); });
     for (auto it = moved.rbegin(); it != moved.rend(); ++it) MoveBlock(m, ino, *it, *it + shift);
     inode.size_bytes += length;
     inode.core.size_bytes = inode.size_bytes;
@@ -159,9 +156,7 @@ StepOutcome InsertRange(Machine& m, int pid, uint32_t ino, uint64_t offset, uint
     progress.phase = 2;
     return Step(note);
   }
-  auto it = inode.core.extents.lower_bound(progress.value);
-  if (it != inode.core.extents.begin()) {
-    --it;
+  if (const auto it = inode.core.extents.LastBefore(progress.value)) {
     if (it->first >= first) {
       const uint64_t from = it->first;
       MoveBlock(m, ino, from, from + shift);
@@ -182,18 +177,16 @@ StepOutcome InsertRange(Machine& m, int pid, uint32_t ino, uint64_t offset, uint
 StepOutcome UnshareRange(Machine& m, int pid, uint32_t ino, uint64_t offset, uint64_t length,
                          const std::string& what) {
   auto& progress = m.processes[pid].progress;
-  Inode& inode = m.inode(ino);
   const uint32_t bs = m.block_size();
   const uint64_t first = offset / bs;
   const uint64_t last = Blocks(m, offset + length);
   if (progress.phase == 0) return UnmapFirst(m, pid, ino, first, last);
   // One shared block copied and remapped per transaction.
-  for (auto it = inode.core.extents.lower_bound(first);
-       it != inode.core.extents.end() && it->first < last; ++it) {
-    const uint64_t block = it->first;
+  if (const std::optional<uint64_t> shared = FirstSharedBlock(m, ino, first, last)) {
+    const uint64_t block = *shared;
     const Unshared unshared = UnshareBlock(m, ino, block);
     if (unshared == Unshared::kNoSpace) return Fail("ENOSPC");
-    if (unshared == Unshared::kNotShared) continue;
+    CRASHSIM_CHECK(unshared == Unshared::kCopied);
     const uint64_t seq = LogInode(m, ino, kFieldExtents,
                                   what + ": remap unshared block " + std::to_string(block));
     return Step("unshared block " + std::to_string(block) + " (transaction " +
@@ -215,11 +208,11 @@ StepOutcome WriteZeroes(Machine& m, int pid, uint32_t ino, uint64_t offset, uint
   uint64_t needed = 0;
   uint64_t reserved = 0;
   for (uint64_t b = first; b < last; ++b) {
-    const auto it = inode.core.extents.find(b);
-    if (it == inode.core.extents.end()) {
+    const auto it = inode.core.extents.Find(b);
+    if (!it) {
       ++needed;
       reserved += inode.delalloc.count(b);
-    } else if (IsShared(m, it->second.physical_block)) {
+    } else if (IsShared(m, it->physical_block)) {
       ++needed;
     }
   }
@@ -227,24 +220,24 @@ StepOutcome WriteZeroes(Machine& m, int pid, uint32_t ino, uint64_t offset, uint
   // Every block of the range becomes written zeroes: holes and unwritten blocks are allocated or
   // converted with zeroing before the commit, written blocks are zeroed in place.
   for (uint64_t b = first; b < last; ++b) {
-    auto it = inode.core.extents.find(b);
-    if (it != inode.core.extents.end() && IsShared(m, it->second.physical_block)) {
+    auto it = inode.core.extents.Find(b);
+    if (it.has_value() && IsShared(m, it->physical_block)) {
       CRASHSIM_CHECK(UnshareBlock(m, ino, b) == Unshared::kCopied);
-      it = inode.core.extents.find(b);
+      it = inode.core.extents.Find(b);
     }
     uint64_t physical;
-    if (it == inode.core.extents.end()) {
+    if (!it) {
       inode.delalloc.erase(b);
       const auto block = AllocateBlock(m);
       CRASHSIM_CHECK_MSG(block.has_value(), "write-zeroes' counted block is gone");
       physical = *block;
     } else {
-      physical = it->second.physical_block;
+      physical = it->physical_block;
     }
     const uint64_t lo = std::max(offset, b * bs);
     const uint64_t hi = std::min(offset + length, (b + 1) * bs);
     const bool whole = lo == b * bs && hi == (b + 1) * bs;
-    const bool written = it != inode.core.extents.end() && it->second.state == ExtentState::kWritten;
+    const bool written = it.has_value() && it->state == ExtentState::kWritten;
     if (written && !whole) {
       // Zero only the range's part of a written block.
       const std::string note = what + ": zero " + m.PathOf(ino) + " block " + std::to_string(b);
@@ -259,7 +252,7 @@ StepOutcome WriteZeroes(Machine& m, int pid, uint32_t ino, uint64_t offset, uint
       m.device.AppendKernelZeroing(physical * bs, bs,
                                    what + ": zero " + m.PathOf(ino) + " block " + std::to_string(b));
     }
-    inode.core.extents[b] = Extent{physical, ExtentState::kWritten, false};
+    inode.core.extents.Set(b, Extent{physical, ExtentState::kWritten, false});
     inode.delalloc.erase(b);
   }
   uint32_t fields = kFieldExtents;
@@ -270,7 +263,7 @@ StepOutcome WriteZeroes(Machine& m, int pid, uint32_t ino, uint64_t offset, uint
   }
   TouchTimes(m, ino);
   const uint64_t seq = LogInode(m, ino, fields, what + ": written zeroed extents");
-  RecordWrite(m, pid, ino, offset, std::vector<uint8_t>(length, 0), what);
+  RecordFill(m, pid, ino, offset, length, 0, what);
   return Done("written zeroed extents (transaction " + std::to_string(seq) + ")");
 }
 
@@ -336,17 +329,17 @@ StepOutcome SysReflink(Machine& m, int pid, const std::string& fd_name, uint64_t
                            LogWriteFlags(m)};
   }
   // One transaction remaps the destination range onto the source's blocks, shared.
-  std::vector<uint64_t> freed;
+  FreedBlocks freed;
   const uint64_t blocks = Blocks(m, length);
   for (uint64_t k = 0; k < blocks; ++k) {
     const uint64_t dst_block = offset / bs + k;
     const uint64_t src_block = offset2 / bs + k;
     auto old = UnmapBlocks(m, dst, dst_block, dst_block + 1);
-    freed.insert(freed.end(), old.begin(), old.end());
-    auto it = src_inode.core.extents.find(src_block);
-    if (it == src_inode.core.extents.end() || it->second.state != ExtentState::kWritten) continue;
-    const uint64_t physical = it->second.physical_block;
-    dst_inode.core.extents[dst_block] = Extent{physical, ExtentState::kWritten, true};
+    freed.Append(old);
+    auto it = src_inode.core.extents.Find(src_block);
+    if (!it || it->state != ExtentState::kWritten) continue;
+    const uint64_t physical = it->physical_block;
+    dst_inode.core.extents.Set(dst_block, Extent{physical, ExtentState::kWritten, true});
     AddReference(m, physical);
   }
   if (offset + length > dst_inode.size_bytes) {

@@ -32,9 +32,9 @@ bool PureOverwrite(const Machine& m, uint32_t ino, uint64_t offset, uint64_t end
   const Inode& inode = m.inode(ino);
   const uint32_t bs = m.block_size();
   for (uint64_t b = offset / bs; b < (end + bs - 1) / bs; ++b) {
-    auto it = inode.core.extents.find(b);
-    if (it == inode.core.extents.end() || it->second.state != ExtentState::kWritten ||
-        it->second.shared) {
+    auto it = inode.core.extents.Find(b);
+    if (!it || it->state != ExtentState::kWritten ||
+        it->shared) {
       return false;
     }
   }
@@ -49,9 +49,9 @@ bool PureOverwrite(const Machine& m, uint32_t ino, uint64_t offset, uint64_t end
 bool Ext4BlockMapped(const Machine& m, uint32_t ino, uint64_t block) {
   const Inode& inode = m.inode(ino);
   if (inode.delalloc.count(block)) return false;
-  const auto extent = inode.core.extents.find(block);
-  if (extent == inode.core.extents.end()) return false;
-  if (extent->second.state == ExtentState::kWritten) return true;
+  const auto extent = inode.core.extents.Find(block);
+  if (!extent) return false;
+  if (extent->state == ExtentState::kWritten) return true;
   for (const auto& [group, bio] : m.bios) {
     if (bio.ino == ino && bio.buffered && block >= bio.file_block &&
         block < bio.file_block + bio.block_count) {
@@ -270,11 +270,11 @@ StepOutcome SysPwrite(Machine& m, int pid, const std::string& fd_name, uint64_t 
       uint64_t needed = 0;
       uint64_t reserved = 0;
       for (uint64_t b = first; b < last; ++b) {
-        const auto extent = inode.core.extents.find(b);
-        if (extent == inode.core.extents.end()) {
+        const auto extent = inode.core.extents.Find(b);
+        if (!extent) {
           ++needed;
           reserved += inode.delalloc.count(b);
-        } else if (IsShared(m, extent->second.physical_block)) {
+        } else if (IsShared(m, extent->physical_block)) {
           ++needed;
         }
       }
@@ -282,11 +282,11 @@ StepOutcome SysPwrite(Machine& m, int pid, const std::string& fd_name, uint64_t 
       // Map the range: holes become unwritten extents in one logged transaction.
       bool allocated = false;
       for (uint64_t b = first; b < last; ++b) {
-        if (!inode.core.extents.count(b)) {
+        if (!inode.core.extents.Contains(b)) {
           inode.delalloc.erase(b);
           const auto block = AllocateBlock(m);
           CRASHSIM_CHECK_MSG(block.has_value(), "a direct write's counted block is gone");
-          inode.core.extents[b] = Extent{*block, ExtentState::kUnwritten, false};
+          inode.core.extents.Set(b, Extent{*block, ExtentState::kUnwritten, false});
           allocated = true;
         }
       }
@@ -295,7 +295,7 @@ StepOutcome SysPwrite(Machine& m, int pid, const std::string& fd_name, uint64_t 
       // (iomap_dio_zero), written blocks take only the sectors written.
       std::vector<uint64_t> groups;
       for (uint64_t b = first; b < last; ++b) {
-        const Extent extent = FOUND(inode.core.extents, b, "extent of file block");
+        const Extent extent = FOUND_EXTENT(inode.core.extents, b);
         const uint64_t lo = std::max(offset, b * bs);
         const uint64_t hi = std::min(offset + data.size(), (b + 1) * bs);
         Tagged tagged;

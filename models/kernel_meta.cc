@@ -78,14 +78,20 @@ StepOutcome Preallocate(Machine& m, int pid, uint32_t ino, FallocOp mode, uint64
   Inode& inode = m.inode(ino);
   const uint32_t bs = m.block_size();
   int allocated = 0;
-  for (uint64_t b = offset / bs; b < (end + bs - 1) / bs; ++b) {
-    if (inode.core.extents.count(b) || inode.delalloc.count(b)) continue;
+  const uint64_t last = (end + bs - 1) / bs;
+  for (uint64_t b = offset / bs; b < last; ++b) {
+    // Mapped runs are skipped whole: the cost follows the holes filled, not the range.
+    if (const ExtentMap::Run* run = inode.core.extents.RunAt(b)) {
+      b = std::min(run->end(), last) - 1;
+      continue;
+    }
+    if (inode.delalloc.count(b)) continue;
     const auto block = AllocateBlock(m);
     if (!block) {
       if (allocated) LogInode(m, ino, kFieldExtents, what + ": preallocate (partial)");
       return Fail("ENOSPC");
     }
-    inode.core.extents[b] = Extent{*block, ExtentState::kUnwritten, false};
+    inode.core.extents.Set(b, Extent{*block, ExtentState::kUnwritten, false});
     ++allocated;
   }
   const bool grows = mode == FallocOp::kAlloc && end > inode.size_bytes;
@@ -120,7 +126,7 @@ std::string FreeAndZero(Machine& m, int pid, uint32_t ino, uint64_t offset, uint
   const uint32_t bs = m.block_size();
   const uint64_t first_full = (offset + bs - 1) / bs;
   const uint64_t last_full = end / bs;  // blocks [first_full, last_full) are wholly inside
-  std::vector<uint64_t> freed;
+  FreedBlocks freed;
   if (last_full > first_full) freed = UnmapBlocks(m, ino, first_full, last_full);
   const uint64_t inside = std::min(end, inode.size_bytes);
   std::string zeroed;
@@ -142,7 +148,7 @@ std::string FreeAndZero(Machine& m, int pid, uint32_t ino, uint64_t offset, uint
                                 std::move(ordered));
   ReleaseAfter(m, freed, seq);
   if (offset < inside) {
-    RecordWrite(m, pid, ino, offset, std::vector<uint8_t>(inside - offset, 0), what);
+    RecordFill(m, pid, ino, offset, inside - offset, 0, what);
   }
   return "freed " + std::to_string(freed.size()) + " block(s) in transaction " +
          std::to_string(seq) + zeroed;
@@ -160,10 +166,13 @@ StepOutcome Reallocate(Machine& m, int pid, uint32_t ino, uint64_t offset, uint6
   const ExtentState state = m.faults.zero_range_without_zeroing ? ExtentState::kWritten
                                                                  : ExtentState::kUnwritten;
   for (uint64_t b = (offset + bs - 1) / bs; b < end / bs; ++b) {
-    if (inode.core.extents.count(b)) continue;
+    if (const ExtentMap::Run* run = inode.core.extents.RunAt(b)) {
+      b = std::min(run->end(), end / bs) - 1;
+      continue;
+    }
     const auto block = AllocateBlock(m);
     if (!block) return Fail("ENOSPC");
-    inode.core.extents[b] = Extent{*block, state, false};
+    inode.core.extents.Set(b, Extent{*block, state, false});
     ++allocated;
   }
   uint32_t fields = kFieldExtents;
@@ -218,9 +227,10 @@ StepOutcome SysFallocate(Machine& m, int pid, const std::string& fd_name, Falloc
     // A sealed map changes for nobody: preallocation over a fully written range inside EOF is a
     // no-op, every other mode is refused (xfs_bmapi_write's single check).
     bool no_op = (mode == FallocOp::kAlloc || mode == FallocOp::kKeepSize) && end <= inode.size_bytes;
-    for (uint64_t b = offset / bs; no_op && b < (end + bs - 1) / bs; ++b) {
-      auto it = inode.core.extents.find(b);
-      no_op = it != inode.core.extents.end() && it->second.state == ExtentState::kWritten;
+    for (uint64_t b = offset / bs; no_op && b < (end + bs - 1) / bs;) {
+      const ExtentMap::Run* run = inode.core.extents.RunAt(b);
+      no_op = run != nullptr && run->start.state == ExtentState::kWritten;
+      if (no_op) b = run->end();
     }
     if (no_op) return StepOutcome{true, "0", "sealed file, range fully written: nothing to do"};
     const bool refused = !(mode == FallocOp::kPunchHole && m.faults.punch_not_refused_on_sealed);

@@ -39,6 +39,8 @@ void HashWrite(const WriteRecord& write, Hasher& h) {
   h.Add(write.ino);
   h.Add(write.offset);
   h.AddBytes(write.bytes);
+  h.Add(write.fill_length);
+  h.Add(write.fill);
   h.AddBool(write.size_cut);
   h.Add(static_cast<uint64_t>(write.process + 1));
   h.Add(write.stamp);
@@ -69,9 +71,10 @@ void HashMove(const DataMove& move, Hasher& h) {
 void HashSeal(const SealRecord& seal, Hasher& h) {
   h.Add(seal.ino);
   h.AddBool(seal.active);
-  for (const auto& [block, extent] : seal.snapshot) {
-    h.Add(block);
-    h.Add(extent.physical_block);
+  for (const auto& [first, run] : seal.snapshot.runs()) {
+    h.Add(first);
+    h.Add(run.count);
+    h.Add(run.start.physical_block);
   }
 }
 
@@ -165,10 +168,16 @@ Hash128 HashMachine(const Machine& m) {
   for (const auto& directory : m.directories) h.AddString(directory);
   h.Add(m.durable_names.size());
   HashNameTable(m.durable_names, h);
-  h.AddSequence(m.allocator.free_blocks());  // block by block, as ordered-set elements
-  for (const auto& [block, seq] : m.allocator.busy_blocks()) {
-    h.Add(block);
-    h.Add(seq);
+  // Free and busy blocks as their ranges, which are canonical: equal sets give equal ranges.
+  h.Add(m.allocator.free_ranges().size());
+  for (const Allocator::Range& range : m.allocator.free_ranges()) {
+    h.Add(range.begin);
+    h.Add(range.end);
+  }
+  for (const auto& [begin, busy] : m.allocator.busy_ranges()) {
+    h.Add(begin);
+    h.Add(busy.end);
+    h.Add(busy.seq);
   }
   for (const auto& [group, bio] : m.bios) {
     h.Add(group);
@@ -286,9 +295,11 @@ Hash128 HashCrashInputs(const Machine& m) {
   h.Add(sealed);
   for (const auto& seal : m.ghost.seals) {
     if (!seal.active) continue;
-    h.Add(seal.snapshot.size());
+    h.Add(seal.snapshot.runs().size());
     HashSeal(seal, h);
-    for (const auto& [block, extent] : seal.snapshot) h.Add(static_cast<uint64_t>(extent.state));
+    for (const auto& [first, run] : seal.snapshot.runs()) {
+      h.Add(static_cast<uint64_t>(run.start.state));
+    }
     h.AddString(seal.op);
   }
   // Removed inodes end the promises about their contents (the durability oracle).

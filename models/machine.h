@@ -121,11 +121,12 @@ Hash128 HashMachine(const Machine& machine);
 //   returned, failed, kind, guarantee, ino (or every file), begin, end, size and mtime at
 //   invocation, covers_metadata;
 // - ghost write records of the files those promises cover (every record when one covers every
-//   file), in coherence order: ino, offset, bytes, size_cut, process, stamp, what;
+//   file), in coherence order: ino, offset, bytes (or fill length and byte), size_cut, process,
+//   stamp, what;
 // - ghost MAP_SYNC promises not ended, in order: ino, page, physical block, ended, op;
 // - ghost data moves, all, in order: source ino and offset, destination ino and offset, length;
-// - ghost seals still active, in order: ino, active, the snapshot (file block, physical block,
-//   extent state), op;
+// - ghost seals still active, in order: ino, active, the snapshot (its runs: first file block,
+//   block count, first physical block, extent state), op;
 // - ghost removed inodes (unlinked or renamed over), in order;
 // - per process, in order: its recorded values (load and pread results) and its done labels.
 //

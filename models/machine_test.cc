@@ -22,11 +22,11 @@ constexpr uint32_t kBlock = 4096;
 Machine MakeMachine(const Config& config) {
   auto initial = std::make_shared<InitialImage>();
   initial->block_size = kBlock;
-  initial->file_blocks[0] = InitialImage::FileBlock{1, 0, 'F'};
+  initial->file_runs[0] = InitialImage::FileRun{1, 0, 1, 'F'};
   auto base = std::make_shared<BaseState>();
   InodeCore f;
   f.size_bytes = kBlock;
-  f.extents[0] = Extent{0, ExtentState::kWritten, false};
+  f.extents.Set(0, Extent{0, ExtentState::kWritten, false});
   base->cores[1] = f;
   base->cores[2] = InodeCore{};
   base->names["/f"] = 1;
@@ -113,7 +113,7 @@ std::vector<Change> Invisible() {
        [](Machine& m) {
          m.inode(1).size_bytes = 2 * kBlock;
          m.inode(1).core.size_bytes = 2 * kBlock;
-         m.inode(1).core.extents[1] = Extent{5, ExtentState::kUnwritten, false};
+         m.inode(1).core.extents.Set(1, Extent{5, ExtentState::kUnwritten, false});
        }},
       {"a delalloc reservation", [](Machine& m) { m.inode(2).delalloc[0] = true; }},
       {"fsync fields and a lock",

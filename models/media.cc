@@ -11,16 +11,21 @@ BlockView Media::View(uint64_t block) const {
     return view;
   }
   view.free_origin_ = initial_->free_origin;
-  auto file_block = initial_->file_blocks.find(block);
-  if (file_block == initial_->file_blocks.end()) {
+  const auto* entry = initial_->FileRunAt(block);
+  if (entry == nullptr) {
     view.fill_ = initial_->free_fill;
     return view;
   }
-  view.fill_ = file_block->second.fill;
+  const InitialImage::FileRun* run = &entry->second;
+  const uint64_t bs = initial_->block_size;
+  const uint64_t file_block = run->file_block + (block - entry->first);
+  view.fill_ = run->fill;
   view.file_ = true;
-  view.ino_ = file_block->second.ino;
-  view.file_offset_ = file_block->second.file_block * initial_->block_size;
-  view.valid_ = file_block->second.valid;
+  view.ino_ = run->ino;
+  view.file_offset_ = file_block * bs;
+  view.valid_ = run->size_bytes <= view.file_offset_
+                    ? 0
+                    : static_cast<uint32_t>(std::min<uint64_t>(run->size_bytes - view.file_offset_, bs));
   return view;
 }
 

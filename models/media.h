@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <utility>
 
 #include "models/origin.h"
 
@@ -18,16 +19,27 @@ struct InitialImage {
   uint32_t block_size = 4096;
   uint8_t free_fill = 0;              // the `stale` byte, or 0
   Origin free_origin = kOriginZero;   // kOriginStale when a stale byte was given
-  // Blocks of the initial files: physical block -> (file ino, file block, fill byte, and how many
-  // of its bytes lie within the file's size: the rest of a file's last block reads zero, as it
-  // does on any real file system, whose writeback zeroes the tail past EOF).
-  struct FileBlock {
+  // Runs of blocks of the initial files, keyed by their first physical block: `count` blocks from
+  // there hold file `ino`'s blocks from `file_block` on, every byte `fill` up to the file's size
+  // `size_bytes`; the rest of a file's last block reads zero, as it does on any real file system,
+  // whose writeback zeroes the tail past EOF. A file is a few runs whatever its size.
+  struct FileRun {
     uint32_t ino;
     uint64_t file_block;
+    uint64_t count;
     uint8_t fill;
-    uint32_t valid = UINT32_MAX;  // the whole block unless the file ends in it
+    uint64_t size_bytes = UINT64_MAX;  // the file's size: bytes at or past it read zero
   };
-  std::map<uint64_t, FileBlock> file_blocks;
+  std::map<uint64_t, FileRun> file_runs;
+
+  // The run holding physical block `block` (its first physical block and the run), or nullptr
+  // (free space).
+  const std::pair<const uint64_t, FileRun>* FileRunAt(uint64_t block) const {
+    auto it = file_runs.upper_bound(block);
+    if (it == file_runs.begin()) return nullptr;
+    --it;
+    return block < it->first + it->second.count ? &*it : nullptr;
+  }
 };
 
 // Whether each of origins[0, count) is zeroes or data written to file `ino` at `offset` plus its
@@ -70,6 +82,7 @@ class Media {
   BlockView View(uint64_t block) const;
   void Write(uint64_t address, const Tagged& data);
   uint32_t block_size() const { return initial_->block_size; }
+  const InitialImage& initial() const { return *initial_; }
   // For hashing: the blocks written since the start, in block order.
   const std::map<uint64_t, std::shared_ptr<const Tagged>>& written_blocks() const {
     return blocks_;

@@ -15,8 +15,8 @@ std::shared_ptr<const InitialImage> TwoFileBlocksAndStaleSpace() {
   initial->block_size = 4096;
   initial->free_fill = 0x5a;
   initial->free_origin = kOriginStale;
-  initial->file_blocks[0] = InitialImage::FileBlock{1, 0, 'F'};
-  initial->file_blocks[2] = InitialImage::FileBlock{2, 3, 'G'};
+  initial->file_runs[0] = InitialImage::FileRun{1, 0, 1, 'F'};
+  initial->file_runs[2] = InitialImage::FileRun{2, 3, 1, 'G'};
   return initial;
 }
 

@@ -61,11 +61,11 @@ Tagged RecoveredState::ReadDevice(uint64_t address, uint64_t length) const {
 std::optional<uint64_t> RecoveredState::DeviceAddress(uint32_t ino, uint64_t offset) const {
   const RecoveredFile* file = FileByIno(ino);
   CRASHSIM_CHECK(file != nullptr);
-  auto it = file->core.extents.find(offset / block_size_);
-  if (it == file->core.extents.end() || it->second.state != ExtentState::kWritten) {
+  auto it = file->core.extents.Find(offset / block_size_);
+  if (!it || it->state != ExtentState::kWritten) {
     return std::nullopt;
   }
-  return it->second.physical_block * block_size_ + offset % block_size_;
+  return it->physical_block * block_size_ + offset % block_size_;
 }
 
 Tagged RecoveredState::ReadIno(uint32_t ino, uint64_t begin, uint64_t end) const {
@@ -75,12 +75,12 @@ Tagged RecoveredState::ReadIno(uint32_t ino, uint64_t begin, uint64_t end) const
   for (uint64_t pos = begin; pos < end;) {
     const uint64_t block = pos / block_size_;
     const uint64_t take = std::min<uint64_t>(block_size_ - pos % block_size_, end - pos);
-    auto it = file->core.extents.find(block);
+    auto it = file->core.extents.Find(block);
     Tagged part;
-    if (it == file->core.extents.end() || it->second.state != ExtentState::kWritten) {
+    if (!it || it->state != ExtentState::kWritten) {
       part = TagZeroes(take);
     } else {
-      part = ReadDevice(it->second.physical_block * block_size_ + pos % block_size_, take);
+      part = ReadDevice(it->physical_block * block_size_ + pos % block_size_, take);
     }
     out.bytes.insert(out.bytes.end(), part.bytes.begin(), part.bytes.end());
     out.origins.insert(out.origins.end(), part.origins.begin(), part.origins.end());

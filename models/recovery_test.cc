@@ -21,11 +21,11 @@ Machine MakeMachine(const Config& config) {
   initial->block_size = kBlock;
   initial->free_fill = kStale;
   initial->free_origin = kOriginStale;
-  initial->file_blocks[0] = InitialImage::FileBlock{1, 0, 'F'};
+  initial->file_runs[0] = InitialImage::FileRun{1, 0, 1, 'F'};
   auto base = std::make_shared<BaseState>();
   InodeCore core;
   core.size_bytes = kBlock;
-  core.extents[0] = Extent{0, ExtentState::kWritten, false};
+  core.extents.Set(0, Extent{0, ExtentState::kWritten, false});
   base->cores[1] = core;
   base->names["/f"] = 1;
   Machine machine(config, Design::kKernelTracked, Device(Media(initial), false, config), base);
@@ -53,11 +53,11 @@ TEST_CASE("journal replay keeps the last after-image within the durable prefix")
   Machine m = MakeMachine(config);
   InodeCore grown = m.base->cores.at(1);
   grown.size_bytes = 2 * kBlock;
-  grown.extents[1] = Extent{1, ExtentState::kUnwritten, false};
+  grown.extents.Set(1, Extent{1, ExtentState::kUnwritten, false});
   m.journal.Commit(Logs(1, grown));
   InodeCore converted = grown;
   converted.size_bytes = kBlock + 100;
-  converted.extents[1].state = ExtentState::kWritten;
+  converted.extents.Set(1, Extent{1, ExtentState::kWritten, false});
   m.journal.Commit(Logs(1, converted));
   InodeCore other;
   other.size_bytes = 7;
@@ -120,7 +120,7 @@ TEST_CASE("holes and unwritten extents read as zero, never as the stale bytes un
   Machine m = MakeMachine(config);
   InodeCore core = m.base->cores.at(1);
   core.size_bytes = 3 * kBlock;
-  core.extents[1] = Extent{1, ExtentState::kUnwritten, false};  // block 2: a hole
+  core.extents.Set(1, Extent{1, ExtentState::kUnwritten, false});  // block 2: a hole
   m.journal.Commit(Logs(1, core));
   const RecoveredState recovered(m, Prefix(1));
   const Tagged bytes = recovered.ReadIno(1, 0, 3 * kBlock);

@@ -73,7 +73,7 @@ std::string SetSizeXfs(Machine& m, int pid, uint32_t ino, uint64_t new_size,
                                   disk_size, new_size));
     }
   }
-  std::vector<uint64_t> freed;
+  FreedBlocks freed;
   if (new_size <= old_size) freed = UnmapBlocks(m, ino, (new_size + bs - 1) / bs, UINT64_MAX);
   inode.core.size_bytes = new_size;
   TouchTimes(m, ino);
@@ -92,7 +92,7 @@ std::string SetSizeExt4(Machine& m, int pid, uint32_t ino, uint64_t new_size,
   const uint64_t old_size = inode.size_bytes;
   std::vector<std::string> notes;
   inode.size_bytes = new_size;
-  std::vector<uint64_t> freed;
+  FreedBlocks freed;
   std::vector<uint64_t> ordered;
   if (new_size <= old_size) {
     if (new_size < old_size) TruncatePageCache(m, pid, ino, new_size, what);

@@ -16,10 +16,8 @@ bool IsExt4(const Machine& m) { return m.config->fs != FsKind::kXfs; }
 // cached. Holes without a folio read zero already, so only these need a look.
 std::set<uint64_t> CandidateBlocks(const Inode& inode, uint64_t first, uint64_t last) {
   std::set<uint64_t> blocks;
-  for (auto it = inode.core.extents.lower_bound(first);
-       it != inode.core.extents.end() && it->first < last; ++it) {
-    blocks.insert(it->first);
-  }
+  inode.core.extents.ForEachBlock(first, last,
+                                  [&](uint64_t block, const Extent&) { blocks.insert(block); });
   for (auto it = inode.delalloc.lower_bound(first); it != inode.delalloc.end() && it->first < last;
        ++it) {
     blocks.insert(it->first);
@@ -34,9 +32,9 @@ std::set<uint64_t> CandidateBlocks(const Inode& inode, uint64_t first, uint64_t 
 // delalloc reservation counts as data); ext4's buffer heads skip only holes.
 bool FolioPathZeroes(const Machine& m, const Inode& inode, uint64_t block) {
   if (inode.delalloc.count(block)) return true;
-  const auto extent = inode.core.extents.find(block);
-  if (extent == inode.core.extents.end()) return false;
-  return IsExt4(m) || extent->second.state == ExtentState::kWritten;
+  const auto extent = inode.core.extents.Find(block);
+  if (!extent) return false;
+  return IsExt4(m) || extent->state == ExtentState::kWritten;
 }
 
 void ZeroInFolio(Machine& m, uint32_t ino, uint64_t block, uint64_t lo, uint64_t hi) {
@@ -55,8 +53,8 @@ void ZeroInFolio(Machine& m, uint32_t ino, uint64_t block, uint64_t lo, uint64_t
 bool ZeroInPmem(Machine& m, uint32_t ino, uint64_t block, uint64_t lo, uint64_t hi,
                 const std::string& what) {
   Inode& inode = m.inode(ino);
-  const auto extent = inode.core.extents.find(block);
-  if (extent == inode.core.extents.end() || extent->second.state != ExtentState::kWritten) {
+  const auto extent = inode.core.extents.Find(block);
+  if (!extent || extent->state != ExtentState::kWritten) {
     return false;
   }
   const uint32_t bs = m.block_size();
@@ -66,7 +64,7 @@ bool ZeroInPmem(Machine& m, uint32_t ino, uint64_t block, uint64_t lo, uint64_t 
     LogInode(m, ino, kFieldExtents,
              what + ": copy-on-write remap of block " + std::to_string(block) + " before zeroing");
   }
-  const uint64_t physical = FOUND(inode.core.extents, block, "extent of file block").physical_block;
+  const uint64_t physical = FOUND_EXTENT(inode.core.extents, block).physical_block;
   m.device.AppendKernelCopy(physical * bs + lo % bs, TagZeroes(hi - lo),
                             what + ": zero " + m.PathOf(ino) + " bytes " + std::to_string(lo) +
                                 "-" + std::to_string(hi - 1));
@@ -129,7 +127,7 @@ std::vector<uint64_t> OrderZeroedPages(Machine& m, uint32_t ino, const ByteRange
 void RecordZeroes(Machine& m, int pid, uint32_t ino, const ByteRanges& ranges,
                   const std::string& what) {
   for (const auto& [lo, hi] : ranges) {
-    RecordWrite(m, pid, ino, lo, std::vector<uint8_t>(hi - lo, 0), what);
+    RecordFill(m, pid, ino, lo, hi - lo, 0, what);
   }
 }
 

@@ -10,7 +10,7 @@ namespace {
 // lets every byte from its offset on read as absent or zero.
 bool Writes(const WriteRecord& record, uint64_t offset) {
   if (record.size_cut) return offset >= record.offset;
-  return offset >= record.offset && offset < record.offset + record.bytes.size();
+  return offset >= record.offset && offset < record.offset + record.length();
 }
 
 // The no-stale-data oracle's definition: zeroes, data written to this file at this offset, or
@@ -38,7 +38,7 @@ void AddDurability(const Machine& m, const RecoveredState& recovered, const Prom
     if (record.ino != ino || !Ghost::HappenedBefore(record, promise.invocation)) continue;
     if (record.size_cut) continue;
     const uint64_t lo = std::max(record.offset, promise.begin);
-    const uint64_t hi = std::min<uint64_t>(record.offset + record.bytes.size(), promise.end);
+    const uint64_t hi = std::min<uint64_t>(record.offset + record.length(), promise.end);
     for (uint64_t o = lo; o < hi; ++o) last_covered[o] = i;
   }
   const uint64_t size = file->core.size_bytes;
@@ -51,7 +51,7 @@ void AddDurability(const Machine& m, const RecoveredState& recovered, const Prom
       if (record.size_cut) {
         absent_or_zero = true;
       } else {
-        allowed.set(record.bytes[offset - record.offset]);
+        allowed.set(record.ByteAt(offset));
       }
     }
     if (absent_or_zero) allowed.set(0);
@@ -92,17 +92,21 @@ ByteRules CompileByteRules(const Machine& m, const RecoveredState& recovered) {
   }
   const uint32_t bs = m.block_size();
   for (const auto& [path, file] : recovered.files()) {
-    for (const auto& [block, extent] : file.core.extents) {
-      if (extent.state != ExtentState::kWritten) continue;
+    bool past_eof = false;
+    file.core.extents.ForEachBlock(0, UINT64_MAX, [&](uint64_t block, const Extent& extent) {
+      if (past_eof || extent.state != ExtentState::kWritten) return;
       const uint64_t begin = block * bs;
-      if (begin >= file.core.size_bytes) break;
+      if (begin >= file.core.size_bytes) {
+        past_eof = true;
+        return;
+      }
       const uint64_t end = std::min<uint64_t>(begin + bs, file.core.size_bytes);
       const uint64_t device = extent.physical_block * bs;
       auto& stale = rules.by_name["no-stale-data"];
       for (uint64_t offset = begin; offset < end; ++offset) {
         stale[device + (offset - begin)].places.emplace_back(file.ino, offset);
       }
-    }
+    });
   }
   return rules;
 }

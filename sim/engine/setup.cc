@@ -21,7 +21,6 @@ Machine BuildInitialMachine(const Scenario& scenario, Design design) {
     initial->free_origin = kOriginStale;
   }
   auto base = std::make_shared<BaseState>();
-  std::vector<uint64_t> used;
   uint64_t next_block = 0;
   uint32_t ino = 1;
   bool any_dax = false;
@@ -34,18 +33,18 @@ Machine BuildInitialMachine(const Scenario& scenario, Design design) {
     core.sealed = file.sealed && DesignHasSeal(design);
     for (const FilePiece& piece : file.pieces) {
       if (piece.layout == Layout::kHole) continue;
-      for (uint64_t b = piece.offset_bytes / bs; b < (piece.offset_bytes + piece.length_bytes) / bs;
-           ++b) {
-        const uint64_t physical = next_block++;
-        used.push_back(physical);
-        if (piece.layout == Layout::kWritten) {
-          const uint64_t within = file.size_bytes > b * bs ? file.size_bytes - b * bs : 0;
-          initial->file_blocks[physical] = InitialImage::FileBlock{
-              ino, b, piece.fill, static_cast<uint32_t>(std::min<uint64_t>(within, bs))};
-          core.extents[b] = Extent{physical, ExtentState::kWritten, false};
-        } else {
-          core.extents[b] = Extent{physical, ExtentState::kUnwritten, false};
-        }
+      // One run of blocks per piece, whatever its length: cost follows pieces, not size.
+      const uint64_t first = piece.offset_bytes / bs;
+      const uint64_t count = piece.length_bytes / bs;
+      if (count == 0) continue;
+      const uint64_t physical = next_block;
+      next_block += count;
+      if (piece.layout == Layout::kWritten) {
+        initial->file_runs[physical] =
+            InitialImage::FileRun{ino, first, count, piece.fill, file.size_bytes};
+        core.extents.SetRun(first, count, Extent{physical, ExtentState::kWritten, false});
+      } else {
+        core.extents.SetRun(first, count, Extent{physical, ExtentState::kUnwritten, false});
       }
     }
     any_dax = any_dax || file.dax;
@@ -86,7 +85,8 @@ Machine BuildInitialMachine(const Scenario& scenario, Design design) {
       WriteRecord record;
       record.ino = number;
       record.offset = piece.offset_bytes;
-      record.bytes.assign(end - piece.offset_bytes, piece.fill);
+      record.fill_length = end - piece.offset_bytes;
+      record.fill = piece.fill;
       record.process = -1;
       record.what = "initial contents of " + file.path;
       machine.ghost.RecordWrite(std::move(record));

@@ -22,6 +22,16 @@ std::string ExtentText(uint64_t block, const Extent& extent) {
                      extent.shared ? " shared" : "");
 }
 
+constexpr uint64_t kRunShownByBlocks = 16;
+
+// "first-last->physical-last", for a run shown as one range.
+std::string RunText(const ExtentMap::Run& run) {
+  return fmt::format("{}-{}->{}-{}{}{}", run.first, run.end() - 1, run.start.physical_block,
+                     run.start.physical_block + run.count - 1,
+                     run.start.state == ExtentState::kUnwritten ? " unwritten" : "",
+                     run.start.shared ? " shared" : "");
+}
+
 std::string EntryText(uint64_t page, const TreeEntry& entry) {
   std::string tags;
   for (auto [set, name] : {std::pair{entry.dirty, "DIRTY"}, std::pair{entry.towrite, "TOWRITE"},
@@ -36,7 +46,18 @@ std::vector<std::string> FileLines(const Machine& m) {
   std::vector<std::string> lines;
   for (const auto& [ino, inode] : m.inodes) {
     std::vector<std::string> extents, entries;
-    for (const auto& [block, extent] : inode.core.extents) extents.push_back(ExtentText(block, extent));
+    // Block by block, but a run longer than kRunShownByBlocks as one range, so that the line
+    // stays short for a large file.
+    inode.core.extents.ForEachRun(0, UINT64_MAX, [&](const ExtentMap::Run& run) {
+      if (run.count > kRunShownByBlocks) {
+        extents.push_back(RunText(run));
+        return true;
+      }
+      for (uint64_t block = run.first; block < run.end(); ++block) {
+        extents.push_back(ExtentText(block, run.At(block)));
+      }
+      return true;
+    });
     for (const auto& [page, entry] : inode.tree) entries.push_back(EntryText(page, entry));
     std::string flags;
     if (inode.core.sealed) flags += " sealed";

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "sim/engine/setup.h"
+#include "sim/oracles/byte_runs.h"
 
 namespace crashsim {
 namespace {
@@ -19,9 +20,10 @@ class Evaluator {
       case Expr::Kind::kRangeEq:
       case Expr::Kind::kRangeNe:
       case Expr::Kind::kRangeIn: {
-        const auto value = state_.Read(e.path, e.start, e.end);
+        // As runs, so that a large range over holes or untouched blocks costs its pieces.
+        const auto value = ReadRangeRuns(c_.machine, state_, e.path, e.start, e.end);
         Note(fmt::format("{}[{}:{}] = {}", e.path, e.start, e.end,
-                         value ? RenderBytes(value->bytes) : "no value"));
+                         value ? RenderRuns(*value) : "no value"));
         const bool in = value && Matches(*value, e, e.path);
         return e.kind == Expr::Kind::kRangeNe ? !in : in;
       }
@@ -113,11 +115,29 @@ class Evaluator {
     return {};
   }
 
-  bool Matches(const Tagged& value, const Expr& e, const std::string& path) const {
+  bool Matches(const ByteRuns& value, const Expr& e, const std::string& path) const {
     for (const DataValue& d : e.values) {
-      if (Expected(d, value.size(), path, e.start) == value.bytes) return true;
+      if (ExpectedRuns(d, value.size(), path, e.start) == value) return true;
     }
     return false;
+  }
+
+  // Expected, as runs: `zero` and `old` without materialising their bytes.
+  ByteRuns ExpectedRuns(const DataValue& d, uint64_t length, const std::string& path,
+                        uint64_t start) const {
+    switch (d.kind) {
+      case DataValue::Kind::kBytes:
+        return ByteRuns::Of(d.bytes);
+      case DataValue::Kind::kZero: {
+        ByteRuns zero;
+        zero.AppendFill(length, 0);
+        return zero;
+      }
+      case DataValue::Kind::kOld:
+        if (path.empty()) return ByteRuns();
+        return InitialRuns(c_.scenario, path, start, start + length).value_or(ByteRuns());
+    }
+    return ByteRuns();
   }
 
   const CrashContext& c_;
@@ -134,13 +154,17 @@ void CollectAddresses(const Expr& e, const RecoveredState& state, uint64_t block
     const RecoveredFile* file = state.File(e.path);
     if (file == nullptr) return;
     const uint64_t end = std::min(e.end, file->core.size_bytes);
-    for (uint64_t offset = e.start; offset < end;) {
-      const uint64_t next = std::min(end, (offset / block_size + 1) * block_size);
-      if (auto address = state.DeviceAddress(file->ino, offset)) {
-        out->push_back({*address, *address + (next - offset)});
-      }
-      offset = next;
-    }
+    if (e.start >= end) return;
+    // Run by run: one range per written run, whatever its length.
+    file->core.extents.ForEachRun(
+        e.start / block_size, (end - 1) / block_size + 1, [&](const ExtentMap::Run& run) {
+          if (run.start.state != ExtentState::kWritten) return true;
+          const uint64_t lo = std::max(e.start, run.first * block_size);
+          const uint64_t hi = std::min(end, run.end() * block_size);
+          const uint64_t address = run.start.physical_block * block_size + (lo - run.first * block_size);
+          out->push_back({address, address + (hi - lo)});
+          return true;
+        });
   }
   for (const Expr& child : e.children) CollectAddresses(child, state, block_size, out);
 }

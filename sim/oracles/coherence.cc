@@ -15,8 +15,8 @@ uint8_t LatestValue(const Machine& m, uint32_t ino, uint64_t offset) {
       if (offset >= record.offset) return 0;
       continue;
     }
-    if (offset >= record.offset && offset < record.offset + record.bytes.size()) {
-      return record.bytes[offset - record.offset];
+    if (offset >= record.offset && offset < record.offset + record.length()) {
+      return record.ByteAt(offset);
     }
   }
   return 0;

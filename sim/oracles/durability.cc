@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "models/untouched_span.h"
+
 namespace crashsim {
 namespace {
 
@@ -24,7 +26,7 @@ Finding MetadataFinding(const CrashContext& c, const Promise& promise, std::stri
 
 bool Writes(const WriteRecord& record, uint64_t offset) {
   if (record.size_cut) return offset >= record.offset;
-  return offset >= record.offset && offset < record.offset + record.bytes.size();
+  return offset >= record.offset && offset < record.offset + record.length();
 }
 
 // A stretch of file offsets [begin, end) covered by the promise over which the last covered
@@ -37,10 +39,18 @@ struct Stretch {
   bool absent_or_zero = false;           // a size cut among them
 };
 
+// RenderBytes of a record's bytes [from, to), without materialising a fill.
+std::string RenderRecordBytes(const WriteRecord& record, uint64_t from, uint64_t to) {
+  if (record.fill_length != 0 && to - from > 1) {
+    return fmt::format("fill({:02x}, {})", record.fill, to - from);
+  }
+  return RenderBytes(record.Bytes(from, to));
+}
+
 bool Allows(const Stretch& stretch, uint64_t offset, uint8_t value) {
   if (stretch.absent_or_zero && value == 0) return true;
   for (const WriteRecord* record : stretch.later) {
-    if (record->bytes[offset - record->offset] == value) return true;
+    if (record->ByteAt(offset) == value) return true;
   }
   return false;
 }
@@ -58,14 +68,14 @@ std::vector<Stretch> CoveredStretches(const Ghost& ghost, const Promise& promise
     if (record.ino != ino) continue;
     records.push_back(i);
     edges.push_back(record.offset);
-    if (!record.size_cut) edges.push_back(record.offset + record.bytes.size());
+    if (!record.size_cut) edges.push_back(record.offset + record.length());
   }
   std::sort(edges.begin(), edges.end());
   edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
   auto covers = [&](const WriteRecord& record, uint64_t offset) {
     return !record.size_cut && Ghost::HappenedBefore(record, promise.invocation) &&
            offset >= std::max(record.offset, promise.begin) &&
-           offset < std::min<uint64_t>(record.offset + record.bytes.size(), promise.end);
+           offset < std::min<uint64_t>(record.offset + record.length(), promise.end);
   };
   std::vector<Stretch> stretches;
   for (size_t e = 0; e + 1 < edges.size(); ++e) {
@@ -93,7 +103,7 @@ std::vector<Stretch> CoveredStretches(const Ghost& ghost, const Promise& promise
 class FileCheck {
  public:
   FileCheck(const CrashContext& c, const Promise& promise, uint32_t ino, const RecoveredFile& file)
-      : c_(c), promise_(promise), ino_(ino), size_(file.core.size_bytes),
+      : c_(c), promise_(promise), ino_(ino), file_(file), size_(file.core.size_bytes),
         path_(c.recovered.PathOfIno(ino).value_or(c.machine.PathOf(ino))),
         stretches_(CoveredStretches(c.machine.ghost, promise, ino, size_)) {}
 
@@ -112,10 +122,19 @@ class FileCheck {
   const std::string& path() const { return path_; }
 
  private:
-  // Block by block, since a block's bytes sit together on the device (or read as zero).
+  // Block by block, since a block's bytes sit together on the device (or read as zero); spans
+  // that every crash reads alike are decided whole (AllowedSpanEnd).
   std::optional<Finding> CheckStretch(const Stretch& stretch) const {
     const uint64_t bs = c_.machine.block_size();
+    const bool uniform = std::all_of(stretch.later.begin(), stretch.later.end(),
+                                     [](const WriteRecord* record) { return record->fill_length != 0; });
     for (uint64_t offset = stretch.begin; offset < stretch.end;) {
+      if (uniform) {
+        if (const std::optional<uint64_t> allowed = AllowedSpanEnd(stretch, offset)) {
+          offset = *allowed;
+          continue;
+        }
+      }
       const uint64_t end = std::min(stretch.end, (offset / bs + 1) * bs);
       const std::optional<uint64_t> address = c_.recovered.DeviceAddress(ino_, offset);
       if (!address) {
@@ -140,6 +159,42 @@ class FileCheck {
     return std::nullopt;
   }
 
+  // For a stretch whose records are all fills (so what it allows is the same at every offset):
+  // the end of a span from `offset` whose bytes every crash reads as values the stretch allows,
+  // decided without visiting them: a hole or unwritten extent (zeroes), or device blocks that no
+  // crash can change (their initial contents). Nullopt when the span cannot be decided whole;
+  // the caller then goes byte by byte, and finds the same first wrong byte it always did.
+  std::optional<uint64_t> AllowedSpanEnd(const Stretch& stretch, uint64_t offset) const {
+    const uint64_t bs = c_.machine.block_size();
+    const uint64_t block = offset / bs;
+    const auto span_end = [&](uint64_t end_block) {
+      return end_block > stretch.end / bs ? stretch.end : std::min(stretch.end, end_block * bs);
+    };
+    const ExtentMap& extents = file_.core.extents;
+    const ExtentMap::Run* run = extents.RunAt(block);
+    if (run == nullptr || run->start.state != ExtentState::kWritten) {
+      if (!Allows(stretch, offset, 0)) return std::nullopt;
+      if (run != nullptr) return span_end(run->end());
+      const auto next = extents.NextFrom(block);
+      return next ? span_end(next->first) : stretch.end;
+    }
+    const std::optional<UntouchedSpan> untouched =
+        UntouchedFrom(c_.machine.device, run->At(block).physical_block, run->end() - block);
+    if (!untouched) return std::nullopt;
+    const uint64_t end = span_end(block + untouched->count);
+    if (untouched->file_ino == 0) {
+      return Allows(stretch, offset, untouched->fill) ? std::optional<uint64_t>(end) : std::nullopt;
+    }
+    // The initial file's bytes: its fill below its initial size, zero from there on.
+    const uint64_t first_initial = untouched->file_offset + offset % bs;
+    const uint64_t last_initial = first_initial + (end - 1 - offset);
+    if (first_initial < untouched->file_size && !Allows(stretch, offset, untouched->fill)) {
+      return std::nullopt;
+    }
+    if (last_initial >= untouched->file_size && !Allows(stretch, offset, 0)) return std::nullopt;
+    return end;
+  }
+
   Finding NewFinding() const {
     Finding finding;
     finding.name = promise_.guarantee;
@@ -155,10 +210,8 @@ class FileCheck {
     finding.observed = fmt::format("{}[{}:] is past EOF (size {} after recovery)", path_, offset,
                                    size_);
     finding.expected = fmt::format("{}[{}:{}] = {} ({})", path_, offset,
-                                   covered.offset + covered.bytes.size(),
-                                   RenderBytes(std::vector<uint8_t>(
-                                       covered.bytes.begin() + (offset - covered.offset),
-                                       covered.bytes.end())),
+                                   covered.offset + covered.length(),
+                                   RenderRecordBytes(covered, offset, covered.offset + covered.length()),
                                    covered.what);
     SetWitness(c_, c_.space.base_image(), {}, &finding);
     return finding;
@@ -173,15 +226,14 @@ class FileCheck {
     // Show the whole run of bytes of this covered write that the witness image gets wrong.
     const RecoveredState witness(c_.machine, image);
     uint64_t end = offset + 1;
-    while (end < std::min(size_, covered.offset + covered.bytes.size())) {
+    while (end < std::min(size_, covered.offset + covered.length())) {
       const Stretch* next = StretchAt(end);
       if (next == nullptr || next->covered != stretch.covered) break;
       if (Allows(*next, end, witness.ReadIno(ino_, end, end + 1).bytes[0])) break;
       ++end;
     }
     const std::vector<uint8_t> observed = witness.ReadIno(ino_, offset, end).bytes;
-    const std::vector<uint8_t> expected(covered.bytes.begin() + (offset - covered.offset),
-                                        covered.bytes.begin() + (end - covered.offset));
+    const std::vector<uint8_t> expected = covered.Bytes(offset, end);
     Finding finding = NewFinding();
     finding.observed = fmt::format("{}[{}:{}] = {}{}", path_, offset, end, RenderBytes(observed),
                                    address ? "" : " (a hole or unwritten extent after recovery)");
@@ -204,6 +256,7 @@ class FileCheck {
   const CrashContext& c_;
   const Promise& promise_;
   const uint32_t ino_;
+  const RecoveredFile& file_;
   const uint64_t size_;
   const std::string path_;
   const std::vector<Stretch> stretches_;

@@ -2,25 +2,36 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace crashsim {
 namespace {
 
-// The first difference between a map and the seal-time snapshot, or "".
-std::string MapDifference(const std::map<uint64_t, Extent>& snapshot,
-                          const std::map<uint64_t, Extent>& now) {
-  for (const auto& [block, extent] : snapshot) {
-    auto it = now.find(block);
-    if (it == now.end()) return fmt::format("block {} is now a hole", block);
-    if (it->second.physical_block != extent.physical_block) {
-      return fmt::format("block {} moved from device block {} to {}", block, extent.physical_block,
-                         it->second.physical_block);
+// The first difference between a map and the seal-time snapshot, or "". Run by run: within one
+// run of each map both are linear in the file block, so one comparison decides a whole overlap.
+std::string MapDifference(const ExtentMap& snapshot, const ExtentMap& now) {
+  for (const auto& [first, run] : snapshot.runs()) {
+    for (uint64_t block = first; block < run.end();) {
+      const ExtentMap::Run* current = now.RunAt(block);
+      if (current == nullptr) return fmt::format("block {} is now a hole", block);
+      const Extent was = run.At(block);
+      const Extent is = current->At(block);
+      if (is.physical_block != was.physical_block) {
+        return fmt::format("block {} moved from device block {} to {}", block, was.physical_block,
+                           is.physical_block);
+      }
+      if (is.state != was.state) return fmt::format("block {} is now unwritten", block);
+      block = std::min(run.end(), current->end());
     }
-    if (it->second.state != extent.state) return fmt::format("block {} is now unwritten", block);
   }
-  for (const auto& [block, extent] : now) {
-    if (!snapshot.count(block)) {
-      return fmt::format("block {} is newly mapped to device block {}", block,
-                         extent.physical_block);
+  for (const auto& [first, run] : now.runs()) {
+    for (uint64_t block = first; block < run.end();) {
+      const ExtentMap::Run* before = snapshot.RunAt(block);
+      if (before == nullptr) {
+        return fmt::format("block {} is newly mapped to device block {}", block,
+                           run.At(block).physical_block);
+      }
+      block = std::min(run.end(), before->end());
     }
   }
   return "";
@@ -33,7 +44,7 @@ Finding ImmutableFinding(const SealRecord& seal, const std::string& path, std::s
                     " is frozen until an unseal returns";
   finding.observed = std::move(observed);
   finding.expected = fmt::format("{} sealed, with the {} block(s) it had when sealed", path,
-                                 seal.snapshot.size());
+                                 seal.snapshot.block_count());
   return finding;
 }
 
@@ -62,16 +73,18 @@ void CheckImmutable(const CrashContext& c, std::vector<Finding>* findings) {
   const uint32_t bs = c.machine.block_size();
   for (const auto& [path, file] : c.recovered.files()) {
     if (!file.core.sealed) continue;
-    for (uint64_t block = 0; block * bs < file.core.size_bytes; ++block) {
-      auto it = file.core.extents.find(block);
+    // Run by run: a sealed file is checked in the number of its runs, not of its blocks.
+    for (uint64_t block = 0; block * bs < file.core.size_bytes;) {
+      const ExtentMap::Run* run = file.core.extents.RunAt(block);
       std::string problem;
-      if (it == file.core.extents.end()) {
+      if (run == nullptr) {
         problem = "a hole";
-      } else if (it->second.state != ExtentState::kWritten) {
+      } else if (run->start.state != ExtentState::kWritten) {
         problem = "an unwritten extent";
-      } else if (it->second.shared) {
+      } else if (run->start.shared) {
         problem = "a shared extent";
       } else {
+        block = run->end();
         continue;
       }
       Finding finding;

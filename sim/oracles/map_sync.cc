@@ -14,16 +14,16 @@ void CheckMapSync(const CrashContext& c, std::vector<Finding>* findings) {
     if (file == nullptr) {
       observed = path + " does not exist after recovery";
     } else {
-      auto it = file->core.extents.find(promise.page);
-      if (it == file->core.extents.end()) {
+      auto it = file->core.extents.Find(promise.page);
+      if (!it) {
         observed = fmt::format("{} page {} is a hole after recovery (reads zero)", path,
                                promise.page);
-      } else if (it->second.state != ExtentState::kWritten) {
+      } else if (it->state != ExtentState::kWritten) {
         observed = fmt::format("{} page {} is unwritten after recovery (reads zero)", path,
                                promise.page);
-      } else if (it->second.physical_block != promise.physical_block) {
+      } else if (it->physical_block != promise.physical_block) {
         observed = fmt::format("{} page {} maps block {} after recovery", path, promise.page,
-                               it->second.physical_block);
+                               it->physical_block);
       } else if ((promise.page + 1) * bs > file->core.size_bytes + bs - 1) {
         observed = fmt::format("{} page {} is past EOF after recovery (size {})", path,
                                promise.page, file->core.size_bytes);

@@ -5,6 +5,8 @@
 #include <optional>
 #include <utility>
 
+#include "models/untouched_span.h"
+
 namespace crashsim {
 namespace {
 
@@ -69,15 +71,36 @@ std::optional<std::pair<uint64_t, ByteOutcome>> FirstIllegitimate(const CrashCon
   return bad;
 }
 
+// How many blocks of `run` from `block` on still hold the recovered file's own initial contents
+// at their own offsets in every crash (untouched since the first step), or zeroes: legitimate
+// without a look at their bytes. 0 when that cannot be decided whole.
+uint64_t OwnInitialBlocks(const CrashContext& c, const RecoveredFile& file,
+                          const ExtentMap::Run& run, uint64_t block) {
+  const std::optional<UntouchedSpan> span =
+      UntouchedFrom(c.machine.device, run.At(block).physical_block, run.end() - block);
+  if (!span) return 0;
+  if (span->file_ino == 0) return span->free_origin == kOriginZero ? span->count : 0;
+  const bool own = span->file_ino == file.ino && span->file_offset == block * c.machine.block_size();
+  return own ? span->count : 0;
+}
+
 }  // namespace
 
 void CheckNoStaleData(const CrashContext& c, std::vector<Finding>* findings) {
   const uint32_t bs = c.machine.block_size();
   for (const auto& [path, file] : c.recovered.files()) {
-    for (const auto& [block, extent] : file.core.extents) {
-      if (extent.state != ExtentState::kWritten) continue;
+    std::optional<Finding> first_bad;
+    file.core.extents.ForEachRun(0, UINT64_MAX, [&](const ExtentMap::Run& run) {
+      if (run.start.state != ExtentState::kWritten) return true;
+      for (uint64_t block = run.first; block < run.end(); ++block) {
+      if (block * bs >= file.core.size_bytes) return false;
+      if (const uint64_t own = OwnInitialBlocks(c, file, run, block)) {
+        block += own - 1;
+        continue;
+      }
+      const Extent extent = run.At(block);
       const uint64_t begin = block * bs;
-      if (begin >= file.core.size_bytes) break;
+      if (begin >= file.core.size_bytes) return false;
       const uint64_t end = std::min<uint64_t>(begin + bs, file.core.size_bytes);
       const uint64_t base = extent.physical_block * bs;
       const auto bad = FirstIllegitimate(c, file.ino, begin, base, end - begin);
@@ -102,7 +125,13 @@ void CheckNoStaleData(const CrashContext& c, std::vector<Finding>* findings) {
       SetWitness(c, image, {{address, address + 1}}, &finding);
       finding.state.push_back(fmt::format("{} block {} -> device block {} (written)", path, block,
                                           extent.physical_block));
-      findings->push_back(std::move(finding));
+      first_bad = std::move(finding);
+      return false;
+      }
+      return true;
+    });
+    if (first_bad) {
+      findings->push_back(std::move(*first_bad));
       return;
     }
   }
