@@ -310,6 +310,8 @@ TEST_CASE("check exits 1 and names the run when a verdict differs, 3 when only a
   ModelResult budget = Model(Design::kPerVma);
   budget.coverage = Coverage::kBudgetExhausted;
   budget.distinct_states = 10;
+  budget.budget_stops = {BudgetStop{BudgetStop::Kind::kStates, 10, "", "after step 3 (P1: x)", 3,
+                                    10}};
   world.verdicts[{"a", Design::kPerVma}] = budget;
   const std::string path = (dir / "a.json").generic_string();
 
@@ -317,7 +319,8 @@ TEST_CASE("check exits 1 and names the run when a verdict differs, 3 when only a
   CHECK(outcome.status == 3);
   CHECK(world.max_states_seen == 10u);
   CHECK(outcome.out == "BUDGET " + path +
-                           ": per-vma: state budget ran out after 10 distinct states\n"
+                           ": per-vma: state budget (--max-states 10) ran out after 10 distinct "
+                           "states; the first state left out: after step 3 (P1: x)\n"
                            "crashsim check: 1 scenario, 2 models: 1 out of state budget\n");
 
   world.verdicts[{"a", Design::kMapSync}] = Model(Design::kMapSync, {"map-sync", "fsync"});

@@ -72,9 +72,7 @@ std::string TestcaseXml(const ScenarioResult& scenario, const ModelResult& model
       ++counts->failures;
       return out + fmt::format(">\n      <failure type=\"budget\" message=\"{}\"/>\n"
                                "    </testcase>\n",
-                               XmlAttribute(fmt::format("state budget ran out after {} distinct "
-                                                     "states: not covered",
-                                                     model.distinct_states)));
+                               XmlAttribute(BudgetSummary(model) + ": not covered"));
     case RunClass::kViolatedAsExpected:
     case RunClass::kClean:
       break;

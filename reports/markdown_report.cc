@@ -32,7 +32,7 @@ std::string MatrixCellMarkdown(const ModelResult* model) {
       cell = MarkdownText(VerdictText(model->violated, ", "));
   }
   if (model->coverage == Coverage::kBudgetExhausted) {
-    cell += fmt::format(" (budget ran out after {} states)", model->distinct_states);
+    cell += fmt::format(" ({})", MarkdownText(BudgetSummary(*model)));
   }
   if (model->coverage == Coverage::kSampled) {
     cell += fmt::format(" (sampled, seed {})", model->sample_seed);
