@@ -14,14 +14,18 @@ constexpr const char* kExitStatusText =
     R"(Exit status (the same for run, check and merge, over all files given):
   0  every scenario's verdict equals its "expect" (no "expect": expected
      clean) and, with --baseline, the baseline
-  1  some verdict differs from its "expect" or from the baseline (one shard
-     of a --shard run: names a violation that "expect" does not)
+  1  some verdict differs from its "expect" or from the baseline: a violation
+     "expect" does not name, or one it names that a run covering its whole
+     space did not find (one shard of a --shard run: names a violation that
+     "expect" does not)
   2  invalid input (a file that does not load, a path that does not exist, an
      unknown option, no files given, two outputs naming one file, a baseline
      that does not read, an output that cannot be written) or an op that is
      not modelled yet
   3  a state budget or an image budget ran out before the space was covered
-     and nothing else failed: never a pass
+     and nothing else failed: never a pass. A budget-cut run that found only
+     violations "expect" names, but not all of them, is 3 too ("expected
+     violation not reached within the budget"), not 1
   4  an internal error: a bug in crashsim (an internal check failed) ended a
      run; stderr and the reports name the scenario, model, step and check,
      and every other run is still reported

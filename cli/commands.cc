@@ -432,7 +432,7 @@ int ExitStatus(const std::vector<ScenarioResult>& results, int load_failures, bo
       // A part of the run cannot miss a violation that another part finds, only show one too many.
       const bool ok = partial ? std::includes(model.expected.begin(), model.expected.end(),
                                               model.violated.begin(), model.violated.end())
-                              : model.matches_expect();
+                              : !model.differs_from_expect();
       differs = differs || !ok;
       budget = budget || model.coverage == Coverage::kBudgetExhausted;
     }

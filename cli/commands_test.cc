@@ -109,6 +109,26 @@ TEST_CASE("a budget that ran out and a verdict that differs anyway is a differen
   CHECK(ExitStatus({ScenarioOf({model})}, 0) == 1);
 }
 
+TEST_CASE("a budget-cut run that found only expected violations, not all, did not reach them") {
+  ModelResult model = Model(Design::kMapSync, {"fsync"}, {"fsync", "msync"});
+  model.coverage = Coverage::kBudgetExhausted;
+  CHECK(model.expected_not_reached());
+  CHECK_FALSE(model.differs_from_expect());
+  CHECK(model.expected_missing() == std::set<std::string>{"msync"});
+  CHECK(ExitStatus({ScenarioOf({model})}, 0) == 3);
+  // Nothing found at all is not reached either; a violation `expect` does not name still differs.
+  ModelResult none = Model(Design::kMapSync, {}, {"fsync"});
+  none.coverage = Coverage::kBudgetExhausted;
+  CHECK(ExitStatus({ScenarioOf({none})}, 0) == 3);
+  ModelResult extra = Model(Design::kMapSync, {"fsync", "sync"}, {"fsync", "msync"});
+  extra.coverage = Coverage::kBudgetExhausted;
+  CHECK(ExitStatus({ScenarioOf({extra})}, 0) == 1);
+  // The same verdict from a run that covered its whole space is a difference.
+  model.coverage = Coverage::kExhaustive;
+  CHECK(model.differs_from_expect());
+  CHECK(ExitStatus({ScenarioOf({model})}, 0) == 1);
+}
+
 TEST_CASE("a directory expands to every json file under it in sorted path order") {
   const fs::path dir = FreshDirectory("expand");
   for (const char* name : {"b.json", "a-c.json", "a/z.json", "a/b/y.json", "notes.txt",
@@ -328,6 +348,27 @@ TEST_CASE("check exits 1 and names the run when a verdict differs, 3 when only a
   CHECK(outcome.status == 1);
   CHECK(outcome.out.rfind("FAIL " + path + ": map-sync: got {fsync, map-sync} expected {}\n", 0) ==
         0);
+}
+
+TEST_CASE("check says which expected violation a budget-cut run did not reach, and exits 3") {
+  const fs::path dir = FreshDirectory("check_not_reached");
+  Touch(dir / "a.json");
+  FakeWorld world;
+  world.scenarios["a.json"] =
+      FakeScenario("a", {Design::kPerVma}, {{Design::kPerVma, {"fsync", "a1"}}});
+  ModelResult cut = Model(Design::kPerVma, {"fsync"}, {"a1", "fsync"});
+  cut.coverage = Coverage::kBudgetExhausted;
+  cut.distinct_states = 7;
+  cut.budget_stops = {BudgetStop{BudgetStop::Kind::kStates, 7, "", "after step 2 (P1: y)", 2, 7}};
+  world.verdicts[{"a", Design::kPerVma}] = cut;
+  const std::string path = (dir / "a.json").generic_string();
+  const Outcome outcome = Run(world, {"check", "--max-states", "7", path});
+  CHECK(outcome.status == 3);
+  CHECK(outcome.out == "BUDGET " + path +
+                           ": per-vma: state budget (--max-states 7) ran out after 7 distinct "
+                           "states; the first state left out: after step 2 (P1: y); expected "
+                           "violation not reached within the budget: {a1}\n"
+                           "crashsim check: 1 scenario, 1 model: 1 out of state budget\n");
 }
 
 TEST_CASE("an op not modelled yet makes the run invalid") {

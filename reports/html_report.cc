@@ -143,6 +143,10 @@ std::string MatrixCellHtml(const ModelResult* model, size_t scenario_index, size
   if (model->coverage == Coverage::kBudgetExhausted && run_class != RunClass::kNotModelled) {
     if (!note.empty()) note += "; ";
     note += BudgetSummary(*model);
+    if (model->expected_not_reached()) {
+      note += "; expected not reached within the budget: " +
+              VerdictText(model->expected_missing(), ", ");
+    }
   }
   if (model->coverage == Coverage::kSampled) {
     if (!note.empty()) note += "; ";

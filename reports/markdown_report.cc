@@ -33,6 +33,10 @@ std::string MatrixCellMarkdown(const ModelResult* model) {
   }
   if (model->coverage == Coverage::kBudgetExhausted) {
     cell += fmt::format(" ({})", MarkdownText(BudgetSummary(*model)));
+    if (model->expected_not_reached()) {
+      cell += fmt::format(" (expected not reached within the budget: {})",
+                          MarkdownText(VerdictText(model->expected_missing(), ", ")));
+    }
   }
   if (model->coverage == Coverage::kSampled) {
     cell += fmt::format(" (sampled, seed {})", model->sample_seed);

@@ -10,7 +10,7 @@ RunClass ClassifyRun(const ModelResult& model) {
   if (model.coverage == Coverage::kInternalError) return RunClass::kInternalError;
   if (!model.not_modelled.empty()) return RunClass::kNotModelled;
   if (model.coverage == Coverage::kInterrupted) return RunClass::kInterrupted;
-  if (!model.matches_expect()) return RunClass::kDiffersFromExpect;
+  if (model.differs_from_expect()) return RunClass::kDiffersFromExpect;
   if (model.coverage == Coverage::kBudgetExhausted) return RunClass::kBudget;
   if (!model.violated.empty()) return RunClass::kViolatedAsExpected;
   return RunClass::kClean;

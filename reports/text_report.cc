@@ -23,10 +23,18 @@ bool Interrupted(const ModelResult& model) {
 }
 // A verdict that differs from `expect`; a run that failed or was interrupted has none to compare.
 bool Differs(const ModelResult& model) {
-  return !Invalid(model) && !Failed(model) && !Interrupted(model) && !model.matches_expect();
+  return !Invalid(model) && !Failed(model) && !Interrupted(model) && model.differs_from_expect();
 }
 bool BudgetRanOut(const ModelResult& model) {
   return !Invalid(model) && model.coverage == Coverage::kBudgetExhausted;
+}
+
+// "; expected violation not reached within the budget: {X}" for a budget-cut run that found only
+// what `expect` names but not all of it.
+std::string NotReachedText(const ModelResult& model) {
+  if (!model.expected_not_reached()) return "";
+  return fmt::format("; expected violation not reached within the budget: {}",
+                     FormatNameSet(model.expected_missing()));
 }
 
 std::string InterruptedWhere(const ModelResult& model) {
@@ -67,7 +75,8 @@ std::vector<std::string> RowNotes(const ScenarioResult& scenario) {
       notes.push_back(fmt::format("expected: {}: {}", design, VerdictText(model.expected)));
     }
     if (BudgetRanOut(model)) {
-      notes.push_back(fmt::format("budget: {}: {}", design, BudgetSummary(model)));
+      notes.push_back(fmt::format("budget: {}: {}{}", design, BudgetSummary(model),
+                                  NotReachedText(model)));
     }
   }
   return notes;
@@ -225,7 +234,8 @@ std::string RenderCheckLines(const std::vector<ScenarioResult>& results) {
                            FormatNameSet(model.violated), FormatNameSet(model.expected));
       }
       if (BudgetRanOut(model)) {
-        out += fmt::format("BUDGET {}: {}: {}\n", scenario.path, design, BudgetSummary(model));
+        out += fmt::format("BUDGET {}: {}: {}{}\n", scenario.path, design, BudgetSummary(model),
+                           NotReachedText(model));
       }
     }
   }

@@ -6,7 +6,9 @@
 // a fixed order), never "the first found".
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <set>
@@ -95,6 +97,25 @@ struct ModelResult {
   // A run that failed has no verdict, so it never matches.
   bool matches_expect() const {
     return coverage != Coverage::kInternalError && violated == expected;
+  }
+  // A budget-cut run that found only violations `expect` names, but not all of them: the missing
+  // ones were not reached before the budget ran out, which says nothing about whether they can
+  // happen. Exit 3 ("expected violation not reached within the budget"), never 0 and not 1.
+  bool expected_not_reached() const {
+    return coverage == Coverage::kBudgetExhausted && violated != expected &&
+           std::includes(expected.begin(), expected.end(), violated.begin(), violated.end());
+  }
+  // The verdict contradicts `expect`: a violation it does not name, or one it names that an
+  // exhaustive (or sampled) run did not find.
+  bool differs_from_expect() const {
+    return coverage != Coverage::kInternalError && !matches_expect() && !expected_not_reached();
+  }
+  // The names of `expect` this run did not find (what expected_not_reached is about).
+  std::set<std::string> expected_missing() const {
+    std::set<std::string> missing;
+    std::set_difference(expected.begin(), expected.end(), violated.begin(), violated.end(),
+                        std::inserter(missing, missing.end()));
+    return missing;
   }
   Coverage coverage = Coverage::kExhaustive;
   uint64_t sample_seed = 0;             // meaningful when coverage == kSampled
