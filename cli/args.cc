@@ -22,10 +22,10 @@ constexpr const char* kExitStatusText =
      unknown option, no files given, two outputs naming one file, a baseline
      that does not read, an output that cannot be written) or an op that is
      not modelled yet
-  3  a state budget ran out before the space was covered and nothing else
-     failed: never a pass. A budget-cut run that found only violations
-     "expect" names, but not all of them, is 3 too ("expected violation not
-     reached within the budget"), not 1
+  3  a state budget or an image budget ran out before the space was covered
+     and nothing else failed: never a pass. A budget-cut run that found only
+     violations "expect" names, but not all of them, is 3 too ("expected
+     violation not reached within the budget"), not 1
   4  an internal error: a bug in crashsim (an internal check failed) ended a
      run; stderr and the reports name the scenario, model, step and check,
      and every other run is still reported
@@ -113,6 +113,9 @@ std::string OptionsHelp(const std::string& extra = "") {
   --max-states N  budget of distinct machine states per scenario and model
                   (default: no budget); a run that reaches it is reported as
                   budget-exhausted, never as a pass
+  --max-images N  budget of crash images checked per scenario and model
+                  (default: no budget), reported the same way; every report
+                  names which budget ran out, where and how far the run got
   --jobs N        check the states on N threads (default 1); every report is
                   the same for every N
   --shard I/N     check only part I of N of the states (1 <= I <= N); the
@@ -195,6 +198,7 @@ Options:
   --md FILE        also write the trace as Markdown to FILE
   --html FILE      also write the trace as a self-contained HTML page to FILE
   --max-states N   budget of distinct machine states (default: no budget)
+  --max-images N   budget of crash images checked (default: no budget)
   --jobs N         check the states on N threads (default 1)
   -h, --help       show this help
 
@@ -216,7 +220,7 @@ CI mode: runs like "crashsim run" but prints only a line for each model run
 that is not as expected, and one overall line:
   FAIL path: model: got {{...}} expected {{...}}      the verdict differs
   INVALID path: model: ...                        an op not modelled yet
-  BUDGET path: model: ...                         cut by --max-states
+  BUDGET path: model: ...                         cut by a state or image budget
   BASELINE scenario: model: ...                   differs from the baseline
 A directory means every *.json file under it, at any depth, in sorted path
 order. A file that does not load is reported on stderr; the others still run.
@@ -274,9 +278,9 @@ bool ParseShard(const std::string& text, ShardArg* shard) {
 // The options each command accepts (besides --help and --).
 bool Accepts(Command command, const std::string& option) {
   static const std::set<std::string> kOutputs = {"--json", "--html", "--md", "--junit", "--dot"};
-  static const std::set<std::string> kRunOptions = {"--model",  "--max-states", "--jobs",
-                                                    "--shard",  "--sample",     "--seed",
-                                                    "--stats"};
+  static const std::set<std::string> kRunOptions = {
+      "--model", "--max-states", "--max-images", "--jobs", "--shard", "--sample", "--seed",
+      "--stats"};
   switch (command) {
     case Command::kCheck:
       if (option == "--baseline" || option == "--update-baseline") return true;
@@ -287,7 +291,8 @@ bool Accepts(Command command, const std::string& option) {
       return kOutputs.count(option) > 0;
     case Command::kExplain:
       return option == "--model" || option == "--violation" || option == "--md" ||
-             option == "--html" || option == "--max-states" || option == "--jobs";
+             option == "--html" || option == "--max-states" || option == "--max-images" ||
+             option == "--jobs";
     default:
       return false;
   }
@@ -345,6 +350,13 @@ Status ParseOption(const std::string& option, const std::string& value, Args* ar
     uint64_t states = 0;
     if (Status status = ParseCount(option, value, "states", &states); !status.ok()) return status;
     args->max_states = states;
+    return Status();
+  }
+  if (option == "--max-images") {
+    if (Status status = once(args->max_images.has_value()); !status.ok()) return status;
+    uint64_t images = 0;
+    if (Status status = ParseCount(option, value, "images", &images); !status.ok()) return status;
+    args->max_images = images;
     return Status();
   }
   if (option == "--jobs") {

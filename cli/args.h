@@ -39,6 +39,7 @@ struct Args {
   std::optional<std::string> junit_path;
   std::optional<std::string> dot_dir;
   std::optional<uint64_t> max_states;
+  std::optional<uint64_t> max_images;
   uint64_t jobs = 1;                  // --jobs: threads; the reports do not depend on it
   bool jobs_given = false;
   std::optional<ShardArg> shard;      // --shard I/N

@@ -11,15 +11,16 @@ std::string ErrorOf(const std::vector<std::string>& words) {
   return args.status().message();
 }
 
-TEST_CASE("run takes files and the options --model, --json and --max-states") {
-  StatusOr<Args> args = ParseArgs(
-      {"run", "a.json", "--model", "per-vma", "--json=out.json", "--max-states", "500", "b.json"});
+TEST_CASE("run takes files and the options --model, --json, --max-states and --max-images") {
+  StatusOr<Args> args = ParseArgs({"run", "a.json", "--model", "per-vma", "--json=out.json",
+                                   "--max-states", "500", "--max-images", "7000", "b.json"});
   REQUIRE(args.ok());
   CHECK(args->command == Command::kRun);
   CHECK(args->paths == std::vector<std::string>{"a.json", "b.json"});
   CHECK(args->models == std::vector<Design>{Design::kPerVma});
   CHECK(args->json_path == "out.json");
   CHECK(args->max_states == 500u);
+  CHECK(args->max_images == 7000u);
 }
 
 TEST_CASE("without options nothing is restricted, written or budgeted") {
@@ -159,6 +160,10 @@ TEST_CASE("no files, a missing value or a bad budget is an error") {
         "option '--json' needs a value (see crashsim run --help)");
   CHECK(ErrorOf({"run", "a.json", "--max-states", "0"}) ==
         "--max-states needs a positive whole number of states, not '0'");
+  CHECK(ErrorOf({"run", "a.json", "--max-images", "0"}) ==
+        "--max-images needs a positive whole number of images, not '0'");
+  CHECK(ErrorOf({"run", "a.json", "--max-images", "1", "--max-images", "2"}) ==
+        "--max-images given twice");
   CHECK(ErrorOf({"run", "a.json", "--max-states", "12k"}) ==
         "--max-states needs a positive whole number of states, not '12k'");
   CHECK(ErrorOf({"run", "a.json", "--max-states", "99999999999999999999"}) ==
@@ -207,7 +212,7 @@ TEST_CASE("each help text names the commands, the options with defaults and the 
     const std::string help = HelpText(topic);
     CHECK(help.find(std::string("Usage: crashsim ") + topic) == 0);
     for (const char* word : {"--model NAME", "--json FILE", "--html FILE", "--md FILE",
-                             "--junit FILE", "--dot DIR", "--max-states N", "default",
+                             "--junit FILE", "--dot DIR", "--max-states N", "--max-images N", "default",
                              "daxfile-untracked", "Exit status", "  3  ", "  4  an internal error",
                              "128+N  interrupted", "then 4, then 2, then 1, then 3", "Example"}) {
       CAPTURE(word);

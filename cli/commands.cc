@@ -187,6 +187,7 @@ RunOptions OptionsOf(const Args& args, const std::atomic<int>* interrupt) {
   RunOptions options;
   options.interrupt = interrupt;
   options.max_states = args.max_states;
+  options.max_images = args.max_images;
   options.jobs = static_cast<int>(args.jobs);
   if (args.shard) options.shard = Shard{args.shard->index - 1, args.shard->count};
   if (args.sample) options.sample = Sampling{*args.sample, args.seed};
@@ -387,7 +388,7 @@ int Explain(const Args& args, const ScenarioLoader& loader, const ScenarioRunner
                        names.empty() ? std::string("; it violates nothing")
                                      : fmt::format("; its violations: {}", fmt::join(names, ", ")));
     if (model.coverage == Coverage::kBudgetExhausted) {
-      err << "crashsim: the state budget ran out before the space was covered\n";
+      err << "crashsim: " << BudgetSummary(model) << ", before the space was covered\n";
       return kExitBudgetExhausted;
     }
     // Asking for a violation that the run does not have is a wrong argument, not a verdict.

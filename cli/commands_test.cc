@@ -330,6 +330,8 @@ TEST_CASE("check exits 1 and names the run when a verdict differs, 3 when only a
   ModelResult budget = Model(Design::kPerVma);
   budget.coverage = Coverage::kBudgetExhausted;
   budget.distinct_states = 10;
+  budget.budget_stops = {BudgetStop{BudgetStop::Kind::kStates, 10, "", "after step 3 (P1: x)", 3,
+                                    10}};
   world.verdicts[{"a", Design::kPerVma}] = budget;
   const std::string path = (dir / "a.json").generic_string();
 
@@ -337,7 +339,8 @@ TEST_CASE("check exits 1 and names the run when a verdict differs, 3 when only a
   CHECK(outcome.status == 3);
   CHECK(world.max_states_seen == 10u);
   CHECK(outcome.out == "BUDGET " + path +
-                           ": per-vma: state budget ran out after 10 distinct states\n"
+                           ": per-vma: state budget (--max-states 10) ran out after 10 distinct "
+                           "states; the first state left out: after step 3 (P1: x)\n"
                            "crashsim check: 1 scenario, 2 models: 1 out of state budget\n");
 
   world.verdicts[{"a", Design::kMapSync}] = Model(Design::kMapSync, {"map-sync", "fsync"});
@@ -356,12 +359,14 @@ TEST_CASE("check says which expected violation a budget-cut run did not reach, a
   ModelResult cut = Model(Design::kPerVma, {"fsync"}, {"a1", "fsync"});
   cut.coverage = Coverage::kBudgetExhausted;
   cut.distinct_states = 7;
+  cut.budget_stops = {BudgetStop{BudgetStop::Kind::kStates, 7, "", "after step 2 (P1: y)", 2, 7}};
   world.verdicts[{"a", Design::kPerVma}] = cut;
   const std::string path = (dir / "a.json").generic_string();
   const Outcome outcome = Run(world, {"check", "--max-states", "7", path});
   CHECK(outcome.status == 3);
   CHECK(outcome.out == "BUDGET " + path +
-                           ": per-vma: state budget ran out after 7 distinct states; expected "
+                           ": per-vma: state budget (--max-states 7) ran out after 7 distinct "
+                           "states; the first state left out: after step 2 (P1: y); expected "
                            "violation not reached within the budget: {a1}\n"
                            "crashsim check: 1 scenario, 1 model: 1 out of state budget\n");
 }

@@ -94,6 +94,18 @@ expect_status 0 right-expect "$crashsim" run "$out/right-expect.json"
 expect_status 0 no-budget "$crashsim" run scenarios/l24-st-st-eadr.json
 expect_status 3 budget "$crashsim" run --max-states 2 scenarios/l24-st-st-eadr.json
 expect_status 3 budget-check "$crashsim" check --max-states 2 scenarios/l24-st-st-eadr.json
+expect_text budget out "state budget (--max-states 2) ran out after 2 distinct states"
+expect_text budget-check out "BUDGET scenarios/l24-st-st-eadr.json"
+expect_text budget-check out "5 out of state budget"
+# An image budget is a different budget, and the reports say which one ran out and where.
+expect_status 3 image-budget "$crashsim" run --max-images 3 --json "$out/image-budget.json" \
+  scenarios/l24-st-st-eadr.json
+expect_text image-budget out "image budget (--max-images 3) ran out after 3 crash images, at the crash point"
+if ! grep -qF '"kind": "images"' "$out/image-budget.json"; then
+  fail "image-budget: the JSON report does not name the image budget"
+fi
+expect_status 3 image-budget-check "$crashsim" check --max-images 3 scenarios/l24-st-st-eadr.json
+expect_text image-budget-check out "5 out of image budget"
 
 # explain: the minimal trace of one violation, by name or by number, with its Markdown and HTML.
 l7=scenarios/l7-mixed-modes-msync.json

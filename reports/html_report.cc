@@ -146,7 +146,7 @@ std::string MatrixCellHtml(const ModelResult* model, size_t scenario_index, size
   }
   if (model->coverage == Coverage::kBudgetExhausted && run_class != RunClass::kNotModelled) {
     if (!note.empty()) note += "; ";
-    note += fmt::format("budget ran out after {} states", model->distinct_states);
+    note += BudgetSummary(*model);
     if (model->expected_not_reached()) {
       note += "; expected not reached within the budget: " +
               VerdictText(model->expected_missing(), ", ");
@@ -191,7 +191,7 @@ std::string LegendHtml() {
       {RunClass::kClean, "clean: nothing violated, as expected"},
       {RunClass::kViolatedAsExpected, "violated, as the scenario expects"},
       {RunClass::kDiffersFromExpect, "differs from the scenario's expect"},
-      {RunClass::kBudget, "state budget ran out: not covered, never a pass"},
+      {RunClass::kBudget, "a state or image budget ran out: not covered, never a pass"},
       {RunClass::kNotModelled, "uses an op not modelled yet: invalid"},
       {RunClass::kInterrupted, "interrupted by a signal: not covered, never a pass"},
       {RunClass::kInternalError, "internal error: a bug in crashsim, no verdict"},
@@ -382,8 +382,8 @@ std::string RenderHtmlReport(const std::vector<ScenarioResult>& results,
     out += "<section id=\"internal-errors\">\n<h2>Internal errors</h2>\n" + failures +
            "</section>\n";
   }
-  out += "<footer>Every run is exhaustive unless its cell says otherwise (sampled, or the state "
-         "budget ran out).</footer>\n";
+  out += "<footer>Every run is exhaustive unless its cell says otherwise (sampled, or a state or "
+         "image budget ran out).</footer>\n";
   return out + "</body>\n</html>\n";
 }
 

@@ -209,6 +209,27 @@ Coverage ReadCoverage(const ObjectReader& reader) {
                    name));
 }
 
+BudgetStop ReadBudgetStop(const Json& value, const std::string& pointer) {
+  const ObjectReader reader(value, pointer,
+                            {"kind", "limit", "assertion", "crash_point", "depth", "reached"});
+  BudgetStop stop;
+  const std::string kind = reader.String("kind");
+  if (kind == BudgetKindName(BudgetStop::Kind::kStates)) {
+    stop.kind = BudgetStop::Kind::kStates;
+  } else if (kind == BudgetKindName(BudgetStop::Kind::kImages)) {
+    stop.kind = BudgetStop::Kind::kImages;
+  } else {
+    Fail(reader.PointerOf("kind"),
+         fmt::format("unknown budget \"{}\": expected states or images", kind));
+  }
+  stop.limit = reader.Count("limit");
+  if (reader.Has("assertion")) stop.assertion = reader.NonEmptyString("assertion");
+  stop.crash_point = reader.NonEmptyString("crash_point");
+  stop.depth = reader.Count("depth");
+  stop.reached = reader.Count("reached");
+  return stop;
+}
+
 InternalFailure ReadInternalError(const Json& value, const std::string& pointer) {
   const ObjectReader reader(value, pointer, {"what", "step", "schedule"});
   InternalFailure failure;
@@ -224,7 +245,7 @@ InternalFailure ReadInternalError(const Json& value, const std::string& pointer)
 ModelResult ReadModel(const Json& value, const std::string& pointer) {
   const ObjectReader reader(value, pointer,
                             {"model", "verdict", "expected", "matches_expect", "coverage", "seed",
-                             "distinct_states", "distinct_images", "not_modelled",
+                             "distinct_states", "distinct_images", "budget", "not_modelled",
                              "internal_error", "violations"});
   ModelResult model;
   const std::string design = reader.String("model");
@@ -246,6 +267,14 @@ ModelResult ReadModel(const Json& value, const std::string& pointer) {
   }
   model.distinct_states = reader.Count("distinct_states");
   model.distinct_images = reader.Count("distinct_images");
+  if (model.coverage == Coverage::kBudgetExhausted) {
+    const Json& budgets = reader.Array("budget");
+    for (size_t i = 0; i < budgets.size(); ++i) {
+      model.budget_stops.push_back(ReadBudgetStop(budgets[i], At(reader.PointerOf("budget"), i)));
+    }
+  } else if (reader.Has("budget")) {
+    Fail(reader.PointerOf("budget"), "only a budget-exhausted run has one");
+  }
   if (reader.Has("not_modelled")) model.not_modelled = reader.NonEmptyString("not_modelled");
   if (model.coverage == Coverage::kInternalError) {
     model.internal_error =

@@ -85,8 +85,8 @@ TEST_CASE("every kind of result reads back to the same value and renders to the 
   // Clean runs, a violation with a full trace and persist graph, a run not modelled yet, a run cut
   // by the budget, a sampled run with its seed, an empty doc, several scenarios in one report.
   const std::vector<ScenarioResult> results = {MixedModeResult(), NotModelledResult(),
-                                               BudgetResult(), SampledResult(),
-                                               FailedAndInterruptedResult()};
+                                               BudgetResult(), testing::ImageBudgetResult(),
+                                               SampledResult(), FailedAndInterruptedResult()};
   const std::string text = RenderJsonReport(results);
   const JsonReport report = ParseOk(text);
   CHECK_FALSE(report.shard.has_value());

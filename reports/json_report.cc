@@ -63,6 +63,18 @@ Json ModelJson(const ModelResult& model) {
   if (model.coverage == Coverage::kSampled) out["seed"] = model.sample_seed;
   out["distinct_states"] = model.distinct_states;
   out["distinct_images"] = model.distinct_images;
+  if (model.coverage == Coverage::kBudgetExhausted) {
+    Json budgets = Json::array();
+    for (const BudgetStop& stop : model.budget_stops) {
+      Json entry{{"kind", BudgetKindName(stop.kind)}, {"limit", stop.limit}};
+      if (!stop.assertion.empty()) entry["assertion"] = stop.assertion;
+      entry["crash_point"] = stop.crash_point;
+      entry["depth"] = stop.depth;
+      entry["reached"] = stop.reached;
+      budgets.push_back(std::move(entry));
+    }
+    out["budget"] = std::move(budgets);
+  }
   if (!model.not_modelled.empty()) out["not_modelled"] = model.not_modelled;
   if (model.internal_error) {
     out["internal_error"] = Json{{"what", model.internal_error->what},

@@ -72,14 +72,13 @@ std::string TestcaseXml(const ScenarioResult& scenario, const ModelResult& model
       ++counts->failures;
       return out + fmt::format(">\n      <failure type=\"budget\" message=\"{}\"/>\n"
                                "    </testcase>\n",
-                               XmlAttribute(fmt::format(
-                                   "state budget ran out after {} distinct states: not covered{}",
-                                   model.distinct_states,
-                                   model.expected_not_reached()
-                                       ? fmt::format("; expected violation not reached within "
-                                                     "the budget: {}",
-                                                     FormatNameSet(model.expected_missing()))
-                                       : std::string())));
+                               XmlAttribute(
+                                   BudgetSummary(model) + ": not covered" +
+                                   (model.expected_not_reached()
+                                        ? fmt::format("; expected violation not reached within "
+                                                      "the budget: {}",
+                                                      FormatNameSet(model.expected_missing()))
+                                        : std::string())));
     case RunClass::kViolatedAsExpected:
     case RunClass::kClean:
       break;

@@ -32,7 +32,7 @@ std::string MatrixCellMarkdown(const ModelResult* model) {
       cell = MarkdownText(VerdictText(model->violated, ", "));
   }
   if (model->coverage == Coverage::kBudgetExhausted) {
-    cell += fmt::format(" (budget ran out after {} states)", model->distinct_states);
+    cell += fmt::format(" ({})", MarkdownText(BudgetSummary(*model)));
     if (model->expected_not_reached()) {
       cell += fmt::format(" (expected not reached within the budget: {})",
                           MarkdownText(VerdictText(model->expected_missing(), ", ")));

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <tuple>
 #include <set>
 #include <utility>
 
@@ -101,6 +102,25 @@ Status CheckSameScenario(const ScenarioResult& reference, const std::string& ref
   return Status();
 }
 
+// Keeps one stop of each kind, the state budget first: the state budget as the first shard that
+// met it saw it (every shard walks the same graph and admits states in the same order); an image
+// budget at the least crash point any shard met it (shorter schedule, then text, then assertion),
+// as the unsharded run chooses it.
+void KeepBudgetStop(const BudgetStop& stop, std::vector<BudgetStop>* stops) {
+  auto it = std::find_if(stops->begin(), stops->end(),
+                         [&](const BudgetStop& kept) { return kept.kind == stop.kind; });
+  if (it == stops->end()) {
+    stops->push_back(stop);
+    std::stable_sort(stops->begin(), stops->end(), [](const BudgetStop& a, const BudgetStop& b) {
+      return a.kind == BudgetStop::Kind::kStates && b.kind != BudgetStop::Kind::kStates;
+    });
+  } else if (stop.kind == BudgetStop::Kind::kImages &&
+             std::tie(stop.depth, stop.crash_point, stop.assertion) <
+                 std::tie(it->depth, it->crash_point, it->assertion)) {
+    *it = stop;
+  }
+}
+
 // One scenario's run under one design, from every shard (`runs[k]` from `shards[k]`, in index
 // order), merged into the unsharded run.
 StatusOr<ModelResult> MergeModelRuns(const ScenarioResult& scenario,
@@ -145,6 +165,7 @@ StatusOr<ModelResult> MergeModelRuns(const ScenarioResult& scenario,
     }
     if (run.coverage == Coverage::kBudgetExhausted || run.coverage == Coverage::kInterrupted) {
       budget_exhausted = budget_exhausted || run.coverage == Coverage::kBudgetExhausted;
+      for (const BudgetStop& stop : run.budget_stops) KeepBudgetStop(stop, &merged.budget_stops);
       interrupted = interrupted || run.coverage == Coverage::kInterrupted;
     } else if (complete == nullptr) {
       complete = &run;
@@ -178,6 +199,7 @@ StatusOr<ModelResult> MergeModelRuns(const ScenarioResult& scenario,
       merged.distinct_states = std::max(merged.distinct_states, run->distinct_states);
     }
     merged.violated.clear();  // a failed run has no verdict
+    merged.budget_stops.clear();
     merged.coverage = Coverage::kInternalError;
     merged.internal_error = failed->internal_error;
     return merged;
@@ -201,6 +223,7 @@ StatusOr<ModelResult> MergeModelRuns(const ScenarioResult& scenario,
   } else if (budget_exhausted) {
     merged.coverage = Coverage::kBudgetExhausted;
   } else {
+    merged.budget_stops.clear();
     merged.coverage = complete->coverage;
     if (merged.coverage == Coverage::kSampled) merged.sample_seed = complete->sample_seed;
   }

@@ -163,6 +163,27 @@ TEST_CASE("a run is budget-exhausted when any shard's was, with the most states 
   CHECK(merged->at(0).models.at(0).distinct_states == 1000);
 }
 
+TEST_CASE("the merged run names the state budget and the image budget at its least crash point") {
+  std::vector<ShardReport> shards = ThreeShards();
+  const BudgetStop states{BudgetStop::Kind::kStates, 8, "", "after step 3 (P1: x)", 3, 8};
+  const BudgetStop late{BudgetStop::Kind::kImages, 65536, "a", "after step 5 (P1: y)", 5, 65536};
+  const BudgetStop early{BudgetStop::Kind::kImages, 65536, "b", "after step 4 (P1: z)", 4, 65536};
+  std::vector<std::vector<BudgetStop>> stops = {{late}, {states, early}, {late}};
+  for (size_t k = 0; k < shards.size(); ++k) {
+    ModelResult& run = shards[k].scenarios[0].models[0];
+    run.coverage = Coverage::kBudgetExhausted;
+    run.distinct_states = 8;
+    run.budget_stops = stops[k];
+  }
+  StatusOr<std::vector<ScenarioResult>> merged = MergeShards(shards);
+  REQUIRE(merged.ok());
+  const std::vector<BudgetStop>& kept = merged->at(0).models.at(0).budget_stops;
+  REQUIRE(kept.size() == 2);
+  CHECK(kept[0].kind == BudgetStop::Kind::kStates);
+  CHECK(kept[1].assertion == "b");
+  CHECK(kept[1].crash_point == "after step 4 (P1: z)");
+}
+
 TEST_CASE("a run is interrupted when any shard's was, before budget-exhausted") {
   std::vector<ShardReport> shards = ThreeShards();
   shards[0].scenarios[0].models[0].coverage = Coverage::kBudgetExhausted;

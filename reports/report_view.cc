@@ -153,6 +153,52 @@ TimelineLanes LayOutLanes(const std::vector<TraceStep>& schedule) {
   return lanes;
 }
 
+std::vector<std::string> BudgetStopTexts(const ModelResult& model) {
+  std::vector<std::string> texts;
+  for (const BudgetStop& stop : model.budget_stops) {
+    if (stop.kind == BudgetStop::Kind::kStates) {
+      texts.push_back(fmt::format(
+          "state budget (--max-states {}) ran out after {} distinct states; the first state left "
+          "out: {}",
+          stop.limit, stop.reached, stop.crash_point));
+    } else if (!stop.assertion.empty()) {
+      texts.push_back(fmt::format(
+          "image budget ({} joint images per assertion) ran out on assertion {} after {} images, "
+          "at the crash point {}",
+          stop.limit, stop.assertion, stop.reached, stop.crash_point));
+    } else {
+      texts.push_back(fmt::format(
+          "image budget (--max-images {}) ran out after {} crash images, at the crash point {}",
+          stop.limit, stop.reached, stop.crash_point));
+    }
+  }
+  if (texts.empty() && model.coverage == Coverage::kBudgetExhausted) {
+    texts.push_back(fmt::format("a budget ran out after {} distinct states",
+                                model.distinct_states));
+  }
+  return texts;
+}
+
+std::string BudgetSummary(const ModelResult& model) {
+  return fmt::format("{}", fmt::join(BudgetStopTexts(model), "; "));
+}
+
+bool StateBudgetRanOut(const ModelResult& model) {
+  if (model.coverage != Coverage::kBudgetExhausted) return false;
+  for (const BudgetStop& stop : model.budget_stops) {
+    if (stop.kind == BudgetStop::Kind::kStates) return true;
+  }
+  return model.budget_stops.empty();  // read back without its stops: states, as reports said
+}
+
+bool ImageBudgetRanOut(const ModelResult& model) {
+  if (model.coverage != Coverage::kBudgetExhausted) return false;
+  for (const BudgetStop& stop : model.budget_stops) {
+    if (stop.kind == BudgetStop::Kind::kImages) return true;
+  }
+  return false;
+}
+
 std::string ViolationSummary(const Violation& violation) {
   return fmt::format("{}: {}; crash {}; observed {}, expected {}", violation.name,
                      violation.promise.empty() ? "-" : violation.promise, violation.crash_point,

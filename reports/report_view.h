@@ -92,6 +92,21 @@ std::string InternalErrorSummary(const ScenarioResult& scenario, const ModelResu
 std::vector<std::string> InternalErrorLines(const ScenarioResult& scenario,
                                             const ModelResult& model);
 
+// What ran out in a run cut by a budget, one phrase per budget (ModelResult::budget_stops): which
+// budget, where (the crash point) and how far the run got, e.g.
+//   "state budget (--max-states 10) ran out after 10 distinct states; the first state left out:
+//    after step 4 (P1: store m+0 'A')"
+//   "image budget (--max-images 500) ran out after 500 crash images, at the crash point after
+//    step 3 (P1: persist m+0 8)"
+//   "image budget (65536 joint images per assertion) ran out on assertion a after 65536 images,
+//    at the crash point after step 5 (hardware: ...)"
+// A report read back without the stops says "a budget ran out after N distinct states".
+std::vector<std::string> BudgetStopTexts(const ModelResult& model);
+std::string BudgetSummary(const ModelResult& model);  // the phrases joined with "; "
+// Whether a state budget, or an image budget, cut the run.
+bool StateBudgetRanOut(const ModelResult& model);
+bool ImageBudgetRanOut(const ModelResult& model);
+
 // One line about a violation for summaries: "msync: P2.ms: msync ... returned 0; crash after
 // step 9; observed /f[4096:4097] = 0x00, expected /f[4096:4097] = 'Y'".
 std::string ViolationSummary(const Violation& violation);

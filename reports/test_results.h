@@ -113,6 +113,24 @@ inline ScenarioResult BudgetResult() {
   ModelResult model = CleanModel(Design::kKernelTracked);
   model.coverage = Coverage::kBudgetExhausted;
   model.distinct_states = 1000;
+  model.budget_stops = {BudgetStop{BudgetStop::Kind::kStates, 1000, "",
+                                   "after step 12 (P3: pwrite fd 0 'C')", 12, 1000}};
+  scenario.models = {model};
+  return scenario;
+}
+
+// A run whose assertion's joint images ran over the per-assertion cap at one crash point.
+inline ScenarioResult ImageBudgetResult() {
+  ScenarioResult scenario;
+  scenario.path = "scenarios/wide-store.json";
+  scenario.name = "wide-store";
+  scenario.config_summary = "platform=adr fs=xfs";
+  ModelResult model = CleanModel(Design::kMapSync);
+  model.coverage = Coverage::kBudgetExhausted;
+  model.distinct_states = 9;
+  model.distinct_images = 65545;
+  model.budget_stops = {BudgetStop{BudgetStop::Kind::kImages, 65536, "flag-implies-data",
+                                   "after step 6 (P1: store m+512 0x01)", 6, 65536}};
   scenario.models = {model};
   return scenario;
 }

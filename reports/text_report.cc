@@ -79,8 +79,8 @@ std::vector<std::string> RowNotes(const ScenarioResult& scenario,
       notes.push_back(fmt::format("expected: {}: {}", design, VerdictText(model.expected)));
     }
     if (BudgetRanOut(model)) {
-      notes.push_back(fmt::format("budget: {}: ran out after {} distinct states{}", design,
-                                  model.distinct_states, NotReachedText(model)));
+      notes.push_back(fmt::format("budget: {}: {}{}", design, BudgetSummary(model),
+                                  NotReachedText(model)));
     }
   }
   return notes;
@@ -148,7 +148,7 @@ std::string RenderMatrix(const std::vector<ScenarioResult>& results) {
   std::vector<std::string> legend;
   if (any_differs) legend.push_back(fmt::format("{} not as expected", kMarkDiffers));
   if (any_budget)
-    legend.push_back(fmt::format("{} state budget ran out: not covered", kMarkBudget));
+    legend.push_back(fmt::format("{} a budget ran out (states or images): not covered", kMarkBudget));
   if (any_sampled) legend.push_back(fmt::format("{} sampled, not exhaustive", kMarkSampled));
   if (!legend.empty()) out += fmt::format("\n{}\n", fmt::join(legend, "; "));
   return out;
@@ -251,8 +251,8 @@ std::string RenderCheckLines(const std::vector<ScenarioResult>& results) {
                            FormatNameSet(model.violated), FormatNameSet(model.expected));
       }
       if (BudgetRanOut(model)) {
-        out += fmt::format("BUDGET {}: {}: state budget ran out after {} distinct states{}\n",
-                           scenario.path, design, model.distinct_states, NotReachedText(model));
+        out += fmt::format("BUDGET {}: {}: {}{}\n", scenario.path, design, BudgetSummary(model),
+                           NotReachedText(model));
       }
     }
   }
@@ -260,7 +260,8 @@ std::string RenderCheckLines(const std::vector<ScenarioResult>& results) {
 }
 
 std::string SummaryLine(const std::vector<ScenarioResult>& results, int load_failures) {
-  size_t models = 0, differ = 0, invalid = 0, budget = 0, failed = 0, interrupted = 0;
+  size_t models = 0, differ = 0, invalid = 0, state_budget = 0, image_budget = 0, failed = 0,
+         interrupted = 0;
   for (const ScenarioResult& scenario : results) {
     for (const ModelResult& model : scenario.models) {
       ++models;
@@ -268,7 +269,8 @@ std::string SummaryLine(const std::vector<ScenarioResult>& results, int load_fai
       if (Interrupted(model)) ++interrupted;
       if (Invalid(model)) ++invalid;
       if (Differs(model)) ++differ;
-      if (BudgetRanOut(model)) ++budget;
+      if (BudgetRanOut(model) && StateBudgetRanOut(model)) ++state_budget;
+      if (BudgetRanOut(model) && ImageBudgetRanOut(model)) ++image_budget;
     }
   }
   std::vector<std::string> problems;
@@ -283,7 +285,8 @@ std::string SummaryLine(const std::vector<ScenarioResult>& results, int load_fai
   if (interrupted > 0) problems.push_back(fmt::format("{} interrupted", interrupted));
   if (differ > 0)
     problems.push_back(fmt::format("{} {}", differ, differ == 1 ? "differs" : "differ"));
-  if (budget > 0) problems.push_back(fmt::format("{} out of state budget", budget));
+  if (state_budget > 0) problems.push_back(fmt::format("{} out of state budget", state_budget));
+  if (image_budget > 0) problems.push_back(fmt::format("{} out of image budget", image_budget));
   return fmt::format("{}, {}: {}", Plural(results.size(), "scenario", "scenarios"),
                      Plural(models, "model", "models"),
                      problems.empty() ? std::string("all as expected")

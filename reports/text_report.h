@@ -13,7 +13,7 @@
 //   "ok"               no name violated
 //   "fsync,msync"      the violated names, sorted, joined by ","
 //   then "!" when the verdict differs from the scenario's `expect` (an "expected:" line follows
-//   the row), "?" when the state budget ran out before the space was covered, "~" when the run
+//   the row), "?" when a state or image budget ran out before the space was covered, "~" when the run
 //   was sampled. An invalid run (an op not modelled yet) shows "not-modelled!" and a line below
 //   the row saying which op; a run that ended in an internal error "internal-error!" and a line
 //   saying what failed and where; a run that a signal stopped (or that never started)

@@ -8,6 +8,7 @@ namespace crashsim {
 namespace {
 
 using testing::BudgetResult;
+using testing::ImageBudgetResult;
 using testing::CleanModel;
 using testing::MixedModeResult;
 using testing::NotModelledResult;
@@ -81,10 +82,12 @@ TEST_CASE("the matrix aligns columns, leaves designs not run blank and explains 
       "reflink-seal                                y-durable          not-modelled!\n"
       "                  invalid: daxfile-tracked: /processes/P1/2: not modelled yet: reflink\n"
       "many-writers      ok?\n"
-      "                  budget: kernel-tracked: ran out after 1000 distinct states\n"
+      "                  budget: kernel-tracked: state budget (--max-states 1000) ran out after "
+      "1000 distinct states; the first state left out: after step 12 (P3: pwrite fd 0 'C')\n"
       "sampled                                                                         ok~\n"
       "\n"
-      "! not as expected; ? state budget ran out: not covered; ~ sampled, not exhaustive\n";
+      "! not as expected; ? a budget ran out (states or images): not covered; ~ sampled, not "
+      "exhaustive\n";
   CHECK(RenderMatrix({MixedModeResult(), NotModelledResult(), BudgetResult(), SampledResult()}) ==
         expected);
 }
@@ -198,8 +201,9 @@ TEST_CASE("check prints one line per run that is not as expected and one overall
       "y-durable}\n"
       "INVALID scenarios/reflink-seal.json: daxfile-tracked: /processes/P1/2: not modelled yet: "
       "reflink\n"
-      "BUDGET scenarios/big/many-writers.json: kernel-tracked: state budget ran out after 1000 "
-      "distinct states\n"
+      "BUDGET scenarios/big/many-writers.json: kernel-tracked: state budget (--max-states 1000) "
+      "ran out after 1000 distinct states; the first state left out: after step 12 (P3: pwrite "
+      "fd 0 'C')\n"
       "crashsim check: 4 scenarios, 9 models: 2 files not loaded, 1 not modelled yet, 1 differs, "
       "1 out of state budget\n";
   CHECK(RenderCheckText({MixedModeResult(), NotModelledResult(), BudgetResult(), SampledResult()},
@@ -224,6 +228,18 @@ TEST_CASE("the same results render to the same bytes") {
 TEST_CASE("a name set is shown sorted in braces") {
   CHECK(FormatNameSet({}) == "{}");
   CHECK(FormatNameSet({"y-durable", "fsync"}) == "{fsync, y-durable}");
+}
+
+TEST_CASE("an image budget is named apart from a state budget, with the assertion and where") {
+  const std::string expected =
+      "BUDGET scenarios/wide-store.json: map-sync: image budget (65536 joint images per "
+      "assertion) ran out on assertion flag-implies-data after 65536 images, at the crash point "
+      "after step 6 (P1: store m+512 0x01)\n"
+      "BUDGET scenarios/big/many-writers.json: kernel-tracked: state budget (--max-states 1000) "
+      "ran out after 1000 distinct states; the first state left out: after step 12 (P3: pwrite "
+      "fd 0 'C')\n"
+      "crashsim check: 2 scenarios, 2 models: 1 out of state budget, 1 out of image budget\n";
+  CHECK(RenderCheckText({ImageBudgetResult(), BudgetResult()}, 0) == expected);
 }
 
 }  // namespace

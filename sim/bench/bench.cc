@@ -152,6 +152,29 @@ void PmemRows(std::vector<Workload>* rows) {
   }
 }
 
+// The commit-store idiom at three sizes, correct and buggy; its data store tears into one piece
+// per 8 bytes, so the naive enumeration is beyond any budget past 256 bytes and is run there only.
+void CommitStoreRows(std::vector<Workload>* rows) {
+  for (uint64_t bytes : {uint64_t{256}, uint64_t{4096}, uint64_t{65536}}) {
+    for (CommitStore variant : {CommitStore::kPersist, CommitStore::kFlushNoFence,
+                                CommitStore::kNoFlush, CommitStore::kNtstoreSfence,
+                                CommitStore::kNtstoreNoSfence}) {
+      // At 64 KiB the flush without a fence drains 1,024 line flushes one hardware step each, and
+      // each step of the device model costs time in the number of pending pieces: minutes, so it
+      // is left out (the README gives its measured time).
+      if (bytes == 65536 && variant == CommitStore::kFlushNoFence) continue;
+      Workload row = Generated(
+          fmt::format("commit-store {} B, {} ({})", bytes, CommitStoreName(variant),
+                      CommitStoreCorrect(variant) ? "correct" : "buggy"),
+          CommitStoreTrace(bytes, variant));
+      row.compare = bytes == 256;
+      rows->push_back(std::move(row));
+    }
+  }
+  rows->push_back(Generated("pmem 1 proc, 64 stores / 16 lines, clwb each, one sfence",
+                            PmemFlushedOneFence(64, 16)));
+}
+
 void BlockRows(std::vector<Workload>* rows) {
   for (int n : {4, 8, 16, 32, 64}) {
     rows->push_back(Generated(fmt::format("block, {} sector writes, fdatasync every 8", n),
@@ -231,7 +254,8 @@ Measured PrintRow(const Workload& row) {
 }
 
 void PrintHeader() {
-  fmt::print("reductions on (visited-state pruning, memoisation, downsets, per-byte projection), "
+  fmt::print("reductions on (visited-state pruning, memoisation, downsets, per-byte projection, "
+             "assertion search), "
              "each run "
              "within {} states, against all off on one thread, side by side in this process, "
              "each run within {} images and {} states (\"budget\": some run stopped there)\n",
@@ -290,6 +314,7 @@ void PrintNotes(const std::vector<Workload>& rows, const std::vector<Measured>& 
 void MainTable(const std::string& dir) {
   std::vector<Workload> rows;
   PmemRows(&rows);
+  CommitStoreRows(&rows);
   BlockRows(&rows);
   InterleavingRows(&rows);
   BundledRows(dir, &rows);
@@ -300,18 +325,33 @@ void MainTable(const std::string& dir) {
 }
 
 }  // namespace
+
+// The commit-store rows alone, for measuring the assertion search (`bench --commit-store-only`).
+void CommitStoreTable() {
+  std::vector<Workload> rows;
+  CommitStoreRows(&rows);
+  PrintHeader();
+  for (const Workload& row : rows) PrintRow(row);
+}
+
 }  // namespace crashsim
 
 int main(int argc, char** argv) {
   using namespace crashsim;
   std::string dir = "scenarios";
-  bool walk_only = false;
+  bool walk_only = false, commit_store_only = false;
   for (int i = 1; i < argc; ++i) {
     if (std::string(argv[i]) == "--walk-only") {
       walk_only = true;
+    } else if (std::string(argv[i]) == "--commit-store-only") {
+      commit_store_only = true;
     } else {
       dir = argv[i];
     }
+  }
+  if (commit_store_only) {
+    CommitStoreTable();
+    return 0;
   }
   WalkTable();
   if (walk_only) return 0;

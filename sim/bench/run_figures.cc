@@ -35,7 +35,7 @@ RunOptions ReductionsOn(int jobs, uint64_t max_states) {
 
 RunOptions ReductionsOff(uint64_t max_images, uint64_t max_states) {
   RunOptions options;
-  options.reductions = Reductions{false, false, false, false};
+  options.reductions = Reductions{false, false, false, false, false};
   options.max_images = max_images;
   options.max_states = max_states;
   return options;

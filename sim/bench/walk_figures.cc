@@ -89,7 +89,7 @@ WalkFigures MeasureWalk(const Scenario& scenario, uint64_t cap, uint64_t slow_ca
     const RecoveredState recovered(machine, image);
     const CrashContext context{scenario, machine, space, recovered};
     std::vector<Finding> findings;
-    CheckAssertions(context, &findings);
+    CheckAssertions(context, /*search=*/true, &findings);
     CheckDurability(context, &findings);
     CheckNoStaleData(context, &findings);
     return ++figures.slow_images < slow_cap;

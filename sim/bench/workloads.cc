@@ -92,4 +92,63 @@ std::string PmemWalkTrace(int stores, int lines, int store_bytes, bool synced) {
                      synced ? "daxfile-untracked" : "kernel-tracked", Program(ops));
 }
 
+const char* CommitStoreName(CommitStore variant) {
+  switch (variant) {
+    case CommitStore::kPersist:
+      return "persist";
+    case CommitStore::kFlushNoFence:
+      return "flush, no fence";
+    case CommitStore::kNoFlush:
+      return "no flush";
+    case CommitStore::kNtstoreSfence:
+      return "ntstore + sfence";
+    case CommitStore::kNtstoreNoSfence:
+      return "ntstore, no sfence";
+  }
+  return "?";
+}
+
+bool CommitStoreCorrect(CommitStore variant) {
+  return variant == CommitStore::kPersist || variant == CommitStore::kNtstoreSfence;
+}
+
+std::string CommitStoreTrace(uint64_t bytes, CommitStore variant) {
+  const uint64_t flag = bytes + 512;
+  const uint64_t size = (flag / 4096 + 1) * 4096;
+  std::vector<std::string> ops{"fd = open /pool rw", fmt::format("m = mmap fd 0 {} shared", size)};
+  const bool nt = variant == CommitStore::kNtstoreSfence || variant == CommitStore::kNtstoreNoSfence;
+  ops.push_back(fmt::format("{} m+0 fill(44, {})", nt ? "ntstore" : "store", bytes));
+  if (variant == CommitStore::kPersist) ops.push_back(fmt::format("persist m+0 {}", bytes));
+  if (variant == CommitStore::kFlushNoFence) ops.push_back(fmt::format("flush m+0 {}", bytes));
+  if (variant == CommitStore::kNtstoreSfence) ops.push_back("sfence");
+  ops.push_back(fmt::format("store m+{} 0x01", flag));
+  ops.push_back(fmt::format("persist m+{} 1", flag));
+  return fmt::format(R"js({{"crashsim": 1, "name": "commit-store", "models": ["map-sync"],
+    "files": {{"/pool": {{"size": {}, "layout": "written", "fill": "00", "dax": true}}}},
+    "processes": {{"P1": {}}},
+    "assert": [{{"name": "flag-implies-data",
+                 "check": "/pool[{}:{}] == 0x01 -> /pool[0:{}] == fill(44, {})"}}],
+    "expect": {{"*": [{}]}}}})js",
+                     size, Program(ops), flag, flag + 1, bytes, bytes,
+                     CommitStoreCorrect(variant) ? "" : "\"flag-implies-data\"");
+}
+
+std::string PmemFlushedOneFence(int stores, int lines) {
+  std::vector<std::string> ops{"fd = open /f rw", "m = mmap fd 0 4096 shared"};
+  for (int i = 0; i < stores; ++i) {
+    const int line = i % lines;
+    ops.push_back(fmt::format("store m+{} fill({:02x}, 8)", line * 64 + (i / lines % 8) * 8,
+                              i % 255 + 1));
+    ops.push_back(fmt::format("clwb m+{}", line * 64));
+  }
+  ops.push_back("sfence");
+  return fmt::format(R"({{"crashsim": 1, "name": "pmem-flushed-one-fence", "models": ["kernel-tracked"],
+    "config": {{"background": "none"}},
+    "files": {{"/f": {{"size": 4096, "layout": "written", "fill": "00", "dax": true}}}},
+    "processes": {{"P1": {}}},
+    "assert": [{{"name": "second-implies-first",
+                 "check": "/f[64:65] != 0x00 -> /f[0:1] != 0x00"}}]}})",
+                     Program(ops));
+}
+
 }  // namespace crashsim

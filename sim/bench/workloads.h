@@ -19,4 +19,22 @@ std::string Interleaving(int processes, int ops);
 // also covered by the returned msync promise and checked in every image.
 std::string PmemWalkTrace(int stores, int lines, int store_bytes, bool synced);
 
+// The commit-store idiom (PMDK's pmem_memcpy_persist, then a flag): `bytes` stored at offset 0 of a
+// written DAX file, then a one-byte flag stored and persisted after them, under map-sync, with the
+// assertion that a durable flag implies the data. The variants differ in what happens to the data
+// before the flag's store.
+enum class CommitStore {
+  kPersist,          // store, then persist (clwb of every line, sfence): correct
+  kFlushNoFence,     // store, then flush without a fence: buggy
+  kNoFlush,          // store only: buggy
+  kNtstoreSfence,    // non-temporal store, then sfence: correct
+  kNtstoreNoSfence,  // non-temporal store only: buggy
+};
+const char* CommitStoreName(CommitStore variant);  // "persist", "flush, no fence", ...
+bool CommitStoreCorrect(CommitStore variant);
+std::string CommitStoreTrace(uint64_t bytes, CommitStore variant);
+// `stores` 8-byte stores round-robin over `lines` lines, each followed by a clwb of its line,
+// and one sfence at the end, with the assertion relating the first two lines.
+std::string PmemFlushedOneFence(int stores, int lines);
+
 }  // namespace crashsim

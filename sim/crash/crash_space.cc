@@ -150,23 +150,31 @@ bool CrashSpace::ForEachRun(uint64_t address, uint64_t length,
   const Media& media = machine_.device.media();
   const uint64_t bs = media.block_size();
   const uint64_t end = address + length;
-  const std::vector<int> touching = Touching(address, end);
   const auto& pending = machine_.device.pending();
-  std::vector<int> covering;
+  // A sweep over the touching writes by start address, keeping those that cover the current
+  // byte, so that a range under thousands of torn pieces costs one pass, not a pass per run.
+  std::vector<int> by_start = Touching(address, end);
+  std::stable_sort(by_start.begin(), by_start.end(),
+                   [&](int a, int b) { return pending[a].address < pending[b].address; });
+  size_t next = 0;
+  std::vector<int> active, covering;
   OutcomeRun run;
   for (uint64_t pos = address; pos < end; pos += run.length) {
+    while (next < by_start.size() && pending[by_start[next]].address <= pos) {
+      const int v = by_start[next++];
+      if (Covers(pending[v], pos)) active.push_back(v);
+    }
+    active.erase(std::remove_if(active.begin(), active.end(),
+                                [&](int v) { return !Covers(pending[v], pos); }),
+                 active.end());
     // The run ends at the block's end or where a touching write begins or ends.
     uint64_t run_end = std::min(end, (pos / bs + 1) * bs);
-    covering.clear();
-    for (int v : touching) {
-      const PendingWrite& write = pending[v];
-      if (write.address > pos) {
-        run_end = std::min(run_end, write.address);
-      } else if (Covers(write, pos)) {
-        covering.push_back(v);
-        run_end = std::min<uint64_t>(run_end, write.address + write.data.size());
-      }
+    if (next < by_start.size()) run_end = std::min(run_end, pending[by_start[next]].address);
+    for (int v : active) {
+      run_end = std::min<uint64_t>(run_end, pending[v].address + pending[v].data.size());
     }
+    covering = active;
+    std::sort(covering.begin(), covering.end());  // id order: the order they became visible
     run.address = pos;
     run.length = run_end - pos;
     if (pos == address || pos % bs == 0) run.block = media.View(pos / bs);
@@ -175,6 +183,12 @@ bool CrashSpace::ForEachRun(uint64_t address, uint64_t length,
     if (!visit(run)) return false;
   }
   return true;
+}
+
+CrashImage CrashSpace::ImageKeeping(const std::vector<int>& events) const {
+  std::vector<bool> in = Ancestors(events);
+  for (size_t v = 0; v < in.size(); ++v) in[v] = in[v] || forced_[v];
+  return ImageOf(in);
 }
 
 CrashImage CrashSpace::Witness(uint64_t, const ByteOutcome& outcome) const {

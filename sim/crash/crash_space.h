@@ -68,6 +68,13 @@ class CrashSpace {
   void ChooseImage(const CrashImage& image);
   // The minimal image for the chosen prefix (what it forces, nothing else).
   const CrashImage& base_image() const { return base_image_; }
+  // Whether a whole image was chosen (ChooseImage) rather than a journal prefix.
+  bool whole_image() const { return fixed_; }
+  // Whether the chosen prefix (or image) forces the event (an index into graph().events()).
+  bool forced(int event) const { return forced_[event]; }
+  // The image that keeps what the chosen prefix forces, `events` and their ancestors, and nothing
+  // else: a downset, so an image the hardware can produce.
+  CrashImage ImageKeeping(const std::vector<int>& events) const;
   // Every feasible outcome of the device byte at `address`, in a fixed order.
   std::vector<ByteOutcome> Outcomes(uint64_t address) const;
   // Calls `visit(address, outcome)` for every feasible outcome of every byte of

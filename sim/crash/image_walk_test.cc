@@ -69,7 +69,7 @@ std::set<std::string> SlowVerdict(const Scenario& scenario, const Machine& machi
   const RecoveredState recovered(machine, image);
   const CrashContext context{scenario, machine, space, recovered};
   std::vector<Finding> findings;
-  CHECK(CheckAssertions(context, &findings));
+  CHECK(CheckAssertions(context, /*search=*/true, &findings));
   CheckDurability(context, &findings);
   CheckNoStaleData(context, &findings);
   std::set<std::string> names;

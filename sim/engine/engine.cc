@@ -48,6 +48,7 @@ ModelResult Run(const Scenario& scenario, Design design, const RunOptions& optio
   limits.projection = options.reductions.projection;
   limits.minimise = options.minimise;
   limits.memoise = options.reductions.memoise;
+  limits.assertion_search = options.reductions.assertion_search;
   limits.jobs = options.jobs;
   limits.shard_index = options.shard.index;
   limits.shard_count = options.shard.count;
@@ -78,6 +79,7 @@ ModelResult Run(const Scenario& scenario, Design design, const RunOptions& optio
   }
   result.distinct_states = explored.distinct_states;
   result.distinct_images = explored.crash_images;
+  if (result.coverage == Coverage::kBudgetExhausted) result.budget_stops = explored.budget_stops;
   for (auto& [name, violation] : explored.violations) {
     result.violated.insert(name);
     result.violations.push_back(std::move(violation));

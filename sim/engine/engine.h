@@ -40,6 +40,8 @@ struct Reductions {
   bool projection = true;      // per-byte outcomes and projected joint images per journal prefix,
                                // instead of recovering and checking every whole image
   bool memoise = true;         // check states with equal crash inputs (HashCrashInputs) once
+  bool assertion_search = true;  // decide assertions by a search over partial choices of the
+                                 // pending writes, not by enumerating their combinations
 };
 
 // A part of the work: this run checks the states whose hash is `index` mod `count` (0-based).
@@ -67,7 +69,7 @@ struct InjectedFault {
 
 struct RunOptions {
   std::optional<uint64_t> max_states;  // budget of distinct machine states
-  std::optional<uint64_t> max_images;  // budget of crash images checked (reductions off)
+  std::optional<uint64_t> max_images;  // budget of crash images checked
   Reductions reductions;
   bool minimise = true;                // minimise the lost events of each shown witness
   int jobs = 1;                        // threads; the result does not depend on it

@@ -93,6 +93,43 @@ TEST_CASE("a state budget that runs out is reported, never a pass") {
   const ModelResult result = RunScenario(scenario, Design::kKernelTracked, options);
   CHECK(result.coverage == Coverage::kBudgetExhausted);
   CHECK(result.distinct_states == 3);
+  // Named as a state budget, with the first state it left out.
+  REQUIRE(result.budget_stops.size() == 1);
+  CHECK(result.budget_stops[0].kind == BudgetStop::Kind::kStates);
+  CHECK(result.budget_stops[0].limit == 3);
+  CHECK(result.budget_stops[0].reached == 3);
+  CHECK(result.budget_stops[0].crash_point.rfind("after step ", 0) == 0);
+  CHECK(RunScenario(scenario, Design::kKernelTracked, RunOptions{}).budget_stops.empty());
+}
+
+TEST_CASE("an image budget is named apart from a state budget: the run's, and an assertion's") {
+  const Scenario scenario = Load("commit-store-256.json");
+  RunOptions options;
+  options.max_images = 4;
+  ModelResult result = RunScenario(scenario, Design::kMapSync, options);
+  CHECK(result.coverage == Coverage::kBudgetExhausted);
+  REQUIRE(result.budget_stops.size() == 1);
+  CHECK(result.budget_stops[0].kind == BudgetStop::Kind::kImages);
+  CHECK(result.budget_stops[0].limit == 4);
+  CHECK(result.budget_stops[0].assertion.empty());
+  CHECK(result.budget_stops[0].reached >= 4);
+
+  // Without the assertion search, the 256-byte store's 32 torn pieces give 2^32 joint images: the
+  // per-assertion cap runs out where the pieces are pending, whatever the flag.
+  RunOptions enumerate;
+  enumerate.reductions.assertion_search = false;
+  result = RunScenario(scenario, Design::kMapSync, enumerate);
+  CHECK(result.coverage == Coverage::kBudgetExhausted);
+  REQUIRE(result.budget_stops.size() == 1);
+  CHECK(result.budget_stops[0].kind == BudgetStop::Kind::kImages);
+  CHECK(result.budget_stops[0].assertion == "flag-implies-data");
+  CHECK(result.budget_stops[0].limit == 65536);
+  CHECK(result.budget_stops[0].reached == 65536);
+  CHECK(result.budget_stops[0].crash_point.find("store m+0 fill(44, 256)") != std::string::npos);
+  // With it, the same scenario is decided exactly.
+  result = RunScenario(scenario, Design::kMapSync, RunOptions{});
+  CHECK(result.coverage == Coverage::kExhaustive);
+  CHECK(result.violated.empty());
 }
 
 TEST_CASE("a model whose seal returns with the flag only in the in-memory log breaks immutable") {

@@ -1,9 +1,13 @@
 // Every reduction is exact: switched off, alone or all together, it changes no verdict. Reductions
 // (sim/engine/engine.h): visited-state pruning, memoisation of crash checks by crash inputs,
 // downsets of the persist DAG instead of subsets, per-byte projection instead of every whole image
-// recovered and checked. Runs without them are
+// recovered and checked, the search that decides assertions over partial choices of the pending
+// writes instead of enumerating their combinations. Runs without them are
 // exponential, so a run over kOffImagesMax images or kOffStatesMax states is skipped and named in
 // the test's output (those scenarios are still covered by engine_test with the reductions on).
+// The commit-store scenarios over a 4 KiB store (512 torn pieces pending at once) are not run
+// without the reductions at all: no off run of them fits, and spending its budget to find that out
+// takes minutes; their 256-byte siblings are compared.
 // Besides the bundled scenarios, seeded generated scenarios with at most 16 pending persist events
 // per crash point (stores, non-temporal stores, flushes, fences, msync, fsync, buffered and direct
 // writes, and an assertion relating two random ranges) are compared under every design.
@@ -41,7 +45,8 @@ const std::vector<Variant>& Variants() {
       {"memoisation off", Reductions{true, true, true, false}},
       {"projection off", Reductions{true, true, false, true}},
       {"projection and downsets off", Reductions{true, false, false, true}},
-      {"all off", Reductions{false, false, false, false}},
+      {"assertion search off", Reductions{true, true, true, true, false}},
+      {"all off", Reductions{false, false, false, false, false}},
   };
   return variants;
 }
@@ -87,12 +92,18 @@ TEST_CASE("every bundled scenario has the same verdict with each reduction off a
   std::sort(files.begin(), files.end());
   Tally tally;
   for (const std::string& file : files) {
+    if (file.find("commit-store-") != std::string::npos &&
+        file.find("-4096.json") != std::string::npos) {
+      tally.skipped += fmt::format(" {} (4 KiB torn store: no run without the reductions fits)",
+                                   file);
+      continue;
+    }
     auto loaded = LoadScenarioFile(file);
     REQUIRE(loaded.ok());
     Compare(*loaded, file, &tally);
   }
   MESSAGE("compared ", tally.compared, " runs; over the budget:", tally.skipped);
-  CHECK(tally.compared >= 400);
+  CHECK(tally.compared >= 480);
 }
 
 // A small random program over one DAX-capable file: at most `ops` ops, each possibly leaving
@@ -162,8 +173,8 @@ TEST_CASE("generated scenarios have the same verdict with each reduction off and
   }
   MESSAGE("generated ", generated, " scenarios, compared ", tally.compared, " runs (",
           tally.violating, " with a violation); over the budget:", tally.skipped);
-  CHECK(tally.compared >= 300);
-  CHECK(tally.violating >= 100);
+  CHECK(tally.compared >= 360);
+  CHECK(tally.violating >= 120);
 }
 
 }  // namespace

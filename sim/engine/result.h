@@ -75,6 +75,25 @@ struct InternalFailure {
   std::vector<TraceStep> schedule;  // the steps before that, from the first
 };
 
+// A budget that ran out before the space was covered (coverage kBudgetExhausted): which one,
+// where, and how far the run got. A state budget bounds the distinct machine states explored; an
+// image budget bounds crash images: the run's (--max-images), or the cap on the joint images of
+// one assertion at one crash point (kJointImagesMax, when the search could not decide it).
+struct BudgetStop {
+  enum class Kind { kStates, kImages };
+  Kind kind = Kind::kStates;
+  uint64_t limit = 0;       // the budget's size
+  std::string assertion;    // the assertion that ran over the per-assertion cap; "" for the run's
+  std::string crash_point;  // where: for states, the first state left out; for images, the crash
+                            // point whose images ran over
+  uint64_t depth = 0;       // that crash point's schedule length
+  uint64_t reached = 0;     // how far: states explored, or images checked (the assertion's own,
+                            // for its cap)
+};
+inline const char* BudgetKindName(BudgetStop::Kind kind) {
+  return kind == BudgetStop::Kind::kStates ? "states" : "images";
+}
+
 struct ModelResult {
   Design design = Design::kKernelTracked;
   std::set<std::string> violated;       // the verdict: names violated in some reachable state
@@ -106,6 +125,9 @@ struct ModelResult {
   uint64_t sample_seed = 0;             // meaningful when coverage == kSampled
   uint64_t distinct_states = 0;         // distinct machine states (crash points)
   uint64_t distinct_images = 0;         // distinct persistent images recovered and checked
+  // Set exactly when coverage is kBudgetExhausted: each budget that ran out (at most one of each
+  // kind, the state budget first), at the first place it did in the canonical order.
+  std::vector<BudgetStop> budget_stops;
   std::vector<Violation> violations;    // one per name in `violated`, sorted by name
   // Set when the scenario uses an op whose model is not built: the run is invalid (exit 2). Every
   // op of format version 1 is modelled; this stays for ops a later format version adds.

@@ -12,9 +12,11 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <vector>
 
 #include "sim/base/hasher.h"
+#include "sim/oracles/assertions.h"
 #include "sim/oracles/finding.h"
 
 namespace crashsim {
@@ -24,6 +26,10 @@ struct CrashChecks {
   std::vector<Finding> findings;
   uint64_t images = 0;  // crash images (or journal prefixes) checked
   bool cut = false;     // some space was cut short
+  // Why, when cut: an assertion's joint images ran over their cap, or the state's image budget
+  // (else: too many pending events to enumerate subsets, with the downsets reduction off).
+  std::optional<AssertionCut> assertion_cut;
+  bool images_cut = false;
 };
 
 class CrashMemo {

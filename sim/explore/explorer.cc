@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <set>
 #include <thread>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -182,11 +183,37 @@ std::set<std::string> Settled(const ExploreResult& result, size_t depth) {
   return settled;
 }
 
+// Keeps the first stop of each kind: a state budget where admission first refused a state (the
+// admission order is fixed); an image budget at the least crash point (shorter schedule, then
+// text, then assertion), which does not depend on the order the states were checked in.
+void KeepStop(BudgetStop stop, ExploreResult* result) {
+  auto& stops = result->budget_stops;
+  auto it = std::find_if(stops.begin(), stops.end(),
+                         [&](const BudgetStop& kept) { return kept.kind == stop.kind; });
+  if (it == stops.end()) {
+    stops.push_back(std::move(stop));
+    std::sort(stops.begin(), stops.end(), [](const BudgetStop& a, const BudgetStop& b) {
+      return a.kind == BudgetStop::Kind::kStates && b.kind != BudgetStop::Kind::kStates;
+    });
+    return;
+  }
+  if (stop.kind == BudgetStop::Kind::kStates) return;
+  if (std::tie(stop.depth, stop.crash_point, stop.assertion) <
+      std::tie(it->depth, it->crash_point, it->assertion)) {
+    *it = std::move(stop);
+  }
+}
+
 void Absorb(StateFindings& findings, ExploreResult* result) {
   result->crash_images += findings.images;
   result->stats.minimise_checks += findings.minimise_checks;
   result->stats.memo_images += findings.memo_images;
   result->budget_exhausted = result->budget_exhausted || findings.cut;
+  if (findings.stop) {
+    // The run's image budget is measured over the run: how far the run got.
+    if (findings.stop->assertion.empty()) findings.stop->reached = result->crash_images;
+    KeepStop(std::move(*findings.stop), result);
+  }
   for (auto& [name, violation] : findings.best) {
     KeepPreferred(std::move(violation), &result->violations);
   }
@@ -221,6 +248,8 @@ class Exhaustive {
       options.downsets = limits_.downsets;
       options.projection = limits_.projection;
       options.minimise = limits_.minimise;
+      options.assertion_search = limits_.assertion_search;
+      options.run_max_images = limits_.max_images;
       options.settled = Settled(result_, depth);
       options.memo = limits_.memoise ? &memo_ : nullptr;
       if (limits_.max_images) {
@@ -252,6 +281,15 @@ class Exhaustive {
       if (result_.interrupted) break;
       if (limits_.max_images && result_.crash_images >= *limits_.max_images) {
         result_.budget_exhausted = true;
+        if (std::none_of(result_.budget_stops.begin(), result_.budget_stops.end(),
+                         [](const BudgetStop& stop) {
+                           return stop.kind == BudgetStop::Kind::kImages;
+                         })) {
+          KeepStop(BudgetStop{BudgetStop::Kind::kImages, *limits_.max_images, "",
+                              "at the end of depth " + std::to_string(depth), depth,
+                              result_.crash_images},
+                   &result_);
+        }
         break;
       }
       layer = std::move(next);
@@ -269,6 +307,13 @@ class Exhaustive {
       return;
     }
     if (limits_.max_states && result_.distinct_states >= *limits_.max_states) {
+      if (result_.budget_stops.empty() ||
+          result_.budget_stops.front().kind != BudgetStop::Kind::kStates) {
+        const std::vector<TraceStep> schedule = ScheduleOf(node.path);
+        KeepStop(BudgetStop{BudgetStop::Kind::kStates, *limits_.max_states, "",
+                            CrashPointOf(schedule), schedule.size(), result_.distinct_states},
+                 &result_);
+      }
       result_.budget_exhausted = true;
       return;
     }
@@ -420,6 +465,13 @@ ExploreResult Sampled(const Scenario& scenario, const Machine& initial,
       auto& [hash, findings] = walk.states[i];
       if (seen.count(hash) == 0) {
         if (limits.max_states && result.distinct_states >= *limits.max_states) {
+          if (!result.budget_exhausted) {
+            KeepStop(BudgetStop{BudgetStop::Kind::kStates, *limits.max_states, "",
+                                "on random schedule " + std::to_string(&walk - walks.data() + 1) +
+                                    " after step " + std::to_string(i),
+                                i, result.distinct_states},
+                     &result);
+          }
           result.budget_exhausted = true;
           continue;
         }

@@ -47,6 +47,7 @@ struct ExploreLimits {
   bool projection = true;      // per-byte and projected checking (else: every whole image)
   bool minimise = true;        // minimise the lost events of each shown witness
   bool memoise = true;         // check states with equal crash inputs once
+  bool assertion_search = true;  // decide assertions by search, not enumeration
   int jobs = 1;                // threads checking the states of one depth
   uint32_t shard_index = 0;    // this run checks the states whose hash is index mod count
   uint32_t shard_count = 1;
@@ -73,6 +74,7 @@ struct ExploreResult {
   uint64_t distinct_states = 0;
   uint64_t crash_images = 0;
   bool budget_exhausted = false;
+  std::vector<BudgetStop> budget_stops;  // what ran out, where (sim/engine/result.h)
   bool interrupted = false;  // `interrupt` stopped the exploration before the end
   ExploreStats stats;
 };

@@ -109,7 +109,8 @@ class Minimiser {
 }  // namespace
 
 std::vector<Finding> CheckChosen(const Scenario& scenario, const Machine& machine,
-                                 const CrashSpace& space, bool* cut) {
+                                 const CrashSpace& space, bool assertion_search, bool* cut,
+                                 std::optional<AssertionCut>* assertion_cut) {
   const RecoveredState recovered(machine, space.base_image());
   const CrashContext context{scenario, machine, space, recovered};
   std::vector<Finding> findings;
@@ -118,14 +119,14 @@ std::vector<Finding> CheckChosen(const Scenario& scenario, const Machine& machin
   CheckOrdering(context, &findings);
   CheckMapSync(context, &findings);
   CheckImmutable(context, &findings);
-  if (!CheckAssertions(context, &findings)) *cut = true;
+  if (!CheckAssertions(context, assertion_search, &findings, assertion_cut)) *cut = true;
   return findings;
 }
 
 std::vector<Finding> CheckWholeImage(const Scenario& scenario, const Machine& machine,
                                      CrashSpace& space, const CrashImage& image, bool* cut) {
   space.ChooseImage(image);
-  return CheckChosen(scenario, machine, space, cut);
+  return CheckChosen(scenario, machine, space, /*assertion_search=*/true, cut);
 }
 
 std::optional<MinimisedWitness> MinimiseWitness(const Scenario& scenario, const Machine& machine,

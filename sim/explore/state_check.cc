@@ -19,12 +19,6 @@
 namespace crashsim {
 namespace {
 
-std::string CrashPoint(const std::vector<TraceStep>& schedule) {
-  if (schedule.empty()) return "before the first step";
-  return fmt::format("after step {} ({}: {})", schedule.size(), schedule.back().actor,
-                     schedule.back().text);
-}
-
 // The persist graph of the crash point, with the witness image's lost events marked.
 std::vector<PersistNode> DrawGraph(const PersistGraph& graph, const CrashImage& witness) {
   const std::vector<bool> kept = graph.Kept(witness);
@@ -60,7 +54,7 @@ Violation ToViolation(Finding finding, const std::vector<TraceStep>& schedule,
 class CrashFindings {
  public:
   CrashFindings(const std::vector<TraceStep>& schedule, const std::set<std::string>& settled)
-      : schedule_(schedule), crash_point_(CrashPoint(schedule)), settled_(settled) {}
+      : schedule_(schedule), crash_point_(CrashPointOf(schedule)), settled_(settled) {}
 
   void Offer(const std::vector<Finding>& findings) {
     for (const Finding& finding : findings) {
@@ -124,6 +118,12 @@ void CheckRunningSystem(const Machine& machine, const std::vector<TraceStep>& sc
 
 }  // namespace
 
+std::string CrashPointOf(const std::vector<TraceStep>& schedule) {
+  if (schedule.empty()) return "before the first step";
+  return fmt::format("after step {} ({}: {})", schedule.size(), schedule.back().actor,
+                     schedule.back().text);
+}
+
 void KeepPreferred(Violation candidate, std::map<std::string, Violation>* best) {
   auto it = best->find(candidate.name);
   if (it == best->end()) {
@@ -142,10 +142,13 @@ CrashChecks RunCrashChecks(const Scenario& scenario, const Machine& machine,
   CrashChecks out;
   CrashSpace space(machine);
   auto check = [&]() {
-    std::vector<Finding> findings = CheckChosen(scenario, machine, space, &out.cut);
+    std::optional<AssertionCut> assertion_cut;
+    std::vector<Finding> findings =
+        CheckChosen(scenario, machine, space, options.assertion_search, &out.cut, &assertion_cut);
+    if (assertion_cut && !out.assertion_cut) out.assertion_cut = std::move(assertion_cut);
     ++out.images;
     for (Finding& finding : findings) out.findings.push_back(std::move(finding));
-    if (options.max_images && out.images >= *options.max_images) out.cut = true;
+    if (options.max_images && out.images >= *options.max_images) out.cut = out.images_cut = true;
     return !out.cut;
   };
   if (options.projection) {
@@ -184,7 +187,7 @@ CrashChecks RunCrashChecks(const Scenario& scenario, const Machine& machine,
       return visit(at.Image());
     }
     ++out.images;
-    if (options.max_images && out.images >= *options.max_images) out.cut = true;
+    if (options.max_images && out.images >= *options.max_images) out.cut = out.images_cut = true;
     return !out.cut;
   });
   return out;
@@ -198,8 +201,30 @@ Hash128 MemoKey(const Machine& machine, const CheckOptions& options) {
   hasher.Add(inputs.low);
   hasher.AddBool(options.projection);
   hasher.AddBool(options.downsets);
+  hasher.AddBool(options.assertion_search);
   hasher.Add(options.max_images.value_or(0));
   return hasher.Finish();
+}
+
+// The image budget that cut a state's crash checks, at its crash point.
+BudgetStop ImageStop(const CrashChecks& checks, const CheckOptions& options,
+                     const std::vector<TraceStep>& schedule) {
+  BudgetStop stop;
+  stop.kind = BudgetStop::Kind::kImages;
+  stop.crash_point = CrashPointOf(schedule);
+  stop.depth = schedule.size();
+  if (checks.assertion_cut) {
+    stop.limit = kJointImagesMax;
+    stop.assertion = checks.assertion_cut->assertion;
+    stop.reached = checks.assertion_cut->images;
+  } else if (checks.images_cut) {
+    stop.limit = options.run_max_images.value_or(options.max_images.value_or(0));
+    stop.reached = checks.images;
+  } else {
+    stop.limit = uint64_t{1} << PersistGraph::kSubsetEventsMax;  // subsets of too many events
+    stop.reached = checks.images;
+  }
+  return stop;
 }
 
 }  // namespace
@@ -221,6 +246,7 @@ StateFindings CheckState(const Scenario& scenario, const Machine& machine,
   }
   out.images += checks->images;
   out.cut = out.cut || checks->cut;
+  if (checks->cut) out.stop = ImageStop(*checks, options, schedule);
   CrashFindings crash(schedule, options.settled);
   crash.Offer(checks->findings);
   crash.Finish(scenario, machine, options.minimise, &out);
