@@ -11,6 +11,21 @@
 namespace crashsim {
 namespace {
 
+// The search holds each range leaf's bytes in memory; an expression with a longer range goes to
+// the enumeration, which reads ranges as runs (a range over a huge hole costs its pieces).
+constexpr uint64_t kSearchRangeBytesMax = uint64_t{1} << 20;
+
+bool RangesFitSearch(const Expr& e) {
+  if (e.kind == Expr::Kind::kRangeEq || e.kind == Expr::Kind::kRangeNe ||
+      e.kind == Expr::Kind::kRangeIn) {
+    return e.end - e.start <= kSearchRangeBytesMax;
+  }
+  for (const Expr& child : e.children) {
+    if (!RangesFitSearch(child)) return false;
+  }
+  return true;
+}
+
 // The device bytes an expression reads under the recovered metadata, block by block (a block's
 // bytes sit together on the device; holes and unwritten extents read no device byte).
 void CollectAddresses(const Expr& e, const RecoveredState& state, uint64_t block_size,
@@ -84,7 +99,7 @@ bool CheckAssertions(const CrashContext& c, bool search, std::vector<Finding>* f
     CollectAddresses(assertion.check, c.recovered, c.machine.block_size(), &addresses);
     std::optional<Finding> found;
     uint64_t visited = 0;
-    if (search && !c.space.whole_image()) {
+    if (search && !c.space.whole_image() && RangesFitSearch(assertion.check)) {
       const SearchOutcome outcome = SearchAssertion(c, assertion.check, kSearchStepsMax);
       if (outcome.kind == SearchOutcome::Kind::kHolds) continue;
       if (outcome.kind == SearchOutcome::Kind::kViolated) {
