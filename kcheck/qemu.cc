@@ -109,6 +109,7 @@ BootResult RunGuest(const Boot& boot) {
     if (Now() > deadline) {
       kill(child, SIGKILL);
       waitpid(child, &status, 0);
+      result.timed_out = true;
       result.error = "the guest did not finish within " + std::to_string(boot.timeout_seconds) +
                      " s (console log: " + result.console_log + ")";
       break;

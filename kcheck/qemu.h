@@ -23,6 +23,7 @@ struct BootResult {
   std::string results;     // the runner's results text
   std::string console_log; // path of the console log
   std::string error;       // what went wrong (QEMU missing, timeout, ...)
+  bool timed_out = false;  // the guest did not power off in time (killed)
   bool kvm = false;
 };
 
