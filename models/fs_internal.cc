@@ -305,30 +305,34 @@ bool DatasyncDirty(const Machine& m, uint32_t ino) {
 
 bool MapFrozen(const Machine& m, uint32_t ino) { return m.inode(ino).core.sealed; }
 
-void RecordWrite(Machine& m, int pid, uint32_t ino, uint64_t offset,
-                 const std::vector<uint8_t>& bytes, const std::string& what) {
+namespace {
+
+// A write record of `pid` to `ino` at `offset`, without its data.
+WriteRecord RecordAt(int pid, uint32_t ino, uint64_t offset, const std::string& what) {
   WriteRecord record;
   record.ino = ino;
   record.offset = offset;
-  record.bytes = bytes;
   record.process = pid;
   record.what = what;
+  return record;
+}
+
+}  // namespace
+
+void RecordWrite(Machine& m, int pid, uint32_t ino, uint64_t offset,
+                 const std::vector<uint8_t>& bytes, const std::string& what) {
+  WriteRecord record = RecordAt(pid, ino, offset, what);
+  record.bytes = bytes;
   m.ghost.RecordWrite(std::move(record));
 }
 
 void RecordFill(Machine& m, int pid, uint32_t ino, uint64_t offset, uint64_t length, uint8_t byte,
                 const std::string& what) {
-  if (length == 0) {
-    RecordWrite(m, pid, ino, offset, {}, what);
-    return;
+  WriteRecord record = RecordAt(pid, ino, offset, what);
+  if (length > 0) {  // an empty fill is an empty write
+    record.fill_length = length;
+    record.fill = byte;
   }
-  WriteRecord record;
-  record.ino = ino;
-  record.offset = offset;
-  record.fill_length = length;
-  record.fill = byte;
-  record.process = pid;
-  record.what = what;
   m.ghost.RecordWrite(std::move(record));
 }
 
