@@ -21,7 +21,7 @@
 #include "cli/stats.h"
 #include "sim/base/status.h"
 #include "sim/engine/engine.h"
-#include "sim/engine/result.h"
+#include "sim/result/result.h"
 #include "sim/scenario/scenario.h"
 
 namespace crashsim {

@@ -16,6 +16,7 @@
 #include <map>
 #include <vector>
 
+#include "models/guarantee.h"
 #include "models/inode.h"
 
 namespace crashsim {
@@ -49,11 +50,8 @@ struct WriteRecord {
   }
 };
 
-enum class PromiseKind { kFsync, kFdatasync, kSyncWrite, kMsync, kSync };
-
 struct Promise {
-  PromiseKind kind = PromiseKind::kFsync;
-  std::string guarantee;        // the guarantee name: fsync, fdatasync, sync-write, msync, sync
+  Guarantee guarantee = Guarantee::kFsync;  // fsync, fdatasync, sync-write, msync or sync
   std::string op;               // "P2.ms: msync m 4096 4096 sync"
   int process = 0;
   std::optional<uint32_t> ino;  // nullopt: every file (sync)

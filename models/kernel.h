@@ -43,9 +43,10 @@ StepOutcome SysSync(Machine& m, int pid, const std::string& what);
 // The engine of fsync, fdatasync, msync(MS_SYNC) and generic_write_sync: data-integrity writeback
 // of [begin, end) of `ino`, wait, then a log force when the inode's logged changes need one (any
 // change for fsync, a non-timestamp change for fdatasync), else a device flush. Records `promise`
-// (with its range) when phase 0 starts, and returns it when the last step returns.
+// (with its range) when phase 0 starts, and returns it when the last step returns; a caller
+// that promises nothing of its own (a sync fault) passes nullopt.
 StepOutcome SyncRange(Machine& m, int pid, uint32_t ino, bool datasync, uint64_t begin,
-                      uint64_t end, Promise promise, int phase_base);
+                      uint64_t end, std::optional<Promise> promise, int phase_base);
 StepOutcome SysFtruncate(Machine& m, int pid, const std::string& fd_name, uint64_t length,
                          const std::string& what);
 enum class FallocOp {

@@ -164,9 +164,9 @@ StepOutcome WriteFault(Machine& m, int pid, const std::string& name, uint64_t pa
     InstallWritable(m, pid, name, page, what);
     return StepOutcome{false, "", note + "; PTE writable"};
   }
-  Promise none;  // the fault's fdatasync is checked through O4, not as a promise of its own
+  // The fault's fdatasync is checked through O4, not as a promise of its own.
   StepOutcome inner = SyncRange(m, pid, vma.ino, /*datasync=*/true, page * bs, (page + 1) * bs,
-                                std::move(none), kSyncFault);
+                                std::nullopt, kSyncFault);
   if (!inner.finished) return StepOutcome{false, "", "sync fault: " + inner.note};
   progress.phase = 0;
   progress.promise = -1;
@@ -437,8 +437,7 @@ StepOutcome SysMsync(Machine& m, int pid, const std::string& name, uint64_t offs
   }
   CRASHSIM_CHECK(vma != nullptr);
   Promise promise;
-  promise.kind = PromiseKind::kMsync;
-  promise.guarantee = "msync";
+  promise.guarantee = Guarantee::kMsync;
   promise.op = what;
   // msync(MS_SYNC) is vfs_fsync_range(file, start, end, datasync=1) over the mapped range.
   return SyncRange(m, pid, vma->ino, /*datasync=*/true, vma->offset + offset,

@@ -113,8 +113,7 @@ Copied BufferedCopy(Machine& m, int pid, uint32_t ino, uint64_t offset,
 
 Promise SyncWritePromise(const std::string& what) {
   Promise promise;
-  promise.kind = PromiseKind::kSyncWrite;
-  promise.guarantee = "sync-write";
+  promise.guarantee = Guarantee::kSyncWrite;
   promise.op = what;
   return promise;
 }

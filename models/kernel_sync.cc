@@ -45,21 +45,23 @@ bool NeedsLogForce(const Machine& m, uint32_t ino, bool datasync) {
 }  // namespace
 
 StepOutcome SyncRange(Machine& m, int pid, uint32_t ino, bool datasync, uint64_t begin,
-                      uint64_t end, Promise promise, int phase_base) {
+                      uint64_t end, std::optional<Promise> promise, int phase_base) {
   auto& progress = m.processes[pid].progress;
   const int phase = progress.phase - phase_base;
   Inode& inode = m.inode(ino);
-  const bool promised = !promise.guarantee.empty();
+  const bool promised = promise.has_value();
   if (phase == 0) {
-    promise.process = pid;
-    promise.ino = ino;
-    promise.begin = begin;
-    promise.end = end;
-    promise.invocation = m.ghost.clocks[pid];
-    promise.size_at_invocation = inode.size_bytes;
-    promise.mtime_at_invocation = inode.core.mtime;
-    promise.covers_metadata = !datasync;
-    if (promised) progress.promise = static_cast<int>(m.ghost.AddPromise(std::move(promise)));
+    if (promised) {
+      promise->process = pid;
+      promise->ino = ino;
+      promise->begin = begin;
+      promise->end = end;
+      promise->invocation = m.ghost.clocks[pid];
+      promise->size_at_invocation = inode.size_bytes;
+      promise->mtime_at_invocation = inode.core.mtime;
+      promise->covers_metadata = !datasync;
+      progress.promise = static_cast<int>(m.ghost.AddPromise(std::move(*promise)));
+    }
     const bool any_dirty = std::any_of(inode.tree.begin(), inode.tree.end(),
                                        [](const auto& e) { return e.second.dirty; });
     if (datasync && !any_dirty && m.faults.fdatasync_skips_clean_mapping) {
@@ -130,8 +132,7 @@ StepOutcome SysFsync(Machine& m, int pid, const std::string& fd_name, bool datas
     }
   }
   Promise promise;
-  promise.kind = datasync ? PromiseKind::kFdatasync : PromiseKind::kFsync;
-  promise.guarantee = datasync ? "fdatasync" : "fsync";
+  promise.guarantee = datasync ? Guarantee::kFdatasync : Guarantee::kFsync;
   promise.op = what;
   return SyncRange(m, pid, it->second.ino, datasync, 0, UINT64_MAX, std::move(promise), 0);
 }
@@ -141,8 +142,7 @@ StepOutcome SysSync(Machine& m, int pid, const std::string& what) {
   if (progress.phase == 0) {
     EnterKernel(m, pid);
     Promise promise;
-    promise.kind = PromiseKind::kSync;
-    promise.guarantee = "sync";
+    promise.guarantee = Guarantee::kSync;
     promise.op = what;
     promise.process = pid;
     promise.invocation = m.ghost.clocks[pid];

@@ -256,8 +256,7 @@ Hash128 HashCrashInputs(const Machine& m) {
   for (const auto& promise : m.ghost.promises) {
     if (!Live(*promise)) continue;
     HashPromise(*promise, h);
-    h.Add(static_cast<uint64_t>(promise->kind));
-    h.AddString(promise->guarantee);
+    h.Add(static_cast<uint64_t>(promise->guarantee));
     h.AddBool(promise->ino.has_value());
     h.Add(promise->ino.value_or(0));
     h.Add(promise->begin);

@@ -58,7 +58,7 @@ Machine MakeMachine(const Config& config) {
   to_g.what = "P1: pwrite /g 'A'";
   m.ghost.RecordWrite(to_g);
   Promise fsync_f;
-  fsync_f.guarantee = "fsync";
+  fsync_f.guarantee = Guarantee::kFsync;
   fsync_f.op = "P1: fsync /f";
   fsync_f.process = 0;
   fsync_f.ino = 1;
@@ -145,8 +145,7 @@ std::vector<Change> Invisible() {
       {"a promise still running",
        [](Machine& m) {
          Promise sync;
-         sync.kind = PromiseKind::kSync;
-         sync.guarantee = "sync";
+         sync.guarantee = Guarantee::kSync;
          sync.op = "P2: sync";
          sync.process = 1;
          m.ghost.AddPromise(sync);
@@ -154,8 +153,7 @@ std::vector<Change> Invisible() {
       {"a promise that failed",
        [](Machine& m) {
          Promise sync;
-         sync.kind = PromiseKind::kSync;
-         sync.guarantee = "sync";
+         sync.guarantee = Guarantee::kSync;
          sync.op = "P2: sync";
          m.ghost.ReturnPromise(m.ghost.AddPromise(sync), /*failed=*/true);
        }},
@@ -281,8 +279,7 @@ TEST_CASE("a promise of every file reads every file's writes and the set of inod
   const Config config;
   Machine base = MakeMachine(config);
   Promise sync;
-  sync.kind = PromiseKind::kSync;
-  sync.guarantee = "sync";
+  sync.guarantee = Guarantee::kSync;
   sync.op = "P2: sync";
   sync.process = 1;
   base.ghost.ReturnPromise(base.ghost.AddPromise(sync), false);

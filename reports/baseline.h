@@ -19,7 +19,7 @@
 
 #include "models/config.h"
 #include "sim/base/status.h"
-#include "sim/engine/result.h"
+#include "sim/result/result.h"
 
 namespace crashsim {
 

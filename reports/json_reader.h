@@ -18,7 +18,7 @@
 
 #include "reports/json_report.h"
 #include "sim/base/status.h"
-#include "sim/engine/result.h"
+#include "sim/result/result.h"
 
 namespace crashsim {
 

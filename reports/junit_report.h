@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/engine/result.h"
+#include "sim/result/result.h"
 
 namespace crashsim {
 

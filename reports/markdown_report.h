@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/engine/result.h"
+#include "sim/result/result.h"
 
 namespace crashsim {
 

@@ -10,7 +10,7 @@
 
 #include "models/config.h"
 #include "reports/json_reader.h"
-#include "sim/engine/trace_order.h"
+#include "sim/result/trace_order.h"
 
 namespace crashsim {
 namespace {

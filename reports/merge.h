@@ -5,7 +5,7 @@
 // distinct states, but it runs the crash checks only at the states it owns (hash mod N), so each
 // recovered image is checked by exactly one shard. The merge therefore takes, per scenario and
 // model: the shards' common distinct_states, the sum of their distinct_images, the union of their
-// verdicts and, per violated name, the trace the canonical order (sim/engine/trace_order.h) prefers
+// verdicts and, per violated name, the trace the canonical order (sim/result/trace_order.h) prefers
 // among the shards' traces, which is the one the unsharded run keeps. Coverage is
 // interrupted when any shard's was, else budget-exhausted when any shard's was, else the shards'
 // common coverage (a sampled run keeps its seed). An internal error in any shard makes the merged
@@ -22,7 +22,7 @@
 
 #include "reports/json_report.h"
 #include "sim/base/status.h"
-#include "sim/engine/result.h"
+#include "sim/result/result.h"
 
 namespace crashsim {
 

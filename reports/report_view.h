@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "models/config.h"
-#include "sim/engine/result.h"
+#include "sim/result/result.h"
 
 namespace crashsim {
 

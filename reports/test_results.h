@@ -5,7 +5,7 @@
 
 #include <vector>
 
-#include "sim/engine/result.h"
+#include "sim/result/result.h"
 
 namespace crashsim::testing {
 

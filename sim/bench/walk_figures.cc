@@ -7,13 +7,13 @@
 #include "models/recovery.h"
 #include "sim/crash/crash_space.h"
 #include "sim/crash/image_walk.h"
-#include "sim/crash/image_walk_checks.h"
 #include "sim/crash/persist_graph.h"
-#include "sim/engine/program.h"
-#include "sim/engine/setup.h"
 #include "sim/oracles/assertions.h"
 #include "sim/oracles/durability.h"
+#include "sim/oracles/image_walk_checks.h"
 #include "sim/oracles/stale_data.h"
+#include "sim/program/program.h"
+#include "sim/program/setup.h"
 
 namespace crashsim {
 namespace {

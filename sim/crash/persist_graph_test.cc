@@ -20,9 +20,9 @@
 #include "models/kernel.h"
 #include "models/pmem_cpu.h"
 #include "models/recovery.h"
-#include "sim/engine/program.h"
-#include "sim/engine/setup.h"
 #include "sim/crash/state_walk.h"
+#include "sim/program/program.h"
+#include "sim/program/setup.h"
 #include "sim/scenario/loader.h"
 
 namespace crashsim {

@@ -11,8 +11,8 @@
 
 #include "models/kernel.h"
 #include "models/pmem_cpu.h"
-#include "sim/engine/program.h"
-#include "sim/engine/setup.h"
+#include "sim/program/program.h"
+#include "sim/program/setup.h"
 
 namespace crashsim {
 

@@ -4,9 +4,9 @@
 
 #include "sim/base/check.h"
 
-#include "sim/engine/program.h"
-#include "sim/engine/setup.h"
 #include "sim/explore/explorer.h"
+#include "sim/program/program.h"
+#include "sim/program/setup.h"
 
 namespace crashsim {
 

@@ -9,9 +9,9 @@
 #include <string>
 
 #include "sim/engine/engine.h"
-#include "sim/engine/setup.h"
 #include "sim/oracles/byte_runs.h"
 #include "sim/oracles/finding.h"
+#include "sim/program/setup.h"
 #include "sim/scenario/loader.h"
 
 namespace crashsim {

@@ -16,9 +16,9 @@
 #include "sim/base/check.h"
 #include "sim/base/hasher.h"
 #include "sim/base/prng.h"
-#include "sim/engine/trace_order.h"
 #include "sim/explore/state_check.h"
 #include "sim/explore/successors.h"
+#include "sim/result/trace_order.h"
 
 namespace crashsim {
 namespace {

@@ -4,7 +4,7 @@
 //
 // Breadth-first makes the trace shown for each violated name canonical: every state is reached
 // first by a shortest schedule (and, among those, by the first in a fixed order of parents and
-// steps), and of all candidates the least in sim/engine/trace_order.h is kept. The states of one
+// steps), and of all candidates the least in sim/result/trace_order.h is kept. The states of one
 // depth are checked in parallel (`jobs`) and merged in that fixed order, and a shard checks only
 // the states it owns (hash mod count) while walking the same graph, so the result is the same
 // for every number of jobs and the shards' results merge into the unsharded one.
@@ -23,7 +23,7 @@
 #include <string>
 
 #include "models/machine.h"
-#include "sim/engine/result.h"
+#include "sim/result/result.h"
 #include "sim/scenario/scenario.h"
 
 namespace crashsim {
@@ -74,7 +74,7 @@ struct ExploreResult {
   uint64_t distinct_states = 0;
   uint64_t crash_images = 0;
   bool budget_exhausted = false;
-  std::vector<BudgetStop> budget_stops;  // what ran out, where (sim/engine/result.h)
+  std::vector<BudgetStop> budget_stops;  // what ran out, where (sim/result/result.h)
   bool interrupted = false;  // `interrupt` stopped the exploration before the end
   ExploreStats stats;
 };

@@ -30,14 +30,4 @@ std::optional<MinimisedWitness> MinimiseWitness(const Scenario& scenario, const 
                                                 const CrashImage& witness, const std::string& name,
                                                 const std::string& promise);
 
-// Runs every oracle and assertion on one whole crash image of `machine`.
-std::vector<Finding> CheckWholeImage(const Scenario& scenario, const Machine& machine,
-                                     CrashSpace& space, const CrashImage& image, bool* cut);
-// Runs every oracle and assertion for the journal prefix (or whole image) chosen in `space`;
-// `assertion_search` as CheckAssertions' `search`. *cut is set when some space was cut short, and
-// *assertion_cut (when given) then names the assertion.
-std::vector<Finding> CheckChosen(const Scenario& scenario, const Machine& machine,
-                                 const CrashSpace& space, bool assertion_search, bool* cut,
-                                 std::optional<AssertionCut>* assertion_cut = nullptr);
-
 }  // namespace crashsim

@@ -7,14 +7,15 @@
 
 #include "sim/crash/crash_space.h"
 #include "sim/crash/image_walk.h"
-#include "sim/crash/image_walk_checks.h"
-#include "sim/engine/trace_order.h"
 #include "sim/explore/crash_memo.h"
 #include "sim/explore/crash_state.h"
 #include "sim/explore/minimise.h"
 #include "sim/oracles/coherence.h"
+#include "sim/oracles/image_walk_checks.h"
 #include "sim/oracles/immutable.h"
+#include "sim/oracles/run_checks.h"
 #include "sim/oracles/stale_data.h"
+#include "sim/result/trace_order.h"
 
 namespace crashsim {
 namespace {

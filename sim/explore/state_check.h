@@ -1,7 +1,7 @@
 // StateCheck: everything checked at one machine state of the exploration: the running system
 // (immutable extents, before any crash) and every crash image the state may leave, recovered and
 // run through the oracles and the scenario's assertions. Per violated name it keeps the state's
-// best trace in the canonical order (sim/engine/trace_order.h) and minimises its witness (the
+// best trace in the canonical order (sim/result/trace_order.h) and minimises its witness (the
 // smallest set of lost persist events that still shows the violation).
 //
 // A pure function of its inputs, so states can be checked on any thread in any order.
@@ -17,9 +17,9 @@
 #include "models/machine.h"
 #include "sim/base/prng.h"
 #include "sim/explore/crash_memo.h"
-#include "sim/engine/program.h"
-#include "sim/engine/result.h"
 #include "sim/oracles/finding.h"
+#include "sim/program/program.h"
+#include "sim/result/result.h"
 #include "sim/scenario/scenario.h"
 
 namespace crashsim {

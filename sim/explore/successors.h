@@ -13,8 +13,8 @@
 
 #include "models/kernel.h"
 #include "models/machine.h"
-#include "sim/engine/program.h"
-#include "sim/engine/result.h"
+#include "sim/program/program.h"
+#include "sim/result/result.h"
 #include "sim/scenario/scenario.h"
 
 namespace crashsim {

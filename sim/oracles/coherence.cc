@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "models/guarantee.h"
+
 namespace crashsim {
 namespace {
 
@@ -44,7 +46,7 @@ void CheckReadCoherent(const Machine& m, const ObservedRead& read, std::vector<F
     const uint8_t want = own ? *own : LatestValue(m, read.ino, offset);
     if (read.data.bytes[i] == want) continue;
     Finding finding;
-    finding.name = "coherence";
+    finding.name = GuaranteeName(Guarantee::kCoherence);
     finding.promise = "O8: a read on a shared path returns the latest write";
     finding.observed = fmt::format("{} returned {} at {}[{}]", read.what,
                                    RenderBytes({read.data.bytes[i]}), m.PathOf(read.ino), offset);

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "models/guarantee.h"
 #include "models/untouched_span.h"
 
 namespace crashsim {
@@ -16,7 +17,7 @@ namespace {
 Finding MetadataFinding(const CrashContext& c, const Promise& promise, std::string observed,
                         std::string expected) {
   Finding finding;
-  finding.name = promise.guarantee;
+  finding.name = GuaranteeName(promise.guarantee);
   finding.promise = promise.op + " returned 0";
   finding.observed = std::move(observed);
   finding.expected = std::move(expected);
@@ -197,7 +198,7 @@ class FileCheck {
 
   Finding NewFinding() const {
     Finding finding;
-    finding.name = promise_.guarantee;
+    finding.name = GuaranteeName(promise_.guarantee);
     finding.promise = promise_.op + " returned 0";
     return finding;
   }
@@ -268,7 +269,7 @@ void CheckFile(const CrashContext& c, const Promise& promise, uint32_t ino,
   const auto& writes = m.ghost.writes;
   const RecoveredFile* file = c.recovered.FileByIno(ino);
   if (file == nullptr) {
-    const bool name_promised = promise.kind == PromiseKind::kSync ||
+    const bool name_promised = promise.guarantee == Guarantee::kSync ||
                                m.config->name_space == Namespace::kJournalPrefix;
     if (!name_promised) return;  // posix-minimal: fsync of the file promises no name
     // An unlink or a rename over the file removed it, and the removal is durable: nothing more

@@ -2,8 +2,8 @@
 
 #include <fmt/format.h>
 
-#include "sim/engine/setup.h"
 #include "sim/oracles/byte_runs.h"
+#include "sim/program/setup.h"
 
 namespace crashsim {
 

@@ -8,7 +8,7 @@
 #include "models/machine.h"
 #include "models/recovery.h"
 #include "sim/crash/crash_space.h"
-#include "sim/engine/result.h"
+#include "sim/result/result.h"
 #include "sim/scenario/scenario.h"
 
 namespace crashsim {

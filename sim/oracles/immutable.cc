@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "models/guarantee.h"
+
 namespace crashsim {
 namespace {
 
@@ -39,7 +41,7 @@ std::string MapDifference(const ExtentMap& snapshot, const ExtentMap& now) {
 
 Finding ImmutableFinding(const SealRecord& seal, const std::string& path, std::string observed) {
   Finding finding;
-  finding.name = "immutable";
+  finding.name = GuaranteeName(Guarantee::kImmutable);
   finding.promise = "O7: " + seal.op + " returned: the extent map of " + path +
                     " is frozen until an unseal returns";
   finding.observed = std::move(observed);
@@ -88,7 +90,7 @@ void CheckImmutable(const CrashContext& c, std::vector<Finding>* findings) {
         continue;
       }
       Finding finding;
-      finding.name = "immutable";
+      finding.name = GuaranteeName(Guarantee::kImmutable);
       finding.promise = "O7: a sealed file is fully written and unshared";
       finding.observed = fmt::format("after recovery {} is sealed with {} at block {}", path,
                                      problem, block);

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "models/guarantee.h"
+
 namespace crashsim {
 
 void CheckMapSync(const CrashContext& c, std::vector<Finding>* findings) {
@@ -32,7 +34,7 @@ void CheckMapSync(const CrashContext& c, std::vector<Finding>* findings) {
       }
     }
     Finding finding;
-    finding.name = "map-sync";
+    finding.name = GuaranteeName(Guarantee::kMapSync);
     finding.promise = "O4: " + promise.op + " mapped " + path + " page " +
                       std::to_string(promise.page) + " writable through a sync mapping";
     finding.observed = observed;

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "models/guarantee.h"
+
 namespace crashsim {
 
 void CheckOrdering(const CrashContext& c, std::vector<Finding>* findings) {
@@ -14,7 +16,7 @@ void CheckOrdering(const CrashContext& c, std::vector<Finding>* findings) {
       for (const PendingWrite& write : m.device.pending()) {
         if (write.group != group || image.persisted.count(write.id)) continue;
         Finding finding;
-        finding.name = "ordering";
+        finding.name = GuaranteeName(Guarantee::kOrdering);
         finding.promise = "O10: a logged I/O completion is durable only after the I/O's data";
         finding.observed = fmt::format("transaction {} ({}) is durable, data write {} is not", seq,
                                        txn.what, write.what);

@@ -5,6 +5,7 @@
 #include <optional>
 #include <utility>
 
+#include "models/guarantee.h"
 #include "models/untouched_span.h"
 
 namespace crashsim {
@@ -116,7 +117,7 @@ void CheckNoStaleData(const CrashContext& c, std::vector<Finding>* findings) {
       const std::vector<uint8_t> shown(data.bytes.begin() + (bad_begin - begin),
                                        data.bytes.begin() + (bad_end - begin));
       Finding finding;
-      finding.name = "no-stale-data";
+      finding.name = GuaranteeName(Guarantee::kNoStaleData);
       finding.promise = "O6: reads within EOF return zeroes or bytes written there";
       finding.observed = fmt::format("{}[{}:{}] = {} after recovery: {}", path, bad_begin, bad_end,
                                      RenderBytes(shown), DescribeOrigin(c.machine, outcome.origin));
@@ -143,7 +144,7 @@ void CheckReadNotStale(const Machine& m, const ObservedRead& read, std::vector<F
   const std::vector<uint8_t> shown(read.data.bytes.begin() + (bad_begin - read.offset),
                                    read.data.bytes.begin() + (bad_end - read.offset));
   Finding finding;
-  finding.name = "no-stale-data";
+  finding.name = GuaranteeName(Guarantee::kNoStaleData);
   finding.promise = "O6: reads within EOF return zeroes or bytes written there";
   finding.observed = fmt::format("{} returned {} at {}[{}:{}]: {}", read.what, RenderBytes(shown),
                                  m.PathOf(read.ino), bad_begin, bad_end,

@@ -6,8 +6,8 @@
 
 #include <vector>
 
-#include "sim/engine/program.h"
 #include "sim/oracles/finding.h"
+#include "sim/program/program.h"
 
 namespace crashsim {
 

@@ -2,8 +2,8 @@
 
 #include "models/pmem_cpu.h"
 #include "sim/base/check.h"
-#include "sim/engine/program.h"
-#include "sim/engine/setup.h"
+#include "sim/program/program.h"
+#include "sim/program/setup.h"
 #include "sim/reach/recovered_view.h"
 
 namespace crashsim {

@@ -17,7 +17,7 @@
 
 #include "models/machine.h"
 #include "sim/engine/engine.h"
-#include "sim/engine/result.h"
+#include "sim/result/result.h"
 #include "sim/scenario/scenario.h"
 
 namespace crashsim {

@@ -6,8 +6,8 @@
 #include "models/kernel.h"
 #include "models/pmem_cpu.h"
 #include "sim/crash/crash_space.h"
-#include "sim/engine/program.h"
-#include "sim/engine/setup.h"
+#include "sim/program/program.h"
+#include "sim/program/setup.h"
 #include "sim/reach/canonical_schedule.h"
 
 namespace crashsim {

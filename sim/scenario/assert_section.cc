@@ -4,6 +4,7 @@
 #include <set>
 #include <string>
 
+#include "models/guarantee.h"
 #include "sim/scenario/expr_checker.h"
 #include "sim/scenario/expr_parser.h"
 #include "sim/scenario/return_if_error.h"
@@ -27,7 +28,9 @@ bool IsAssertionName(const std::string& name) {
 
 std::string GuaranteeList() {
   std::string list;
-  for (const char* name : kGuaranteeNames) list += (list.empty() ? "" : ", ") + std::string(name);
+  for (const auto& [guarantee, name] : kGuarantees) {
+    list += (list.empty() ? "" : ", ") + std::string(name);
+  }
   return list;
 }
 

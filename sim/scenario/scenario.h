@@ -34,12 +34,8 @@ bool ParseOpKind(const std::string& name, OpKind* kind);
 // Every op name, in the order the format lists them.
 std::vector<std::string> OpKindNames();
 
-// The guarantees checked in every run (docs/scenario-format.md, "Guarantees"), in the format's
-// order. Assertion names share their namespace and must differ from them.
-inline constexpr const char* kGuaranteeNames[] = {
-    "fsync", "fdatasync", "sync-write", "msync", "sync", "map-sync", "immutable", "no-stale-data",
-    "coherence", "ordering",
-};
+// The guarantees checked in every run are models/guarantee.h's. Assertion names share their
+// namespace and must differ from them.
 bool IsGuaranteeName(const std::string& name);
 
 enum class FallocMode {

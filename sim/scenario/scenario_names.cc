@@ -3,6 +3,7 @@
 #include <array>
 #include <utility>
 
+#include "models/guarantee.h"
 #include "sim/scenario/scenario.h"
 
 #include "sim/base/name_table.h"
@@ -59,10 +60,8 @@ constexpr std::array<std::pair<FallocMode, const char*>, 8> kFallocModeNames{{
 }  // namespace
 
 bool IsGuaranteeName(const std::string& name) {
-  for (const char* guarantee : kGuaranteeNames) {
-    if (name == guarantee) return true;
-  }
-  return false;
+  Guarantee unused;
+  return ParseGuarantee(name, &unused);
 }
 
 const char* OpKindName(OpKind kind) { return NameOf(kOpKindNames, kind); }

@@ -1,5 +1,5 @@
 // The model defects that the standing robustness tests (random_scenarios_test.cc,
-// sim/scenario/loader_mutation_test.cc) know of and excuse: each is a bug in models/, reported with
+// loader_mutation_test.cc) know of and excuse: each is a bug in models/, reported with
 // a reproducing scenario, whose fix belongs to the model. An entry excuses exactly the runs that
 // fail its way (its failure text, at its kind of step, under its designs) and nothing else; every
 // other internal error fails the tests. Remove an entry when its defect is fixed, and the tests
@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/engine/result.h"
+#include "sim/result/result.h"
 #include "sim/scenario/scenario.h"
 
 namespace crashsim {

@@ -1,4 +1,4 @@
-#include "sim/engine/setup.h"
+#include "sim/program/setup.h"
 
 #include <algorithm>
 

@@ -11,8 +11,8 @@
 #include <string>
 
 #include "sim/engine/engine.h"
-#include "sim/engine/known_model_defects.h"
-#include "sim/engine/random_scenario.h"
+#include "sim/robustness/known_model_defects.h"
+#include "sim/robustness/random_scenario.h"
 #include "sim/scenario/loader.h"
 
 namespace crashsim {

@@ -1,4 +1,4 @@
-#include "sim/crash/image_walk_expr.h"
+#include "sim/oracles/image_walk_expr.h"
 
 #include <set>
 #include <string>
@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "sim/base/check.h"
-#include "sim/engine/setup.h"
+#include "sim/program/setup.h"
 
 namespace crashsim {
 namespace {

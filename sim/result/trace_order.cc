@@ -1,4 +1,4 @@
-#include "sim/engine/trace_order.h"
+#include "sim/result/trace_order.h"
 
 #include <tuple>
 

@@ -9,7 +9,7 @@
 // minimising each state's own best candidate keeps the order consistent across splits.
 #pragma once
 
-#include "sim/engine/result.h"
+#include "sim/result/result.h"
 
 namespace crashsim {
 

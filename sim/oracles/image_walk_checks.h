@@ -24,7 +24,7 @@
 
 #include "models/machine.h"
 #include "sim/crash/image_walk.h"
-#include "sim/crash/image_walk_expr.h"
+#include "sim/oracles/image_walk_expr.h"
 #include "sim/scenario/scenario.h"
 
 namespace crashsim {

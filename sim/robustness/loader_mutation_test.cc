@@ -4,7 +4,7 @@
 // doubled and given boundary numbers). Each mutated file must load or be refused with one line
 // naming the file, never crash; one that loads is run under one design with a state budget and
 // must end with a verdict (exit 0, 1 or 3 in the command line), never an internal error beyond the
-// known model defects (sim/engine/known_model_defects.h). Deterministic: the same mutations every
+// known model defects (sim/robustness/known_model_defects.h). Deterministic: the same mutations every
 // time. Under --config=asan any memory error or undefined behaviour fails it.
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
@@ -23,7 +23,7 @@
 
 #include "sim/base/prng.h"
 #include "sim/engine/engine.h"
-#include "sim/engine/known_model_defects.h"
+#include "sim/robustness/known_model_defects.h"
 #include "sim/scenario/loader.h"
 
 namespace crashsim {

@@ -1,11 +1,11 @@
-#include "sim/crash/image_walk_checks.h"
+#include "sim/oracles/image_walk_checks.h"
 
 #include <algorithm>
 #include <optional>
 
 #include "models/recovery.h"
 #include "sim/base/check.h"
-#include "sim/crash/image_walk_byte_rules.h"
+#include "sim/oracles/image_walk_byte_rules.h"
 
 namespace crashsim {
 

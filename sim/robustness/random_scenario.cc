@@ -1,4 +1,4 @@
-#include "sim/engine/random_scenario.h"
+#include "sim/robustness/random_scenario.h"
 
 #include <fmt/format.h>
 

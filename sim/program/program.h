@@ -10,7 +10,7 @@
 #include <string>
 
 #include "models/machine.h"
-#include "sim/engine/result.h"
+#include "sim/result/result.h"
 #include "sim/scenario/scenario.h"
 
 namespace crashsim {

@@ -1,7 +1,9 @@
-#include "sim/crash/image_walk_byte_rules.h"
+#include "sim/oracles/image_walk_byte_rules.h"
 
 #include <algorithm>
 #include <optional>
+
+#include "models/guarantee.h"
 
 namespace crashsim {
 namespace {
@@ -23,10 +25,10 @@ bool Legitimate(const Machine& m, Origin origin, uint32_t ino, uint64_t offset) 
 
 void AddDurability(const Machine& m, const RecoveredState& recovered, const Promise& promise,
                    uint32_t ino, ByteRules* rules) {
-  const std::string& name = promise.guarantee;
+  const std::string name = GuaranteeName(promise.guarantee);
   const RecoveredFile* file = recovered.FileByIno(ino);
   if (file == nullptr) {
-    const bool name_promised = promise.kind == PromiseKind::kSync ||
+    const bool name_promised = promise.guarantee == Guarantee::kSync ||
                                m.config->name_space == Namespace::kJournalPrefix;
     if (name_promised) rules->failing_regardless.insert(name);
     return;
@@ -102,7 +104,7 @@ ByteRules CompileByteRules(const Machine& m, const RecoveredState& recovered) {
       }
       const uint64_t end = std::min<uint64_t>(begin + bs, file.core.size_bytes);
       const uint64_t device = extent.physical_block * bs;
-      auto& stale = rules.by_name["no-stale-data"];
+      auto& stale = rules.by_name[GuaranteeName(Guarantee::kNoStaleData)];
       for (uint64_t offset = begin; offset < end; ++offset) {
         stale[device + (offset - begin)].places.emplace_back(file.ino, offset);
       }

@@ -1,4 +1,4 @@
-#include "sim/engine/known_model_defects.h"
+#include "sim/robustness/known_model_defects.h"
 
 #include <algorithm>
 

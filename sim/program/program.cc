@@ -1,4 +1,4 @@
-#include "sim/engine/program.h"
+#include "sim/program/program.h"
 
 #include <fmt/format.h>
 

@@ -24,12 +24,12 @@
 
 #include "models/recovery.h"
 #include "sim/crash/crash_space.h"
-#include "sim/crash/image_walk_checks.h"
 #include "sim/crash/state_walk.h"
-#include "sim/engine/setup.h"
 #include "sim/oracles/assertions.h"
 #include "sim/oracles/durability.h"
+#include "sim/oracles/image_walk_checks.h"
 #include "sim/oracles/stale_data.h"
+#include "sim/program/setup.h"
 #include "sim/scenario/loader.h"
 
 namespace crashsim {
