@@ -38,7 +38,7 @@ StepOutcome UnmapFirst(Machine& m, int pid, uint32_t ino, uint64_t first, uint64
   const uint32_t bs = m.block_size();
   const FlushUnmapResult flushed = FlushUnmapRange(m, ino, first, last);
   WaitForBios(m, ino, first * bs, last == UINT64_MAX ? UINT64_MAX : last * bs);
-  m.processes[pid].progress.phase = 1;
+  m.processes[pid].progress.Of<FallocProgress>().step = FallocStep::kChange;
   return Step(flushed.Describe() + (last == UINT64_MAX ? " the pages from the range to EOF"
                                                        : " the range's pages"));
 }
@@ -66,12 +66,12 @@ Unshared UnshareBlock(Machine& m, uint32_t ino, uint64_t block) {
 
 StepOutcome CollapseRange(Machine& m, int pid, uint32_t ino, uint64_t offset, uint64_t length,
                           const std::string& what) {
-  auto& progress = m.processes[pid].progress;
+  FallocProgress& progress = m.processes[pid].progress.Of<FallocProgress>();
   Inode& inode = m.inode(ino);
   const uint32_t bs = m.block_size();
   const uint64_t first = offset / bs;
   const uint64_t shift = length / bs;
-  if (progress.phase == 0) {
+  if (progress.step == FallocStep::kUnmap) {
     if (offset % bs || length % bs || offset + length >= inode.size_bytes) return Fail("EINVAL");
     return UnmapFirst(m, pid, ino, first, UINT64_MAX);
   }
@@ -94,20 +94,20 @@ StepOutcome CollapseRange(Machine& m, int pid, uint32_t ino, uint64_t offset, ui
     RecordSizeCut(m, pid, ino, inode.size_bytes, what);
     return Done("collapsed in one transaction (" + std::to_string(seq) + ")");
   }
-  if (progress.phase == 1) {
+  if (progress.step == FallocStep::kChange) {
     const auto freed = UnmapBlocks(m, ino, first, first + shift);
     TouchTimes(m, ino);
     const uint64_t seq = LogInode(m, ino, kFieldExtents,
                                   what + ": free " + std::to_string(freed.size()) + " block(s)");
     ReleaseAfter(m, freed, seq);
-    progress.phase = 2;
-    progress.value = first + shift;  // the next block to shift
+    progress.step = FallocStep::kShift;
+    progress.shift_cursor = first + shift;
     return Step("freed the collapsed range (transaction " + std::to_string(seq) + ")");
   }
   // One extent shifted down per transaction (xfs_collapse_file_space), lowest first.
-  if (const auto next = inode.core.extents.NextFrom(progress.value)) {
+  if (const auto next = inode.core.extents.NextFrom(progress.shift_cursor)) {
     const uint64_t from = next->first;
-    progress.value = from + 1;
+    progress.shift_cursor = from + 1;
     MoveBlock(m, ino, from, from - shift);
     const uint64_t seq = LogInode(m, ino, kFieldExtents,
                                   what + ": shift block " + std::to_string(from) + " to " +
@@ -123,12 +123,12 @@ StepOutcome CollapseRange(Machine& m, int pid, uint32_t ino, uint64_t offset, ui
 
 StepOutcome InsertRange(Machine& m, int pid, uint32_t ino, uint64_t offset, uint64_t length,
                         const std::string& what) {
-  auto& progress = m.processes[pid].progress;
+  FallocProgress& progress = m.processes[pid].progress.Of<FallocProgress>();
   Inode& inode = m.inode(ino);
   const uint32_t bs = m.block_size();
   const uint64_t first = offset / bs;
   const uint64_t shift = length / bs;
-  if (progress.phase == 0) {
+  if (progress.step == FallocStep::kUnmap) {
     if (offset % bs || length % bs || offset >= inode.size_bytes) return Fail("EINVAL");
     return UnmapFirst(m, pid, ino, first, UINT64_MAX);
   }
@@ -148,19 +148,19 @@ StepOutcome InsertRange(Machine& m, int pid, uint32_t ino, uint64_t offset, uint
     return Done("inserted a hole of " + std::to_string(length) + " bytes in one transaction (" +
                 std::to_string(seq) + ")");
   }
-  if (progress.phase == 1) {
+  if (progress.step == FallocStep::kChange) {
     // XFS grows the size before shifting (xfs_file_fallocate's setattr), so no crash leaves
     // extents past EOF.
-    progress.value = Blocks(m, inode.size_bytes);  // shift blocks below this bound, highest first
+    progress.shift_cursor = Blocks(m, inode.size_bytes);
     const std::string note = SetFileSize(m, pid, ino, inode.size_bytes + length, what);
-    progress.phase = 2;
+    progress.step = FallocStep::kShift;
     return Step(note);
   }
-  if (const auto it = inode.core.extents.LastBefore(progress.value)) {
+  if (const auto it = inode.core.extents.LastBefore(progress.shift_cursor)) {
     if (it->first >= first) {
       const uint64_t from = it->first;
       MoveBlock(m, ino, from, from + shift);
-      progress.value = from;
+      progress.shift_cursor = from;
       const uint64_t seq = LogInode(m, ino, kFieldExtents,
                                     what + ": shift block " + std::to_string(from) + " to " +
                                         std::to_string(from + shift));
@@ -176,11 +176,11 @@ StepOutcome InsertRange(Machine& m, int pid, uint32_t ino, uint64_t offset, uint
 
 StepOutcome UnshareRange(Machine& m, int pid, uint32_t ino, uint64_t offset, uint64_t length,
                          const std::string& what) {
-  auto& progress = m.processes[pid].progress;
+  const FallocProgress& progress = m.processes[pid].progress.Of<FallocProgress>();
   const uint32_t bs = m.block_size();
   const uint64_t first = offset / bs;
   const uint64_t last = Blocks(m, offset + length);
-  if (progress.phase == 0) return UnmapFirst(m, pid, ino, first, last);
+  if (progress.step == FallocStep::kUnmap) return UnmapFirst(m, pid, ino, first, last);
   // One shared block copied and remapped per transaction.
   if (const std::optional<uint64_t> shared = FirstSharedBlock(m, ino, first, last)) {
     const uint64_t block = *shared;
@@ -197,12 +197,12 @@ StepOutcome UnshareRange(Machine& m, int pid, uint32_t ino, uint64_t offset, uin
 
 StepOutcome WriteZeroes(Machine& m, int pid, uint32_t ino, uint64_t offset, uint64_t length,
                         const std::string& what) {
-  auto& progress = m.processes[pid].progress;
+  const FallocProgress& progress = m.processes[pid].progress.Of<FallocProgress>();
   Inode& inode = m.inode(ino);
   const uint32_t bs = m.block_size();
   const uint64_t first = offset / bs;
   const uint64_t last = Blocks(m, offset + length);
-  if (progress.phase == 0) return UnmapFirst(m, pid, ino, first, last);
+  if (progress.step == FallocStep::kUnmap) return UnmapFirst(m, pid, ino, first, last);
   // A block for every hole (its delayed-allocation reservation, if any, becomes it) and every
   // shared block, or ENOSPC before anything changes.
   uint64_t needed = 0;
@@ -271,11 +271,11 @@ StepOutcome SysReflink(Machine& m, int pid, const std::string& fd_name, uint64_t
                        const std::string& fd2_name, uint64_t offset2, uint64_t length, bool dedupe,
                        const std::string& what) {
   auto& process = m.processes[pid];
-  auto& progress = process.progress;
+  RemapProgress& progress = process.progress.Of<RemapProgress>();
   const auto dst_fd = process.fds.find(fd_name);
   const auto src_fd = process.fds.find(fd2_name);
   const uint32_t bs = m.block_size();
-  if (progress.phase == 0) {
+  if (progress.step == RemapStep::kPrepare) {
     EnterKernel(m, pid);
     if (dst_fd == process.fds.end() || !dst_fd->second.valid || !dst_fd->second.write ||
         src_fd == process.fds.end() || !src_fd->second.valid || src_fd->second.directory) {
@@ -286,7 +286,7 @@ StepOutcome SysReflink(Machine& m, int pid, const std::string& fd_name, uint64_t
   const uint32_t src = src_fd->second.ino;
   Inode& dst_inode = m.inode(dst);
   const Inode& src_inode = m.inode(src);
-  if (progress.phase == 0) {
+  if (progress.step == RemapStep::kPrepare) {
     // Sharing either side would later force copy-on-write allocation: a sealed file refuses both.
     // ext4 has no remap_file_range: vfs_clone_file_range and vfs_dedupe_file_range refuse.
     if (IsExt4(m)) return Fail("EOPNOTSUPP");
@@ -313,11 +313,11 @@ StepOutcome SysReflink(Machine& m, int pid, const std::string& fd_name, uint64_t
             InCoreRead(m, dst, offset, std::min(offset + length, dst_inode.size_bytes)).bytes) {
       return Done("contents differ: nothing deduplicated");
     }
-    progress.phase = 1;
+    progress.step = RemapStep::kRemap;
     return Step("source: " + source.Describe() + " its range; destination: " +
                 destination.Describe() + " its range");
   }
-  if (progress.phase == 2) {
+  if (progress.step == RemapStep::kForce) {
     // xfs_file_remap_range: xfs_log_force_inode(dest) when either file wants synchronous writes.
     if (dst_inode.last_commit_seq <= m.journal.forced_seq()) {
       return StepOutcome{true, "0", "synchronous: no log force needed"};
@@ -365,7 +365,7 @@ StepOutcome SysReflink(Machine& m, int pid, const std::string& fd_name, uint64_t
   const bool sync = dst_fd->second.dsync || dst_fd->second.osync || src_fd->second.dsync ||
                     src_fd->second.osync;
   if (sync) {
-    progress.phase = 2;
+    progress.step = RemapStep::kForce;
     return Step(note);
   }
   // FICLONERANGE returns 0; FIDEDUPERANGE returns 0 and reports the bytes in its argument.
@@ -375,10 +375,10 @@ StepOutcome SysReflink(Machine& m, int pid, const std::string& fd_name, uint64_t
 StepOutcome SysSwapext(Machine& m, int pid, const std::string& fd_name,
                        const std::string& fd2_name, const std::string& what) {
   auto& process = m.processes[pid];
-  auto& progress = process.progress;
+  RemapProgress& progress = process.progress.Of<RemapProgress>();
   const auto target_fd = process.fds.find(fd_name);
   const auto donor_fd = process.fds.find(fd2_name);
-  if (progress.phase == 0) {
+  if (progress.step == RemapStep::kPrepare) {
     EnterKernel(m, pid);
     if (target_fd == process.fds.end() || !target_fd->second.valid || !target_fd->second.write ||
         donor_fd == process.fds.end() || !donor_fd->second.valid || !donor_fd->second.write) {
@@ -387,7 +387,7 @@ StepOutcome SysSwapext(Machine& m, int pid, const std::string& fd_name,
   }
   const uint32_t target = target_fd->second.ino;
   const uint32_t donor = donor_fd->second.ino;
-  if (progress.phase == 0) {
+  if (progress.step == RemapStep::kPrepare) {
     // XFS_IOC_SWAPEXT is an XFS ioctl: ext4 does not know it.
     if (IsExt4(m)) return Fail("ENOTTY");
     if (MapFrozen(m, target) || MapFrozen(m, donor)) return Fail("EPERM");
@@ -400,7 +400,7 @@ StepOutcome SysSwapext(Machine& m, int pid, const std::string& fd_name,
     if (std::max(core.mtime, core.ctime) > donor_fd->second.opened_time) return Fail("EBUSY");
     const FlushUnmapResult flushed_target = FlushUnmapRange(m, target, 0, UINT64_MAX);
     const FlushUnmapResult flushed_donor = FlushUnmapRange(m, donor, 0, UINT64_MAX);
-    progress.phase = 1;
+    progress.step = RemapStep::kRemap;
     return Step("target: " + flushed_target.Describe() + " its pages; donor: " +
                 flushed_donor.Describe() + " its pages");
   }

@@ -196,9 +196,10 @@ StepOutcome SysClose(Machine& m, int pid, const std::string& fd_name) {
 
 StepOutcome SysPwrite(Machine& m, int pid, const std::string& fd_name, uint64_t offset,
                       const std::vector<uint8_t>& data, const std::string& what) {
-  auto& progress = m.processes[pid].progress;
+  WriteProgress& progress = m.processes[pid].progress.Of<WriteProgress>();
   const FdState* fd = FindFd(m, pid, fd_name);
-  if (progress.phase == 0) {
+  const bool first_step = progress.step == WriteStep::kCopy;
+  if (first_step) {
     EnterKernel(m, pid);
     if (fd == nullptr) return Fail("EBADF");
     if (fd->directory) return Fail("EISDIR");
@@ -210,32 +211,32 @@ StepOutcome SysPwrite(Machine& m, int pid, const std::string& fd_name, uint64_t 
   const bool sync_after = fd->dsync || fd->osync;
   const std::string count = std::to_string(data.size());
 
-  if (progress.phase == 0 && m.inode(ino).core.sealed &&
+  if (first_step && m.inode(ino).core.sealed &&
       offset + data.size() > m.inode(ino).size_bytes) {
     return Fail("EPERM");  // a sealed file's size and map are frozen: extending writes fail
   }
   // EOF zeroing (xfs_file_write_checks, every write path): a write starting past EOF first zeroes
   // [EOF, offset). ext4 6.1 zeroes nothing here.
   std::string zeroing;
-  if (progress.phase == 0 && !data.empty() && offset > m.inode(ino).size_bytes &&
+  if (first_step && !data.empty() && offset > m.inode(ino).size_bytes &&
       ZeroPastEof(m, pid, ino, m.inode(ino).size_bytes, offset, what)) {
     zeroing = "zeroed from EOF to the write; ";
   }
   if (m.inode(ino).core.dax) {
     // On a DAX inode O_DIRECT makes no difference: xfs_file_write_iter takes the DAX branch.
-    if (progress.phase == 0) {
+    if (first_step) {
       if (data.empty()) return StepOutcome{true, "0", ""};
       const uint64_t written = DaxWrite(m, pid, ino, offset, data, what);
       if (written == 0) return StepOutcome{true, "ENOSPC", zeroing + "DAX write: no space"};
       const std::string note = zeroing + "DAX write: cache-bypassing copy" +
                                (written < data.size() ? " (short: no space for the rest)" : "");
       if (!sync_after) return StepOutcome{true, std::to_string(written), note};
-      progress.value = written;
-      progress.phase = 10;
+      progress.written = written;
+      progress.step = WriteStep::kSync;
       return StepOutcome{false, "", note};
     }
   } else if (!fd->direct) {
-    if (progress.phase == 0) {
+    if (first_step) {
       if (data.empty()) return StepOutcome{true, "0", ""};
       const Copied copied = BufferedCopy(m, pid, ino, offset, data, what);
       if (copied.bytes == 0) {
@@ -245,13 +246,13 @@ StepOutcome SysPwrite(Machine& m, int pid, const std::string& fd_name, uint64_t 
                                (copied.bytes < data.size() ? " (short: no space for the rest)" : "") +
                                copied.note;
       if (!sync_after) return StepOutcome{true, std::to_string(copied.bytes), note};
-      progress.value = copied.bytes;
-      progress.phase = 10;
+      progress.written = copied.bytes;
+      progress.step = WriteStep::kSync;
       return StepOutcome{false, "", note};
     }
   } else {
     const uint64_t sector = m.config->sector_bytes;
-    if (progress.phase == 0) {
+    if (first_step) {
       if (offset % sector != 0 || data.size() % sector != 0 || data.empty()) return Fail("EINVAL");
       Inode& inode = m.inode(ino);
       const uint64_t first = offset / bs;
@@ -353,36 +354,36 @@ StepOutcome SysPwrite(Machine& m, int pid, const std::string& fd_name, uint64_t 
         promise.size_at_invocation = inode.size_bytes;
         promise.mtime_at_invocation = inode.core.mtime;
         promise.covers_metadata = fd->osync;  // an O_SYNC write promises its timestamps too
-        progress.promise = static_cast<int>(m.ghost.AddPromise(std::move(promise)));
+        progress.fua_promise = static_cast<int>(m.ghost.AddPromise(std::move(promise)));
       }
       // i_size moves with the completion-time size update (xfs_dio_write_end_io).
-      progress.bios = groups;
-      progress.flag = can_fua;
-      progress.phase = 1;
+      progress.direct_bios = groups;
+      progress.fua = can_fua;
+      progress.step = WriteStep::kDirectWait;
       return StepOutcome{false, "", zeroing + "direct I/O submitted" +
                                         (can_fua ? " with REQ_FUA" : "")};
     }
-    if (progress.phase == 1) {
-      for (uint64_t group : progress.bios) {
+    if (progress.step == WriteStep::kDirectWait) {
+      for (uint64_t group : progress.direct_bios) {
         if (m.bios.count(group)) CompleteBio(m, group);  // another op may have waited for it
       }
-      progress.bios.clear();
+      progress.direct_bios.clear();
       LogTimestampUpdate(m, ino, what);
-      if (progress.flag) m.ghost.ReturnPromise(progress.promise, false);
-      if (!sync_after || progress.flag) {
+      if (progress.fua) m.ghost.ReturnPromise(progress.fua_promise, false);
+      if (!sync_after || progress.fua) {
         return StepOutcome{true, count, "direct I/O completed (conversion and size logged)"};
       }
-      progress.value = data.size();
-      progress.phase = 10;
+      progress.written = data.size();
+      progress.step = WriteStep::kSync;
       return StepOutcome{false, "", "direct I/O completed (conversion and size logged)"};
     }
   }
   // O_DSYNC / O_SYNC: generic_write_sync, a ranged fdatasync (fsync for O_SYNC) in the same
   // inner steps as the call itself; the promise is recorded under `sync-write`.
-  CRASHSIM_CHECK(progress.phase >= 10);
-  const uint64_t written = progress.value;  // what the write copied, set before phase 10
+  CRASHSIM_CHECK(progress.step == WriteStep::kSync);
+  const uint64_t written = progress.written;
   StepOutcome outcome = SyncRange(m, pid, ino, /*datasync=*/!fd->osync, offset, offset + written,
-                                  SyncWritePromise(what), 10);
+                                  SyncWritePromise(what), progress.sync);
   if (outcome.finished && outcome.ok()) outcome.result = std::to_string(written);
   return outcome;
 }

@@ -133,11 +133,11 @@ bool BlockedByInodeLock(const Machine& m, const Scenario& s, int pid) {
     }
     return false;
   };
-  if (process.progress.phase == 0 && TakesLockAcrossSteps(op.kind)) {
+  if (process.progress.Idle() && TakesLockAcrossSteps(op.kind)) {
     for (uint32_t ino : LockedInodes(m, pid, op)) {
       if (held_by_other(ino) || in_sync_fault(ino)) return true;
     }
-  } else if (process.progress.phase == 0) {
+  } else if (process.progress.Idle()) {
     for (uint32_t ino : LockedInodes(m, pid, op)) {
       if (held_by_other(ino)) return true;
     }
@@ -180,7 +180,7 @@ StepReport StepProcess(Machine& m, const Scenario& s, int pid) {
   ProcessState& process = m.processes[pid];
   const Op& op = s.processes[pid].program[process.pc];
   const std::string what = Describe(s, pid, op);
-  if (process.progress.phase == 0) m.ghost.Tick(pid);
+  if (BeginsAttempt(process.progress)) m.ghost.Tick(pid);
   StepReport report;
   report.step.actor = s.processes[pid].name;
   report.step.text = op.text;
@@ -217,7 +217,7 @@ StepReport StepProcess(Machine& m, const Scenario& s, int pid) {
       break;
     case OpKind::kSync:
     case OpKind::kSyncfs:
-      if (op.kind == OpKind::kSyncfs && process.progress.phase == 0) {
+      if (op.kind == OpKind::kSyncfs && process.progress.Idle()) {
         const auto fd = process.fds.find(op.fd);
         if (fd == process.fds.end() || !fd->second.valid) {
           outcome = StepOutcome{true, "EBADF", ""};
