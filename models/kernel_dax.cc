@@ -598,16 +598,7 @@ StepOutcome SysSeal(Machine& m, int pid, const std::string& fd_name, bool privil
                                       std::to_string(seq) + ")"};
   }
   // Shared blocks are copied to private ones, one transaction each.
-  if (const std::optional<uint64_t> shared = FirstSharedBlock(m, ino, 0, blocks)) {
-    const uint64_t block = *shared;
-    const Unshared unshared = UnshareBlock(m, ino, block);
-    if (unshared == Unshared::kNoSpace) return Fail("ENOSPC");
-    CRASHSIM_CHECK(unshared == Unshared::kCopied);
-    const uint64_t seq = LogInode(m, ino, kFieldExtents,
-                                  what + ": unshare block " + std::to_string(block));
-    return StepOutcome{false, "", "unshared block " + std::to_string(block) + " (transaction " +
-                                      std::to_string(seq) + ")"};
-  }
+  if (auto step = UnshareNextBlock(m, ino, 0, blocks, what + ": unshare block ")) return *step;
   // The persistent flag, in a synchronous transaction.
   inode.core.sealed = true;
   const uint64_t seq = LogInode(m, ino, kFieldFlags, what + ": set the sealed flag");

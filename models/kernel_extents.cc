@@ -32,6 +32,33 @@ void MoveBlock(Machine& m, uint32_t ino, uint64_t from, uint64_t to) {
   m.ghost.moves.push_back(DataMove{ino, from * bs, ino, to * bs, bs});
 }
 
+// ext4's collapse and insert: every mapped block from `from` on moves to `to` + its distance from
+// `from`, in the order that never lands on a block still to move. Returns how many moved.
+size_t ShiftAllBlocks(Machine& m, uint32_t ino, uint64_t from, uint64_t to) {
+  std::vector<uint64_t> moved;
+  m.inode(ino).core.extents.ForEachBlock(
+      from, UINT64_MAX, [&](uint64_t block, const Extent&) { moved.push_back(block); });
+  if (to > from) std::reverse(moved.begin(), moved.end());
+  for (uint64_t block : moved) MoveBlock(m, ino, block, block - from + to);
+  return moved.size();
+}
+
+// XFS's collapse and insert: one extent shifted from file block `from` to `to` in a transaction
+// of its own (xfs_collapse_file_space, xfs_insert_file_space); the bytes between the two places,
+// within EOF, now read what the shift put there.
+StepOutcome ShiftOneBlock(Machine& m, int pid, uint32_t ino, uint64_t from, uint64_t to,
+                          const std::string& what) {
+  const uint32_t bs = m.block_size();
+  MoveBlock(m, ino, from, to);
+  const uint64_t seq = LogInode(m, ino, kFieldExtents,
+                                what + ": shift block " + std::to_string(from) + " to " +
+                                    std::to_string(to));
+  RecordContent(m, pid, ino, std::min(from, to) * bs,
+                std::min(m.inode(ino).size_bytes, (std::max(from, to) + 1) * bs), what);
+  return Step("shifted block " + std::to_string(from) + (to < from ? " down" : " up") +
+              " (transaction " + std::to_string(seq) + ")");
+}
+
 // The first inner step of every map change: write back, wait, unmap and drop the pages and DAX
 // entries of [first, last) (xfs_flush_unmap_range), and any direct I/O in flight there.
 StepOutcome UnmapFirst(Machine& m, int pid, uint32_t ino, uint64_t first, uint64_t last) {
@@ -64,6 +91,18 @@ Unshared UnshareBlock(Machine& m, uint32_t ino, uint64_t block) {
   return Unshared::kCopied;
 }
 
+std::optional<StepOutcome> UnshareNextBlock(Machine& m, uint32_t ino, uint64_t first,
+                                            uint64_t last, const std::string& log_what) {
+  const std::optional<uint64_t> shared = FirstSharedBlock(m, ino, first, last);
+  if (!shared) return std::nullopt;
+  const Unshared unshared = UnshareBlock(m, ino, *shared);
+  if (unshared == Unshared::kNoSpace) return Fail("ENOSPC");
+  CRASHSIM_CHECK(unshared == Unshared::kCopied);
+  const uint64_t seq = LogInode(m, ino, kFieldExtents, log_what + std::to_string(*shared));
+  return Step("unshared block " + std::to_string(*shared) + " (transaction " +
+              std::to_string(seq) + ")");
+}
+
 StepOutcome CollapseRange(Machine& m, int pid, uint32_t ino, uint64_t offset, uint64_t length,
                           const std::string& what) {
   FallocProgress& progress = m.processes[pid].progress.Of<FallocProgress>();
@@ -78,16 +117,13 @@ StepOutcome CollapseRange(Machine& m, int pid, uint32_t ino, uint64_t offset, ui
   if (IsExt4(m)) {
     // ext4_collapse_range: the removal, every shift and the new size in one journal handle.
     const auto freed = UnmapBlocks(m, ino, first, first + shift);
-    std::vector<uint64_t> moved;
-    inode.core.extents.ForEachBlock(first + shift, UINT64_MAX,
-                                    [&](uint64_t block, const Extent&) { moved.push_back(block); });
-    for (uint64_t from : moved) MoveBlock(m, ino, from, from - shift);
+    const size_t moved = ShiftAllBlocks(m, ino, first + shift, first);
     inode.size_bytes -= length;
     inode.core.size_bytes = inode.size_bytes;
     TouchTimes(m, ino);
     const uint64_t seq = LogInode(m, ino, kFieldExtents | kFieldSize,
                                   what + ": remove " + std::to_string(freed.size()) +
-                                      " block(s), shift " + std::to_string(moved.size()) +
+                                      " block(s), shift " + std::to_string(moved) +
                                       " down, set size " + std::to_string(inode.size_bytes));
     ReleaseAfter(m, freed, seq);
     RecordContent(m, pid, ino, offset, inode.size_bytes, what);
@@ -108,14 +144,7 @@ StepOutcome CollapseRange(Machine& m, int pid, uint32_t ino, uint64_t offset, ui
   if (const auto next = inode.core.extents.NextFrom(progress.shift_cursor)) {
     const uint64_t from = next->first;
     progress.shift_cursor = from + 1;
-    MoveBlock(m, ino, from, from - shift);
-    const uint64_t seq = LogInode(m, ino, kFieldExtents,
-                                  what + ": shift block " + std::to_string(from) + " to " +
-                                      std::to_string(from - shift));
-    RecordContent(m, pid, ino, (from - shift) * bs, std::min(inode.size_bytes, (from + 1) * bs),
-                  what);
-    return Step("shifted block " + std::to_string(from) + " down (transaction " +
-                std::to_string(seq) + ")");
+    return ShiftOneBlock(m, pid, ino, from, from - shift, what);
   }
   // Then the new size (xfs_file_fallocate's setattr after the shifts).
   return Done(SetFileSize(m, pid, ino, inode.size_bytes - length, what));
@@ -134,16 +163,13 @@ StepOutcome InsertRange(Machine& m, int pid, uint32_t ino, uint64_t offset, uint
   }
   if (IsExt4(m)) {
     // ext4_insert_range: the new size and every shift in one journal handle.
-    std::vector<uint64_t> moved;
-    inode.core.extents.ForEachBlock(first, UINT64_MAX,
-                                    [&](uint64_t block, const Extent&) { moved.push_back(block); });
-    for (auto it = moved.rbegin(); it != moved.rend(); ++it) MoveBlock(m, ino, *it, *it + shift);
+    const size_t moved = ShiftAllBlocks(m, ino, first, first + shift);
     inode.size_bytes += length;
     inode.core.size_bytes = inode.size_bytes;
     TouchTimes(m, ino);
     const uint64_t seq = LogInode(m, ino, kFieldExtents | kFieldSize,
                                   what + ": set size " + std::to_string(inode.size_bytes) +
-                                      ", shift " + std::to_string(moved.size()) + " block(s) up");
+                                      ", shift " + std::to_string(moved) + " block(s) up");
     RecordContent(m, pid, ino, offset, inode.size_bytes, what);
     return Done("inserted a hole of " + std::to_string(length) + " bytes in one transaction (" +
                 std::to_string(seq) + ")");
@@ -158,16 +184,8 @@ StepOutcome InsertRange(Machine& m, int pid, uint32_t ino, uint64_t offset, uint
   }
   if (const auto it = inode.core.extents.LastBefore(progress.shift_cursor)) {
     if (it->first >= first) {
-      const uint64_t from = it->first;
-      MoveBlock(m, ino, from, from + shift);
-      progress.shift_cursor = from;
-      const uint64_t seq = LogInode(m, ino, kFieldExtents,
-                                    what + ": shift block " + std::to_string(from) + " to " +
-                                        std::to_string(from + shift));
-      RecordContent(m, pid, ino, from * bs, std::min(inode.size_bytes, (from + shift + 1) * bs),
-                    what);
-      return Step("shifted block " + std::to_string(from) + " up (transaction " +
-                  std::to_string(seq) + ")");
+      progress.shift_cursor = it->first;
+      return ShiftOneBlock(m, pid, ino, it->first, it->first + shift, what);
     }
   }
   RecordContent(m, pid, ino, offset, offset + length, what);
@@ -182,15 +200,8 @@ StepOutcome UnshareRange(Machine& m, int pid, uint32_t ino, uint64_t offset, uin
   const uint64_t last = Blocks(m, offset + length);
   if (progress.step == FallocStep::kUnmap) return UnmapFirst(m, pid, ino, first, last);
   // One shared block copied and remapped per transaction.
-  if (const std::optional<uint64_t> shared = FirstSharedBlock(m, ino, first, last)) {
-    const uint64_t block = *shared;
-    const Unshared unshared = UnshareBlock(m, ino, block);
-    if (unshared == Unshared::kNoSpace) return Fail("ENOSPC");
-    CRASHSIM_CHECK(unshared == Unshared::kCopied);
-    const uint64_t seq = LogInode(m, ino, kFieldExtents,
-                                  what + ": remap unshared block " + std::to_string(block));
-    return Step("unshared block " + std::to_string(block) + " (transaction " +
-                std::to_string(seq) + ")");
+  if (auto step = UnshareNextBlock(m, ino, first, last, what + ": remap unshared block ")) {
+    return *step;
   }
   return Done("no shared block left in the range");
 }
@@ -203,20 +214,8 @@ StepOutcome WriteZeroes(Machine& m, int pid, uint32_t ino, uint64_t offset, uint
   const uint64_t first = offset / bs;
   const uint64_t last = Blocks(m, offset + length);
   if (progress.step == FallocStep::kUnmap) return UnmapFirst(m, pid, ino, first, last);
-  // A block for every hole (its delayed-allocation reservation, if any, becomes it) and every
-  // shared block, or ENOSPC before anything changes.
-  uint64_t needed = 0;
-  uint64_t reserved = 0;
-  for (uint64_t b = first; b < last; ++b) {
-    const auto it = inode.core.extents.Find(b);
-    if (!it) {
-      ++needed;
-      reserved += inode.delalloc.count(b);
-    } else if (IsShared(m, it->physical_block)) {
-      ++needed;
-    }
-  }
-  if (needed > UnreservedBlocks(m) + reserved) return Fail("ENOSPC");
+  // A block for every hole and every shared block, or ENOSPC before anything changes.
+  if (!HasSpaceForPrivateBlocks(m, ino, first, last)) return Fail("ENOSPC");
   // Every block of the range becomes written zeroes: holes and unwritten blocks are allocated or
   // converted with zeroing before the commit, written blocks are zeroed in place.
   for (uint64_t b = first; b < last; ++b) {

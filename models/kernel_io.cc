@@ -170,25 +170,6 @@ StepOutcome BufferedPwrite(Machine& m, const WriteCall& call, WriteProgress& pro
                           copied.note);
 }
 
-// Whether a direct write of file blocks [first, last) finds the blocks it allocates: one per hole
-// (its delayed-allocation reservation, if any, becomes this allocation) and one per shared block
-// (copy-on-write).
-bool DirectWriteHasSpace(const Machine& m, uint32_t ino, uint64_t first, uint64_t last) {
-  const Inode& inode = m.inode(ino);
-  uint64_t needed = 0;
-  uint64_t reserved = 0;
-  for (uint64_t b = first; b < last; ++b) {
-    const auto extent = inode.core.extents.Find(b);
-    if (!extent) {
-      ++needed;
-      reserved += inode.delalloc.count(b);
-    } else if (IsShared(m, extent->physical_block)) {
-      ++needed;
-    }
-  }
-  return needed <= UnreservedBlocks(m) + reserved;
-}
-
 // Submits the bio of file block `b` of a direct write: a shared block is copied whole to a new
 // one (remapped at completion), an unwritten block's sub-block edges are zeroed (iomap_dio_zero),
 // a written block takes only the sectors written. Returns the bio group.
@@ -257,7 +238,8 @@ StepOutcome SubmitDirectWrite(Machine& m, const WriteCall& call, WriteProgress& 
   const bool fua = call.fd.dsync && !call.fd.osync &&
                    m.config->device_cache == DeviceCache::kVolatileFua &&
                    PureOverwrite(m, ino, call.offset, call.end()) && !DatasyncDirty(m, ino);
-  if (!DirectWriteHasSpace(m, ino, first, last)) return Fail("ENOSPC");
+  // The blocks this write allocates: one per hole and one per shared block (copy-on-write).
+  if (!HasSpaceForPrivateBlocks(m, ino, first, last)) return Fail("ENOSPC");
   bool allocated = false;
   for (uint64_t b = first; b < last; ++b) {
     if (!inode.core.extents.Contains(b)) {
