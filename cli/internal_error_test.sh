@@ -32,7 +32,7 @@ for kind in check out-of-range; do
     status=$?
     ((status == 4)) || fail "$name: exit status $status, expected 4 (internal error)"
     if [[ "$kind" == check ]]; then
-      what="internal check failed: limits.fault->out_of_range at sim/explore/explorer.cc"
+      what="internal check failed: out_of_range at sim/explore/explorer.cc"
     else
       what="std::out_of_range: map::at"
     fi

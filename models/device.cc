@@ -156,12 +156,28 @@ uint64_t Device::AppendVisibleStore(uint64_t address, const Tagged& data, std::s
   // Pieces: split at line boundaries, and at 8-byte boundaries unless the whole store is one
   // aligned word of at most 8 bytes (the failure-atomic unit).
   const bool atomic = data.size() <= 8 && address / 8 == (address + data.size() - 1) / 8;
-  uint64_t done = 0;
   uint64_t last = 0;
+  for (PendingWrite& write : LinePieces(address, data, /*words=*/!atomic, group, what)) {
+    write.nontemporal = nontemporal;
+    last = write.id;
+    if (platform_ == Platform::kEadr && atomic) {
+      Apply(write);  // eADR: the caches are in the persistence domain
+    } else {
+      write.eadr_settling = platform_ == Platform::kEadr;
+      pending_.push_back(std::move(write));
+    }
+  }
+  return last;
+}
+
+std::vector<PendingWrite> Device::LinePieces(uint64_t address, const Tagged& data, bool words,
+                                             uint64_t group, const std::string& what) {
+  std::vector<PendingWrite> pieces;
+  uint64_t done = 0;
   while (done < data.size()) {
     const uint64_t pos = address + done;
     uint64_t limit = kLineBytes - pos % kLineBytes;
-    if (!atomic) limit = std::min<uint64_t>(limit, 8 - pos % 8);
+    if (words) limit = std::min<uint64_t>(limit, 8 - pos % 8);
     const uint64_t take = std::min<uint64_t>(limit, data.size() - done);
     PendingWrite write;
     write.id = next_id_++;
@@ -172,17 +188,10 @@ uint64_t Device::AppendVisibleStore(uint64_t address, const Tagged& data, std::s
     write.data.origins.assign(data.origins.begin() + done, data.origins.begin() + done + take);
     write.group = group;
     write.what = what;
-    write.nontemporal = nontemporal;
-    last = write.id;
-    if (platform_ == Platform::kEadr && atomic) {
-      Apply(write);  // eADR: the caches are in the persistence domain
-    } else {
-      write.eadr_settling = platform_ == Platform::kEadr;
-      pending_.push_back(std::move(write));
-    }
+    pieces.push_back(std::move(write));
     done += take;
   }
-  return last;
+  return pieces;
 }
 
 void Device::SettleEadr() {
@@ -193,25 +202,12 @@ void Device::AppendKernelCopy(uint64_t address, const Tagged& data, std::string 
   CRASHSIM_CHECK(pmem_);
   const uint64_t group = next_group_++;
   Tick();
-  uint64_t done = 0;
-  while (done < data.size()) {
-    const uint64_t pos = address + done;
-    // memcpy_flushcache fills whole lines through the write-combining buffers: one persist event
-    // per line (a partial line at either end is its own event).
-    const uint64_t take = std::min<uint64_t>(kLineBytes - pos % kLineBytes, data.size() - done);
-    PendingWrite write;
-    write.id = next_id_++;
-    write.unit_kind = UnitKind::kLine;
-    write.unit = pos / kLineBytes;
-    write.address = pos;
-    write.data.bytes.assign(data.bytes.begin() + done, data.bytes.begin() + done + take);
-    write.data.origins.assign(data.origins.begin() + done, data.origins.begin() + done + take);
-    write.group = group;
+  // memcpy_flushcache fills whole lines through the write-combining buffers: one persist event
+  // per line (a partial line at either end is its own event).
+  for (PendingWrite& write : LinePieces(address, data, /*words=*/false, group, what)) {
     write.kernel_copy = true;
     write.completed_tick = tick_;
-    write.what = what;
     pending_.push_back(std::move(write));
-    done += take;
   }
 }
 
@@ -276,17 +272,13 @@ void Device::HashInto(Hasher& hasher) const {
   }
 }
 
-Tagged Device::ReadVisible(uint64_t address, uint64_t length) const {
-  Tagged out = media_.Read(address, length);
-  for (const auto& write : pending_) {
-    const uint64_t begin = std::max(address, write.address);
-    const uint64_t end = std::min(address + length, write.address + write.data.size());
-    for (uint64_t pos = begin; pos < end; ++pos) {
-      out.bytes[pos - address] = write.data.bytes[pos - write.address];
-      out.origins[pos - address] = write.data.origins[pos - write.address];
-    }
+void OverlayWrite(const PendingWrite& write, uint64_t address, Tagged* out) {
+  const uint64_t begin = std::max(address, write.address);
+  const uint64_t end = std::min(address + out->size(), write.address + write.data.size());
+  for (uint64_t pos = begin; pos < end; ++pos) {
+    out->bytes[pos - address] = write.data.bytes[pos - write.address];
+    out->origins[pos - address] = write.data.origins[pos - write.address];
   }
-  return out;
 }
 
 }  // namespace crashsim

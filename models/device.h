@@ -54,6 +54,10 @@ struct PendingWrite {
   std::string what;         // for reports: "pwrite by P1 to /f at 0+4096"
 };
 
+// Lays the bytes of `write` that fall within `out` (which holds the bytes from `address` on) over
+// them.
+void OverlayWrite(const PendingWrite& write, uint64_t address, Tagged* out);
+
 class Device {
  public:
   Device(Media media, bool pmem, const Config& config);
@@ -101,7 +105,19 @@ class Device {
   uint64_t last_id() const { return next_id_ - 1; }
 
   // The latest value of each byte: durable media overlaid with every pending write, in order.
-  Tagged ReadVisible(uint64_t address, uint64_t length) const;
+  Tagged ReadVisible(uint64_t address, uint64_t length) const {
+    return ReadOverlaid(address, length, [](const PendingWrite&) { return true; });
+  }
+  // Durable media overlaid with the pending writes that `keep` selects, in visibility order (a
+  // crash image: the writes it persisted).
+  template <class Keep>
+  Tagged ReadOverlaid(uint64_t address, uint64_t length, Keep keep) const {
+    Tagged out = media_.Read(address, length);
+    for (const PendingWrite& write : pending_) {
+      if (keep(write)) OverlayWrite(write, address, &out);
+    }
+    return out;
+  }
 
   void HashInto(Hasher& hasher) const;
 
@@ -110,6 +126,10 @@ class Device {
 
  private:
   void Apply(const PendingWrite& write) { media_.Write(write.address, write.data); }
+  // `data` at `address` as pmem persist events of `group`, ids in address order: one per line
+  // part, and one per 8-byte word part when `words`.
+  std::vector<PendingWrite> LinePieces(uint64_t address, const Tagged& data, bool words,
+                                       uint64_t group, const std::string& what);
   void ApplyWhere(bool (*predicate)(const PendingWrite&, const void*), const void* arg);
 
   Media media_;

@@ -354,6 +354,22 @@ uint64_t UnreservedBlocks(const Machine& m) {
   return free > reserved ? free - reserved : 0;
 }
 
+bool HasSpaceForPrivateBlocks(const Machine& m, uint32_t ino, uint64_t first, uint64_t last) {
+  const Inode& inode = m.inode(ino);
+  uint64_t needed = 0;
+  uint64_t reserved = 0;
+  for (uint64_t b = first; b < last; ++b) {
+    const auto extent = inode.core.extents.Find(b);
+    if (!extent) {
+      ++needed;
+      reserved += inode.delalloc.count(b);
+    } else if (IsShared(m, extent->physical_block)) {
+      ++needed;
+    }
+  }
+  return needed <= UnreservedBlocks(m) + reserved;
+}
+
 std::optional<uint64_t> AllocateBlock(Machine& m) {
   if (UnreservedBlocks(m) == 0) return std::nullopt;
   return m.allocator.Allocate();

@@ -79,6 +79,10 @@ void RecordSizeCut(Machine& m, int pid, uint32_t ino, uint64_t size, const std::
 // that no reservation holds. Blocks freed by a transaction not yet durable stay busy and count as
 // used. Running out is ENOSPC for the caller, never an internal error.
 uint64_t UnreservedBlocks(const Machine& m);
+// Whether file blocks [first, last) of `ino` can all become private blocks of their own before
+// anything changes (a direct write, write-zeroes): one block per hole, whose delayed-allocation
+// reservation, if any, becomes it, and one per shared block (copy-on-write); else ENOSPC.
+bool HasSpaceForPrivateBlocks(const Machine& m, uint32_t ino, uint64_t first, uint64_t last);
 // Allocates the lowest free block outside the reservations; nullopt when none is left.
 std::optional<uint64_t> AllocateBlock(Machine& m);
 // Reserves a delayed allocation for file block `block` of `ino` (nothing if it has one or is

@@ -3,8 +3,8 @@
 // Follows XFS on Linux 6.1 (docs/semantics.md section 2): buffered I/O through the page cache with
 // delayed allocation, direct I/O with unwritten extents converted at completion, fsync/fdatasync as
 // writeback, wait, log force or device flush. An op with inner steps is called once per step with
-// its OpProgress; each call does one atomic step and says whether the op has returned. A failing
-// call returns its errno as data (`result`), never a C++ error.
+// its progress (models/op_progress.h); each call does one atomic step and says whether the op has
+// returned. A failing call returns its errno as data (`result`), never a C++ error.
 #pragma once
 
 #include <cstdint>
@@ -43,10 +43,11 @@ StepOutcome SysSync(Machine& m, int pid, const std::string& what);
 // The engine of fsync, fdatasync, msync(MS_SYNC) and generic_write_sync: data-integrity writeback
 // of [begin, end) of `ino`, wait, then a log force when the inode's logged changes need one (any
 // change for fsync, a non-timestamp change for fdatasync), else a device flush. Records `promise`
-// (with its range) when phase 0 starts, and returns it when the last step returns; a caller
-// that promises nothing of its own (a sync fault) passes nullopt.
+// (with its range) at the first step, and returns it when the last step returns; a caller that
+// promises nothing of its own (a sync fault) passes nullopt. `progress` is the caller's: the op's
+// own, or the part of it that holds the sync's steps.
 StepOutcome SyncRange(Machine& m, int pid, uint32_t ino, bool datasync, uint64_t begin,
-                      uint64_t end, std::optional<Promise> promise, int phase_base);
+                      uint64_t end, std::optional<Promise> promise, SyncProgress& progress);
 StepOutcome SysFtruncate(Machine& m, int pid, const std::string& fd_name, uint64_t length,
                          const std::string& what);
 enum class FallocOp {

@@ -15,10 +15,6 @@ namespace {
 
 StepOutcome Fail(const char* err) { return StepOutcome{true, err, ""}; }
 
-// Phases of an access op: 0 = no fault in progress; kSyncFault + k = inner step k of the
-// fdatasync inside a synchronous (MAP_SYNC) write fault.
-constexpr int kSyncFault = 100;
-
 // What preparing a block for a DAX store did.
 enum class Prepared { kNothing, kDone, kNoSpace };
 
@@ -97,7 +93,7 @@ void InstallWritable(Machine& m, int pid, const std::string& name, uint64_t page
 // writable (the fault is over).
 StepOutcome WriteFault(Machine& m, int pid, const std::string& name, uint64_t page,
                        const std::string& what) {
-  auto& progress = m.processes[pid].progress;
+  AccessProgress& progress = m.processes[pid].progress.Of<AccessProgress>();
   const VmaState vma = FOUND(m.processes[pid].vmas, name, "mapping");
   Inode& inode = m.inode(vma.ino);
   const uint32_t bs = m.block_size();
@@ -124,7 +120,7 @@ StepOutcome WriteFault(Machine& m, int pid, const std::string& name, uint64_t pa
     return StepOutcome{false, "", "write fault (page_mkwrite): page " + std::to_string(page) +
                                       " dirty, PTE writable"};
   }
-  if (progress.phase == 0) {
+  if (!progress.in_sync_fault) {
     // __xfs_filemap_fault: file_update_time, then dax_iomap_fault with IOMAP_WRITE.
     LogTimestampUpdate(m, vma.ino, what);
     std::string note = "DAX write fault on page " + std::to_string(page);
@@ -154,8 +150,8 @@ StepOutcome WriteFault(Machine& m, int pid, const std::string& name, uint64_t pa
         InstallWritable(m, pid, name, page, what);
         return StepOutcome{false, "", note + "; synchronous fault without its fdatasync (wrong model)"};
       }
-      progress.phase = kSyncFault;
-      progress.value = page;
+      progress.in_sync_fault = true;
+      progress.sync_fault_page = page;
       return StepOutcome{false, "", note + (DatasyncDirty(m, vma.ino)
                                                 ? "; metadata dirty: synchronous fault, fdatasync first"
                                                 : "; the page reaches past EOF: synchronous fault, "
@@ -166,10 +162,10 @@ StepOutcome WriteFault(Machine& m, int pid, const std::string& name, uint64_t pa
   }
   // The fault's fdatasync is checked through O4, not as a promise of its own.
   StepOutcome inner = SyncRange(m, pid, vma.ino, /*datasync=*/true, page * bs, (page + 1) * bs,
-                                std::nullopt, kSyncFault);
+                                std::nullopt, progress.sync);
   if (!inner.finished) return StepOutcome{false, "", "sync fault: " + inner.note};
-  progress.phase = 0;
-  progress.promise = -1;
+  progress.in_sync_fault = false;
+  progress.sync = SyncProgress{};
   InstallWritable(m, pid, name, page, what);
   return StepOutcome{false, "", "sync fault: " + inner.note + "; PTE writable (dax_insert_pfn_mkwrite)"};
 }
@@ -372,12 +368,13 @@ StepOutcome CpuAccess(Machine& m, int pid, AccessKind kind, const std::string& n
   // Faults, one step each. An access whose PTE was taken away again after its fault (writeback
   // write-protected it, say) retries: that retry's fault and the access itself form one step, so
   // a fault racing writeback cannot livelock the exploration (the CPU retries until it wins).
+  AccessProgress& progress = process.progress.Of<AccessProgress>();
   std::string retried;
-  if (process.progress.phase >= kSyncFault) {
-    StepOutcome fault = WriteFault(m, pid, name, process.progress.value, what);
+  if (progress.in_sync_fault) {
+    StepOutcome fault = WriteFault(m, pid, name, progress.sync_fault_page, what);
     if (fault.finished) return fault;  // the fault failed (SIGBUS)
-    if (process.progress.phase >= kSyncFault || !process.progress.flag) {
-      process.progress.flag = process.progress.phase < kSyncFault;
+    if (progress.in_sync_fault || !progress.faulted) {
+      progress.faulted = !progress.in_sync_fault;
       return fault;
     }
     retried = fault.note;
@@ -389,8 +386,8 @@ StepOutcome CpuAccess(Machine& m, int pid, AccessKind kind, const std::string& n
     StepOutcome fault = write_fault ? WriteFault(m, pid, name, page, what)
                                     : ReadFault(m, pid, name, page);
     if (fault.finished) return fault;  // the fault failed (SIGBUS)
-    if (process.progress.phase >= kSyncFault || !process.progress.flag) {
-      if (process.progress.phase < kSyncFault) process.progress.flag = true;
+    if (progress.in_sync_fault || !progress.faulted) {
+      if (!progress.in_sync_fault) progress.faulted = true;
       return fault;
     }
     retried += (retried.empty() ? "" : "; ") + fault.note;
@@ -405,7 +402,8 @@ StepOutcome CpuAccess(Machine& m, int pid, AccessKind kind, const std::string& n
 
 
 bool InSyncFault(const Machine& m, int pid) {
-  return m.processes[pid].progress.phase >= kSyncFault;
+  const AccessProgress* access = m.processes[pid].progress.If<AccessProgress>();
+  return access != nullptr && access->in_sync_fault;
 }
 
 bool AccessNeedsFault(const Machine& m, int pid, AccessKind kind, const std::string& name,
@@ -413,7 +411,7 @@ bool AccessNeedsFault(const Machine& m, int pid, AccessKind kind, const std::str
   const ProcessState& process = m.processes[pid];
   const VmaState* vma = FindVma(m, pid, name);
   if (vma == nullptr || span == 0 || offset + span > vma->length) return false;
-  if (process.progress.phase >= kSyncFault) return false;  // already inside the fault
+  if (InSyncFault(m, pid)) return false;  // already inside the fault
   const uint32_t bs = m.block_size();
   const bool store = kind == AccessKind::kStore || kind == AccessKind::kNtStore;
   const uint64_t begin = vma->offset + offset;
@@ -426,9 +424,9 @@ bool AccessNeedsFault(const Machine& m, int pid, AccessKind kind, const std::str
 
 StepOutcome SysMsync(Machine& m, int pid, const std::string& name, uint64_t offset,
                      uint64_t length, bool sync, const std::string& what) {
-  auto& progress = m.processes[pid].progress;
+  SyncProgress& progress = m.processes[pid].progress.Of<SyncProgress>();
   const VmaState* vma = FindVma(m, pid, name);
-  if (progress.phase == 0) {
+  if (progress.step == SyncStep::kWriteback) {
     EnterKernel(m, pid);
     if (vma == nullptr) return Fail("ENOMEM");
     if (offset % m.block_size() != 0) return Fail("EINVAL");
@@ -441,7 +439,7 @@ StepOutcome SysMsync(Machine& m, int pid, const std::string& name, uint64_t offs
   promise.op = what;
   // msync(MS_SYNC) is vfs_fsync_range(file, start, end, datasync=1) over the mapped range.
   return SyncRange(m, pid, vma->ino, /*datasync=*/true, vma->offset + offset,
-                   vma->offset + offset + length, std::move(promise), 0);
+                   vma->offset + offset + length, std::move(promise), progress);
 }
 
 uint64_t DaxWrite(Machine& m, int pid, uint32_t ino, uint64_t offset,
@@ -555,10 +553,10 @@ void RecordSeal(Machine& m, uint32_t ino, const std::string& what) {
 
 StepOutcome SysSeal(Machine& m, int pid, const std::string& fd_name, bool privileged,
                     const std::string& what) {
-  auto& progress = m.processes[pid].progress;
+  SealProgress& progress = m.processes[pid].progress.Of<SealProgress>();
   const auto& fds = m.processes[pid].fds;
   const auto fd = fds.find(fd_name);
-  if (progress.phase == 0) {
+  if (progress.step == SealStep::kCheck) {
     EnterKernel(m, pid);
     if (fd == fds.end() || !fd->second.valid || fd->second.directory) return Fail("EBADF");
     if (!DesignHasSeal(m.design)) return Fail("EOPNOTSUPP");
@@ -567,7 +565,7 @@ StepOutcome SysSeal(Machine& m, int pid, const std::string& fd_name, bool privil
       RecordSeal(m, fd->second.ino, what);
       return StepOutcome{true, "0", "already sealed"};
     }
-    progress.phase = 1;
+    progress.step = SealStep::kConvert;
   }
   const uint32_t ino = fd->second.ino;
   Inode& inode = m.inode(ino);
@@ -599,16 +597,7 @@ StepOutcome SysSeal(Machine& m, int pid, const std::string& fd_name, bool privil
                                       std::to_string(seq) + ")"};
   }
   // Shared blocks are copied to private ones, one transaction each.
-  if (const std::optional<uint64_t> shared = FirstSharedBlock(m, ino, 0, blocks)) {
-    const uint64_t block = *shared;
-    const Unshared unshared = UnshareBlock(m, ino, block);
-    if (unshared == Unshared::kNoSpace) return Fail("ENOSPC");
-    CRASHSIM_CHECK(unshared == Unshared::kCopied);
-    const uint64_t seq = LogInode(m, ino, kFieldExtents,
-                                  what + ": unshare block " + std::to_string(block));
-    return StepOutcome{false, "", "unshared block " + std::to_string(block) + " (transaction " +
-                                      std::to_string(seq) + ")"};
-  }
+  if (auto step = UnshareNextBlock(m, ino, 0, blocks, what + ": unshare block ")) return *step;
   // The persistent flag, in a synchronous transaction.
   inode.core.sealed = true;
   const uint64_t seq = LogInode(m, ino, kFieldFlags, what + ": set the sealed flag");

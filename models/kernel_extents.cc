@@ -32,13 +32,40 @@ void MoveBlock(Machine& m, uint32_t ino, uint64_t from, uint64_t to) {
   m.ghost.moves.push_back(DataMove{ino, from * bs, ino, to * bs, bs});
 }
 
+// ext4's collapse and insert: every mapped block from `from` on moves to `to` + its distance from
+// `from`, in the order that never lands on a block still to move. Returns how many moved.
+size_t ShiftAllBlocks(Machine& m, uint32_t ino, uint64_t from, uint64_t to) {
+  std::vector<uint64_t> moved;
+  m.inode(ino).core.extents.ForEachBlock(
+      from, UINT64_MAX, [&](uint64_t block, const Extent&) { moved.push_back(block); });
+  if (to > from) std::reverse(moved.begin(), moved.end());
+  for (uint64_t block : moved) MoveBlock(m, ino, block, block - from + to);
+  return moved.size();
+}
+
+// XFS's collapse and insert: one extent shifted from file block `from` to `to` in a transaction
+// of its own (xfs_collapse_file_space, xfs_insert_file_space); the bytes between the two places,
+// within EOF, now read what the shift put there.
+StepOutcome ShiftOneBlock(Machine& m, int pid, uint32_t ino, uint64_t from, uint64_t to,
+                          const std::string& what) {
+  const uint32_t bs = m.block_size();
+  MoveBlock(m, ino, from, to);
+  const uint64_t seq = LogInode(m, ino, kFieldExtents,
+                                what + ": shift block " + std::to_string(from) + " to " +
+                                    std::to_string(to));
+  RecordContent(m, pid, ino, std::min(from, to) * bs,
+                std::min(m.inode(ino).size_bytes, (std::max(from, to) + 1) * bs), what);
+  return Step("shifted block " + std::to_string(from) + (to < from ? " down" : " up") +
+              " (transaction " + std::to_string(seq) + ")");
+}
+
 // The first inner step of every map change: write back, wait, unmap and drop the pages and DAX
 // entries of [first, last) (xfs_flush_unmap_range), and any direct I/O in flight there.
 StepOutcome UnmapFirst(Machine& m, int pid, uint32_t ino, uint64_t first, uint64_t last) {
   const uint32_t bs = m.block_size();
   const FlushUnmapResult flushed = FlushUnmapRange(m, ino, first, last);
   WaitForBios(m, ino, first * bs, last == UINT64_MAX ? UINT64_MAX : last * bs);
-  m.processes[pid].progress.phase = 1;
+  m.processes[pid].progress.Of<FallocProgress>().step = FallocStep::kChange;
   return Step(flushed.Describe() + (last == UINT64_MAX ? " the pages from the range to EOF"
                                                        : " the range's pages"));
 }
@@ -64,58 +91,60 @@ Unshared UnshareBlock(Machine& m, uint32_t ino, uint64_t block) {
   return Unshared::kCopied;
 }
 
+std::optional<StepOutcome> UnshareNextBlock(Machine& m, uint32_t ino, uint64_t first,
+                                            uint64_t last, const std::string& log_what) {
+  const std::optional<uint64_t> shared = FirstSharedBlock(m, ino, first, last);
+  if (!shared) return std::nullopt;
+  const Unshared unshared = UnshareBlock(m, ino, *shared);
+  if (unshared == Unshared::kNoSpace) return Fail("ENOSPC");
+  CRASHSIM_CHECK(unshared == Unshared::kCopied);
+  const uint64_t seq = LogInode(m, ino, kFieldExtents, log_what + std::to_string(*shared));
+  return Step("unshared block " + std::to_string(*shared) + " (transaction " +
+              std::to_string(seq) + ")");
+}
+
 StepOutcome CollapseRange(Machine& m, int pid, uint32_t ino, uint64_t offset, uint64_t length,
                           const std::string& what) {
-  auto& progress = m.processes[pid].progress;
+  FallocProgress& progress = m.processes[pid].progress.Of<FallocProgress>();
   Inode& inode = m.inode(ino);
   const uint32_t bs = m.block_size();
   const uint64_t first = offset / bs;
   const uint64_t shift = length / bs;
-  if (progress.phase == 0) {
+  if (progress.step == FallocStep::kUnmap) {
     if (offset % bs || length % bs || offset + length >= inode.size_bytes) return Fail("EINVAL");
     return UnmapFirst(m, pid, ino, first, UINT64_MAX);
   }
   if (IsExt4(m)) {
     // ext4_collapse_range: the removal, every shift and the new size in one journal handle.
     const auto freed = UnmapBlocks(m, ino, first, first + shift);
-    std::vector<uint64_t> moved;
-    inode.core.extents.ForEachBlock(first + shift, UINT64_MAX,
-                                    [&](uint64_t block, const Extent&) { moved.push_back(block); });
-    for (uint64_t from : moved) MoveBlock(m, ino, from, from - shift);
+    const size_t moved = ShiftAllBlocks(m, ino, first + shift, first);
     inode.size_bytes -= length;
     inode.core.size_bytes = inode.size_bytes;
     TouchTimes(m, ino);
     const uint64_t seq = LogInode(m, ino, kFieldExtents | kFieldSize,
                                   what + ": remove " + std::to_string(freed.size()) +
-                                      " block(s), shift " + std::to_string(moved.size()) +
+                                      " block(s), shift " + std::to_string(moved) +
                                       " down, set size " + std::to_string(inode.size_bytes));
     ReleaseAfter(m, freed, seq);
     RecordContent(m, pid, ino, offset, inode.size_bytes, what);
     RecordSizeCut(m, pid, ino, inode.size_bytes, what);
     return Done("collapsed in one transaction (" + std::to_string(seq) + ")");
   }
-  if (progress.phase == 1) {
+  if (progress.step == FallocStep::kChange) {
     const auto freed = UnmapBlocks(m, ino, first, first + shift);
     TouchTimes(m, ino);
     const uint64_t seq = LogInode(m, ino, kFieldExtents,
                                   what + ": free " + std::to_string(freed.size()) + " block(s)");
     ReleaseAfter(m, freed, seq);
-    progress.phase = 2;
-    progress.value = first + shift;  // the next block to shift
+    progress.step = FallocStep::kShift;
+    progress.shift_cursor = first + shift;
     return Step("freed the collapsed range (transaction " + std::to_string(seq) + ")");
   }
   // One extent shifted down per transaction (xfs_collapse_file_space), lowest first.
-  if (const auto next = inode.core.extents.NextFrom(progress.value)) {
+  if (const auto next = inode.core.extents.NextFrom(progress.shift_cursor)) {
     const uint64_t from = next->first;
-    progress.value = from + 1;
-    MoveBlock(m, ino, from, from - shift);
-    const uint64_t seq = LogInode(m, ino, kFieldExtents,
-                                  what + ": shift block " + std::to_string(from) + " to " +
-                                      std::to_string(from - shift));
-    RecordContent(m, pid, ino, (from - shift) * bs, std::min(inode.size_bytes, (from + 1) * bs),
-                  what);
-    return Step("shifted block " + std::to_string(from) + " down (transaction " +
-                std::to_string(seq) + ")");
+    progress.shift_cursor = from + 1;
+    return ShiftOneBlock(m, pid, ino, from, from - shift, what);
   }
   // Then the new size (xfs_file_fallocate's setattr after the shifts).
   return Done(SetFileSize(m, pid, ino, inode.size_bytes - length, what));
@@ -123,51 +152,40 @@ StepOutcome CollapseRange(Machine& m, int pid, uint32_t ino, uint64_t offset, ui
 
 StepOutcome InsertRange(Machine& m, int pid, uint32_t ino, uint64_t offset, uint64_t length,
                         const std::string& what) {
-  auto& progress = m.processes[pid].progress;
+  FallocProgress& progress = m.processes[pid].progress.Of<FallocProgress>();
   Inode& inode = m.inode(ino);
   const uint32_t bs = m.block_size();
   const uint64_t first = offset / bs;
   const uint64_t shift = length / bs;
-  if (progress.phase == 0) {
+  if (progress.step == FallocStep::kUnmap) {
     if (offset % bs || length % bs || offset >= inode.size_bytes) return Fail("EINVAL");
     return UnmapFirst(m, pid, ino, first, UINT64_MAX);
   }
   if (IsExt4(m)) {
     // ext4_insert_range: the new size and every shift in one journal handle.
-    std::vector<uint64_t> moved;
-    inode.core.extents.ForEachBlock(first, UINT64_MAX,
-                                    [&](uint64_t block, const Extent&) { moved.push_back(block); });
-    for (auto it = moved.rbegin(); it != moved.rend(); ++it) MoveBlock(m, ino, *it, *it + shift);
+    const size_t moved = ShiftAllBlocks(m, ino, first, first + shift);
     inode.size_bytes += length;
     inode.core.size_bytes = inode.size_bytes;
     TouchTimes(m, ino);
     const uint64_t seq = LogInode(m, ino, kFieldExtents | kFieldSize,
                                   what + ": set size " + std::to_string(inode.size_bytes) +
-                                      ", shift " + std::to_string(moved.size()) + " block(s) up");
+                                      ", shift " + std::to_string(moved) + " block(s) up");
     RecordContent(m, pid, ino, offset, inode.size_bytes, what);
     return Done("inserted a hole of " + std::to_string(length) + " bytes in one transaction (" +
                 std::to_string(seq) + ")");
   }
-  if (progress.phase == 1) {
+  if (progress.step == FallocStep::kChange) {
     // XFS grows the size before shifting (xfs_file_fallocate's setattr), so no crash leaves
     // extents past EOF.
-    progress.value = Blocks(m, inode.size_bytes);  // shift blocks below this bound, highest first
+    progress.shift_cursor = Blocks(m, inode.size_bytes);
     const std::string note = SetFileSize(m, pid, ino, inode.size_bytes + length, what);
-    progress.phase = 2;
+    progress.step = FallocStep::kShift;
     return Step(note);
   }
-  if (const auto it = inode.core.extents.LastBefore(progress.value)) {
+  if (const auto it = inode.core.extents.LastBefore(progress.shift_cursor)) {
     if (it->first >= first) {
-      const uint64_t from = it->first;
-      MoveBlock(m, ino, from, from + shift);
-      progress.value = from;
-      const uint64_t seq = LogInode(m, ino, kFieldExtents,
-                                    what + ": shift block " + std::to_string(from) + " to " +
-                                        std::to_string(from + shift));
-      RecordContent(m, pid, ino, from * bs, std::min(inode.size_bytes, (from + shift + 1) * bs),
-                    what);
-      return Step("shifted block " + std::to_string(from) + " up (transaction " +
-                  std::to_string(seq) + ")");
+      progress.shift_cursor = it->first;
+      return ShiftOneBlock(m, pid, ino, it->first, it->first + shift, what);
     }
   }
   RecordContent(m, pid, ino, offset, offset + length, what);
@@ -176,47 +194,28 @@ StepOutcome InsertRange(Machine& m, int pid, uint32_t ino, uint64_t offset, uint
 
 StepOutcome UnshareRange(Machine& m, int pid, uint32_t ino, uint64_t offset, uint64_t length,
                          const std::string& what) {
-  auto& progress = m.processes[pid].progress;
+  const FallocProgress& progress = m.processes[pid].progress.Of<FallocProgress>();
   const uint32_t bs = m.block_size();
   const uint64_t first = offset / bs;
   const uint64_t last = Blocks(m, offset + length);
-  if (progress.phase == 0) return UnmapFirst(m, pid, ino, first, last);
+  if (progress.step == FallocStep::kUnmap) return UnmapFirst(m, pid, ino, first, last);
   // One shared block copied and remapped per transaction.
-  if (const std::optional<uint64_t> shared = FirstSharedBlock(m, ino, first, last)) {
-    const uint64_t block = *shared;
-    const Unshared unshared = UnshareBlock(m, ino, block);
-    if (unshared == Unshared::kNoSpace) return Fail("ENOSPC");
-    CRASHSIM_CHECK(unshared == Unshared::kCopied);
-    const uint64_t seq = LogInode(m, ino, kFieldExtents,
-                                  what + ": remap unshared block " + std::to_string(block));
-    return Step("unshared block " + std::to_string(block) + " (transaction " +
-                std::to_string(seq) + ")");
+  if (auto step = UnshareNextBlock(m, ino, first, last, what + ": remap unshared block ")) {
+    return *step;
   }
   return Done("no shared block left in the range");
 }
 
 StepOutcome WriteZeroes(Machine& m, int pid, uint32_t ino, uint64_t offset, uint64_t length,
                         const std::string& what) {
-  auto& progress = m.processes[pid].progress;
+  const FallocProgress& progress = m.processes[pid].progress.Of<FallocProgress>();
   Inode& inode = m.inode(ino);
   const uint32_t bs = m.block_size();
   const uint64_t first = offset / bs;
   const uint64_t last = Blocks(m, offset + length);
-  if (progress.phase == 0) return UnmapFirst(m, pid, ino, first, last);
-  // A block for every hole (its delayed-allocation reservation, if any, becomes it) and every
-  // shared block, or ENOSPC before anything changes.
-  uint64_t needed = 0;
-  uint64_t reserved = 0;
-  for (uint64_t b = first; b < last; ++b) {
-    const auto it = inode.core.extents.Find(b);
-    if (!it) {
-      ++needed;
-      reserved += inode.delalloc.count(b);
-    } else if (IsShared(m, it->physical_block)) {
-      ++needed;
-    }
-  }
-  if (needed > UnreservedBlocks(m) + reserved) return Fail("ENOSPC");
+  if (progress.step == FallocStep::kUnmap) return UnmapFirst(m, pid, ino, first, last);
+  // A block for every hole and every shared block, or ENOSPC before anything changes.
+  if (!HasSpaceForPrivateBlocks(m, ino, first, last)) return Fail("ENOSPC");
   // Every block of the range becomes written zeroes: holes and unwritten blocks are allocated or
   // converted with zeroing before the commit, written blocks are zeroed in place.
   for (uint64_t b = first; b < last; ++b) {
@@ -271,11 +270,11 @@ StepOutcome SysReflink(Machine& m, int pid, const std::string& fd_name, uint64_t
                        const std::string& fd2_name, uint64_t offset2, uint64_t length, bool dedupe,
                        const std::string& what) {
   auto& process = m.processes[pid];
-  auto& progress = process.progress;
+  RemapProgress& progress = process.progress.Of<RemapProgress>();
   const auto dst_fd = process.fds.find(fd_name);
   const auto src_fd = process.fds.find(fd2_name);
   const uint32_t bs = m.block_size();
-  if (progress.phase == 0) {
+  if (progress.step == RemapStep::kPrepare) {
     EnterKernel(m, pid);
     if (dst_fd == process.fds.end() || !dst_fd->second.valid || !dst_fd->second.write ||
         src_fd == process.fds.end() || !src_fd->second.valid || src_fd->second.directory) {
@@ -286,7 +285,7 @@ StepOutcome SysReflink(Machine& m, int pid, const std::string& fd_name, uint64_t
   const uint32_t src = src_fd->second.ino;
   Inode& dst_inode = m.inode(dst);
   const Inode& src_inode = m.inode(src);
-  if (progress.phase == 0) {
+  if (progress.step == RemapStep::kPrepare) {
     // Sharing either side would later force copy-on-write allocation: a sealed file refuses both.
     // ext4 has no remap_file_range: vfs_clone_file_range and vfs_dedupe_file_range refuse.
     if (IsExt4(m)) return Fail("EOPNOTSUPP");
@@ -313,11 +312,11 @@ StepOutcome SysReflink(Machine& m, int pid, const std::string& fd_name, uint64_t
             InCoreRead(m, dst, offset, std::min(offset + length, dst_inode.size_bytes)).bytes) {
       return Done("contents differ: nothing deduplicated");
     }
-    progress.phase = 1;
+    progress.step = RemapStep::kRemap;
     return Step("source: " + source.Describe() + " its range; destination: " +
                 destination.Describe() + " its range");
   }
-  if (progress.phase == 2) {
+  if (progress.step == RemapStep::kForce) {
     // xfs_file_remap_range: xfs_log_force_inode(dest) when either file wants synchronous writes.
     if (dst_inode.last_commit_seq <= m.journal.forced_seq()) {
       return StepOutcome{true, "0", "synchronous: no log force needed"};
@@ -365,7 +364,7 @@ StepOutcome SysReflink(Machine& m, int pid, const std::string& fd_name, uint64_t
   const bool sync = dst_fd->second.dsync || dst_fd->second.osync || src_fd->second.dsync ||
                     src_fd->second.osync;
   if (sync) {
-    progress.phase = 2;
+    progress.step = RemapStep::kForce;
     return Step(note);
   }
   // FICLONERANGE returns 0; FIDEDUPERANGE returns 0 and reports the bytes in its argument.
@@ -375,10 +374,10 @@ StepOutcome SysReflink(Machine& m, int pid, const std::string& fd_name, uint64_t
 StepOutcome SysSwapext(Machine& m, int pid, const std::string& fd_name,
                        const std::string& fd2_name, const std::string& what) {
   auto& process = m.processes[pid];
-  auto& progress = process.progress;
+  RemapProgress& progress = process.progress.Of<RemapProgress>();
   const auto target_fd = process.fds.find(fd_name);
   const auto donor_fd = process.fds.find(fd2_name);
-  if (progress.phase == 0) {
+  if (progress.step == RemapStep::kPrepare) {
     EnterKernel(m, pid);
     if (target_fd == process.fds.end() || !target_fd->second.valid || !target_fd->second.write ||
         donor_fd == process.fds.end() || !donor_fd->second.valid || !donor_fd->second.write) {
@@ -387,7 +386,7 @@ StepOutcome SysSwapext(Machine& m, int pid, const std::string& fd_name,
   }
   const uint32_t target = target_fd->second.ino;
   const uint32_t donor = donor_fd->second.ino;
-  if (progress.phase == 0) {
+  if (progress.step == RemapStep::kPrepare) {
     // XFS_IOC_SWAPEXT is an XFS ioctl: ext4 does not know it.
     if (IsExt4(m)) return Fail("ENOTTY");
     if (MapFrozen(m, target) || MapFrozen(m, donor)) return Fail("EPERM");
@@ -400,7 +399,7 @@ StepOutcome SysSwapext(Machine& m, int pid, const std::string& fd_name,
     if (std::max(core.mtime, core.ctime) > donor_fd->second.opened_time) return Fail("EBUSY");
     const FlushUnmapResult flushed_target = FlushUnmapRange(m, target, 0, UINT64_MAX);
     const FlushUnmapResult flushed_donor = FlushUnmapRange(m, donor, 0, UINT64_MAX);
-    progress.phase = 1;
+    progress.step = RemapStep::kRemap;
     return Step("target: " + flushed_target.Describe() + " its pages; donor: " +
                 flushed_donor.Describe() + " its pages");
   }

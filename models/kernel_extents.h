@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "models/kernel.h"
@@ -25,6 +26,11 @@ StepOutcome WriteZeroes(Machine& m, int pid, uint32_t ino, uint64_t offset, uint
 // REQUIRES: the block is mapped.
 enum class Unshared { kNotShared, kCopied, kNoSpace };
 Unshared UnshareBlock(Machine& m, uint32_t ino, uint64_t block);
+// One inner step of unsharing file blocks [first, last) (unshare-range, seal): the lowest shared
+// block unshared in a transaction of its own, described as `log_what` and the block number.
+// ENOSPC when there is no block for the copy; nullopt when no shared block is left.
+std::optional<StepOutcome> UnshareNextBlock(Machine& m, uint32_t ino, uint64_t first,
+                                            uint64_t last, const std::string& log_what);
 
 // FICLONERANGE / FIDEDUPERANGE: `fd` is the destination, `fd2` the source.
 StepOutcome SysReflink(Machine& m, int pid, const std::string& fd, uint64_t offset,

@@ -1,5 +1,6 @@
-// open, close, pwrite and pread: the buffered path through the page cache and the direct path
-// (iomap direct I/O with unwritten extents converted at completion).
+// open, close, pwrite and pread. pwrite has three paths: DAX (a cache-bypassing copy), buffered
+// (through the page cache) and direct (iomap direct I/O with unwritten extents converted at
+// completion); with O_DSYNC or O_SYNC each ends in generic_write_sync.
 #include <algorithm>
 
 #include "models/fs_internal.h"
@@ -118,6 +119,205 @@ Promise SyncWritePromise(const std::string& what) {
   return promise;
 }
 
+// One pwrite call as every path of it reads it.
+struct WriteCall {
+  int pid;
+  const FdState& fd;
+  uint64_t offset;
+  const std::vector<uint8_t>& data;
+  const std::string& what;
+
+  uint32_t ino() const { return fd.ino; }
+  uint64_t end() const { return offset + data.size(); }
+  bool sync_after() const { return fd.dsync || fd.osync; }
+};
+
+// The return of a write that copied `written` bytes, or, with O_DSYNC or O_SYNC, the start of
+// its generic_write_sync.
+StepOutcome ReturnOrSync(const WriteCall& call, WriteProgress& progress, uint64_t written,
+                         std::string note) {
+  if (!call.sync_after()) return StepOutcome{true, std::to_string(written), std::move(note)};
+  progress.written = written;
+  progress.step = WriteStep::kSync;
+  return StepOutcome{false, "", std::move(note)};
+}
+
+// The DAX path. O_DIRECT makes no difference on a DAX inode: xfs_file_write_iter takes the DAX
+// branch.
+StepOutcome DaxPwrite(Machine& m, const WriteCall& call, WriteProgress& progress,
+                      const std::string& zeroing) {
+  if (call.data.empty()) return StepOutcome{true, "0", ""};
+  const uint64_t written = DaxWrite(m, call.pid, call.ino(), call.offset, call.data, call.what);
+  if (written == 0) return StepOutcome{true, "ENOSPC", zeroing + "DAX write: no space"};
+  return ReturnOrSync(call, progress, written,
+                      zeroing + "DAX write: cache-bypassing copy" +
+                          (written < call.data.size() ? " (short: no space for the rest)" : ""));
+}
+
+// The buffered path, through the page cache.
+StepOutcome BufferedPwrite(Machine& m, const WriteCall& call, WriteProgress& progress,
+                           const std::string& zeroing) {
+  if (call.data.empty()) return StepOutcome{true, "0", ""};
+  const Copied copied = BufferedCopy(m, call.pid, call.ino(), call.offset, call.data, call.what);
+  if (copied.bytes == 0) {
+    return StepOutcome{true, "ENOSPC", zeroing + "no space to reserve a delayed allocation"};
+  }
+  return ReturnOrSync(call, progress, copied.bytes,
+                      zeroing + "copied into the page cache, pages dirty" +
+                          (copied.bytes < call.data.size() ? " (short: no space for the rest)"
+                                                           : "") +
+                          copied.note);
+}
+
+// Submits the bio of file block `b` of a direct write: a shared block is copied whole to a new
+// one (remapped at completion), an unwritten block's sub-block edges are zeroed (iomap_dio_zero),
+// a written block takes only the sectors written. Returns the bio group.
+uint64_t SubmitDirectBlock(Machine& m, const WriteCall& call, uint64_t b, bool fua) {
+  const uint32_t bs = m.block_size();
+  const uint32_t ino = call.ino();
+  const Inode& inode = m.inode(ino);
+  const Extent extent = FOUND_EXTENT(inode.core.extents, b);
+  const uint64_t lo = std::max(call.offset, b * bs);
+  const uint64_t hi = std::min(call.end(), (b + 1) * bs);
+  // A whole block: `base` with the written bytes laid over it.
+  auto overlay = [&](Tagged base) {
+    for (uint64_t pos = lo; pos < hi; ++pos) {
+      base.bytes[pos - b * bs] = call.data[pos - call.offset];
+      base.origins[pos - b * bs] = DataOrigin(ino, pos);
+    }
+    return base;
+  };
+  BioInfo bio;
+  Tagged tagged;
+  uint64_t address;
+  if (IsShared(m, extent.physical_block)) {
+    const auto block = AllocateBlock(m);
+    CRASHSIM_CHECK_MSG(block.has_value(), "a direct write's counted block is gone");
+    bio.cow = true;
+    bio.cow_block = *block;
+    tagged = overlay(ReadBlockFromDisk(m, ino, b));
+    address = *block * bs;
+  } else if (extent.state == ExtentState::kUnwritten) {
+    tagged = overlay(TagZeroes(bs));
+    address = extent.physical_block * bs;
+  } else {
+    tagged = TagFileData(ino, lo, std::vector<uint8_t>(call.data.begin() + (lo - call.offset),
+                                                       call.data.begin() + (hi - call.offset)));
+    address = extent.physical_block * bs + (lo - b * bs);
+  }
+  const uint64_t group = m.device.SubmitBlockWrite(address, tagged, fua, call.what + " (direct)");
+  bio.ino = ino;
+  bio.file_block = b;
+  bio.direct = true;
+  bio.convert_unwritten = extent.state == ExtentState::kUnwritten;
+  bio.new_size = std::min(call.end(), (b + 1) * bs);
+  if (bio.new_size <= inode.core.size_bytes) bio.new_size = 0;
+  bio.what = call.what;
+  m.bios[group] = bio;
+  return group;
+}
+
+// The direct path's first step: write back and drop the range's page cache, map holes as
+// unwritten extents in one logged transaction, submit one bio per block.
+StepOutcome SubmitDirectWrite(Machine& m, const WriteCall& call, WriteProgress& progress,
+                              const std::string& zeroing) {
+  const uint64_t sector = m.config->sector_bytes;
+  if (call.offset % sector != 0 || call.data.size() % sector != 0 || call.data.empty()) {
+    return Fail("EINVAL");
+  }
+  const uint32_t bs = m.block_size();
+  const uint32_t ino = call.ino();
+  Inode& inode = m.inode(ino);
+  const uint64_t first = call.offset / bs;
+  const uint64_t last = (call.end() + bs - 1) / bs;
+  // kiocb_invalidate_pages: write back and wait for dirty page cache, then drop it.
+  FlushUnmapRange(m, ino, first, last);
+  // REQ_FUA only for O_DSYNC without O_SYNC (__iomap_dio_rw: IOMAP_DIO_WRITE_FUA is not set
+  // with IOCB_SYNC), on a device that honours it, for a pure overwrite of clean metadata.
+  const bool fua = call.fd.dsync && !call.fd.osync &&
+                   m.config->device_cache == DeviceCache::kVolatileFua &&
+                   PureOverwrite(m, ino, call.offset, call.end()) && !DatasyncDirty(m, ino);
+  // The blocks this write allocates: one per hole and one per shared block (copy-on-write).
+  if (!HasSpaceForPrivateBlocks(m, ino, first, last)) return Fail("ENOSPC");
+  bool allocated = false;
+  for (uint64_t b = first; b < last; ++b) {
+    if (!inode.core.extents.Contains(b)) {
+      inode.delalloc.erase(b);
+      const auto block = AllocateBlock(m);
+      CRASHSIM_CHECK_MSG(block.has_value(), "a direct write's counted block is gone");
+      inode.core.extents.Set(b, Extent{*block, ExtentState::kUnwritten, false});
+      allocated = true;
+    }
+  }
+  if (allocated) LogInode(m, ino, kFieldExtents, call.what + ": allocate unwritten extents");
+  std::vector<uint64_t> groups;
+  for (uint64_t b = first; b < last; ++b) groups.push_back(SubmitDirectBlock(m, call, b, fua));
+  RecordWrite(m, call.pid, ino, call.offset, call.data, call.what);
+  if (fua) {
+    // REQ_FUA: durable when the bio completes, with no generic_write_sync afterwards.
+    Promise promise = SyncWritePromise(call.what);
+    promise.process = call.pid;
+    promise.ino = ino;
+    promise.begin = call.offset;
+    promise.end = call.end();
+    promise.invocation = m.ghost.clocks[call.pid];
+    promise.size_at_invocation = inode.size_bytes;
+    promise.mtime_at_invocation = inode.core.mtime;
+    promise.covers_metadata = call.fd.osync;  // an O_SYNC write promises its timestamps too
+    progress.fua_promise = static_cast<int>(m.ghost.AddPromise(std::move(promise)));
+  }
+  // i_size moves with the completion-time size update (xfs_dio_write_end_io).
+  progress.direct_bios = groups;
+  progress.fua = fua;
+  progress.step = WriteStep::kDirectWait;
+  return StepOutcome{false, "",
+                     zeroing + "direct I/O submitted" + (fua ? " with REQ_FUA" : "")};
+}
+
+// The direct path's second step: the submitter waits for its bios, whose completion converts the
+// unwritten extents and logs the size.
+StepOutcome CompleteDirectWrite(Machine& m, const WriteCall& call, WriteProgress& progress) {
+  for (uint64_t group : progress.direct_bios) {
+    if (m.bios.count(group)) CompleteBio(m, group);  // another op may have waited for it
+  }
+  progress.direct_bios.clear();
+  LogTimestampUpdate(m, call.ino(), call.what);
+  const std::string note = "direct I/O completed (conversion and size logged)";
+  if (progress.fua) {
+    m.ghost.ReturnPromise(progress.fua_promise, false);
+    return StepOutcome{true, std::to_string(call.data.size()), note};
+  }
+  return ReturnOrSync(call, progress, call.data.size(), note);
+}
+
+// Every path's first step: the checks and EOF zeroing common to all, then the path's own.
+StepOutcome StartWrite(Machine& m, const WriteCall& call, WriteProgress& progress) {
+  const uint32_t ino = call.ino();
+  if (m.inode(ino).core.sealed && call.end() > m.inode(ino).size_bytes) {
+    return Fail("EPERM");  // a sealed file's size and map are frozen: extending writes fail
+  }
+  // EOF zeroing (xfs_file_write_checks, every write path): a write starting past EOF first zeroes
+  // [EOF, offset). ext4 6.1 zeroes nothing here.
+  std::string zeroing;
+  if (!call.data.empty() && call.offset > m.inode(ino).size_bytes &&
+      ZeroPastEof(m, call.pid, ino, m.inode(ino).size_bytes, call.offset, call.what)) {
+    zeroing = "zeroed from EOF to the write; ";
+  }
+  if (m.inode(ino).core.dax) return DaxPwrite(m, call, progress, zeroing);
+  if (!call.fd.direct) return BufferedPwrite(m, call, progress, zeroing);
+  return SubmitDirectWrite(m, call, progress, zeroing);
+}
+
+// O_DSYNC / O_SYNC: generic_write_sync, a ranged fdatasync (fsync for O_SYNC) in the same inner
+// steps as the call itself; the promise is recorded under `sync-write`.
+StepOutcome SyncAfterWrite(Machine& m, const WriteCall& call, WriteProgress& progress) {
+  StepOutcome outcome = SyncRange(m, call.pid, call.ino(), /*datasync=*/!call.fd.osync,
+                                  call.offset, call.offset + progress.written,
+                                  SyncWritePromise(call.what), progress.sync);
+  if (outcome.finished && outcome.ok()) outcome.result = std::to_string(progress.written);
+  return outcome;
+}
+
 }  // namespace
 
 void EnterKernel(Machine& m, int pid) {
@@ -195,195 +395,26 @@ StepOutcome SysClose(Machine& m, int pid, const std::string& fd_name) {
 
 StepOutcome SysPwrite(Machine& m, int pid, const std::string& fd_name, uint64_t offset,
                       const std::vector<uint8_t>& data, const std::string& what) {
-  auto& progress = m.processes[pid].progress;
+  WriteProgress& progress = m.processes[pid].progress.Of<WriteProgress>();
   const FdState* fd = FindFd(m, pid, fd_name);
-  if (progress.phase == 0) {
+  if (progress.step == WriteStep::kCopy) {
     EnterKernel(m, pid);
     if (fd == nullptr) return Fail("EBADF");
     if (fd->directory) return Fail("EISDIR");
     if (!fd->write) return Fail("EBADF");
   }
   CRASHSIM_CHECK(fd != nullptr);
-  const uint32_t ino = fd->ino;
-  const uint32_t bs = m.block_size();
-  const bool sync_after = fd->dsync || fd->osync;
-  const std::string count = std::to_string(data.size());
-
-  if (progress.phase == 0 && m.inode(ino).core.sealed &&
-      offset + data.size() > m.inode(ino).size_bytes) {
-    return Fail("EPERM");  // a sealed file's size and map are frozen: extending writes fail
+  const WriteCall call{pid, *fd, offset, data, what};
+  switch (progress.step) {
+    case WriteStep::kCopy:
+      return StartWrite(m, call, progress);
+    case WriteStep::kDirectWait:
+      return CompleteDirectWrite(m, call, progress);
+    case WriteStep::kSync:
+      return SyncAfterWrite(m, call, progress);
   }
-  // EOF zeroing (xfs_file_write_checks, every write path): a write starting past EOF first zeroes
-  // [EOF, offset). ext4 6.1 zeroes nothing here.
-  std::string zeroing;
-  if (progress.phase == 0 && !data.empty() && offset > m.inode(ino).size_bytes &&
-      ZeroPastEof(m, pid, ino, m.inode(ino).size_bytes, offset, what)) {
-    zeroing = "zeroed from EOF to the write; ";
-  }
-  if (m.inode(ino).core.dax) {
-    // On a DAX inode O_DIRECT makes no difference: xfs_file_write_iter takes the DAX branch.
-    if (progress.phase == 0) {
-      if (data.empty()) return StepOutcome{true, "0", ""};
-      const uint64_t written = DaxWrite(m, pid, ino, offset, data, what);
-      if (written == 0) return StepOutcome{true, "ENOSPC", zeroing + "DAX write: no space"};
-      const std::string note = zeroing + "DAX write: cache-bypassing copy" +
-                               (written < data.size() ? " (short: no space for the rest)" : "");
-      if (!sync_after) return StepOutcome{true, std::to_string(written), note};
-      progress.value = written;
-      progress.phase = 10;
-      return StepOutcome{false, "", note};
-    }
-  } else if (!fd->direct) {
-    if (progress.phase == 0) {
-      if (data.empty()) return StepOutcome{true, "0", ""};
-      const Copied copied = BufferedCopy(m, pid, ino, offset, data, what);
-      if (copied.bytes == 0) {
-        return StepOutcome{true, "ENOSPC", zeroing + "no space to reserve a delayed allocation"};
-      }
-      const std::string note = zeroing + "copied into the page cache, pages dirty" +
-                               (copied.bytes < data.size() ? " (short: no space for the rest)" : "") +
-                               copied.note;
-      if (!sync_after) return StepOutcome{true, std::to_string(copied.bytes), note};
-      progress.value = copied.bytes;
-      progress.phase = 10;
-      return StepOutcome{false, "", note};
-    }
-  } else {
-    const uint64_t sector = m.config->sector_bytes;
-    if (progress.phase == 0) {
-      if (offset % sector != 0 || data.size() % sector != 0 || data.empty()) return Fail("EINVAL");
-      Inode& inode = m.inode(ino);
-      const uint64_t first = offset / bs;
-      const uint64_t last = (offset + data.size() + bs - 1) / bs;
-      // kiocb_invalidate_pages: write back and wait for dirty page cache, then drop it.
-      FlushUnmapRange(m, ino, first, last);
-      // REQ_FUA only for O_DSYNC without O_SYNC (__iomap_dio_rw: IOMAP_DIO_WRITE_FUA is not set
-      // with IOCB_SYNC), on a device that honours it, for a pure overwrite of clean metadata.
-      const bool can_fua = fd->dsync && !fd->osync &&
-                           m.config->device_cache == DeviceCache::kVolatileFua &&
-                           PureOverwrite(m, ino, offset, offset + data.size()) &&
-                           !DatasyncDirty(m, ino);
-      // The blocks this write allocates: one per hole (its delayed-allocation reservation, if
-      // any, becomes this allocation) and one per shared block (copy-on-write). Without them the
-      // write fails before it starts (ENOSPC).
-      uint64_t needed = 0;
-      uint64_t reserved = 0;
-      for (uint64_t b = first; b < last; ++b) {
-        const auto extent = inode.core.extents.Find(b);
-        if (!extent) {
-          ++needed;
-          reserved += inode.delalloc.count(b);
-        } else if (IsShared(m, extent->physical_block)) {
-          ++needed;
-        }
-      }
-      if (needed > UnreservedBlocks(m) + reserved) return Fail("ENOSPC");
-      // Map the range: holes become unwritten extents in one logged transaction.
-      bool allocated = false;
-      for (uint64_t b = first; b < last; ++b) {
-        if (!inode.core.extents.Contains(b)) {
-          inode.delalloc.erase(b);
-          const auto block = AllocateBlock(m);
-          CRASHSIM_CHECK_MSG(block.has_value(), "a direct write's counted block is gone");
-          inode.core.extents.Set(b, Extent{*block, ExtentState::kUnwritten, false});
-          allocated = true;
-        }
-      }
-      if (allocated) LogInode(m, ino, kFieldExtents, what + ": allocate unwritten extents");
-      // Submit one bio per block; sub-block edges of unwritten blocks are zeroed
-      // (iomap_dio_zero), written blocks take only the sectors written.
-      std::vector<uint64_t> groups;
-      for (uint64_t b = first; b < last; ++b) {
-        const Extent extent = FOUND_EXTENT(inode.core.extents, b);
-        const uint64_t lo = std::max(offset, b * bs);
-        const uint64_t hi = std::min(offset + data.size(), (b + 1) * bs);
-        Tagged tagged;
-        uint64_t address;
-        bool cow = false;
-        uint64_t cow_block = 0;
-        if (IsShared(m, extent.physical_block)) {
-          cow = true;
-          // Copy-on-write: the whole block goes to a new one, remapped at completion.
-          const auto block = AllocateBlock(m);
-          CRASHSIM_CHECK_MSG(block.has_value(), "a direct write's counted block is gone");
-          cow_block = *block;
-          tagged = ReadBlockFromDisk(m, ino, b);
-          for (uint64_t pos = lo; pos < hi; ++pos) {
-            tagged.bytes[pos - b * bs] = data[pos - offset];
-            tagged.origins[pos - b * bs] = DataOrigin(ino, pos);
-          }
-          address = cow_block * bs;
-        } else if (extent.state == ExtentState::kUnwritten) {
-          tagged = TagZeroes(bs);
-          for (uint64_t pos = lo; pos < hi; ++pos) {
-            tagged.bytes[pos - b * bs] = data[pos - offset];
-            tagged.origins[pos - b * bs] = DataOrigin(ino, pos);
-          }
-          address = extent.physical_block * bs;
-        } else {
-          tagged = TagFileData(ino, lo, std::vector<uint8_t>(data.begin() + (lo - offset),
-                                                            data.begin() + (hi - offset)));
-          address = extent.physical_block * bs + (lo - b * bs);
-        }
-        const uint64_t group =
-            m.device.SubmitBlockWrite(address, tagged, can_fua, what + " (direct)");
-        BioInfo bio;
-        bio.ino = ino;
-        bio.file_block = b;
-        bio.direct = true;
-        bio.cow = cow;
-        bio.cow_block = cow_block;
-        bio.convert_unwritten = extent.state == ExtentState::kUnwritten;
-        bio.new_size = std::min(offset + data.size(), (b + 1) * bs);
-        if (bio.new_size <= inode.core.size_bytes) bio.new_size = 0;
-        bio.what = what;
-        m.bios[group] = bio;
-        groups.push_back(group);
-      }
-      RecordWrite(m, pid, ino, offset, data, what);
-      if (can_fua) {
-        // REQ_FUA: durable when the bio completes, with no generic_write_sync afterwards.
-        Promise promise = SyncWritePromise(what);
-        promise.process = pid;
-        promise.ino = ino;
-        promise.begin = offset;
-        promise.end = offset + data.size();
-        promise.invocation = m.ghost.clocks[pid];
-        promise.size_at_invocation = inode.size_bytes;
-        promise.mtime_at_invocation = inode.core.mtime;
-        promise.covers_metadata = fd->osync;  // an O_SYNC write promises its timestamps too
-        progress.promise = static_cast<int>(m.ghost.AddPromise(std::move(promise)));
-      }
-      // i_size moves with the completion-time size update (xfs_dio_write_end_io).
-      progress.bios = groups;
-      progress.flag = can_fua;
-      progress.phase = 1;
-      return StepOutcome{false, "", zeroing + "direct I/O submitted" +
-                                        (can_fua ? " with REQ_FUA" : "")};
-    }
-    if (progress.phase == 1) {
-      for (uint64_t group : progress.bios) {
-        if (m.bios.count(group)) CompleteBio(m, group);  // another op may have waited for it
-      }
-      progress.bios.clear();
-      LogTimestampUpdate(m, ino, what);
-      if (progress.flag) m.ghost.ReturnPromise(progress.promise, false);
-      if (!sync_after || progress.flag) {
-        return StepOutcome{true, count, "direct I/O completed (conversion and size logged)"};
-      }
-      progress.value = data.size();
-      progress.phase = 10;
-      return StepOutcome{false, "", "direct I/O completed (conversion and size logged)"};
-    }
-  }
-  // O_DSYNC / O_SYNC: generic_write_sync, a ranged fdatasync (fsync for O_SYNC) in the same
-  // inner steps as the call itself; the promise is recorded under `sync-write`.
-  CRASHSIM_CHECK(progress.phase >= 10);
-  const uint64_t written = progress.value;  // what the write copied, set before phase 10
-  StepOutcome outcome = SyncRange(m, pid, ino, /*datasync=*/!fd->osync, offset, offset + written,
-                                  SyncWritePromise(what), 10);
-  if (outcome.finished && outcome.ok()) outcome.result = std::to_string(written);
-  return outcome;
+  CRASHSIM_CHECK_MSG(false, "pwrite: unknown step");
+  return Fail("EINVAL");
 }
 
 StepOutcome SysPread(Machine& m, int pid, const std::string& fd_name, uint64_t offset,

@@ -31,9 +31,6 @@ const FdState* WritableFd(const Machine& m, int pid, const std::string& name, co
   return &it->second;
 }
 
-// The inner step of a fallocate whose map change is done and whose log force remains.
-constexpr int kFallocSyncPhase = 90;
-
 // Whether fallocate ends with a log force (docs/semantics.md 2.8.3). XFS: every mode, when
 // xfs_file_sync_writes holds (an O_SYNC or O_DSYNC fd; the model has no sync mount or
 // synchronous inode). ext4: preallocation (ext4_fallocate's ext4_fc_commit) and zero-range
@@ -206,10 +203,10 @@ StepOutcome SysFtruncate(Machine& m, int pid, const std::string& fd_name, uint64
 
 StepOutcome SysFallocate(Machine& m, int pid, const std::string& fd_name, FallocOp mode,
                          uint64_t offset, uint64_t length, const std::string& what) {
-  auto& progress = m.processes[pid].progress;
+  FallocProgress& progress = m.processes[pid].progress.Of<FallocProgress>();
   const char* err = nullptr;
   const FdState* fd = WritableFd(m, pid, fd_name, &err);
-  if (progress.phase == 0) {
+  if (progress.step == FallocStep::kUnmap) {
     EnterKernel(m, pid);
     if (fd == nullptr) return Fail(err);
     if (length == 0) return Fail("EINVAL");
@@ -218,12 +215,12 @@ StepOutcome SysFallocate(Machine& m, int pid, const std::string& fd_name, Falloc
   }
   CRASHSIM_CHECK(fd != nullptr);
   const uint32_t ino = fd->ino;
-  if (progress.phase == kFallocSyncPhase) return ForceAfterFallocate(m, pid, ino);
+  if (progress.step == FallocStep::kForce) return ForceAfterFallocate(m, pid, ino);
   const uint32_t bs = m.block_size();
   Inode& inode = m.inode(ino);
   const uint64_t end = offset + length;
 
-  if (progress.phase == 0 && MapFrozen(m, ino)) {
+  if (progress.step == FallocStep::kUnmap && MapFrozen(m, ino)) {
     // A sealed map changes for nobody: preallocation over a fully written range inside EOF is a
     // no-op, every other mode is refused (xfs_bmapi_write's single check).
     bool no_op = (mode == FallocOp::kAlloc || mode == FallocOp::kKeepSize) && end <= inode.size_bytes;
@@ -236,7 +233,7 @@ StepOutcome SysFallocate(Machine& m, int pid, const std::string& fd_name, Falloc
     const bool refused = !(mode == FallocOp::kPunchHole && m.faults.punch_not_refused_on_sealed);
     if (refused) return Fail("EPERM");
   }
-  if (progress.phase == 0 && BreaksLayouts(m, mode)) BreakDaxLayouts(m, ino);
+  if (progress.step == FallocStep::kUnmap && BreaksLayouts(m, mode)) BreakDaxLayouts(m, ino);
 
   StepOutcome outcome;
   switch (mode) {
@@ -259,16 +256,16 @@ StepOutcome SysFallocate(Machine& m, int pid, const std::string& fd_name, Falloc
     case FallocOp::kPunchHole:
     case FallocOp::kZeroRange:
       // Flush and unmap first, then one step per logged part.
-      if (progress.phase == 0) {
+      if (progress.step == FallocStep::kUnmap) {
         const FlushUnmapResult flushed = FlushUnmapRange(m, ino, offset / bs, (end + bs - 1) / bs);
-        progress.phase = 1;
+        progress.step = FallocStep::kChange;
         outcome = StepOutcome{false, "", flushed.Describe() + " the range's pages"};
-      } else if (progress.phase == 1) {
+      } else if (progress.step == FallocStep::kChange) {
         const std::string note = FreeAndZero(m, pid, ino, offset, end, what);
         if (mode == FallocOp::kPunchHole) {
           outcome = StepOutcome{true, "0", note};
         } else {
-          progress.phase = 2;
+          progress.step = FallocStep::kReallocate;
           outcome = StepOutcome{false, "", note};
         }
       } else {
@@ -278,7 +275,7 @@ StepOutcome SysFallocate(Machine& m, int pid, const std::string& fd_name, Falloc
   }
   if (outcome.finished && outcome.ok() && SynchronousFallocate(m, *fd, mode, offset, end)) {
     // The last inner step: the log force of a synchronous fallocate.
-    progress.phase = kFallocSyncPhase;
+    progress.step = FallocStep::kForce;
     outcome.finished = false;
     outcome.result.clear();
   }

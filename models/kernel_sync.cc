@@ -45,12 +45,10 @@ bool NeedsLogForce(const Machine& m, uint32_t ino, bool datasync) {
 }  // namespace
 
 StepOutcome SyncRange(Machine& m, int pid, uint32_t ino, bool datasync, uint64_t begin,
-                      uint64_t end, std::optional<Promise> promise, int phase_base) {
-  auto& progress = m.processes[pid].progress;
-  const int phase = progress.phase - phase_base;
+                      uint64_t end, std::optional<Promise> promise, SyncProgress& progress) {
   Inode& inode = m.inode(ino);
   const bool promised = promise.has_value();
-  if (phase == 0) {
+  if (progress.step == SyncStep::kWriteback) {
     if (promised) {
       promise->process = pid;
       promise->ino = ino;
@@ -73,7 +71,7 @@ StepOutcome SyncRange(Machine& m, int pid, uint32_t ino, bool datasync, uint64_t
     int pages = 0;
     progress.bios = WritebackRange(m, ino, begin, end, &pages);
     const int dax_pages = DaxWriteback(m, ino, begin, end);
-    progress.phase = phase_base + 1;
+    progress.step = SyncStep::kWait;
     std::string note = "writeback: " + std::to_string(pages) + " dirty page(s) submitted";
     if (inode.core.dax) {
       note = WritebackFlushesLines(m.design, inode.core)
@@ -83,16 +81,16 @@ StepOutcome SyncRange(Machine& m, int pid, uint32_t ino, bool datasync, uint64_t
     }
     return StepOutcome{false, "", note};
   }
-  if (phase == 1) {
+  if (progress.step == SyncStep::kWait) {
     for (uint64_t group : progress.bios) {
       if (m.bios.count(group)) CompleteBio(m, group);
     }
     const size_t waited = progress.bios.size();
     progress.bios.clear();
-    progress.phase = phase_base + 2;
+    progress.step = SyncStep::kForce;
     return StepOutcome{false, "", "wait: " + std::to_string(waited) + " bio(s) completed"};
   }
-  CRASHSIM_CHECK(phase == 2);
+  CRASHSIM_CHECK(progress.step == SyncStep::kForce);
   std::string note;
   if (NeedsLogForce(m, ino, datasync)) {
     const uint64_t seq = inode.last_commit_seq;
@@ -117,10 +115,10 @@ StepOutcome SyncRange(Machine& m, int pid, uint32_t ino, bool datasync, uint64_t
 
 StepOutcome SysFsync(Machine& m, int pid, const std::string& fd_name, bool datasync,
                      const std::string& what) {
-  auto& progress = m.processes[pid].progress;
+  SyncProgress& progress = m.processes[pid].progress.Of<SyncProgress>();
   const auto& fds = m.processes[pid].fds;
   auto it = fds.find(fd_name);
-  if (progress.phase == 0) {
+  if (progress.step == SyncStep::kWriteback) {
     EnterKernel(m, pid);
     if (it == fds.end() || !it->second.valid) return StepOutcome{true, "EBADF", ""};
     if (it->second.directory) {
@@ -134,12 +132,13 @@ StepOutcome SysFsync(Machine& m, int pid, const std::string& fd_name, bool datas
   Promise promise;
   promise.guarantee = datasync ? Guarantee::kFdatasync : Guarantee::kFsync;
   promise.op = what;
-  return SyncRange(m, pid, it->second.ino, datasync, 0, UINT64_MAX, std::move(promise), 0);
+  return SyncRange(m, pid, it->second.ino, datasync, 0, UINT64_MAX, std::move(promise),
+                   progress);
 }
 
 StepOutcome SysSync(Machine& m, int pid, const std::string& what) {
-  auto& progress = m.processes[pid].progress;
-  if (progress.phase == 0) {
+  SyncProgress& progress = m.processes[pid].progress.Of<SyncProgress>();
+  if (progress.step == SyncStep::kWriteback) {
     EnterKernel(m, pid);
     Promise promise;
     promise.guarantee = Guarantee::kSync;
@@ -157,13 +156,13 @@ StepOutcome SysSync(Machine& m, int pid, const std::string& what) {
       total += pages + DaxWriteback(m, ino, 0, UINT64_MAX);
     }
     progress.bios = groups;
-    progress.phase = 1;
+    progress.step = SyncStep::kWait;
     return StepOutcome{false, "", "writeback: " + std::to_string(total) + " dirty page(s) submitted"};
   }
-  if (progress.phase == 1) {
+  if (progress.step == SyncStep::kWait) {
     WaitForBios(m, 0, 0, UINT64_MAX);
     progress.bios.clear();
-    progress.phase = 2;
+    progress.step = SyncStep::kForce;
     return StepOutcome{false, "", "wait: all bios completed"};
   }
   ForceLog(m, m.journal.committed_seq(), pid);

@@ -88,13 +88,42 @@ void HashEntry(const TreeEntry& entry, Hasher& h) {
   h.AddBytes(entry.folio().origins);
 }
 
+void HashSync(const SyncProgress& sync, Hasher& h) {
+  h.Add(static_cast<uint64_t>(sync.step));
+  h.AddBytes(sync.bios);
+  h.Add(static_cast<uint64_t>(sync.promise + 1));
+}
+
+// The family (which op kind the progress belongs to, or none yet), then its fields.
+void HashProgress(const OpProgress& progress, Hasher& h) {
+  h.Add(progress.family.index());
+  if (const auto* sync = progress.If<SyncProgress>()) {
+    HashSync(*sync, h);
+  } else if (const auto* write = progress.If<WriteProgress>()) {
+    h.Add(static_cast<uint64_t>(write->step));
+    h.AddBytes(write->direct_bios);
+    h.AddBool(write->fua);
+    h.Add(static_cast<uint64_t>(write->fua_promise + 1));
+    h.Add(write->written);
+    HashSync(write->sync, h);
+  } else if (const auto* access = progress.If<AccessProgress>()) {
+    h.AddBool(access->faulted);
+    h.AddBool(access->in_sync_fault);
+    h.Add(access->sync_fault_page);
+    HashSync(access->sync, h);
+  } else if (const auto* falloc = progress.If<FallocProgress>()) {
+    h.Add(static_cast<uint64_t>(falloc->step));
+    h.Add(falloc->shift_cursor);
+  } else if (const auto* remap = progress.If<RemapProgress>()) {
+    h.Add(static_cast<uint64_t>(remap->step));
+  } else if (const auto* seal = progress.If<SealProgress>()) {
+    h.Add(static_cast<uint64_t>(seal->step));
+  }
+}
+
 void HashProcess(const ProcessState& p, Hasher& h) {
   h.Add(p.pc);
-  h.Add(p.progress.phase);
-  h.AddBytes(p.progress.bios);
-  h.Add(static_cast<uint64_t>(p.progress.promise + 1));
-  h.Add(p.progress.value);
-  h.AddBool(p.progress.flag);
+  HashProgress(p.progress, h);
   for (const auto& [name, fd] : p.fds) {
     h.AddString(name);
     h.Add(fd.ino);

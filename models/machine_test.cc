@@ -87,7 +87,8 @@ struct Change {
 std::vector<Change> Invisible() {
   return {
       {"a program counter", [](Machine& m) { ++m.processes[1].pc; }},
-      {"an op's inner step", [](Machine& m) { m.processes[0].progress.phase = 2; }},
+      {"an op's inner step",
+       [](Machine& m) { m.processes[0].progress.Of<SyncProgress>().step = SyncStep::kForce; }},
       {"an fd", [](Machine& m) { m.processes[0].fds["fd"].ino = 1; }},
       {"a mapping and a PTE",
        [](Machine& m) {

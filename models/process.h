@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "models/op_progress.h"
 #include "models/origin.h"
 
 namespace crashsim {
@@ -61,18 +62,9 @@ struct CpuState {
   std::vector<std::pair<uint64_t, uint64_t>> unfenced;
 };
 
-// The inner-step state of the op in progress.
-struct OpProgress {
-  int phase = 0;
-  std::vector<uint64_t> bios;  // bios this op submitted and must wait for
-  int promise = -1;            // index into the ledger
-  uint64_t value = 0;          // op-specific scratch (e.g. the log sequence to force)
-  bool flag = false;           // op-specific scratch
-};
-
 struct ProcessState {
   size_t pc = 0;
-  OpProgress progress;
+  OpProgress progress;  // the inner step of the op at pc
   std::map<std::string, FdState> fds;
   std::map<std::string, VmaState> vmas;
   std::map<std::pair<std::string, uint64_t>, PteState> ptes;  // (mapping, file page) -> PTE

@@ -44,18 +44,9 @@ std::optional<std::string> RecoveredState::PathOfIno(uint32_t ino) const {
 }
 
 Tagged RecoveredState::ReadDevice(uint64_t address, uint64_t length) const {
-  // The durable media overlaid with the persisted pending writes, in visibility order.
-  Tagged out = device_->media().Read(address, length);
-  for (const PendingWrite& write : device_->pending()) {
-    if (!persisted_.count(write.id)) continue;
-    const uint64_t begin = std::max(address, write.address);
-    const uint64_t end = std::min(address + length, write.address + write.data.size());
-    for (uint64_t pos = begin; pos < end; ++pos) {
-      out.bytes[pos - address] = write.data.bytes[pos - write.address];
-      out.origins[pos - address] = write.data.origins[pos - write.address];
-    }
-  }
-  return out;
+  return device_->ReadOverlaid(address, length, [this](const PendingWrite& write) {
+    return persisted_.count(write.id) > 0;
+  });
 }
 
 std::optional<uint64_t> RecoveredState::DeviceAddress(uint32_t ino, uint64_t offset) const {

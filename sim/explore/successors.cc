@@ -31,8 +31,8 @@ std::string DescribeChoice(const Machine& machine, const Scenario& scenario,
       const ProcessState& state = machine.processes[choice.pid];
       if (state.pc >= process.program.size()) return process.name + ": past its last op";
       std::string text = process.name + ": " + process.program[state.pc].text;
-      if (state.progress.phase > 0) {
-        text += " (inner step " + std::to_string(state.progress.phase + 1) + ")";
+      if (!state.progress.Idle()) {
+        text += " (inner step: " + DescribeProgress(state.progress) + ")";
       }
       return text;
     }

@@ -133,11 +133,11 @@ bool BlockedByInodeLock(const Machine& m, const Scenario& s, int pid) {
     }
     return false;
   };
-  if (process.progress.phase == 0 && TakesLockAcrossSteps(op.kind)) {
+  if (process.progress.Idle() && TakesLockAcrossSteps(op.kind)) {
     for (uint32_t ino : LockedInodes(m, pid, op)) {
       if (held_by_other(ino) || in_sync_fault(ino)) return true;
     }
-  } else if (process.progress.phase == 0) {
+  } else if (process.progress.Idle()) {
     for (uint32_t ino : LockedInodes(m, pid, op)) {
       if (held_by_other(ino)) return true;
     }
@@ -175,71 +175,209 @@ bool ProcessEnabled(const Machine& m, const Scenario& s, int pid) {
   return true;
 }
 
-StepReport StepProcess(Machine& m, const Scenario& s, int pid) {
-  m.device.SettleEadr();
-  ProcessState& process = m.processes[pid];
-  const Op& op = s.processes[pid].program[process.pc];
-  const std::string what = Describe(s, pid, op);
-  if (process.progress.phase == 0) m.ghost.Tick(pid);
-  StepReport report;
-  report.step.actor = s.processes[pid].name;
-  report.step.text = op.text;
-  StepOutcome outcome;
+namespace {
 
+// One step of the op at a process's program counter, as the step of each op family sees it.
+struct OpStep {
+  Machine& m;
+  const Scenario& s;
+  int pid;
+  const Op& op;
+  std::string what;  // the op named for traces and ghost records
+  StepReport report;
+
+  ProcessState& process() { return m.processes[pid]; }
+};
+
+// A load's or pread's bytes under the op's result name, if it has one (nothing when it failed).
+void RecordValue(OpStep& step, bool ok, const std::vector<uint8_t>& bytes) {
+  if (step.op.result_name.empty()) return;
+  step.process().values[step.op.result_name] =
+      ok ? std::optional<std::vector<uint8_t>>(bytes) : std::nullopt;
+}
+
+// open, close, pwrite and pread.
+StepOutcome StepFileIo(OpStep& step) {
+  Machine& m = step.m;
+  const Op& op = step.op;
   switch (op.kind) {
     case OpKind::kOpen:
-      outcome = SysOpen(m, pid, op.result_name, op.path,
-                        OpenFlags{op.open_write, op.direct, op.dsync, op.osync, op.creat});
-      break;
+      return SysOpen(m, step.pid, op.result_name, op.path,
+                     OpenFlags{op.open_write, op.direct, op.dsync, op.osync, op.creat});
     case OpKind::kClose:
-      outcome = SysClose(m, pid, op.fd);
-      break;
+      return SysClose(m, step.pid, op.fd);
     case OpKind::kPwrite:
-      outcome = SysPwrite(m, pid, op.fd, op.offset, op.data, what);
+      return SysPwrite(m, step.pid, op.fd, op.offset, op.data, step.what);
+    default:
       break;
-    case OpKind::kPread: {
-      Tagged data;
-      outcome = SysPread(m, pid, op.fd, op.offset, op.length, &data);
-      const auto fd = process.fds.find(op.fd);
-      if (outcome.ok() && fd != process.fds.end()) {
-        const bool direct = fd->second.direct && !m.inode(fd->second.ino).core.dax;
-        report.read = ObservedRead{pid, !direct, fd->second.ino, op.offset, data, what};
-      }
-      if (!op.result_name.empty()) {
-        process.values[op.result_name] =
-            outcome.ok() ? std::optional<std::vector<uint8_t>>(data.bytes) : std::nullopt;
-      }
-      break;
+  }
+  CRASHSIM_CHECK(op.kind == OpKind::kPread);
+  Tagged data;
+  const StepOutcome outcome = SysPread(m, step.pid, op.fd, op.offset, op.length, &data);
+  const auto& fds = step.process().fds;
+  const auto fd = fds.find(op.fd);
+  if (outcome.ok() && fd != fds.end()) {
+    const bool direct = fd->second.direct && !m.inode(fd->second.ino).core.dax;
+    step.report.read = ObservedRead{step.pid, !direct, fd->second.ino, op.offset, data, step.what};
+  }
+  RecordValue(step, outcome.ok(), data.bytes);
+  return outcome;
+}
+
+// fsync, fdatasync, sync and syncfs.
+StepOutcome StepSync(OpStep& step) {
+  const Op& op = step.op;
+  if (op.kind == OpKind::kFsync || op.kind == OpKind::kFdatasync) {
+    return SysFsync(step.m, step.pid, op.fd, op.kind == OpKind::kFdatasync, step.what);
+  }
+  if (op.kind == OpKind::kSyncfs && step.process().progress.Idle()) {
+    const auto fd = step.process().fds.find(op.fd);
+    if (fd == step.process().fds.end() || !fd->second.valid) return StepOutcome{true, "EBADF", ""};
+  }
+  return SysSync(step.m, step.pid, step.what);  // one file system: syncfs is sync
+}
+
+// The ops that change a file's size or block map, or freeze it: ftruncate, fallocate, seal,
+// unseal, reflink, dedupe and swapext.
+StepOutcome StepMapChange(OpStep& step) {
+  Machine& m = step.m;
+  const Op& op = step.op;
+  switch (op.kind) {
+    case OpKind::kFtruncate:
+      return SysFtruncate(m, step.pid, op.fd, op.length, step.what);
+    case OpKind::kFallocate:
+      return SysFallocate(m, step.pid, op.fd, ToFallocOp(op.falloc_mode), op.offset, op.length,
+                          step.what);
+    case OpKind::kSeal:
+      return SysSeal(m, step.pid, op.fd, Privileged(step.s, step.pid), step.what);
+    case OpKind::kUnseal:
+      return SysUnseal(m, step.pid, op.fd, Privileged(step.s, step.pid), step.what);
+    case OpKind::kReflink:
+    case OpKind::kDedupe:
+      return SysReflink(m, step.pid, op.fd, op.offset, op.fd2, op.offset2, op.length,
+                        op.kind == OpKind::kDedupe, step.what);
+    default:
+      CRASHSIM_CHECK(op.kind == OpKind::kSwapext);
+      return SysSwapext(m, step.pid, op.fd, op.fd2, step.what);
+  }
+}
+
+// mmap, munmap and msync.
+StepOutcome StepMapping(OpStep& step) {
+  const Op& op = step.op;
+  switch (op.kind) {
+    case OpKind::kMmap:
+      return SysMmap(step.m, step.pid, op.result_name,
+                     MmapRequest{op.fd, op.offset, op.length, op.shared, op.validate, op.map_sync});
+    case OpKind::kMunmap:
+      return SysMunmap(step.m, step.pid, op.mapping);
+    default:
+      CRASHSIM_CHECK(op.kind == OpKind::kMsync);
+      return SysMsync(step.m, step.pid, op.mapping, op.offset, op.length, op.msync_sync,
+                      step.what);
+  }
+}
+
+// The CPU's own instructions: loads, stores, flushes and persists through a mapping, and fences.
+StepOutcome StepCpu(OpStep& step) {
+  const Op& op = step.op;
+  if (op.kind == OpKind::kSfence || op.kind == OpKind::kMfence) {
+    Fence(step.m, step.pid);
+    return StepOutcome{true, "0", ""};
+  }
+  Tagged loaded;
+  uint32_t ino = 0;
+  uint64_t offset = 0;
+  const StepOutcome outcome = CpuAccess(step.m, step.pid, ToAccessKind(op.kind), op.mapping,
+                                        op.offset, op.data, op.length, step.what, &loaded, &ino,
+                                        &offset);
+  if (op.kind == OpKind::kLoad && outcome.finished) {
+    if (outcome.ok()) {
+      const bool shared = step.process().vmas.at(op.mapping).shared;
+      step.report.read = ObservedRead{step.pid, shared, ino, offset, loaded, step.what};
     }
+    RecordValue(step, outcome.ok(), loaded.bytes);
+  }
+  return outcome;
+}
+
+// creat, unlink and rename.
+StepOutcome StepNamespace(OpStep& step) {
+  const Op& op = step.op;
+  switch (op.kind) {
+    case OpKind::kCreat:
+      return SysCreat(step.m, step.pid, op.path, step.what);
+    case OpKind::kUnlink:
+      return SysUnlink(step.m, step.pid, op.path, step.what);
+    default:
+      CRASHSIM_CHECK(op.kind == OpKind::kRename);
+      return SysRename(step.m, step.pid, op.path, op.path2, step.what);
+  }
+}
+
+// A barrier: the process waits there; the last participant to arrive releases everyone waiting
+// at it, and their clocks join.
+StepReport StepBarrier(OpStep& step) {
+  Machine& m = step.m;
+  const Scenario& s = step.s;
+  const Op& op = step.op;
+  StepReport& report = step.report;
+  EnterKernel(m, step.pid);
+  step.process().at_barrier = true;
+  if (!AllArrived(m, s, op.barrier)) {
+    report.step.text = op.text + " (waiting)";
+    return std::move(report);  // the op returns when the last participant arrives
+  }
+  VectorClock joined(m.processes.size(), 0);
+  std::vector<int> released;
+  for (size_t p = 0; p < m.processes.size(); ++p) {
+    if (!m.processes[p].at_barrier || m.processes[p].pc >= s.processes[p].program.size()) continue;
+    const Op& waiting = s.processes[p].program[m.processes[p].pc];
+    if (waiting.kind != OpKind::kBarrier || waiting.barrier != op.barrier) continue;
+    released.push_back(static_cast<int>(p));
+    for (size_t i = 0; i < joined.size(); ++i) {
+      joined[i] = std::max(joined[i], m.ghost.clocks[p][i]);
+    }
+  }
+  for (int p : released) {
+    m.ghost.Join(p, joined);
+    ProcessState& other = m.processes[p];
+    other.at_barrier = false;
+    const Op& waiting = s.processes[p].program[other.pc];
+    if (!waiting.label.empty()) other.done_labels.insert(waiting.label);
+    other.progress = OpProgress{};
+    ++other.pc;
+  }
+  report.step.text = op.text + " (all arrived)";
+  report.step.result = "0";
+  return std::move(report);
+}
+
+// One step of the op, by its family.
+StepOutcome StepOp(OpStep& step) {
+  switch (step.op.kind) {
+    case OpKind::kOpen:
+    case OpKind::kClose:
+    case OpKind::kPwrite:
+    case OpKind::kPread:
+      return StepFileIo(step);
     case OpKind::kFsync:
     case OpKind::kFdatasync:
-      outcome = SysFsync(m, pid, op.fd, op.kind == OpKind::kFdatasync, what);
-      break;
     case OpKind::kSync:
     case OpKind::kSyncfs:
-      if (op.kind == OpKind::kSyncfs && process.progress.phase == 0) {
-        const auto fd = process.fds.find(op.fd);
-        if (fd == process.fds.end() || !fd->second.valid) {
-          outcome = StepOutcome{true, "EBADF", ""};
-          break;
-        }
-      }
-      outcome = SysSync(m, pid, what);  // one file system: syncfs is sync
-      break;
+      return StepSync(step);
     case OpKind::kFtruncate:
-      outcome = SysFtruncate(m, pid, op.fd, op.length, what);
-      break;
     case OpKind::kFallocate:
-      outcome = SysFallocate(m, pid, op.fd, ToFallocOp(op.falloc_mode), op.offset, op.length, what);
-      break;
+    case OpKind::kSeal:
+    case OpKind::kUnseal:
+    case OpKind::kReflink:
+    case OpKind::kDedupe:
+    case OpKind::kSwapext:
+      return StepMapChange(step);
     case OpKind::kMmap:
-      outcome = SysMmap(m, pid, op.result_name,
-                        MmapRequest{op.fd, op.offset, op.length, op.shared, op.validate,
-                                    op.map_sync});
-      break;
     case OpKind::kMunmap:
-      outcome = SysMunmap(m, pid, op.mapping);
-      break;
+    case OpKind::kMsync:
+      return StepMapping(step);
     case OpKind::kStore:
     case OpKind::kNtStore:
     case OpKind::kLoad:
@@ -247,96 +385,39 @@ StepReport StepProcess(Machine& m, const Scenario& s, int pid) {
     case OpKind::kClflushopt:
     case OpKind::kClflush:
     case OpKind::kFlush:
-    case OpKind::kPersist: {
-      Tagged loaded;
-      uint32_t ino = 0;
-      uint64_t offset = 0;
-      outcome = CpuAccess(m, pid, ToAccessKind(op.kind), op.mapping, op.offset, op.data,
-                          op.length, what, &loaded, &ino, &offset);
-      if (op.kind == OpKind::kLoad && outcome.finished) {
-        if (outcome.ok()) {
-          const bool shared = process.vmas.at(op.mapping).shared;
-          report.read = ObservedRead{pid, shared, ino, offset, loaded, what};
-        }
-        if (!op.result_name.empty()) {
-          process.values[op.result_name] =
-              outcome.ok() ? std::optional<std::vector<uint8_t>>(loaded.bytes) : std::nullopt;
-        }
-      }
-      break;
-    }
+    case OpKind::kPersist:
     case OpKind::kSfence:
     case OpKind::kMfence:
-      Fence(m, pid);
-      outcome = StepOutcome{true, "0", ""};
-      break;
-    case OpKind::kMsync:
-      outcome = SysMsync(m, pid, op.mapping, op.offset, op.length, op.msync_sync, what);
-      break;
-    case OpKind::kSeal:
-      outcome = SysSeal(m, pid, op.fd, Privileged(s, pid), what);
-      break;
-    case OpKind::kUnseal:
-      outcome = SysUnseal(m, pid, op.fd, Privileged(s, pid), what);
-      break;
-    case OpKind::kReflink:
-    case OpKind::kDedupe:
-      outcome = SysReflink(m, pid, op.fd, op.offset, op.fd2, op.offset2, op.length,
-                           op.kind == OpKind::kDedupe, what);
-      break;
-    case OpKind::kSwapext:
-      outcome = SysSwapext(m, pid, op.fd, op.fd2, what);
-      break;
+      return StepCpu(step);
     case OpKind::kCreat:
-      outcome = SysCreat(m, pid, op.path, what);
-      break;
     case OpKind::kUnlink:
-      outcome = SysUnlink(m, pid, op.path, what);
-      break;
     case OpKind::kRename:
-      outcome = SysRename(m, pid, op.path, op.path2, what);
-      break;
-    case OpKind::kBarrier: {
-      EnterKernel(m, pid);
-      process.at_barrier = true;
-      if (!AllArrived(m, s, op.barrier)) {
-        report.step.text = op.text + " (waiting)";
-        return report;  // the op returns when the last participant arrives
-      }
-      // Release: everyone's clock joins everyone else's.
-      VectorClock joined(m.processes.size(), 0);
-      std::vector<int> released;
-      for (size_t p = 0; p < m.processes.size(); ++p) {
-        if (!m.processes[p].at_barrier || m.processes[p].pc >= s.processes[p].program.size()) continue;
-        const Op& waiting = s.processes[p].program[m.processes[p].pc];
-        if (waiting.kind != OpKind::kBarrier || waiting.barrier != op.barrier) continue;
-        released.push_back(static_cast<int>(p));
-        for (size_t i = 0; i < joined.size(); ++i) {
-          joined[i] = std::max(joined[i], m.ghost.clocks[p][i]);
-        }
-      }
-      for (int p : released) {
-        m.ghost.Join(p, joined);
-        ProcessState& other = m.processes[p];
-        other.at_barrier = false;
-        const Op& waiting = s.processes[p].program[other.pc];
-        if (!waiting.label.empty()) other.done_labels.insert(waiting.label);
-        other.progress = OpProgress{};
-        ++other.pc;
-      }
-      report.step.text = op.text + " (all arrived)";
-      report.step.result = "0";
-      return report;
-    }
+      return StepNamespace(step);
     default:
-      CRASHSIM_CHECK_MSG(false, "op not modelled: " + op.text);
+      CRASHSIM_CHECK_MSG(false, "op not modelled: " + step.op.text);
+      return StepOutcome{};
   }
+}
 
+}  // namespace
+
+StepReport StepProcess(Machine& m, const Scenario& s, int pid) {
+  m.device.SettleEadr();
+  ProcessState& process = m.processes[pid];
+  const Op& op = s.processes[pid].program[process.pc];
+  OpStep step{m, s, pid, op, Describe(s, pid, op), {}};
+  if (BeginsAttempt(process.progress)) m.ghost.Tick(pid);
+  step.report.step.actor = s.processes[pid].name;
+  step.report.step.text = op.text;
+  if (op.kind == OpKind::kBarrier) return StepBarrier(step);
+
+  const StepOutcome outcome = StepOp(step);
   if (TakesLockAcrossSteps(op.kind)) {
     for (uint32_t ino : LockedInodes(m, pid, op)) {
       m.inode(ino).locked_by = outcome.finished ? -1 : pid;
     }
   }
+  StepReport& report = step.report;
   if (!outcome.note.empty()) report.step.text += " [" + outcome.note + "]";
   if (outcome.finished) {
     report.step.result = outcome.result;
@@ -344,7 +425,7 @@ StepReport StepProcess(Machine& m, const Scenario& s, int pid) {
     process.progress = OpProgress{};
     ++process.pc;
   }
-  return report;
+  return std::move(report);
 }
 
 }  // namespace crashsim

@@ -3,7 +3,8 @@
 //
 // Each op is translated into calls on the modelled kernel (models/kernel.h); this file knows the
 // scenario's op syntax, the kernel knows the mechanism. Happens-before is kept here: a process's
-// clock ticks at the start of each op, and `barrier` joins the clocks of everyone it releases.
+// clock ticks at the start of each op (and of each retry of an access that faulted), and
+// `barrier` joins the clocks of everyone it releases.
 #pragma once
 
 #include <optional>

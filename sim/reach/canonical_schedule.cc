@@ -17,11 +17,7 @@ int CanonicalProcess(const Machine& machine, const Scenario& scenario) {
 
 bool OpInProgress(const Machine& machine) {
   for (const ProcessState& process : machine.processes) {
-    const OpProgress& progress = process.progress;
-    if (progress.phase != 0 || progress.flag || !progress.bios.empty() ||
-        progress.promise != -1 || progress.value != 0) {
-      return true;
-    }
+    if (!process.progress.Idle()) return true;
   }
   return false;
 }

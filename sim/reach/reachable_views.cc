@@ -22,9 +22,7 @@ struct Position {
 Position PositionOf(const Machine& machine) {
   Position position;
   for (const ProcessState& process : machine.processes) {
-    const OpProgress& progress = process.progress;
-    const bool mid_op = progress.phase != 0 || progress.flag || !progress.bios.empty() ||
-                        progress.promise != -1 || progress.value != 0;
+    const bool mid_op = !process.progress.Idle();
     position.started += process.pc + ((mid_op || process.at_barrier) ? 1 : 0);
     position.running = position.running || mid_op;
   }
