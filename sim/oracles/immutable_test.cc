@@ -3,7 +3,7 @@
 // journal prefix; an image that loses the seal's transaction, or a durable map change let
 // through the seal, fires; so does a sealed file that recovers with a hole or an unwritten
 // extent. In the running system (CheckImmutableVolatile): the sealed map holds; a map change or a
-// lost flag in memory fires; after unseal nothing is checked.
+// lost flag in memory fires, the change named; after unseal nothing is checked.
 #include "sim/oracles/immutable.h"
 
 #include <doctest/doctest.h>
@@ -143,6 +143,26 @@ TEST_CASE("immutable in the running system: the in-core map stays the snapshot")
       CHECK(findings[0].observed ==
             "in the running system, /f block 2 is newly mapped to device block " +
                 std::to_string(block + 100));
+    }
+    SUBCASE("a block turned unwritten in memory") {
+      Extent extent = *machine.inode(ino).core.extents.Find(1);
+      extent.state = ExtentState::kUnwritten;
+      machine.inode(ino).core.extents.Set(1, extent);
+      CheckImmutableVolatile(machine, &findings);
+      REQUIRE_MESSAGE(findings.size() == 1, Describe(findings));
+      CHECK(findings[0].observed == "in the running system, /f block 1 is now unwritten");
+    }
+    SUBCASE("a block turned written where the snapshot had it unwritten") {
+      // Not a state the modelled seal leaves (it writes a file fully first); the text must still
+      // say which way the state changed.
+      ExtentMap snapshot = machine.ghost.seals[0].snapshot;
+      Extent extent = *snapshot.Find(1);
+      extent.state = ExtentState::kUnwritten;
+      snapshot.Set(1, extent);
+      machine.ghost.seals[0].snapshot = snapshot;
+      CheckImmutableVolatile(machine, &findings);
+      REQUIRE_MESSAGE(findings.size() == 1, Describe(findings));
+      CHECK(findings[0].observed == "in the running system, /f block 1 is now written");
     }
     SUBCASE("the flag cleared in memory") {
       machine.inode(ino).core.sealed = false;
