@@ -262,7 +262,7 @@ bool ParsePositive(const std::string& text, uint64_t* value) {
 }
 
 // "I/N" with 1 <= I <= N.
-bool ParseShard(const std::string& text, ShardArg* shard) {
+bool ParseShard(const std::string& text, Shard* shard) {
   const size_t slash = text.find('/');
   if (slash == std::string::npos) return false;
   uint64_t index = 0, count = 0;
@@ -271,7 +271,7 @@ bool ParseShard(const std::string& text, ShardArg* shard) {
     return false;
   }
   if (index > count || count > UINT32_MAX) return false;
-  *shard = ShardArg{static_cast<uint32_t>(index), static_cast<uint32_t>(count)};
+  *shard = Shard{static_cast<uint32_t>(index), static_cast<uint32_t>(count)};
   return true;
 }
 
@@ -370,7 +370,7 @@ Status ParseOption(const std::string& option, const std::string& value, Args* ar
   }
   if (option == "--shard") {
     if (Status status = once(args->shard.has_value()); !status.ok()) return status;
-    ShardArg shard;
+    Shard shard;
     if (!ParseShard(value, &shard)) {
       return Status::Error(fmt::format(
           "--shard needs I/N with 1 <= I <= N (e.g. --shard 2/4), not '{}'", value));

@@ -13,18 +13,13 @@
 
 #include "models/config.h"
 #include "sim/base/status.h"
+#include "sim/result/run_options.h"
 
 namespace crashsim {
 
 inline constexpr const char* kCrashsimVersion = "0.1";
 
 enum class Command { kHelp, kVersion, kRun, kCheck, kMerge, kExplain };
-
-// --shard I/N as given: 1 <= index <= count.
-struct ShardArg {
-  uint32_t index = 1;
-  uint32_t count = 1;
-};
 
 struct Args {
   Command command = Command::kHelp;
@@ -42,7 +37,7 @@ struct Args {
   std::optional<uint64_t> max_images;
   uint64_t jobs = 1;                  // --jobs: threads; the reports do not depend on it
   bool jobs_given = false;
-  std::optional<ShardArg> shard;      // --shard I/N
+  std::optional<Shard> shard;      // --shard I/N
   std::optional<uint64_t> sample;     // --sample N: random schedules instead of all of them
   uint64_t seed = 0;                  // --seed S, with --sample
   bool seed_given = false;

@@ -189,7 +189,7 @@ RunOptions OptionsOf(const Args& args, const std::atomic<int>* interrupt) {
   options.max_states = args.max_states;
   options.max_images = args.max_images;
   options.jobs = static_cast<int>(args.jobs);
-  if (args.shard) options.shard = Shard{args.shard->index - 1, args.shard->count};
+  if (args.shard) options.shard = *args.shard;
   if (args.sample) options.sample = Sampling{*args.sample, args.seed};
   return options;
 }
@@ -200,12 +200,8 @@ bool WriteReports(const Args& args, const std::vector<ScenarioResult>& results,
                   const std::vector<std::string>& load_errors, std::ostream& err) {
   std::vector<Status> written;
   if (args.json_path) {
-    std::optional<ShardInfo> shard;
-    if (args.shard) {
-      shard = ShardInfo{static_cast<int>(args.shard->index), static_cast<int>(args.shard->count)};
-    }
     written.push_back(
-        WriteFile(*args.json_path, RenderJsonReport(results, shard), "JSON report"));
+        WriteFile(*args.json_path, RenderJsonReport(results, args.shard), "JSON report"));
   }
   if (args.html_path) {
     written.push_back(

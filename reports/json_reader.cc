@@ -329,17 +329,17 @@ ScenarioResult ReadScenario(const Json& value, const std::string& pointer) {
   return scenario;
 }
 
-ShardInfo ReadShard(const Json& value, const std::string& pointer) {
+Shard ReadShard(const Json& value, const std::string& pointer) {
   const ObjectReader reader(value, pointer, {"index", "count"});
   const uint64_t index = reader.Count("index");
   const uint64_t count = reader.Count("count");
-  if (count < 1 || count > INT_MAX) {
+  if (count < 1 || count > UINT32_MAX) {
     Fail(reader.PointerOf("count"), "expected a shard count of at least 1");
   }
   if (index < 1 || index > count) {
     Fail(reader.PointerOf("index"), fmt::format("expected a shard from 1 to {}", count));
   }
-  return ShardInfo{static_cast<int>(index), static_cast<int>(count)};
+  return Shard{static_cast<uint32_t>(index), static_cast<uint32_t>(count)};
 }
 
 // The version comes first, before any other field is judged: a report of another version is

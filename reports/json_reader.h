@@ -25,7 +25,7 @@ namespace crashsim {
 // A report as read back: the shard it belongs to, if it is one shard's part of a sharded run, and
 // the scenario results in the report's order.
 struct JsonReport {
-  std::optional<ShardInfo> shard;
+  std::optional<Shard> shard;
   std::vector<ScenarioResult> scenarios;
 };
 

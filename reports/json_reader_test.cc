@@ -114,13 +114,13 @@ TEST_CASE("an empty report reads back as no scenarios") {
 }
 
 TEST_CASE("a shard's report carries which shard it is, after the version, and reads it back") {
-  const std::string text = RenderJsonReport({MixedModeResult()}, ShardInfo{2, 4});
+  const std::string text = RenderJsonReport({MixedModeResult()}, Shard{2, 4});
   CHECK(text.rfind("{\n  \"crashsim_report\": 1,\n  \"shard\": {\n    \"index\": 2,\n"
                    "    \"count\": 4\n  },\n  \"scenarios\": [\n",
                    0) == 0);
   const JsonReport report = ParseOk(text);
   REQUIRE(report.shard.has_value());
-  CHECK(*report.shard == ShardInfo{2, 4});
+  CHECK(*report.shard == Shard{2, 4});
   CHECK(RenderJsonReport(report.scenarios, report.shard) == text);
   CHECK(RenderJsonReport({MixedModeResult()}).find("\"shard\"") == std::string::npos);
 }
@@ -128,7 +128,7 @@ TEST_CASE("a shard's report carries which shard it is, after the version, and re
 TEST_CASE("a file is read from disk, and a missing one is an error naming it") {
   const char* scratch = std::getenv("TEST_TMPDIR");
   const std::string path = std::string(scratch != nullptr ? scratch : ".") + "/report.json";
-  const std::string text = RenderJsonReport({SampledResult()}, ShardInfo{1, 1});
+  const std::string text = RenderJsonReport({SampledResult()}, Shard{1, 1});
   std::ofstream(path, std::ios::binary) << text;
   StatusOr<JsonReport> report = ReadJsonReportFile(path);
   REQUIRE(report.ok());

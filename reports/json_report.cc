@@ -107,7 +107,7 @@ const char* CoverageName(Coverage coverage) {
 }
 
 std::string RenderJsonReport(const std::vector<ScenarioResult>& results,
-                             const std::optional<ShardInfo>& shard) {
+                             const std::optional<Shard>& shard) {
   Json scenarios = Json::array();
   for (const ScenarioResult& scenario : results) {
     Json models = Json::array();

@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "sim/result/result.h"
+#include "sim/result/run_options.h"
 
 namespace crashsim {
 
@@ -36,16 +37,8 @@ inline constexpr int kJsonReportVersion = 1;
 // "exhaustive", "sampled", "budget-exhausted", "interrupted" or "internal-error".
 const char* CoverageName(Coverage coverage);
 
-// Which shard of a `--shard I/N` run a report holds: `index` is I, from 1 to `count` (N), as the
-// command line spells it.
-struct ShardInfo {
-  int index = 1;
-  int count = 1;
-  bool operator==(const ShardInfo&) const = default;
-};
-
 // `shard` is set only when the results are one shard's part of a sharded run.
 std::string RenderJsonReport(const std::vector<ScenarioResult>& results,
-                             const std::optional<ShardInfo>& shard = std::nullopt);
+                             const std::optional<Shard>& shard = std::nullopt);
 
 }  // namespace crashsim

@@ -28,7 +28,7 @@ std::string Designs(const std::vector<ModelResult>& models) {
   return names.empty() ? "no models" : fmt::format("{}", fmt::join(names, ", "));
 }
 
-std::string SpellShard(const ShardInfo& shard) {
+std::string SpellShard(const Shard& shard) {
   return fmt::format("{}/{}", shard.index, shard.count);
 }
 
@@ -36,8 +36,8 @@ std::string SpellShard(const ShardInfo& shard) {
 StatusOr<std::vector<const ShardReport*>> ShardsInOrder(const std::vector<ShardReport>& shards) {
   if (shards.empty()) return Status::Error("no shard reports to merge");
   const ShardReport& first = shards.front();
-  const int count = first.shard.count;
-  std::vector<const ShardReport*> by_index(count > 0 ? count : 0, nullptr);
+  const uint32_t count = first.shard.count;
+  std::vector<const ShardReport*> by_index(count, nullptr);
   for (const ShardReport& shard : shards) {
     if (shard.shard.count != count) {
       return Status::Error(fmt::format(
@@ -55,8 +55,8 @@ StatusOr<std::vector<const ShardReport*>> ShardsInOrder(const std::vector<ShardR
     }
     slot = &shard;
   }
-  std::vector<int> missing;
-  for (int index = 1; index <= count; ++index) {
+  std::vector<uint32_t> missing;
+  for (uint32_t index = 1; index <= count; ++index) {
     if (by_index[index - 1] == nullptr) missing.push_back(index);
   }
   if (!missing.empty()) {

@@ -29,7 +29,7 @@ namespace crashsim {
 // One shard's part of a sharded run.
 struct ShardReport {
   std::string source;  // where it came from, e.g. "shard2.json": names it in error messages
-  ShardInfo shard;
+  Shard shard;
   std::vector<ScenarioResult> scenarios;
 };
 

@@ -53,8 +53,8 @@ Violation LongerMsyncViolation() {
   return violation;
 }
 
-ShardReport Shard(int index, int count, std::vector<ScenarioResult> scenarios) {
-  return ShardReport{fmt::format("shard{}.json", index), ShardInfo{index, count},
+ShardReport PartOf(uint32_t index, uint32_t count, std::vector<ScenarioResult> scenarios) {
+  return ShardReport{fmt::format("shard{}.json", index), Shard{index, count},
                      std::move(scenarios)};
 }
 
@@ -62,11 +62,11 @@ ShardReport Shard(int index, int count, std::vector<ScenarioResult> scenarios) {
 // canonical trace), y-durable by shard 2; the images split 10 + 15 + 5 and 9 + 11 + 10.
 std::vector<ShardReport> ThreeShards() {
   return {
-      Shard(1, 3, {Scenario({Run(Design::kKernelTracked, 10),
+      PartOf(1, 3, {Scenario({Run(Design::kKernelTracked, 10),
                              Run(Design::kDaxfileUntracked, 9, {LongerMsyncViolation()})})}),
-      Shard(2, 3, {Scenario({Run(Design::kKernelTracked, 15),
+      PartOf(2, 3, {Scenario({Run(Design::kKernelTracked, 15),
                              Run(Design::kDaxfileUntracked, 11, {AssertionViolation()})})}),
-      Shard(3, 3, {Scenario({Run(Design::kKernelTracked, 5),
+      PartOf(3, 3, {Scenario({Run(Design::kKernelTracked, 5),
                              Run(Design::kDaxfileUntracked, 10, {MsyncViolation()})})}),
   };
 }
@@ -107,7 +107,7 @@ TEST_CASE("the order the shards are given in does not matter") {
 
 TEST_CASE("a run split in one shard is that shard's results") {
   const std::vector<ScenarioResult> whole = {Unsharded(), testing::MixedModeResult()};
-  CHECK(Merged({Shard(1, 1, whole)}) == RenderJsonReport(whole));
+  CHECK(Merged({PartOf(1, 1, whole)}) == RenderJsonReport(whole));
 }
 
 TEST_CASE("scenarios of a multi-scenario report merge position by position") {
@@ -129,8 +129,8 @@ TEST_CASE("among the shards' traces of one name the canonical order picks, ties 
 
   const auto merged_trace = [](Violation in_shard1, Violation in_shard2) {
     StatusOr<std::vector<ScenarioResult>> merged =
-        MergeShards({Shard(2, 2, {Scenario({Run(Design::kMapSync, 1, {in_shard2})})}),
-                     Shard(1, 2, {Scenario({Run(Design::kMapSync, 1, {in_shard1})})})});
+        MergeShards({PartOf(2, 2, {Scenario({Run(Design::kMapSync, 1, {in_shard2})})}),
+                     PartOf(1, 2, {Scenario({Run(Design::kMapSync, 1, {in_shard1})})})});
     REQUIRE(merged.ok());
     return merged->at(0).models.at(0).violations.at(0);
   };
@@ -340,7 +340,7 @@ TEST_CASE("shard report files merge into the unsharded report, with no shard obj
 
 TEST_CASE("a file that is not a shard's report is refused with its name") {
   const std::string shard1 =
-      WriteScratch("one.json", RenderJsonReport({Unsharded()}, ShardInfo{1, 2}));
+      WriteScratch("one.json", RenderJsonReport({Unsharded()}, Shard{1, 2}));
   const std::string whole = WriteScratch("whole.json", RenderJsonReport({Unsharded()}));
   StatusOr<std::vector<ScenarioResult>> merged = MergeShardReports({shard1, whole});
   REQUIRE_FALSE(merged.ok());

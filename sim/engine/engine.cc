@@ -40,25 +40,7 @@ ModelResult Run(const Scenario& scenario, Design design, const RunOptions& optio
                 RunStats* stats, ModelResult result) {
   Machine machine = BuildInitialMachine(scenario, design);
   ApplyMutations(options.mutations, &machine);
-  ExploreLimits limits;
-  limits.max_states = options.max_states;
-  limits.max_images = options.max_images;
-  limits.visited_states = options.reductions.visited_states;
-  limits.downsets = options.reductions.downsets;
-  limits.projection = options.reductions.projection;
-  limits.minimise = options.minimise;
-  limits.memoise = options.reductions.memoise;
-  limits.assertion_search = options.reductions.assertion_search;
-  limits.jobs = options.jobs;
-  limits.shard_index = options.shard.index;
-  limits.shard_count = options.shard.count;
-  if (options.sample) limits.sample = SampleSpec{options.sample->schedules, options.sample->seed};
-  if (options.fault) {
-    limits.fault =
-        ExploreFault{options.fault->kind == InjectedFault::Kind::kOutOfRange, options.fault->depth};
-  }
-  limits.interrupt = options.interrupt;
-  ExploreResult explored = Explore(scenario, machine, limits);
+  ExploreResult explored = Explore(scenario, machine, options);
   if (explored.interrupted) {
     result.coverage = Coverage::kInterrupted;
   } else if (explored.budget_exhausted) {
@@ -67,16 +49,7 @@ ModelResult Run(const Scenario& scenario, Design design, const RunOptions& optio
     result.coverage = Coverage::kSampled;
     result.sample_seed = options.sample->seed;
   }
-  if (stats != nullptr) {
-    stats->steps = explored.stats.steps;
-    stats->revisits = explored.stats.revisits;
-    stats->states_checked = explored.stats.states_checked;
-    stats->minimise_checks = explored.stats.minimise_checks;
-    stats->memo_hits = explored.stats.memo_hits;
-    stats->memo_images = explored.stats.memo_images;
-    stats->depth = explored.stats.depth;
-    stats->widest_layer = explored.stats.widest_layer;
-  }
+  if (stats != nullptr) *stats = explored.stats;
   result.distinct_states = explored.distinct_states;
   result.distinct_images = explored.crash_images;
   if (result.coverage == Coverage::kBudgetExhausted) result.budget_stops = explored.budget_stops;

@@ -4,97 +4,17 @@
 // trace per violated name.
 #pragma once
 
-#include <atomic>
-#include <cstdint>
-#include <optional>
 #include <set>
 
 #include "models/machine.h"
 #include "sim/result/result.h"
+#include "sim/result/run_options.h"
 #include "sim/scenario/scenario.h"
 
 namespace crashsim {
 
-// Deliberately wrong models, for tests only: each turns one mechanism off so that a test can show
-// that the scenarios catch it. Never reachable from the command line.
-enum class Mutation {
-  kFdatasyncSkipsCleanMapping,    // fdatasync returns early when no page is dirty
-  kCompletedWriteIsDurable,       // a completed device write is durable without a flush
-  kDaxFsyncSkipsLineWriteback,    // fsync on DAX skips the cache-line write-back
-  kMapSyncFaultSkipsLogForce,     // a MAP_SYNC write fault does not force the log
-  kSealFlagNotForced,             // the seal flag is only in the in-memory log when seal returns
-  kPunchHoleIgnoresSeal,          // punch-hole is not refused on a sealed file
-  kZeroRangeWithoutZeroing,       // zero-range frees blocks and reallocates them written, unzeroed
-  kFlushUnmapSkipsDaxEntries,     // a map change drops dirty DAX entries without writing them back
-  kDaxZeroingThroughFolio,        // DAX sub-block zeroing lands in a page-cache folio
-  kNoEofZeroing,                  // XFS writes and truncates past EOF zero nothing
-  kTruncateSkipsTailZeroing,      // a truncate, down or up, zeroes nothing past the new or old EOF
-};
-
-// The exploration's reductions (docs/architecture.md, "Reductions and their switches"), each
-// switchable off so its effect can be measured and its exactness tested: switched off, the verdicts
-// must not change.
-struct Reductions {
-  bool visited_states = true;  // explore each distinct machine state once (canonical hash)
-  bool downsets = true;        // enumerate downsets of the persist DAG, not all subsets
-  bool projection = true;      // per-byte outcomes and projected joint images per journal prefix,
-                               // instead of recovering and checking every whole image
-  bool memoise = true;         // check states with equal crash inputs (HashCrashInputs) once
-  bool assertion_search = true;  // decide assertions by a search over partial choices of the
-                                 // pending writes, not by enumerating their combinations
-};
-
-// A part of the work: this run checks the states whose hash is `index` mod `count` (0-based).
-struct Shard {
-  uint32_t index = 0;
-  uint32_t count = 1;
-};
-
-struct Sampling {
-  uint64_t schedules = 0;  // seeded random walks instead of the exhaustive exploration
-  uint64_t seed = 0;
-};
-
-// A fault injected into the explorer, for tests only (never reachable from the command line):
-// checking any state at `depth` fails as a bug in crashsim would, so that a test can show the
-// failure is contained in its run, on any thread.
-struct InjectedFault {
-  enum class Kind {
-    kFailedCheck,  // a CRASHSIM_CHECK fails
-    kOutOfRange,   // a container's at() throws std::out_of_range
-  };
-  Kind kind = Kind::kFailedCheck;
-  uint64_t depth = 0;  // schedule length of the states where it fires
-};
-
-struct RunOptions {
-  std::optional<uint64_t> max_states;  // budget of distinct machine states
-  std::optional<uint64_t> max_images;  // budget of crash images checked
-  Reductions reductions;
-  bool minimise = true;                // minimise the lost events of each shown witness
-  int jobs = 1;                        // threads; the result does not depend on it
-  Shard shard;
-  std::optional<Sampling> sample;
-  std::set<Mutation> mutations;        // tests only
-  std::optional<InjectedFault> fault;  // tests only
-  // Polled while exploring: once it holds a non-zero value (the signal that asked to stop), the
-  // run stops and is reported as interrupted. May be null.
-  const std::atomic<int>* interrupt = nullptr;
-};
-
-// Work counters of one run (they depend on the split; for --stats and the benchmark only).
-struct RunStats {
-  uint64_t steps = 0;            // successor states built
-  uint64_t revisits = 0;         // successors pruned as visited
-  uint64_t states_checked = 0;   // states whose crash images this run checked
-  uint64_t minimise_checks = 0;  // images checked while minimising witnesses
-  uint64_t memo_hits = 0;        // states whose crash checks came from the memo
-  uint64_t memo_images = 0;      // the crash images those hits stood for (not recovered again)
-  uint64_t depth = 0;            // longest schedule
-  uint64_t widest_layer = 0;     // most states held at one depth
-};
-
-// Switches the mutations on in `machine` (its Faults and its device); none is on by default.
+// Switches the mutations on in `machine` (its Faults and its device); none is on by default. The
+// one place where a Mutation (sim/result/run_options.h) meets the model.
 void ApplyMutations(const std::set<Mutation>& mutations, Machine* machine);
 
 // Never throws for a bug of its own: an internal check that fails, or any exception from the

@@ -88,12 +88,10 @@ class Replayer {
   std::vector<std::pair<Path, Machine>> stack_;
 };
 
-bool Owns(const ExploreLimits& limits, const Hash128& hash) {
-  return limits.shard_count <= 1 || hash.low % limits.shard_count == limits.shard_index;
-}
+bool Owns(const RunOptions& run, const Hash128& hash) { return run.shard.Owns(hash.low); }
 
-bool Interrupted(const ExploreLimits& limits) {
-  return limits.interrupt != nullptr && limits.interrupt->load(std::memory_order_relaxed) != 0;
+bool Interrupted(const RunOptions& run) {
+  return run.interrupt != nullptr && run.interrupt->load(std::memory_order_relaxed) != 0;
 }
 
 // Where the exploration was when something failed; turned into an ExploreFailure.
@@ -120,13 +118,14 @@ std::string AfterStep(size_t steps) {
 }
 
 // The fault a test injects: fails like a bug in the model would.
-void InjectFault(const ExploreLimits& limits, uint64_t depth) {
-  if (!limits.fault || limits.fault->depth != depth) return;
-  if (limits.fault->out_of_range) {
+void InjectFault(const RunOptions& run, uint64_t depth) {
+  if (!run.fault || run.fault->depth != depth) return;
+  const bool out_of_range = run.fault->kind == InjectedFault::Kind::kOutOfRange;
+  if (out_of_range) {
     const std::map<int, int> empty;
     (void)empty.at(static_cast<int>(depth));
   }
-  CRASHSIM_CHECK_MSG(limits.fault->out_of_range, "a fault injected by a test");
+  CRASHSIM_CHECK_MSG(out_of_range, "a fault injected by a test");
 }
 
 // Runs `work(i, worker)` for every i in [0, n), in consecutive chunks of indices, on up to `jobs`
@@ -231,9 +230,9 @@ struct Expansion {
 
 class Exhaustive {
  public:
-  Exhaustive(const Scenario& scenario, const Machine& initial, const ExploreLimits& limits)
-      : scenario_(scenario), limits_(limits) {
-    const size_t jobs = std::max(1, limits.jobs);
+  Exhaustive(const Scenario& scenario, const Machine& initial, const RunOptions& run)
+      : scenario_(scenario), run_(run) {
+    const size_t jobs = std::max(1, run.jobs);
     for (size_t worker = 0; worker < jobs; ++worker) replayers_.emplace_back(scenario, initial);
     initial_hash_ = HashMachine(initial);
   }
@@ -244,23 +243,18 @@ class Exhaustive {
     for (size_t depth = 0; !layer.empty(); ++depth) {
       result_.stats.depth = depth;
       result_.stats.widest_layer = std::max<uint64_t>(result_.stats.widest_layer, layer.size());
-      CheckOptions options;
-      options.downsets = limits_.downsets;
-      options.projection = limits_.projection;
-      options.minimise = limits_.minimise;
-      options.assertion_search = limits_.assertion_search;
-      options.run_max_images = limits_.max_images;
+      CheckOptions options(run_);
       options.settled = Settled(result_, depth);
-      options.memo = limits_.memoise ? &memo_ : nullptr;
-      if (limits_.max_images) {
+      options.memo = run_.reductions.memoise ? &memo_ : nullptr;
+      if (run_.max_images) {
         // Every state of the depth gets the budget left when the depth starts, so the cut does
         // not depend on which thread got there first.
-        options.max_images = *limits_.max_images - std::min(*limits_.max_images,
+        options.images_left = *run_.max_images - std::min(*run_.max_images,
                                                             result_.crash_images);
       }
       std::vector<Expansion> expansions(layer.size());
       ParallelChunks(
-          layer.size(), replayers_.size(), [&] { return Interrupted(limits_); },
+          layer.size(), replayers_.size(), [&] { return Interrupted(run_); },
           [&](size_t i, size_t worker) {
             expansions[i] = Expand(layer[i], depth, options, replayers_[worker]);
           });
@@ -279,13 +273,13 @@ class Exhaustive {
         expansion = Expansion();
       }
       if (result_.interrupted) break;
-      if (limits_.max_images && result_.crash_images >= *limits_.max_images) {
+      if (run_.max_images && result_.crash_images >= *run_.max_images) {
         result_.budget_exhausted = true;
         if (std::none_of(result_.budget_stops.begin(), result_.budget_stops.end(),
                          [](const BudgetStop& stop) {
                            return stop.kind == BudgetStop::Kind::kImages;
                          })) {
-          KeepStop(BudgetStop{BudgetStop::Kind::kImages, *limits_.max_images, "",
+          KeepStop(BudgetStop{BudgetStop::Kind::kImages, *run_.max_images, "",
                               "at the end of depth " + std::to_string(depth), depth,
                               result_.crash_images},
                    &result_);
@@ -302,15 +296,15 @@ class Exhaustive {
   // Takes `node` into the next depth unless it was visited before or the budget is spent. Called
   // in the fixed order of parents and steps, so the first schedule to reach a state is kept.
   void Admit(Node node, std::vector<Node>* layer) {
-    if (limits_.visited_states && !visited_.insert(node.hash).second) {
+    if (run_.reductions.visited_states && !visited_.insert(node.hash).second) {
       ++result_.stats.revisits;
       return;
     }
-    if (limits_.max_states && result_.distinct_states >= *limits_.max_states) {
+    if (run_.max_states && result_.distinct_states >= *run_.max_states) {
       if (result_.budget_stops.empty() ||
           result_.budget_stops.front().kind != BudgetStop::Kind::kStates) {
         const std::vector<TraceStep> schedule = ScheduleOf(node.path);
-        KeepStop(BudgetStop{BudgetStop::Kind::kStates, *limits_.max_states, "",
+        KeepStop(BudgetStop{BudgetStop::Kind::kStates, *run_.max_states, "",
                             CrashPointOf(schedule), schedule.size(), result_.distinct_states},
                  &result_);
       }
@@ -330,13 +324,13 @@ class Exhaustive {
       Expansion expansion;
       expansion.done = true;
       const Machine& machine = replayer.At(node.path);
-      expansion.checked = Owns(limits_, node.hash);
+      expansion.checked = Owns(run_, node.hash);
       // Only the owner reports findings, and only findings carry a schedule.
       const std::vector<TraceStep> schedule =
           expansion.checked ? ScheduleOf(node.path) : std::vector<TraceStep>();
       if (expansion.checked) {
         place.step = "checking the crash states " + AfterStep(depth);
-        InjectFault(limits_, depth);
+        InjectFault(run_, depth);
         expansion.findings = CheckState(scenario_, machine, schedule, options);
       }
       place.step = "listing the steps enabled " + AfterStep(depth);
@@ -354,7 +348,7 @@ class Exhaustive {
           CheckRead(successor.machine, *successor.read, read_schedule, &expansion.findings);
         }
         const Hash128 hash = HashMachine(successor.machine);
-        if (limits_.visited_states && visited_.count(hash)) {
+        if (run_.reductions.visited_states && visited_.count(hash)) {
           ++expansion.revisits;
           continue;
         }
@@ -368,7 +362,7 @@ class Exhaustive {
   }
 
   const Scenario& scenario_;
-  const ExploreLimits& limits_;
+  const RunOptions& run_;
   std::vector<Replayer> replayers_;  // one per worker thread
   Hash128 initial_hash_;
   std::set<Hash128> visited_;
@@ -384,9 +378,9 @@ struct Walk {
   bool cut = false;  // stopped by an interrupt before its end
 };
 
-Walk RandomWalk(const Scenario& scenario, const Machine& initial, const ExploreLimits& limits,
+Walk RandomWalk(const Scenario& scenario, const Machine& initial, const RunOptions& run,
                 uint64_t index) {
-  const SampleSpec& sample = *limits.sample;
+  const Sampling& sample = *run.sample;
   Prng schedule_prng(sample.seed, index);
   Walk walk;
   std::set<Hash128> on_walk;
@@ -395,7 +389,7 @@ Walk RandomWalk(const Scenario& scenario, const Machine& initial, const ExploreL
   FailurePlace place;
   try {
     for (;;) {
-      if (Interrupted(limits)) {
+      if (Interrupted(run)) {
         walk.cut = true;
         break;
       }
@@ -404,13 +398,13 @@ Walk RandomWalk(const Scenario& scenario, const Machine& initial, const ExploreL
       const Hash128 hash = HashMachine(machine);
       if (!on_walk.insert(hash).second) break;  // a cycle: nothing new down this walk
       StateFindings findings;
-      const bool owned = Owns(limits, hash);
+      const bool owned = Owns(run, hash);
       if (owned) {
         // Each walk draws its own image at each of its states (a state on several walks gets
         // several draws), from a stream fixed by the seed, the walk and the position: whoever
         // checks it, the image is the same.
         place.step = "checking the crash states " + AfterStep(schedule.size()) + on;
-        InjectFault(limits, schedule.size());
+        InjectFault(run, schedule.size());
         Prng image_prng(Prng(sample.seed, index).Next(), walk.states.size());
         findings = CheckStateSampled(scenario, machine, schedule, image_prng);
       }
@@ -443,14 +437,14 @@ Walk RandomWalk(const Scenario& scenario, const Machine& initial, const ExploreL
 }
 
 ExploreResult Sampled(const Scenario& scenario, const Machine& initial,
-                      const ExploreLimits& limits) {
-  std::vector<Walk> walks(limits.sample->schedules);
+                      const RunOptions& run) {
+  std::vector<Walk> walks(run.sample->schedules);
   std::vector<char> walked(walks.size(), 0);  // one byte each: written from several threads
   ParallelChunks(
-      walks.size(), static_cast<size_t>(std::max(1, limits.jobs)),
-      [&] { return Interrupted(limits); },
+      walks.size(), static_cast<size_t>(std::max(1, run.jobs)),
+      [&] { return Interrupted(run); },
       [&](size_t w, size_t) {
-        walks[w] = RandomWalk(scenario, initial, limits, w);
+        walks[w] = RandomWalk(scenario, initial, run, w);
         walked[w] = 1;
       });
   ExploreResult result;
@@ -464,9 +458,9 @@ ExploreResult Sampled(const Scenario& scenario, const Machine& initial,
     for (size_t i = 0; i < walk.states.size(); ++i) {
       auto& [hash, findings] = walk.states[i];
       if (seen.count(hash) == 0) {
-        if (limits.max_states && result.distinct_states >= *limits.max_states) {
+        if (run.max_states && result.distinct_states >= *run.max_states) {
           if (!result.budget_exhausted) {
-            KeepStop(BudgetStop{BudgetStop::Kind::kStates, *limits.max_states, "",
+            KeepStop(BudgetStop{BudgetStop::Kind::kStates, *run.max_states, "",
                                 "on random schedule " + std::to_string(&walk - walks.data() + 1) +
                                     " after step " + std::to_string(i),
                                 i, result.distinct_states},
@@ -490,10 +484,10 @@ ExploreResult Sampled(const Scenario& scenario, const Machine& initial,
 }  // namespace
 
 ExploreResult Explore(const Scenario& scenario, const Machine& initial,
-                      const ExploreLimits& limits) {
+                      const RunOptions& run) {
   try {
-    if (limits.sample) return Sampled(scenario, initial, limits);
-    return Exhaustive(scenario, initial, limits).Run();
+    if (run.sample) return Sampled(scenario, initial, run);
+    return Exhaustive(scenario, initial, run).Run();
   } catch (...) {
     // Failures inside a state's expansion are located there; this is the rest of the walk.
     throw Locate(FailurePlace{"joining the results of the explored states", {}});

@@ -24,50 +24,10 @@
 
 #include "models/machine.h"
 #include "sim/result/result.h"
+#include "sim/result/run_options.h"
 #include "sim/scenario/scenario.h"
 
 namespace crashsim {
-
-struct SampleSpec {
-  uint64_t schedules = 0;  // random walks from the initial state to the end of the programs
-  uint64_t seed = 0;
-};
-
-// Tests only: checking any state at `depth` fails as a bug would (sim/engine/engine.h).
-struct ExploreFault {
-  bool out_of_range = false;  // an std::out_of_range from a container, else a failed check
-  uint64_t depth = 0;
-};
-
-struct ExploreLimits {
-  std::optional<uint64_t> max_states;  // budget of distinct machine states
-  std::optional<uint64_t> max_images;  // budget of crash images checked
-  bool visited_states = true;  // prune states already explored
-  bool downsets = true;        // whole images from downsets (else: subsets, non-downsets dropped)
-  bool projection = true;      // per-byte and projected checking (else: every whole image)
-  bool minimise = true;        // minimise the lost events of each shown witness
-  bool memoise = true;         // check states with equal crash inputs once
-  bool assertion_search = true;  // decide assertions by search, not enumeration
-  int jobs = 1;                // threads checking the states of one depth
-  uint32_t shard_index = 0;    // this run checks the states whose hash is index mod count
-  uint32_t shard_count = 1;
-  std::optional<SampleSpec> sample;
-  std::optional<ExploreFault> fault;         // tests only
-  const std::atomic<int>* interrupt = nullptr;  // non-zero: stop, the result is interrupted
-};
-
-// Work counters: they depend on the split and never reach a report (docs/architecture.md,
-// "Reports").
-struct ExploreStats {
-  uint64_t steps = 0;             // successor states built (schedule edges walked)
-  uint64_t revisits = 0;          // successors pruned as already visited
-  uint64_t states_checked = 0;    // states whose crash images this run checked
-  uint64_t minimise_checks = 0;   // images checked while minimising witnesses
-  uint64_t memo_hits = 0;         // states whose crash checks came from the memo
-  uint64_t memo_images = 0;       // the crash images those hits stood for
-  uint64_t depth = 0;             // longest schedule walked
-  uint64_t widest_layer = 0;      // most states held at one depth
-};
 
 struct ExploreResult {
   std::map<std::string, Violation> violations;  // by name
@@ -76,7 +36,7 @@ struct ExploreResult {
   bool budget_exhausted = false;
   std::vector<BudgetStop> budget_stops;  // what ran out, where (sim/result/result.h)
   bool interrupted = false;  // `interrupt` stopped the exploration before the end
-  ExploreStats stats;
+  RunStats stats;  // work counters (sim/result/run_options.h)
 };
 
 // What Explore throws when crashsim fails inside the exploration (a failed internal check, or an
@@ -88,7 +48,9 @@ struct ExploreFailure {
 };
 
 // Throws ExploreFailure (never anything else); never lets an exception escape a worker thread.
+// Reads of `options`: the budgets, the reductions, minimise, jobs, shard, sample, fault and
+// interrupt (the mutations are already in `initial`).
 ExploreResult Explore(const Scenario& scenario, const Machine& initial,
-                      const ExploreLimits& limits);
+                      const RunOptions& options);
 
 }  // namespace crashsim

@@ -145,14 +145,14 @@ CrashChecks RunCrashChecks(const Scenario& scenario, const Machine& machine,
   auto check = [&]() {
     std::optional<AssertionCut> assertion_cut;
     std::vector<Finding> findings =
-        CheckChosen(scenario, machine, space, options.assertion_search, &out.cut, &assertion_cut);
+        CheckChosen(scenario, machine, space, options.run.reductions.assertion_search, &out.cut, &assertion_cut);
     if (assertion_cut && !out.assertion_cut) out.assertion_cut = std::move(assertion_cut);
     ++out.images;
     for (Finding& finding : findings) out.findings.push_back(std::move(finding));
-    if (options.max_images && out.images >= *options.max_images) out.cut = out.images_cut = true;
+    if (options.images_left && out.images >= *options.images_left) out.cut = out.images_cut = true;
     return !out.cut;
   };
-  if (options.projection) {
+  if (options.run.reductions.projection) {
     for (uint64_t prefix : space.journal_choices()) {
       space.ChooseJournal(prefix);
       if (!check()) break;
@@ -164,7 +164,7 @@ CrashChecks RunCrashChecks(const Scenario& scenario, const Machine& machine,
     space.ChooseImage(image);
     return check();
   };
-  if (!options.downsets) {
+  if (!options.run.reductions.downsets) {
     if (space.graph().events().size() <= PersistGraph::kSubsetEventsMax) {
       space.graph().ForEachSubsetImage(visit);
     } else {
@@ -188,7 +188,7 @@ CrashChecks RunCrashChecks(const Scenario& scenario, const Machine& machine,
       return visit(at.Image());
     }
     ++out.images;
-    if (options.max_images && out.images >= *options.max_images) out.cut = out.images_cut = true;
+    if (options.images_left && out.images >= *options.images_left) out.cut = out.images_cut = true;
     return !out.cut;
   });
   return out;
@@ -200,10 +200,10 @@ Hash128 MemoKey(const Machine& machine, const CheckOptions& options) {
   Hasher hasher;
   hasher.Add(inputs.high);
   hasher.Add(inputs.low);
-  hasher.AddBool(options.projection);
-  hasher.AddBool(options.downsets);
-  hasher.AddBool(options.assertion_search);
-  hasher.Add(options.max_images.value_or(0));
+  hasher.AddBool(options.run.reductions.projection);
+  hasher.AddBool(options.run.reductions.downsets);
+  hasher.AddBool(options.run.reductions.assertion_search);
+  hasher.Add(options.images_left.value_or(0));
   return hasher.Finish();
 }
 
@@ -219,7 +219,7 @@ BudgetStop ImageStop(const CrashChecks& checks, const CheckOptions& options,
     stop.assertion = checks.assertion_cut->assertion;
     stop.reached = checks.assertion_cut->images;
   } else if (checks.images_cut) {
-    stop.limit = options.run_max_images.value_or(options.max_images.value_or(0));
+    stop.limit = options.run.max_images.value_or(options.images_left.value_or(0));
     stop.reached = checks.images;
   } else {
     stop.limit = uint64_t{1} << PersistGraph::kSubsetEventsMax;  // subsets of too many events
@@ -250,7 +250,7 @@ StateFindings CheckState(const Scenario& scenario, const Machine& machine,
   if (checks->cut) out.stop = ImageStop(*checks, options, schedule);
   CrashFindings crash(schedule, options.settled);
   crash.Offer(checks->findings);
-  crash.Finish(scenario, machine, options.minimise, &out);
+  crash.Finish(scenario, machine, options.run.minimise, &out);
   return out;
 }
 

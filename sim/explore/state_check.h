@@ -20,17 +20,19 @@
 #include "sim/oracles/finding.h"
 #include "sim/program/program.h"
 #include "sim/result/result.h"
+#include "sim/result/run_options.h"
 #include "sim/scenario/scenario.h"
 
 namespace crashsim {
 
+// The check of one state: the run's options and what the explorer knows at this depth.
 struct CheckOptions {
-  bool downsets = true;    // whole images from downsets (else: subsets, non-downsets dropped)
-  bool projection = true;  // per-byte and projected checking (else: every whole image)
-  bool minimise = true;    // minimise each kept witness's lost events
-  bool assertion_search = true;  // decide assertions by search (sim/oracles/assertion_search.h)
-  std::optional<uint64_t> max_images;  // stop this state's check after this many images
-  std::optional<uint64_t> run_max_images;  // the run's image budget, to name it when it runs out
+  explicit CheckOptions(const RunOptions& run_options) : run(run_options) {}
+
+  const RunOptions& run;  // reductions, minimise, the run's image budget (to name it)
+  // What the run's image budget leaves for this state (the same for every state of a depth, so
+  // the cut does not depend on which thread got there first); nullopt: no budget.
+  std::optional<uint64_t> images_left;
   // Names already shown by a shorter schedule: no trace from this state can replace theirs, so
   // their findings here are neither kept nor minimised.
   std::set<std::string> settled;
