@@ -22,7 +22,10 @@ std::string MapDifference(const ExtentMap& snapshot, const ExtentMap& now) {
         return fmt::format("block {} moved from device block {} to {}", block, was.physical_block,
                            is.physical_block);
       }
-      if (is.state != was.state) return fmt::format("block {} is now unwritten", block);
+      if (is.state != was.state) {
+        return fmt::format("block {} is now {}", block,
+                           is.state == ExtentState::kUnwritten ? "unwritten" : "written");
+      }
       block = std::min(run.end(), current->end());
     }
   }
