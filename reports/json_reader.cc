@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "models/config.h"
+#include "sim/base/json_pointer.h"
 
 namespace crashsim {
 namespace {
@@ -33,25 +34,6 @@ struct ShapeError {
   throw ShapeError{std::move(pointer), std::move(problem)};
 }
 
-// A key as a JSON pointer reference token (RFC 6901): "~" and "/" are escaped.
-std::string PointerToken(std::string_view key) {
-  std::string token;
-  for (char c : key) {
-    if (c == '~') {
-      token += "~0";
-    } else if (c == '/') {
-      token += "~1";
-    } else {
-      token += c;
-    }
-  }
-  return token;
-}
-
-std::string At(const std::string& pointer, size_t index) {
-  return fmt::format("{}/{}", pointer, index);
-}
-
 // Reads the members of one JSON object at `pointer`. The object may hold only the keys `known`
 // (the schema's additionalProperties: false), so a misspelt or newer field is refused, not lost.
 class ObjectReader {
@@ -68,7 +50,7 @@ class ObjectReader {
   }
 
   std::string PointerOf(std::string_view key) const {
-    return pointer_ + "/" + PointerToken(key);
+    return PointerJoin(pointer_, key);
   }
 
   bool Has(const char* key) const { return object_.contains(key); }
@@ -125,7 +107,7 @@ class ObjectReader {
   std::set<std::string> NameSet(const char* key) const {
     const std::vector<std::string> names = Strings(key);
     for (size_t i = 0; i < names.size(); ++i) {
-      if (names[i].empty()) Fail(At(PointerOf(key), i), "expected a non-empty name");
+      if (names[i].empty()) Fail(PointerJoin(PointerOf(key), i), "expected a non-empty name");
       if (i > 0 && !(names[i - 1] < names[i])) {
         Fail(PointerOf(key), "expected names sorted, each once");
       }
@@ -158,7 +140,7 @@ PersistNode ReadPersistNode(const Json& value, const std::string& pointer, size_
   const Json& after = reader.Array("after");
   std::set<uint64_t> seen;
   for (size_t i = 0; i < after.size(); ++i) {
-    const std::string where = At(reader.PointerOf("after"), i);
+    const std::string where = PointerJoin(reader.PointerOf("after"), i);
     if (!after[i].is_number_unsigned()) Fail(where, "expected a node number");
     const uint64_t index = after[i].get<uint64_t>();
     if (index >= node_count) {
@@ -179,12 +161,13 @@ Violation ReadViolation(const Json& value, const std::string& pointer) {
   violation.promise = reader.String("promise");
   const Json& schedule = reader.Array("schedule");
   for (size_t i = 0; i < schedule.size(); ++i) {
-    violation.schedule.push_back(ReadStep(schedule[i], At(reader.PointerOf("schedule"), i)));
+    violation.schedule.push_back(
+        ReadStep(schedule[i], PointerJoin(reader.PointerOf("schedule"), i)));
   }
   violation.crash_point = reader.NonEmptyString("crash_point");
   const Json& lost = reader.Array("lost");
   for (size_t i = 0; i < lost.size(); ++i) {
-    violation.lost.push_back(ReadLostEvent(lost[i], At(reader.PointerOf("lost"), i)));
+    violation.lost.push_back(ReadLostEvent(lost[i], PointerJoin(reader.PointerOf("lost"), i)));
   }
   violation.observed = reader.String("observed");
   violation.expected = reader.String("expected");
@@ -192,7 +175,7 @@ Violation ReadViolation(const Json& value, const std::string& pointer) {
   const Json& graph = reader.Array("persist_graph");
   for (size_t i = 0; i < graph.size(); ++i) {
     violation.persist_graph.push_back(
-        ReadPersistNode(graph[i], At(reader.PointerOf("persist_graph"), i), graph.size()));
+        ReadPersistNode(graph[i], PointerJoin(reader.PointerOf("persist_graph"), i), graph.size()));
   }
   return violation;
 }
@@ -237,7 +220,7 @@ InternalFailure ReadInternalError(const Json& value, const std::string& pointer)
   failure.step = reader.NonEmptyString("step");
   const Json& schedule = reader.Array("schedule");
   for (size_t i = 0; i < schedule.size(); ++i) {
-    failure.schedule.push_back(ReadStep(schedule[i], At(reader.PointerOf("schedule"), i)));
+    failure.schedule.push_back(ReadStep(schedule[i], PointerJoin(reader.PointerOf("schedule"), i)));
   }
   return failure;
 }
@@ -270,7 +253,7 @@ ModelResult ReadModel(const Json& value, const std::string& pointer) {
   if (model.coverage == Coverage::kBudgetExhausted) {
     const Json& budgets = reader.Array("budget");
     for (size_t i = 0; i < budgets.size(); ++i) {
-      model.budget_stops.push_back(ReadBudgetStop(budgets[i], At(reader.PointerOf("budget"), i)));
+      model.budget_stops.push_back(ReadBudgetStop(budgets[i], PointerJoin(reader.PointerOf("budget"), i)));
     }
   } else if (reader.Has("budget")) {
     Fail(reader.PointerOf("budget"), "only a budget-exhausted run has one");
@@ -294,7 +277,7 @@ ModelResult ReadModel(const Json& value, const std::string& pointer) {
   }
   auto name = model.violated.begin();
   for (size_t i = 0; i < violations.size(); ++i, ++name) {
-    const std::string where = At(reader.PointerOf("violations"), i);
+    const std::string where = PointerJoin(reader.PointerOf("violations"), i);
     Violation violation = ReadViolation(violations[i], where);
     if (violation.name != *name) {
       Fail(where + "/guarantee",
@@ -315,7 +298,7 @@ ScenarioResult ReadScenario(const Json& value, const std::string& pointer) {
   scenario.config_summary = reader.String("config");
   const Json& models = reader.Array("models");
   for (size_t i = 0; i < models.size(); ++i) {
-    const std::string where = At(reader.PointerOf("models"), i);
+    const std::string where = PointerJoin(reader.PointerOf("models"), i);
     ModelResult model = ReadModel(models[i], where);
     // Each design at most once, in kAllDesigns order, as the writer emits them.
     if (!scenario.models.empty() && !(scenario.models.back().design < model.design)) {
@@ -366,7 +349,7 @@ JsonReport ReadReport(const Json& document) {
   if (reader.Has("shard")) report.shard = ReadShard(reader.Required("shard"), "/shard");
   const Json& scenarios = reader.Array("scenarios");
   for (size_t i = 0; i < scenarios.size(); ++i) {
-    report.scenarios.push_back(ReadScenario(scenarios[i], At("/scenarios", i)));
+    report.scenarios.push_back(ReadScenario(scenarios[i], PointerJoin("/scenarios", i)));
   }
   return report;
 }

@@ -5,24 +5,6 @@
 
 namespace crashsim {
 
-std::string PointerJoin(const std::string& pointer, std::string_view key) {
-  std::string out = pointer + "/";
-  for (const char c : key) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
-std::string PointerJoin(const std::string& pointer, size_t index) {
-  return pointer + "/" + std::to_string(index);
-}
-
 Status ErrorAt(const std::string& pointer, const std::string& message) {
   return Status::Error((pointer.empty() ? std::string("/") : Escape(pointer)) + ": " + message);
 }

@@ -11,14 +11,12 @@
 #include <string>
 #include <string_view>
 
+#include "sim/base/json_pointer.h"
 #include "sim/base/status.h"
 
 namespace crashsim {
 
 using Json = nlohmann::ordered_json;
-
-std::string PointerJoin(const std::string& pointer, std::string_view key);
-std::string PointerJoin(const std::string& pointer, size_t index);
 
 // "POINTER: message", the root pointer shown as "/".
 Status ErrorAt(const std::string& pointer, const std::string& message);
