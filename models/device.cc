@@ -1,6 +1,9 @@
 #include "models/device.h"
 
 #include <algorithm>
+#include <map>
+#include <set>
+#include <utility>
 
 #include "sim/base/check.h"
 
@@ -17,30 +20,51 @@ Device::Device(Media media, bool pmem, const Config& config)
 
 void Device::ApplyWhere(bool (*predicate)(const PendingWrite&, const void*), const void* arg) {
   std::vector<bool> apply(pending_.size(), false);
-  for (size_t i = 0; i < pending_.size(); ++i) apply[i] = predicate(pending_[i], arg);
+  bool any = false;
+  for (size_t i = 0; i < pending_.size(); ++i) {
+    apply[i] = predicate(pending_[i], arg);
+    any = any || apply[i];
+  }
+  if (!any) return;  // the common case (a drain with nothing settling): no copy of the list
   // Writes to one sector or line persist in order: a write that becomes durable takes every
-  // earlier pending write to the same unit with it (they are persisted, then overwritten).
+  // earlier pending write to the same unit with it (they are persisted, then overwritten), and
+  // those take theirs. Visited from the latest write back, `taken` holds the units that some later
+  // durable write covers, so each write is decided with one lookup, not a scan of the list (a
+  // fence over a wide store persists thousands of pieces at once).
+  std::set<std::pair<UnitKind, uint64_t>> taken;  // units of single-unit durable writes
+  std::vector<const PendingWrite*> taken_spans;    // durable writes spanning several units
+  auto covered = [&](const PendingWrite& w) {
+    const auto first = taken.lower_bound({w.unit_kind, w.unit});
+    if (first != taken.end() && first->first == w.unit_kind &&
+        first->second < w.unit + w.unit_count) {
+      return true;
+    }
+    return std::any_of(taken_spans.begin(), taken_spans.end(), [&](const PendingWrite* span) {
+      return span->unit_kind == w.unit_kind && span->unit < w.unit + w.unit_count &&
+             w.unit < span->unit + span->unit_count;
+    });
+  };
   for (size_t i = pending_.size(); i-- > 0;) {
+    const PendingWrite& write = pending_[i];
+    if (!apply[i]) apply[i] = covered(write);
     if (!apply[i]) continue;
-    const PendingWrite& later = pending_[i];
-    for (size_t j = 0; j < i; ++j) {
-      const PendingWrite& earlier = pending_[j];
-      if (apply[j] || earlier.unit_kind != later.unit_kind) continue;
-      const bool overlap = earlier.unit < later.unit + later.unit_count &&
-                           later.unit < earlier.unit + earlier.unit_count;
-      if (overlap) apply[j] = true;
+    if (write.unit_count == 1) {
+      taken.insert({write.unit_kind, write.unit});
+    } else {
+      taken_spans.push_back(&write);
     }
   }
-  std::vector<PendingWrite> keep;
-  keep.reserve(pending_.size());
+  // Applied in visibility order; the rest keep theirs, compacted in place.
+  size_t kept = 0;
   for (size_t i = 0; i < pending_.size(); ++i) {
     if (apply[i]) {
       Apply(pending_[i]);
     } else {
-      keep.push_back(std::move(pending_[i]));
+      if (kept != i) pending_[kept] = std::move(pending_[i]);
+      ++kept;
     }
   }
-  pending_ = std::move(keep);
+  pending_.resize(kept);
 }
 
 uint64_t Device::SubmitBlockWrite(uint64_t address, const Tagged& data, bool fua,
@@ -100,12 +124,16 @@ void Device::CompleteBlockWrite(uint64_t group) {
   }
 }
 
-void Device::AcceptToWpq(uint64_t line, uint64_t up_to_id) {
+void Device::AcceptToWpq(uint64_t line, uint64_t up_to_id) { AcceptToWpq({{line, up_to_id}}); }
+
+void Device::AcceptToWpq(const std::vector<std::pair<uint64_t, uint64_t>>& lines) {
   if (platform_ == Platform::kNone) {
-    wpq_.emplace_back(line, up_to_id);
-    MarkLine(line, up_to_id, LineFlush::kInWpq, /*stamp=*/true);
+    for (const auto& [line, up_to_id] : lines) {
+      wpq_.emplace_back(line, up_to_id);
+      MarkLine(line, up_to_id, LineFlush::kInWpq, /*stamp=*/true);
+    }
   } else {
-    PersistLine(line, up_to_id);
+    PersistLines(lines);
   }
 }
 
@@ -142,7 +170,7 @@ void Device::MarkLine(uint64_t line, uint64_t up_to_id, LineFlush state, bool st
 }
 
 void Device::Flush() {
-  for (const auto& [line, up_to] : wpq_) PersistLine(line, up_to);
+  PersistLines(wpq_);
   wpq_.clear();
   ApplyWhere([](const PendingWrite& w, const void*) {
     return (w.unit_kind == UnitKind::kSector && w.completed) || w.kernel_copy;
@@ -195,6 +223,7 @@ std::vector<PendingWrite> Device::LinePieces(uint64_t address, const Tagged& dat
 }
 
 void Device::SettleEadr() {
+  if (platform_ != Platform::kEadr) return;  // only eADR marks pieces as settling
   ApplyWhere([](const PendingWrite& w, const void*) { return w.eadr_settling; }, nullptr);
 }
 
@@ -230,15 +259,25 @@ void Device::AppendKernelZeroing(uint64_t address, uint64_t length, std::string 
   pending_.push_back(std::move(write));
 }
 
-void Device::PersistLine(uint64_t line, uint64_t up_to_id) {
-  struct Arg {
-    uint64_t line, up_to;
-  } arg{line, up_to_id};
+void Device::PersistLine(uint64_t line, uint64_t up_to_id) { PersistLines({{line, up_to_id}}); }
+
+void Device::PersistLines(const std::vector<std::pair<uint64_t, uint64_t>>& lines) {
+  if (lines.empty()) return;
+  // Per line the highest id persisted: a line named twice persists the union of its two prefixes.
+  std::map<uint64_t, uint64_t> up_to;
+  for (const auto& [line, id] : lines) {
+    uint64_t& bound = up_to[line];
+    bound = std::max(bound, id);
+  }
   ApplyWhere([](const PendingWrite& w, const void* a) {
-    const auto* p = static_cast<const Arg*>(a);
-    return w.unit_kind == UnitKind::kLine && w.unit <= p->line && p->line < w.unit + w.unit_count &&
-           w.id <= p->up_to;
-  }, &arg);
+    if (w.unit_kind != UnitKind::kLine) return false;
+    const auto& bounds = *static_cast<const std::map<uint64_t, uint64_t>*>(a);
+    for (auto it = bounds.lower_bound(w.unit); it != bounds.end() && it->first < w.unit + w.unit_count;
+         ++it) {
+      if (w.id <= it->second) return true;
+    }
+    return false;
+  }, &up_to);
 }
 
 void Device::HashInto(Hasher& hasher) const {

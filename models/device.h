@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "models/config.h"
@@ -91,9 +92,13 @@ class Device {
   void AppendKernelZeroing(uint64_t address, uint64_t length, std::string what);
   // Makes every pending write to `line` with id <= `up_to_id` durable (flush + fence took effect).
   void PersistLine(uint64_t line, uint64_t up_to_id);
+  // PersistLine for each (line, up_to_id), in one pass over the pending writes: the same media.
+  void PersistLines(const std::vector<std::pair<uint64_t, uint64_t>>& lines);
   // A userspace flush + fence delivered the line to the memory controller's write-pending queue:
   // durable under ADR; under platform `none` only after the next Flush() (flush hints).
   void AcceptToWpq(uint64_t line, uint64_t up_to_id);
+  // AcceptToWpq for each (line, up_to_id): what one fence delivers.
+  void AcceptToWpq(const std::vector<std::pair<uint64_t, uint64_t>>& lines);
   // A clwb or clflushopt of `line` drained from a store buffer: the line's visible writes up to
   // `up_to_id` are flushed but not yet fenced (only traces read this).
   void MarkFlushed(uint64_t line, uint64_t up_to_id);

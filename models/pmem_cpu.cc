@@ -81,7 +81,7 @@ void DrainAll(Machine& m, int pid) {
 void Fence(Machine& m, int pid) {
   DrainAll(m, pid);
   auto& unfenced = m.processes[pid].cpu.unfenced;
-  for (const auto& [line, up_to] : unfenced) m.device.AcceptToWpq(line, up_to);
+  m.device.AcceptToWpq(unfenced);
   unfenced.clear();
 }
 

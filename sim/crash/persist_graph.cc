@@ -111,24 +111,38 @@ PersistGraph::PersistGraph(const Machine& m) {
   // and every drawn graph would pay for it (a log write's PREFLUSH edges repeat what the sector
   // chains already say).
   predecessors_.resize(events_.size());
-  // Boost's transitive_reduction indexes element 0 of its work arrays, which an empty graph does
-  // not have; with no event there is nothing to reduce.
-  if (events_.empty()) return;
-  Graph reduced;
-  std::vector<Graph::vertex_descriptor> to_reduced(boost::num_vertices(graph));
-  boost::transitive_reduction(
-      graph, reduced,
-      boost::make_iterator_property_map(to_reduced.begin(), boost::get(boost::vertex_index, graph)),
-      boost::get(boost::vertex_index, graph));
-  std::vector<size_t> from_reduced(boost::num_vertices(reduced));
-  for (size_t v = 0; v < to_reduced.size(); ++v) from_reduced[to_reduced[v]] = v;
+  // Only events with an edge take part in the reduction: an isolated one (most pieces of a wide
+  // store, each alone on its line's chain) has no path through it, and Boost's
+  // transitive_reduction costs the square of the vertices it is given. Boost also indexes element
+  // 0 of its work arrays, which an empty graph does not have; with no edge nothing is reduced.
+  std::vector<size_t> linked;  // events with an edge, in event order
+  std::vector<size_t> to_linked(events_.size(), 0);
   for (size_t v = 0; v < events_.size(); ++v) {
-    for (auto [it, end] = boost::in_edges(to_reduced[v], reduced); it != end; ++it) {
-      predecessors_[v].push_back(from_reduced[boost::source(*it, reduced)]);
+    if (boost::in_degree(v, graph) + boost::out_degree(v, graph) == 0) continue;
+    to_linked[v] = linked.size();
+    linked.push_back(v);
+  }
+  if (linked.empty()) return;
+  Graph dense(linked.size());
+  for (auto [it, end] = boost::edges(graph); it != end; ++it) {
+    boost::add_edge(to_linked[boost::source(*it, graph)], to_linked[boost::target(*it, graph)],
+                    dense);
+  }
+  Graph reduced;
+  std::vector<Graph::vertex_descriptor> to_reduced(boost::num_vertices(dense));
+  boost::transitive_reduction(
+      dense, reduced,
+      boost::make_iterator_property_map(to_reduced.begin(), boost::get(boost::vertex_index, dense)),
+      boost::get(boost::vertex_index, dense));
+  std::vector<size_t> from_reduced(boost::num_vertices(reduced));
+  for (size_t d = 0; d < to_reduced.size(); ++d) from_reduced[to_reduced[d]] = linked[d];
+  for (size_t d = 0; d < linked.size(); ++d) {
+    std::vector<size_t>& predecessors = predecessors_[linked[d]];
+    for (auto [it, end] = boost::in_edges(to_reduced[d], reduced); it != end; ++it) {
+      predecessors.push_back(from_reduced[boost::source(*it, reduced)]);
     }
-    std::sort(predecessors_[v].begin(), predecessors_[v].end());
-    predecessors_[v].erase(std::unique(predecessors_[v].begin(), predecessors_[v].end()),
-                           predecessors_[v].end());
+    std::sort(predecessors.begin(), predecessors.end());
+    predecessors.erase(std::unique(predecessors.begin(), predecessors.end()), predecessors.end());
   }
 }
 
