@@ -16,12 +16,7 @@
 namespace crashsim {
 namespace {
 
-using oracle_test::AtEveryJournalPrefix;
-using oracle_test::Contains;
-using oracle_test::Describe;
-using oracle_test::LoadScenario;
-using oracle_test::RunToEnd;
-using oracle_test::Step;
+using namespace oracle_test;  // the hand-built machines (oracle_test_machine.h)
 
 std::string BlockScenario(const std::string& program) {
   return R"x({"crashsim": 1, "name": "assertions-test", "config": {"background": "none"},

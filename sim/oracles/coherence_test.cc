@@ -16,9 +16,7 @@
 namespace crashsim {
 namespace {
 
-using oracle_test::Describe;
-using oracle_test::LoadScenario;
-using oracle_test::Step;
+using namespace oracle_test;  // the hand-built machines (oracle_test_machine.h)
 
 std::string OneProcess(const std::string& program, bool dax) {
   return std::string(R"x({"crashsim": 1, "name": "coherence-test", "config": {"background": "none"},

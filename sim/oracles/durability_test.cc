@@ -16,13 +16,7 @@
 namespace crashsim {
 namespace {
 
-using oracle_test::AddReturnedPromise;
-using oracle_test::AtEveryJournalPrefix;
-using oracle_test::Contains;
-using oracle_test::Describe;
-using oracle_test::InoOf;
-using oracle_test::LoadScenario;
-using oracle_test::RunToEnd;
+using namespace oracle_test;  // the hand-built machines (oracle_test_machine.h)
 
 // Two block-device files of '.' and the given programs (JSON members of "processes").
 std::string BlockScenario(const std::string& processes) {

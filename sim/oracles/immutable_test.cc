@@ -16,14 +16,7 @@
 namespace crashsim {
 namespace {
 
-using oracle_test::AtEveryJournalPrefix;
-using oracle_test::CommitDurable;
-using oracle_test::Contains;
-using oracle_test::Describe;
-using oracle_test::InoOf;
-using oracle_test::LoadScenario;
-using oracle_test::OnImage;
-using oracle_test::RunToEnd;
+using namespace oracle_test;  // the hand-built machines (oracle_test_machine.h)
 
 // A two-block DAX file, fully written, and one process's program.
 std::string Sealing(const std::string& program) {

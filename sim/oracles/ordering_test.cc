@@ -17,12 +17,7 @@
 namespace crashsim {
 namespace {
 
-using oracle_test::AtEveryJournalPrefix;
-using oracle_test::Contains;
-using oracle_test::Describe;
-using oracle_test::LoadScenario;
-using oracle_test::OnImage;
-using oracle_test::RunToEnd;
+using namespace oracle_test;  // the hand-built machines (oracle_test_machine.h)
 
 const char* const kDirectWrite = R"x({"crashsim": 1, "name": "ordering-test",
   "config": {"fs": "xfs", "device_cache": "volatile-fua", "background": "explore"},

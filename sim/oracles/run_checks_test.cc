@@ -23,13 +23,7 @@
 namespace crashsim {
 namespace {
 
-using oracle_test::AddReturnedPromise;
-using oracle_test::ChosenCrash;
-using oracle_test::CommitDurable;
-using oracle_test::Describe;
-using oracle_test::InoOf;
-using oracle_test::LoadScenario;
-using oracle_test::RunToEnd;
+using namespace oracle_test;  // the hand-built machines (oracle_test_machine.h)
 
 // /f: a written block of '.', then an unwritten block; free space holds 'Z'. With `assert`, an
 // assertion on the first block's first bytes after the op labelled w.

@@ -15,14 +15,7 @@
 namespace crashsim {
 namespace {
 
-using oracle_test::AtEveryJournalPrefix;
-using oracle_test::CommitDurable;
-using oracle_test::Contains;
-using oracle_test::Describe;
-using oracle_test::InoOf;
-using oracle_test::LoadScenario;
-using oracle_test::RunToEnd;
-using oracle_test::Step;
+using namespace oracle_test;  // the hand-built machines (oracle_test_machine.h)
 
 // /f: a written block of 'A', then a preallocated (unwritten) block; /g: a written block of 'B'.
 // The device's free space holds 'Z'.
