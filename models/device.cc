@@ -1,7 +1,6 @@
 #include "models/device.h"
 
 #include <algorithm>
-#include <map>
 #include <set>
 #include <utility>
 
@@ -263,17 +262,19 @@ void Device::PersistLine(uint64_t line, uint64_t up_to_id) { PersistLines({{line
 
 void Device::PersistLines(const std::vector<std::pair<uint64_t, uint64_t>>& lines) {
   if (lines.empty()) return;
-  // Per line the highest id persisted: a line named twice persists the union of its two prefixes.
-  std::map<uint64_t, uint64_t> up_to;
-  for (const auto& [line, id] : lines) {
-    uint64_t& bound = up_to[line];
-    bound = std::max(bound, id);
+  // Sorted by line, each line once with the highest id persisted: a line named twice persists
+  // the union of its two prefixes.
+  std::vector<std::pair<uint64_t, uint64_t>> up_to(lines);
+  std::sort(up_to.begin(), up_to.end());
+  for (size_t i = up_to.size(); i-- > 1;) {
+    if (up_to[i - 1].first == up_to[i].first) up_to.erase(up_to.begin() + (i - 1));
   }
   ApplyWhere([](const PendingWrite& w, const void* a) {
     if (w.unit_kind != UnitKind::kLine) return false;
-    const auto& bounds = *static_cast<const std::map<uint64_t, uint64_t>*>(a);
-    for (auto it = bounds.lower_bound(w.unit); it != bounds.end() && it->first < w.unit + w.unit_count;
-         ++it) {
+    const auto& bounds = *static_cast<const std::vector<std::pair<uint64_t, uint64_t>>*>(a);
+    const auto first = std::make_pair(w.unit, uint64_t{0});
+    for (auto it = std::lower_bound(bounds.begin(), bounds.end(), first);
+         it != bounds.end() && it->first < w.unit + w.unit_count; ++it) {
       if (w.id <= it->second) return true;
     }
     return false;

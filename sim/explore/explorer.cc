@@ -88,8 +88,6 @@ class Replayer {
   std::vector<std::pair<Path, Machine>> stack_;
 };
 
-bool Owns(const RunOptions& run, const Hash128& hash) { return run.shard.Owns(hash.low); }
-
 bool Interrupted(const RunOptions& run) {
   return run.interrupt != nullptr && run.interrupt->load(std::memory_order_relaxed) != 0;
 }
@@ -324,7 +322,7 @@ class Exhaustive {
       Expansion expansion;
       expansion.done = true;
       const Machine& machine = replayer.At(node.path);
-      expansion.checked = Owns(run_, node.hash);
+      expansion.checked = run_.shard.Owns(node.hash.low);
       // Only the owner reports findings, and only findings carry a schedule.
       const std::vector<TraceStep> schedule =
           expansion.checked ? ScheduleOf(node.path) : std::vector<TraceStep>();
@@ -398,7 +396,7 @@ Walk RandomWalk(const Scenario& scenario, const Machine& initial, const RunOptio
       const Hash128 hash = HashMachine(machine);
       if (!on_walk.insert(hash).second) break;  // a cycle: nothing new down this walk
       StateFindings findings;
-      const bool owned = Owns(run, hash);
+      const bool owned = run.shard.Owns(hash.low);
       if (owned) {
         // Each walk draws its own image at each of its states (a state on several walks gets
         // several draws), from a stream fixed by the seed, the walk and the position: whoever

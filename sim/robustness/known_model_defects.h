@@ -27,8 +27,9 @@ const std::vector<KnownModelDefect>& KnownModelDefects();
 // The entry that excuses `failure` of `scenario` under `design`, or nullptr.
 const KnownModelDefect* KnownDefectOf(const InternalFailure& failure, Design design);
 
-// Scenarios whose cost follows the size of the files rather than what they touch (issue 12,
-// item 4, a model defect): a run of one never ends in practice, so the tests do not run them.
+// Scenarios that touch huge ranges: ops the model performs block by block inside one step
+// (ext4 collapse and insert, write-zeroes, reflink and dedupe) cost the range they touch, and no
+// budget interrupts a step, so the tests do not run them.
 // True when a file, an op's offset or length, or an assertion's range passes `limit` bytes.
 bool TouchesMoreThan(const Scenario& scenario, uint64_t limit);
 

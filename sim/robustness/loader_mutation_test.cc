@@ -205,7 +205,7 @@ TEST_CASE("mutated bundled scenarios load or are refused in one line, and runs e
       continue;
     }
     ++loaded;
-    // A run whose cost follows the files' size would not end (issue 12, item 4): not run.
+    // A run over a huge range would cost that range inside one step (TouchesMoreThan): not run.
     if (TouchesMoreThan(*scenario, 1 << 20)) {
       ++skipped;
       continue;
