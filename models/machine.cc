@@ -153,7 +153,8 @@ void HashProcess(const ProcessState& p, Hasher& h) {
   }
   HashRecorded(p, h);
   h.Add(p.cpu.store_buffer.size());
-  for (const auto& access : p.cpu.store_buffer) {
+  for (size_t i = 0; i < p.cpu.store_buffer.size(); ++i) {
+    const BufferedAccess& access = p.cpu.store_buffer[i];
     h.Add(static_cast<uint64_t>(access.kind));
     h.Add(access.address);
     h.AddBytes(access.data.bytes);
@@ -254,7 +255,7 @@ Hash128 HashCrashInputs(const Machine& m) {
   for (const PendingWrite& write : m.device.pending()) {
     h.Add(write.unit);
     h.Add(write.unit_count);
-    h.AddString(write.what);
+    h.AddString(write.what());
   }
   // The journal: every committed transaction and the forced prefix.
   m.journal.HashInto(h);
