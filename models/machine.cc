@@ -173,7 +173,10 @@ void HashProcess(const ProcessState& p, Hasher& h) {
 
 }  // namespace
 
-Hash128 HashMachine(const Machine& m) {
+namespace {
+
+// HashMachine, leaving out the state of process `skipped` and its ghost clock (none when -1).
+Hash128 HashMachineSkipping(const Machine& m, int skipped) {
   Hasher h;
   m.device.HashInto(h);
   m.journal.HashInto(h);
@@ -219,9 +222,13 @@ Hash128 HashMachine(const Machine& m) {
     h.AddBool(bio.cow);
     h.Add(bio.cow_block);
   }
-  for (const auto& process : m.processes) HashProcess(process, h);
+  for (size_t pid = 0; pid < m.processes.size(); ++pid) {
+    if (static_cast<int>(pid) != skipped) HashProcess(m.processes[pid], h);
+  }
   // Ghost state: clocks, the write history and the ledger decide what is checked.
-  for (const auto& clock : m.ghost.clocks) h.AddBytes(clock);
+  for (size_t pid = 0; pid < m.ghost.clocks.size(); ++pid) {
+    if (static_cast<int>(pid) != skipped) h.AddBytes(m.ghost.clocks[pid]);
+  }
   h.Add(m.ghost.writes.size());
   for (const auto& write : m.ghost.writes) HashWrite(*write, h);
   for (const auto& promise : m.ghost.promises) HashPromise(*promise, h);
@@ -237,6 +244,12 @@ Hash128 HashMachine(const Machine& m) {
   h.Add(m.next_ino);
   return h.Finish();
 }
+
+}  // namespace
+
+Hash128 HashMachine(const Machine& m) { return HashMachineSkipping(m, -1); }
+
+Hash128 HashOutsideProcess(const Machine& m, int pid) { return HashMachineSkipping(m, pid); }
 
 namespace {
 

@@ -52,6 +52,16 @@ class StoreBuffer {
     entries_->push_back(std::move(entry));
   }
 
+  // Whether this buffer holds exactly `older`'s entries first (the same entries, not equal
+  // copies), then possibly more: what a step that only issued accesses leaves.
+  bool Extends(const StoreBuffer& older) const {
+    if (size() < older.size()) return false;
+    for (size_t i = 0; i < older.size(); ++i) {
+      if ((*entries_)[head_ + i] != (*older.entries_)[older.head_ + i]) return false;
+    }
+    return true;
+  }
+
   // REQUIRES: !empty(). Leaves the list itself alone: other copies may still read it.
   void pop_front() {
     if (++head_ == entries_->size()) {

@@ -51,5 +51,22 @@ TEST_CASE("a copy keeps its entries whatever the other copy pushes or pops") {
   CHECK(parent.size() == 2);
 }
 
+TEST_CASE("a buffer extends an older one when it holds the same entries first") {
+  StoreBuffer older;
+  older.push_back(Store(1));
+  StoreBuffer issued = older;
+  issued.push_back(Store(2));
+  CHECK(issued.Extends(older));
+  CHECK(older.Extends(older));
+  CHECK_FALSE(older.Extends(issued));
+  StoreBuffer drained = issued;
+  drained.pop_front();
+  CHECK_FALSE(drained.Extends(older));
+  StoreBuffer lookalike;
+  lookalike.push_back(Store(1));  // an equal entry, but not the same one
+  CHECK_FALSE(lookalike.Extends(older));
+  CHECK(issued.Extends(StoreBuffer()));
+}
+
 }  // namespace
 }  // namespace crashsim
