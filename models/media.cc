@@ -96,10 +96,16 @@ void Media::Write(uint64_t address, const Tagged& data) {
     const uint64_t in_block = pos % bs;
     const uint64_t take = std::min<uint64_t>(bs - in_block, data.size() - done);
     auto it = blocks_.find(block);
-    Tagged copy = it != blocks_.end() ? *it->second : InitialBlock(block);
-    std::copy_n(data.bytes.begin() + done, take, copy.bytes.begin() + in_block);
-    std::copy_n(data.origins.begin() + done, take, copy.origins.begin() + in_block);
-    blocks_[block] = std::make_shared<const Tagged>(std::move(copy));
+    if (it == blocks_.end()) {
+      // Read before the entry exists: InitialBlock looks the block up.
+      auto initial = std::make_shared<Tagged>(InitialBlock(block));
+      it = blocks_.emplace(block, std::move(initial)).first;
+    } else if (it->second.use_count() > 1) {
+      it->second = std::make_shared<Tagged>(*it->second);
+    }
+    std::shared_ptr<Tagged>& held = it->second;
+    std::copy_n(data.bytes.begin() + done, take, held->bytes.begin() + in_block);
+    std::copy_n(data.origins.begin() + done, take, held->origins.begin() + in_block);
     done += take;
   }
 }

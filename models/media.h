@@ -84,14 +84,15 @@ class Media {
   uint32_t block_size() const { return initial_->block_size; }
   const InitialImage& initial() const { return *initial_; }
   // For hashing: the blocks written since the start, in block order.
-  const std::map<uint64_t, std::shared_ptr<const Tagged>>& written_blocks() const {
-    return blocks_;
-  }
+  const std::map<uint64_t, std::shared_ptr<Tagged>>& written_blocks() const { return blocks_; }
 
  private:
   Tagged InitialBlock(uint64_t block) const;
   std::shared_ptr<const InitialImage> initial_;
-  std::map<uint64_t, std::shared_ptr<const Tagged>> blocks_;
+  // Shared by the copies of a Media and never changed while shared: Write changes a block in
+  // place only when no other copy holds it (a fence persisting hundreds of pieces of one block
+  // copies it once, not once a piece).
+  std::map<uint64_t, std::shared_ptr<Tagged>> blocks_;
 };
 
 }  // namespace crashsim

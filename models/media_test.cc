@@ -55,6 +55,16 @@ TEST_CASE("a write spanning two blocks changes exactly its bytes") {
   CHECK(media.written_blocks().size() == 2);
 }
 
+TEST_CASE("successive writes to one block keep each other's bytes and the initial ones") {
+  Media media(TwoFileBlocksAndStaleSpace());
+  media.Write(10, TagFileData(7, 0, {'a'}));  // the block's first write: the rest stays 'F'
+  media.Write(12, TagFileData(7, 2, {'c'}));  // written in place: no other copy holds the block
+  const Tagged around = media.Read(9, 5);
+  CHECK(around.bytes == std::vector<uint8_t>{'F', 'a', 'F', 'c', 'F'});
+  CHECK(around.origins[0] == DataOrigin(1, 9));
+  CHECK(around.origins[3] == DataOrigin(7, 2));
+}
+
 TEST_CASE("copying a Media and writing one leaves the other unchanged") {
   Media original(TwoFileBlocksAndStaleSpace());
   original.Write(0, TagFileData(1, 0, {'o'}));
