@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <set>
 #include <thread>
@@ -395,10 +396,15 @@ class Exhaustive {
   Expansion Expand(const Node& node, size_t depth, const CheckOptions& depth_options,
                    const std::map<std::string, size_t>& shown, Replayer& replayer) const {
     FailurePlace place{"rebuilding the state " + AfterStep(depth), {}};
+    // The step being taken, named only if it fails: describing every step costs more than
+    // taking most of them.
+    const Machine* current = nullptr;
+    const StepChoice* taking = nullptr;
     try {
       Expansion expansion;
       expansion.done = true;
       const Machine& machine = node.machine ? *node.machine : replayer.At(node.path);
+      current = &machine;
       // Successors keep their machines only from a narrow depth, and only while the budget could
       // hold every state's: the successors of a whole depth are alive at once, before admission
       // picks the ones kept. A wide depth's states are mostly siblings, which the Replayer
@@ -419,18 +425,21 @@ class Exhaustive {
       }
       place.step = "listing the steps enabled " + AfterStep(depth);
       const std::vector<StepChoice> steps = EnabledSteps(machine, scenario_);
+      // The successors the partial-order reduction built and did not take alone, by choice.
+      std::vector<std::optional<Successor>> built(steps.size());
       // With one step enabled there is nothing to reduce.
       if (run_.reductions.partial_order && steps.size() > 1 &&
-          ExpandPrivateStep(node, depth, machine, steps, keep_successors, &place, &expansion)) {
+          ExpandPrivateStep(node, machine, steps, keep_successors, &taking, &built, &expansion)) {
         return expansion;
       }
       for (uint32_t choice = 0; choice < steps.size(); ++choice) {
-        place.step = "taking step " + std::to_string(depth + 1) + " (" +
-                     DescribeChoice(machine, scenario_, steps[choice]) + ")";
-        Successor successor = TakeStep(machine, scenario_, steps[choice]);
-        ++expansion.steps;
+        taking = &steps[choice];
+        Successor successor = built[choice] ? std::move(*built[choice])
+                                            : TakeStep(machine, scenario_, steps[choice]);
+        if (!built[choice]) ++expansion.steps;
         Path child = Extend(node.path, std::move(successor.step), choice, steps[choice]);
         if (successor.read && expansion.checked) {
+          taking = nullptr;
           place.step = "checking the value read by step " + std::to_string(depth + 1) + " (" +
                        child->step.actor + ": " + child->step.text + ")";
           CheckRead(successor.machine, *successor.read, ShownSchedule(child), &expansion.findings);
@@ -447,6 +456,10 @@ class Exhaustive {
       }
       return expansion;
     } catch (...) {
+      if (taking != nullptr && current != nullptr) {
+        place.step = "taking step " + std::to_string(depth + 1) + " (" +
+                     DescribeChoice(*current, scenario_, *taking) + ")";
+      }
       place.schedule = ScheduleOf(node.path);
       throw Locate(std::move(place));
     }
@@ -456,22 +469,27 @@ class Exhaustive {
   // (sim/explore/partial_order.h) and leads to a state not visited before, it alone is the
   // state's successor. The first such process in the fixed order is taken. Returns whether it
   // expanded the state.
-  bool ExpandPrivateStep(const Node& node, size_t depth, const Machine& machine,
+  // The successors it built and did not take go to `built`, for the full expansion.
+  bool ExpandPrivateStep(const Node& node, const Machine& machine,
                          const std::vector<StepChoice>& steps, bool keep_machine,
-                         FailurePlace* place, Expansion* expansion) const {
+                         const StepChoice** taking, std::vector<std::optional<Successor>>* built,
+                         Expansion* expansion) const {
     for (uint32_t choice = 0; choice < steps.size(); ++choice) {
       const StepChoice& step = steps[choice];
       if (step.kind != StepChoice::Kind::kProcess ||
           !MayBePrivate(scenario_, machine, step.pid)) {
         continue;
       }
-      place->step = "taking step " + std::to_string(depth + 1) + " (" +
-                    DescribeChoice(machine, scenario_, step) + ")";
+      *taking = &step;
       Successor successor = TakeStep(machine, scenario_, step);
       ++expansion->steps;
-      if (!IsPrivateStep(scenario_, machine, successor, step.pid)) continue;
-      const Hash128 hash = HashMachine(successor.machine);
-      if (visited_.count(hash)) continue;  // C3: never put the other steps off round a cycle
+      const bool is_private = IsPrivateStep(scenario_, machine, successor, step.pid);
+      const Hash128 hash = is_private ? HashMachine(successor.machine) : Hash128{};
+      // C3: never put the other steps off round a cycle.
+      if (!is_private || visited_.count(hash)) {
+        (*built)[choice] = std::move(successor);
+        continue;
+      }
       const auto ahead =
           static_cast<uint32_t>(machine.processes[step.pid].cpu.store_buffer.size());
       expansion->next.push_back(
