@@ -7,7 +7,10 @@
 // suite is also run on two threads. Figures only: nothing here is asserted, and everything but the
 // times and the memory is deterministic.
 //
-// Usage: bench [--walk-only] [SCENARIO_DIR]   (SCENARIO_DIR defaults to "scenarios")
+// Then issue #16's concurrency families, with the partial-order reduction on and off.
+//
+// Usage: bench [--walk-only | --commit-store-only | --concurrency-only] [SCENARIO_DIR]
+//        (SCENARIO_DIR defaults to "scenarios")
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -326,6 +329,41 @@ void MainTable(const std::string& dir) {
 
 }  // namespace
 
+// Issue #16's families (`bench --concurrency-only`): P processes with independent work, with
+// every reduction on and with the partial-order reduction off, each run within kConcurrencyStates.
+void ConcurrencyTable() {
+  constexpr uint64_t kConcurrencyStates = 50000;
+  fmt::print("P processes with independent work, one thread, within {} states; partial order on "
+             "and off\n",
+             kConcurrencyStates);
+  fmt::print("{:<56} {:>10} {:>8} {:>9}  {:>10} {:>8} {:>9}\n", "family", "states", "explored",
+             "seconds", "off states", "explored", "seconds");
+  const std::vector<std::pair<Concurrent, std::vector<int>>> families = {
+      {Concurrent::kBufferedFsyncOwnFiles, {1, 2, 3, 4, 8}},
+      {Concurrent::kBufferedFsyncOneFile, {1, 2, 3, 4}},
+      {Concurrent::kDirectOwnFiles, {1, 2, 3, 4}},
+      {Concurrent::kPmemPersisted, {1, 2, 3}},
+      {Concurrent::kPmemUnfenced, {1, 2, 3, 4}},
+  };
+  for (const auto& [family, counts] : families) {
+    for (int processes : counts) {
+      const bool pmem = family == Concurrent::kPmemPersisted || family == Concurrent::kPmemUnfenced;
+      const int ops = pmem ? 4 : processes == 8 ? 1 : 2;
+      const std::vector<Scenario> scenarios{
+          FromText(ConcurrentTrace(family, processes, ops), "concurrent")};
+      const RunFigures on = MeasureRuns(scenarios, ReductionsOn(1, kConcurrencyStates));
+      RunOptions off_options = ReductionsOn(1, kConcurrencyStates);
+      off_options.reductions.partial_order = false;
+      const RunFigures off = MeasureRuns(scenarios, off_options);
+      fmt::print("{:<56} {:>10} {:>8} {:>9.3f}  {:>10} {:>8} {:>9.3f}\n",
+                 fmt::format("{}: {} x {}", ConcurrentName(family), processes, ops),
+                 on.states, on.budget() ? "budget" : "all", on.seconds, off.states,
+                 off.budget() ? "budget" : "all", off.seconds);
+      std::fflush(stdout);
+    }
+  }
+}
+
 // The commit-store rows alone, for measuring the assertion search (`bench --commit-store-only`).
 void CommitStoreTable() {
   std::vector<Workload> rows;
@@ -339,12 +377,14 @@ void CommitStoreTable() {
 int main(int argc, char** argv) {
   using namespace crashsim;
   std::string dir = "scenarios";
-  bool walk_only = false, commit_store_only = false;
+  bool walk_only = false, commit_store_only = false, concurrency_only = false;
   for (int i = 1; i < argc; ++i) {
     if (std::string(argv[i]) == "--walk-only") {
       walk_only = true;
     } else if (std::string(argv[i]) == "--commit-store-only") {
       commit_store_only = true;
+    } else if (std::string(argv[i]) == "--concurrency-only") {
+      concurrency_only = true;
     } else {
       dir = argv[i];
     }
@@ -353,8 +393,13 @@ int main(int argc, char** argv) {
     CommitStoreTable();
     return 0;
   }
+  if (concurrency_only) {
+    ConcurrencyTable();
+    return 0;
+  }
   WalkTable();
   if (walk_only) return 0;
   MainTable(dir);
+  ConcurrencyTable();
   return 0;
 }

@@ -151,4 +151,64 @@ std::string PmemFlushedOneFence(int stores, int lines) {
                      Program(ops));
 }
 
+const char* ConcurrentName(Concurrent family) {
+  switch (family) {
+    case Concurrent::kBufferedFsyncOwnFiles:
+      return "buffered writes + fsync, own files";
+    case Concurrent::kBufferedFsyncOneFile:
+      return "buffered writes + fsync, own blocks of one file";
+    case Concurrent::kDirectOwnFiles:
+      return "direct writes, own files";
+    case Concurrent::kPmemPersisted:
+      return "pmem stores, each clwb + sfence, own lines";
+    case Concurrent::kPmemUnfenced:
+      return "pmem stores, never flushed, own lines";
+  }
+  return "?";
+}
+
+std::string ConcurrentTrace(Concurrent family, int processes, int ops) {
+  const bool pmem = family == Concurrent::kPmemPersisted || family == Concurrent::kPmemUnfenced;
+  const bool one_file = pmem || family == Concurrent::kBufferedFsyncOneFile;
+  std::string files, procs;
+  for (int p = 0; p < processes; ++p) {
+    const std::string path = one_file ? "/f" : fmt::format("/f{}", p);
+    const uint64_t base = one_file ? uint64_t(p) * 4096 : 0;
+    std::vector<std::string> ops_of{fmt::format(
+        "fd = open {} rw{}", path, family == Concurrent::kDirectOwnFiles ? " direct" : "")};
+    if (pmem) ops_of.push_back(fmt::format("m = mmap fd 0 {} shared", processes * 4096));
+    for (int i = 0; i < ops; ++i) {
+      const uint64_t at = base + uint64_t(i) * (pmem ? 64 : 512);
+      if (pmem) {
+        ops_of.push_back(fmt::format("store m+{} 0x{:02x}", at, i + 1));
+        if (family == Concurrent::kPmemPersisted) {
+          ops_of.push_back(fmt::format("clwb m+{}", at));
+          ops_of.push_back("sfence");
+        }
+      } else if (family == Concurrent::kDirectOwnFiles) {
+        ops_of.push_back(fmt::format("pwrite fd {} fill({:02x}, 512)", at, i + 1));
+      } else {
+        ops_of.push_back(fmt::format("pwrite fd {} 'x'", at));
+      }
+    }
+    if (family == Concurrent::kBufferedFsyncOwnFiles || family == Concurrent::kBufferedFsyncOneFile) {
+      ops_of.push_back("fsync fd");
+    }
+    procs += fmt::format("{}\"P{}\": {}", p ? ", " : "", p + 1, Program(ops_of));
+    if (!one_file) {
+      files += fmt::format("{}\"{}\": {{\"size\": 4096, \"layout\": \"written\", \"fill\": \"00\"}}",
+                           p ? ", " : "", path);
+    }
+  }
+  if (one_file) {
+    files = fmt::format(R"("/f": {{"size": {}, "layout": "written", "fill": "00"{}}})",
+                        processes * 4096, pmem ? R"(, "dax": true)" : "");
+  }
+  return fmt::format(R"({{"crashsim": 1, "name": "concurrent", "models": ["kernel-tracked"],
+    "config": {{"background": "none", "sector_bytes": 512}},
+    "files": {{{}}},
+    "processes": {{{}}}}})",
+                     files, procs);
+}
+
 }  // namespace crashsim

@@ -37,4 +37,16 @@ std::string CommitStoreTrace(uint64_t bytes, CommitStore variant);
 // and one sfence at the end, with the assertion relating the first two lines.
 std::string PmemFlushedOneFence(int stores, int lines);
 
+// Issue #16's families: `processes` processes with independent work each, to see how the states
+// grow with the number of processes.
+enum class Concurrent {
+  kBufferedFsyncOwnFiles,  // `ops` buffered writes to its own file, then fsync
+  kBufferedFsyncOneFile,   // the same to its own block of one shared file
+  kDirectOwnFiles,         // `ops` direct sector writes to its own file
+  kPmemPersisted,          // `ops` stores to its own lines of one DAX file, each clwb + sfence
+  kPmemUnfenced,           // `ops` stores to its own lines, never flushed
+};
+const char* ConcurrentName(Concurrent family);  // "buffered writes + fsync, own files", ...
+std::string ConcurrentTrace(Concurrent family, int processes, int ops);
+
 }  // namespace crashsim
