@@ -128,7 +128,9 @@ Hash128 HashMachine(const Machine& machine);
 // - ghost seals still active, in order: ino, active, the snapshot (its runs: first file block,
 //   block count, first physical block, extent state), op;
 // - ghost removed inodes (unlinked or renamed over), in order;
-// - per process, in order: its recorded values (load and pread results) and its done labels.
+// - per process, in order: its recorded values (load and pread results), the recorded results of
+//   the ops an assertion compares (op index and "0", a count or an errno name), and its done
+//   labels.
 //
 // Constant for one run, so not hashed (a memo table must not span runs): config, design, faults,
 // base (the initial durable cores and names), the device's platform, cache, sector size and

@@ -230,6 +230,7 @@ std::vector<Change> Visible() {
        }},
       {"a recorded value", [](Machine& m) { m.processes[1].values["v"] = std::nullopt; }},
       {"a done label", [](Machine& m) { m.processes[1].done_labels.insert("w"); }},
+      {"a recorded op result", [](Machine& m) { m.processes[1].results[2] = "EBUSY"; }},
   };
 }
 

@@ -345,6 +345,7 @@ StepReport StepBarrier(OpStep& step) {
     other.at_barrier = false;
     const Op& waiting = s.processes[p].program[other.pc];
     if (!waiting.label.empty()) other.done_labels.insert(waiting.label);
+    if (waiting.result_read) other.results[other.pc] = "0";
     other.progress = OpProgress{};
     ++other.pc;
   }
@@ -422,6 +423,8 @@ StepReport StepProcess(Machine& m, const Scenario& s, int pid) {
   if (outcome.finished) {
     report.step.result = outcome.result;
     if (!op.label.empty()) process.done_labels.insert(op.label);
+    // Only the results an assertion compares are kept: others would split states for nothing.
+    if (op.result_read) process.results[process.pc] = outcome.result;
     process.progress = OpProgress{};
     ++process.pc;
   }
