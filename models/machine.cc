@@ -172,6 +172,7 @@ void HashProcess(const ProcessState& p, Hasher& h) {
     h.Add(id);
   }
   h.AddBool(p.at_barrier);
+  h.AddString(p.killed_by);
 }
 
 }  // namespace

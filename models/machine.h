@@ -139,7 +139,8 @@ Hash128 HashMachine(const Machine& machine);
 // Not read by any crash check, so not hashed: of each inode the in-core core, in-core size,
 // delalloc reservations, mapping tree (folios and tags), last commit sequence, fsync fields,
 // open count and lock; per process the program counter, op progress, fds, vmas, PTEs, private
-// pages, store buffer, unfenced flushes and barrier state; directories; the allocator; bios in
+// pages, store buffer, unfenced flushes, barrier state and the signal that killed it (a death
+// shows to the assertions only as labels never done and results never recorded); directories; the allocator; bios in
 // flight; refcounts (recovery reads sharing from the logged extents); the file-system clock,
 // next_op_id and next_ino; the ghost clocks and next_write_id; promises not returned or failed;
 // write records of files no live promise covers, and every record's id; ended MAP_SYNC promises;

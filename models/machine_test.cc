@@ -103,6 +103,7 @@ std::vector<Change> Invisible() {
          m.processes[0].cpu.store_buffer.push_back(store);
        }},
       {"a barrier", [](Machine& m) { m.processes[1].at_barrier = true; }},
+      {"a death", [](Machine& m) { m.processes[1].killed_by = "SIGBUS"; }},
       {"a page-cache folio",
        [](Machine& m) {
          TreeEntry entry;

@@ -75,6 +75,9 @@ struct ProcessState {
   // index in the program: "0", a count or an errno name, as the op returned it.
   std::map<size_t, std::string> results;
   std::set<std::string> done_labels;  // ops that have returned
+  // The signal that killed the process ("SIGBUS", "SIGSEGV"), empty while it lives. A killed
+  // process takes no more steps; the op it died in never returned (docs/semantics.md 2.10).
+  std::string killed_by;
   CpuState cpu;
   bool at_barrier = false;
 };
