@@ -1,5 +1,5 @@
 // The errno names an assertion may compare an op's result with (docs/scenario-format.md,
-// "Expressions"; docs/semantics.md, "Op results").
+// "Expressions"; docs/semantics.md 2.9).
 //
 // Names are spelled as the Linux kernel spells them (include/uapi/asm-generic/errno-base.h and
 // errno.h, the x86-64 numbering): every one of them is accepted, so an assertion may name an
