@@ -7,6 +7,17 @@
 #include "sim/base/check.h"
 
 namespace crashsim {
+namespace {
+
+// The `length` tagged bytes of `data` from `from`.
+Tagged Slice(const Tagged& data, uint64_t from, uint64_t length) {
+  const auto first = static_cast<std::ptrdiff_t>(from);
+  const auto last = static_cast<std::ptrdiff_t>(from + length);
+  return Tagged{{data.bytes.begin() + first, data.bytes.begin() + last},
+                {data.origins.begin() + first, data.origins.begin() + last}};
+}
+
+}  // namespace
 
 Device::Device(Media media, bool pmem, const Config& config)
     : media_(std::move(media)),
@@ -18,10 +29,11 @@ Device::Device(Media media, bool pmem, const Config& config)
       sector_bytes_(config.sector_bytes) {}
 
 void Device::ApplyWhere(bool (*predicate)(const PendingWrite&, const void*), const void* arg) {
-  std::vector<bool> apply(pending_.size(), false);
+  const std::vector<PendingWrite>& writes = pending_.get();
+  std::vector<bool> apply(writes.size(), false);
   bool any = false;
-  for (size_t i = 0; i < pending_.size(); ++i) {
-    apply[i] = predicate(pending_[i], arg);
+  for (size_t i = 0; i < writes.size(); ++i) {
+    apply[i] = predicate(writes[i], arg);
     any = any || apply[i];
   }
   if (!any) return;  // the common case (a drain with nothing settling): no copy of the list
@@ -43,8 +55,8 @@ void Device::ApplyWhere(bool (*predicate)(const PendingWrite&, const void*), con
              w.unit < span->unit + span->unit_count;
     });
   };
-  for (size_t i = pending_.size(); i-- > 0;) {
-    const PendingWrite& write = pending_[i];
+  for (size_t i = writes.size(); i-- > 0;) {
+    const PendingWrite& write = writes[i];
     if (!apply[i]) apply[i] = covered(write);
     if (!apply[i]) continue;
     if (write.unit_count == 1) {
@@ -54,16 +66,17 @@ void Device::ApplyWhere(bool (*predicate)(const PendingWrite&, const void*), con
     }
   }
   // Applied in visibility order; the rest keep theirs, compacted in place.
+  std::vector<PendingWrite>& pending = pending_.mut();
   size_t kept = 0;
-  for (size_t i = 0; i < pending_.size(); ++i) {
+  for (size_t i = 0; i < pending.size(); ++i) {
     if (apply[i]) {
-      Apply(pending_[i]);
+      Apply(pending[i]);
     } else {
-      if (kept != i) pending_[kept] = std::move(pending_[i]);
+      if (kept != i) pending[kept] = std::move(pending[i]);
       ++kept;
     }
   }
-  pending_.resize(kept);
+  pending.resize(kept);
 }
 
 uint64_t Device::SubmitBlockWrite(uint64_t address, const Tagged& data, bool fua,
@@ -80,12 +93,10 @@ uint64_t Device::SubmitBlockWrite(uint64_t address, const Tagged& data, bool fua
     write.unit_kind = UnitKind::kSector;
     write.unit = sector;
     write.address = pos;
-    write.data.bytes.assign(data.bytes.begin() + done, data.bytes.begin() + done + take);
-    write.data.origins.assign(data.origins.begin() + done, data.origins.begin() + done + take);
+    write.set_payload(Slice(data, done, take), what);
     write.group = group;
     write.completed = false;
-    write.what = what;
-    pending_.push_back(std::move(write));
+    pending_.mut().push_back(std::move(write));
     done += take;
   }
   if (fua) fua_groups_.push_back(group);
@@ -93,14 +104,14 @@ uint64_t Device::SubmitBlockWrite(uint64_t address, const Tagged& data, bool fua
 }
 
 bool Device::InFlight(uint64_t group) const {
-  return std::any_of(pending_.begin(), pending_.end(), [&](const PendingWrite& w) {
+  return std::any_of(pending_->begin(), pending_->end(), [&](const PendingWrite& w) {
     return w.group == group && !w.completed;
   });
 }
 
 void Device::CompleteBlockWrite(uint64_t group) {
   const uint64_t now = Tick();
-  for (auto& write : pending_) {
+  for (auto& write : pending_.mut()) {
     if (write.group == group && !write.completed) {
       write.completed = true;
       write.completed_tick = now;
@@ -146,20 +157,22 @@ void Device::KernelWriteBack(uint64_t line, uint64_t up_to_id) {
 }
 
 void Device::MarkLine(uint64_t line, uint64_t up_to_id, LineFlush state, bool stamp) {
-  bool any = false;
-  for (PendingWrite& write : pending_) {
-    const bool covered = write.unit_kind == UnitKind::kLine && !write.kernel_copy &&
-                         write.unit <= line && line < write.unit + write.unit_count &&
-                         write.id <= up_to_id;
-    if (!covered || write.flush >= state) continue;
-    write.flush = state;
-    any = true;
+  const auto raises = [&](const PendingWrite& write) {
+    return write.unit_kind == UnitKind::kLine && !write.kernel_copy && write.unit <= line &&
+           line < write.unit + write.unit_count && write.id <= up_to_id && write.flush < state;
+  };
+  // Looked at before it is changed: a copy shared with other states stays shared when nothing
+  // changes.
+  const bool any = std::any_of(pending_->begin(), pending_->end(), raises);
+  if (!any) return;
+  for (PendingWrite& write : pending_.mut()) {
+    if (raises(write)) write.flush = state;
   }
-  if (!any || !stamp) return;
+  if (!stamp) return;
   // Lines waiting for a device flush count as completed at this tick: a later log write's
   // PREFLUSH takes them along (the persist graph's PREFLUSH edges).
   const uint64_t now = Tick();
-  for (PendingWrite& write : pending_) {
+  for (PendingWrite& write : pending_.mut()) {
     if (write.unit_kind == UnitKind::kLine && !write.kernel_copy && write.flush == state &&
         write.unit <= line && line < write.unit + write.unit_count && write.id <= up_to_id &&
         write.completed_tick == 0) {
@@ -191,7 +204,7 @@ uint64_t Device::AppendVisibleStore(uint64_t address, const Tagged& data, std::s
       Apply(write);  // eADR: the caches are in the persistence domain
     } else {
       write.eadr_settling = platform_ == Platform::kEadr;
-      pending_.push_back(std::move(write));
+      pending_.mut().push_back(std::move(write));
     }
   }
   return last;
@@ -211,10 +224,8 @@ std::vector<PendingWrite> Device::LinePieces(uint64_t address, const Tagged& dat
     write.unit_kind = UnitKind::kLine;
     write.unit = pos / kLineBytes;
     write.address = pos;
-    write.data.bytes.assign(data.bytes.begin() + done, data.bytes.begin() + done + take);
-    write.data.origins.assign(data.origins.begin() + done, data.origins.begin() + done + take);
+    write.set_payload(Slice(data, done, take), what);
     write.group = group;
-    write.what = what;
     pieces.push_back(std::move(write));
     done += take;
   }
@@ -235,7 +246,7 @@ void Device::AppendKernelCopy(uint64_t address, const Tagged& data, std::string 
   for (PendingWrite& write : LinePieces(address, data, /*words=*/false, group, what)) {
     write.kernel_copy = true;
     write.completed_tick = tick_;
-    pending_.push_back(std::move(write));
+    pending_.mut().push_back(std::move(write));
   }
 }
 
@@ -250,12 +261,11 @@ void Device::AppendKernelZeroing(uint64_t address, uint64_t length, std::string 
   write.unit = address / kLineBytes;
   write.unit_count = (length + kLineBytes - 1) / kLineBytes;
   write.address = address;
-  write.data = TagZeroes(length);
+  write.set_payload(TagZeroes(length), std::move(what));
   write.group = next_group_++;
   write.kernel_copy = true;
   write.completed_tick = Tick();
-  write.what = std::move(what);
-  pending_.push_back(std::move(write));
+  pending_.mut().push_back(std::move(write));
 }
 
 void Device::PersistLine(uint64_t line, uint64_t up_to_id) { PersistLines({{line, up_to_id}}); }
@@ -287,13 +297,13 @@ void Device::HashInto(Hasher& hasher) const {
     hasher.AddBytes(data->bytes);
     hasher.AddBytes(data->origins);
   }
-  hasher.Add(pending_.size());
-  for (const auto& write : pending_) {
+  hasher.Add(pending_->size());
+  for (const auto& write : pending_.get()) {
     hasher.Add(write.id);
     hasher.Add(static_cast<uint64_t>(write.unit_kind));
     hasher.Add(write.address);
-    hasher.AddBytes(write.data.bytes);
-    hasher.AddBytes(write.data.origins);
+    hasher.AddBytes(write.data().bytes);
+    hasher.AddBytes(write.data().origins);
     hasher.Add(write.group);
     hasher.AddBool(write.completed);
     hasher.Add(write.completed_tick);
@@ -314,10 +324,10 @@ void Device::HashInto(Hasher& hasher) const {
 
 void OverlayWrite(const PendingWrite& write, uint64_t address, Tagged* out) {
   const uint64_t begin = std::max(address, write.address);
-  const uint64_t end = std::min(address + out->size(), write.address + write.data.size());
+  const uint64_t end = std::min(address + out->size(), write.address + write.data().size());
   for (uint64_t pos = begin; pos < end; ++pos) {
-    out->bytes[pos - address] = write.data.bytes[pos - write.address];
-    out->origins[pos - address] = write.data.origins[pos - write.address];
+    out->bytes[pos - address] = write.data().bytes[pos - write.address];
+    out->origins[pos - address] = write.data().origins[pos - write.address];
   }
 }
 

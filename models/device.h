@@ -15,12 +15,14 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "models/config.h"
 #include "models/media.h"
+#include "sim/base/copy_on_write.h"
 #include "sim/base/hasher.h"
 
 namespace crashsim {
@@ -38,12 +40,18 @@ enum class LineFlush : uint8_t {
   kKernelWrittenBack,   // written back by the kernel's DAX writeback; durable at the next flush
 };
 
+// What a pending write carries and never changes once made: shared by every copy of it (every
+// state keeps the device's pending list, and most of them only copy it).
+struct PendingPayload {
+  Tagged data;
+  std::string what;  // for reports: "pwrite by P1 to /f at 0+4096"
+};
+
 struct PendingWrite {
   uint64_t id = 0;          // global visibility order of persist events
   UnitKind unit_kind = UnitKind::kSector;
   uint64_t unit = 0;        // sector or line index
   uint64_t address = 0;     // device byte address
-  Tagged data;
   uint64_t unit_count = 1;  // consecutive units covered (a kernel block zeroing spans lines)
   uint64_t group = 0;       // pieces of one multi-word store or one bio share a group
   bool completed = true;    // block: completed (a flush covers it); pmem: always true
@@ -52,7 +60,14 @@ struct PendingWrite {
   bool eadr_settling = false;  // eADR: a piece of a wide store, durable once the next step runs
   bool nontemporal = false;    // pmem: a non-temporal store
   LineFlush flush = LineFlush::kVisible;
-  std::string what;         // for reports: "pwrite by P1 to /f at 0+4096"
+  std::shared_ptr<const PendingPayload> payload;
+
+  const Tagged& data() const { return payload->data; }
+  const std::string& what() const { return payload->what; }
+  void set_payload(Tagged data, std::string what) {
+    payload = std::make_shared<const PendingPayload>(PendingPayload{std::move(data),
+                                                                    std::move(what)});
+  }
 };
 
 // Lays the bytes of `write` that fall within `out` (which holds the bytes from `address` on) over
@@ -65,7 +80,7 @@ class Device {
 
   bool is_pmem() const { return pmem_; }
   const Media& media() const { return media_; }
-  const std::vector<PendingWrite>& pending() const { return pending_; }
+  const std::vector<PendingWrite>& pending() const { return pending_.get(); }
   uint64_t tick() const { return tick_; }
   uint64_t Tick() { return ++tick_; }
 
@@ -118,7 +133,7 @@ class Device {
   template <class Keep>
   Tagged ReadOverlaid(uint64_t address, uint64_t length, Keep keep) const {
     Tagged out = media_.Read(address, length);
-    for (const PendingWrite& write : pending_) {
+    for (const PendingWrite& write : pending_.get()) {
       if (keep(write)) OverlayWrite(write, address, &out);
     }
     return out;
@@ -130,7 +145,7 @@ class Device {
   void set_completed_write_is_durable(bool on) { completed_is_durable_ = on; }
 
  private:
-  void Apply(const PendingWrite& write) { media_.Write(write.address, write.data); }
+  void Apply(const PendingWrite& write) { media_.Write(write.address, write.data()); }
   // `data` at `address` as pmem persist events of `group`, ids in address order: one per line
   // part, and one per 8-byte word part when `words`.
   std::vector<PendingWrite> LinePieces(uint64_t address, const Tagged& data, bool words,
@@ -143,7 +158,8 @@ class Device {
   DeviceCache cache_;
   uint32_t sector_bytes_;
   bool completed_is_durable_ = false;
-  std::vector<PendingWrite> pending_;  // ordered by id
+  // Ordered by id. Shared between copies until changed: most steps leave it alone.
+  CopyOnWrite<std::vector<PendingWrite>> pending_;
   uint64_t next_id_ = 1;
   uint64_t next_group_ = 1;
   uint64_t tick_ = 0;

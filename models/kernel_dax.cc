@@ -205,12 +205,14 @@ std::pair<uint8_t, Origin> LoadByte(const Machine& m, int pid, const std::string
   auto priv = process.private_pages.find({name, page});
   if (priv != process.private_pages.end()) return {priv->second[pos % bs], DataOrigin(vma.ino, pos)};
   const auto& buffer = process.cpu.store_buffer;
-  for (auto it = buffer.rbegin(); it != buffer.rend(); ++it) {
-    const bool store = it->kind == BufferedAccess::Kind::kStore ||
-                       it->kind == BufferedAccess::Kind::kNtStore;
-    if (store && it->ino == vma.ino && pos >= it->file_offset &&
-        pos < it->file_offset + it->data.size()) {
-      return {it->data.bytes[pos - it->file_offset], it->data.origins[pos - it->file_offset]};
+  for (size_t i = buffer.size(); i-- > 0;) {
+    const BufferedAccess& entry = buffer[i];
+    const bool store = entry.kind == BufferedAccess::Kind::kStore ||
+                       entry.kind == BufferedAccess::Kind::kNtStore;
+    if (store && entry.ino == vma.ino && pos >= entry.file_offset &&
+        pos < entry.file_offset + entry.data.size()) {
+      return {entry.data.bytes[pos - entry.file_offset],
+              entry.data.origins[pos - entry.file_offset]};
     }
   }
   const PteState& pte = FOUND(process.ptes, std::make_pair(name, page), "PTE of mapping");

@@ -157,7 +157,8 @@ void HashProcess(const ProcessState& p, Hasher& h) {
   }
   HashRecorded(p, h);
   h.Add(p.cpu.store_buffer.size());
-  for (const auto& access : p.cpu.store_buffer) {
+  for (size_t i = 0; i < p.cpu.store_buffer.size(); ++i) {
+    const BufferedAccess& access = p.cpu.store_buffer[i];
     h.Add(static_cast<uint64_t>(access.kind));
     h.Add(access.address);
     h.AddBytes(access.data.bytes);
@@ -177,7 +178,10 @@ void HashProcess(const ProcessState& p, Hasher& h) {
 
 }  // namespace
 
-Hash128 HashMachine(const Machine& m) {
+namespace {
+
+// HashMachine, leaving out the state of process `skipped` and its ghost clock (none when -1).
+Hash128 HashMachineSkipping(const Machine& m, int skipped) {
   Hasher h;
   m.device.HashInto(h);
   m.journal.HashInto(h);
@@ -223,9 +227,13 @@ Hash128 HashMachine(const Machine& m) {
     h.AddBool(bio.cow);
     h.Add(bio.cow_block);
   }
-  for (const auto& process : m.processes) HashProcess(process, h);
+  for (size_t pid = 0; pid < m.processes.size(); ++pid) {
+    if (static_cast<int>(pid) != skipped) HashProcess(m.processes[pid], h);
+  }
   // Ghost state: clocks, the write history and the ledger decide what is checked.
-  for (const auto& clock : m.ghost.clocks) h.AddBytes(clock);
+  for (size_t pid = 0; pid < m.ghost.clocks.size(); ++pid) {
+    if (static_cast<int>(pid) != skipped) h.AddBytes(m.ghost.clocks[pid]);
+  }
   h.Add(m.ghost.writes.size());
   for (const auto& write : m.ghost.writes) HashWrite(*write, h);
   for (const auto& promise : m.ghost.promises) HashPromise(*promise, h);
@@ -241,6 +249,12 @@ Hash128 HashMachine(const Machine& m) {
   h.Add(m.next_ino);
   return h.Finish();
 }
+
+}  // namespace
+
+Hash128 HashMachine(const Machine& m) { return HashMachineSkipping(m, -1); }
+
+Hash128 HashOutsideProcess(const Machine& m, int pid) { return HashMachineSkipping(m, pid); }
 
 namespace {
 
@@ -259,7 +273,7 @@ Hash128 HashCrashInputs(const Machine& m) {
   for (const PendingWrite& write : m.device.pending()) {
     h.Add(write.unit);
     h.Add(write.unit_count);
-    h.AddString(write.what);
+    h.AddString(write.what());
   }
   // The journal: every committed transaction and the forced prefix.
   m.journal.HashInto(h);

@@ -94,6 +94,11 @@ struct Machine {
 // leave (the ghost state included: it decides which promises are checked).
 Hash128 HashMachine(const Machine& machine);
 
+// HashMachine without process `pid`'s own state (program counter, op progress, fds, mappings,
+// PTEs, private pages, recorded values, store buffer, unfenced flushes) and without its ghost clock:
+// equal before and after a step of `pid` that changed nothing outside that process.
+Hash128 HashOutsideProcess(const Machine& machine, int pid);
+
 // The canonical hash of exactly the part of a Machine that the crash checks read, for memoising
 // them across states that differ only in what no crash check can see. A crash check is what
 // runs for one crash image or journal prefix: CrashSpace and its PersistGraph, RecoveredState,

@@ -33,7 +33,7 @@ void DrainOne(Machine& m, int pid) {
   m.device.SettleEadr();
   auto& buffer = m.processes[pid].cpu.store_buffer;
   CRASHSIM_CHECK(!buffer.empty());
-  BufferedAccess access = std::move(buffer.front());
+  const BufferedAccess access = buffer.front();
   buffer.pop_front();
   using Kind = BufferedAccess::Kind;
   if (access.page_cache) {

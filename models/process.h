@@ -4,7 +4,6 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <map>
 #include <optional>
 #include <set>
@@ -14,6 +13,7 @@
 
 #include "models/op_progress.h"
 #include "models/origin.h"
+#include "models/store_buffer.h"
 
 namespace crashsim {
 
@@ -41,22 +41,8 @@ struct PteState {
   bool operator==(const PteState&) const = default;
 };
 
-// A store-buffer entry (TSO): stores and flushes leave the buffer in program order.
-struct BufferedAccess {
-  enum class Kind { kStore, kNtStore, kClwb, kClflushopt, kClflush };
-  Kind kind = Kind::kStore;
-  uint64_t address = 0;  // device byte address (DAX) or page-cache byte (non-DAX, see below)
-  Tagged data;           // for stores
-  // A store through a non-DAX mapping lands in the page cache of `ino` at `file_offset`.
-  bool page_cache = false;
-  uint32_t ino = 0;
-  uint64_t file_offset = 0;
-  uint64_t stamp = 0;    // the issuing process's clock when the store was issued
-  std::string what;
-};
-
 struct CpuState {
-  std::deque<BufferedAccess> store_buffer;
+  StoreBuffer store_buffer;
   // Flushes (clwb/clflushopt) and non-temporal stores awaiting this CPU's next fence:
   // (line, last visible write id covered).
   std::vector<std::pair<uint64_t, uint64_t>> unfenced;

@@ -16,7 +16,7 @@ std::optional<UntouchedSpan> UntouchedFrom(const Device& device, uint64_t block,
   }
   for (const PendingWrite& write : device.pending()) {
     const uint64_t first = write.address / bs;
-    const uint64_t last = (write.address + write.data.size() + bs - 1) / bs;
+    const uint64_t last = (write.address + write.data().size() + bs - 1) / bs;
     if (last <= block) continue;
     if (first <= block) return std::nullopt;
     count = std::min(count, first - block);

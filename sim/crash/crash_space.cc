@@ -8,7 +8,7 @@ namespace crashsim {
 namespace {
 
 bool Covers(const PendingWrite& write, uint64_t address) {
-  return address >= write.address && address < write.address + write.data.size();
+  return address >= write.address && address < write.address + write.data().size();
 }
 
 }  // namespace
@@ -25,7 +25,7 @@ CrashSpace::CrashSpace(const Machine& machine) : machine_(machine), graph_(machi
     const PendingWrite& write = pending[i];
     CRASHSIM_CHECK(events[i].kind == PersistEvent::Kind::kDeviceWrite && events[i].id == write.id);
     for (uint64_t line = write.address / kLineBytes;
-         line <= (write.address + write.data.size() - 1) / kLineBytes; ++line) {
+         line <= (write.address + write.data().size() - 1) / kLineBytes; ++line) {
       line_index_[line].push_back(static_cast<int>(i));
     }
   }
@@ -101,7 +101,7 @@ std::vector<int> CrashSpace::CoveringEvents(const std::vector<AddressRange>& ran
     if (range.begin >= range.end) continue;
     for (int v : Touching(range.begin, range.end)) {
       const PendingWrite& write = pending[v];
-      if (write.address < range.end && range.begin < write.address + write.data.size()) {
+      if (write.address < range.end && range.begin < write.address + write.data().size()) {
         covering.push_back(v);
       }
     }
@@ -171,7 +171,7 @@ bool CrashSpace::ForEachRun(uint64_t address, uint64_t length,
     uint64_t run_end = std::min(end, (pos / bs + 1) * bs);
     if (next < by_start.size()) run_end = std::min(run_end, pending[by_start[next]].address);
     for (int v : active) {
-      run_end = std::min<uint64_t>(run_end, pending[v].address + pending[v].data.size());
+      run_end = std::min<uint64_t>(run_end, pending[v].address + pending[v].data().size());
     }
     covering = active;
     std::sort(covering.begin(), covering.end());  // id order: the order they became visible

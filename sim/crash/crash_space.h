@@ -142,7 +142,7 @@ bool CrashSpace::ForEachOutcomeIn(const OutcomeRun& run, Visit&& visit) const {
     for (int v : run.writes) {
       const PendingWrite& write = pending[v];
       const uint64_t at = pos - write.address;
-      if (!visit(pos, ByteOutcome{write.data.bytes[at], write.data.origins[at], v})) return false;
+      if (!visit(pos, ByteOutcome{write.data().bytes[at], write.data().origins[at], v})) return false;
     }
   }
   return true;

@@ -45,8 +45,8 @@ std::pair<uint8_t, Origin> ByteIn(const Machine& machine, const CrashImage& imag
   std::pair<uint8_t, Origin> byte{media.bytes[0], media.origins[0]};
   for (const PendingWrite& write : machine.device.pending()) {
     if (!image.persisted.count(write.id)) continue;
-    if (address < write.address || address >= write.address + write.data.size()) continue;
-    byte = {write.data.bytes[address - write.address], write.data.origins[address - write.address]};
+    if (address < write.address || address >= write.address + write.data().size()) continue;
+    byte = {write.data().bytes[address - write.address], write.data().origins[address - write.address]};
   }
   return byte;
 }
@@ -56,7 +56,7 @@ std::pair<uint8_t, Origin> ByteIn(const Machine& machine, const CrashImage& imag
 std::set<uint64_t> SampleAddresses(const Machine& machine) {
   std::set<uint64_t> addresses{uint64_t{1} << 30};
   for (const PendingWrite& write : machine.device.pending()) {
-    const uint64_t size = write.data.size();
+    const uint64_t size = write.data().size();
     for (uint64_t at : {write.address, write.address + size / 2, write.address + size - 1,
                         write.address + size}) {
       addresses.insert(at);

@@ -158,12 +158,12 @@ std::optional<std::string> ImageWalk::WhyNotApplicable(const Machine& machine,
     CRASHSIM_CHECK(events[i].kind == PersistEvent::Kind::kDeviceWrite &&
                    events[i].id == pending[i].id);
     if (pending[i].unit_kind != UnitKind::kLine) return "a pending write is not a line store";
-    if (pending[i].data.size() == 0) return "a pending write is empty";
+    if (pending[i].data().size() == 0) return "a pending write is empty";
   }
   // Two stores sharing a byte must be ordered, the earlier one (in visibility) first.
   std::map<uint64_t, std::vector<size_t>> by_line;
   for (size_t i = 0; i < pending.size(); ++i) {
-    const uint64_t end = pending[i].address + pending[i].data.size();
+    const uint64_t end = pending[i].address + pending[i].data().size();
     for (uint64_t line = pending[i].address / kLineBytes; line <= (end - 1) / kLineBytes; ++line) {
       by_line[line].push_back(i);
     }
@@ -175,8 +175,8 @@ std::optional<std::string> ImageWalk::WhyNotApplicable(const Machine& machine,
       for (size_t b = a + 1; b < members.size(); ++b) {
         const PendingWrite& earlier = pending[members[a]];
         const PendingWrite& later = pending[members[b]];
-        const bool overlap = earlier.address < later.address + later.data.size() &&
-                             later.address < earlier.address + earlier.data.size();
+        const bool overlap = earlier.address < later.address + later.data().size() &&
+                             later.address < earlier.address + earlier.data().size();
         if (!overlap) continue;
         if (!IsAncestor(graph.predecessors(), members[a], members[b], &stamp, ++mark)) {
           return "two pending stores share a byte but may persist in either order";
@@ -211,7 +211,7 @@ ImageWalk::ImageWalk(const Machine& machine, const PersistGraph& graph) {
   journal_prefix_ = machine.journal.forced_seq();
   std::set<uint64_t> lines;
   for (const PendingWrite& write : pending) {
-    const uint64_t end = write.address + write.data.size();
+    const uint64_t end = write.address + write.data().size();
     for (uint64_t line = write.address / kLineBytes; line <= (end - 1) / kLineBytes; ++line) {
       lines.insert(line);
     }
@@ -226,7 +226,7 @@ ImageWalk::ImageWalk(const Machine& machine, const PersistGraph& graph) {
   // the packed image.
   for (const PendingWrite& write : pending) {
     EventBytes geometry;
-    const uint64_t end = write.address + write.data.size();
+    const uint64_t end = write.address + write.data().size();
     auto line_index = [&](uint64_t address) {
       const auto it = std::lower_bound(lines_.begin(), lines_.end(), address / kLineBytes);
       return static_cast<uint32_t>(it - lines_.begin());
@@ -235,11 +235,11 @@ ImageWalk::ImageWalk(const Machine& machine, const PersistGraph& graph) {
     geometry.last_line = line_index(end - 1);
     geometry.image_offset =
         static_cast<uint32_t>(geometry.first_line * kLineBytes + write.address % kLineBytes);
-    geometry.length = static_cast<uint32_t>(write.data.size());
+    geometry.length = static_cast<uint32_t>(write.data().size());
     CRASHSIM_CHECK(geometry.image_offset + geometry.length <= image_.size());
     events_.push_back(geometry);
     data_offset_.push_back(static_cast<uint32_t>(data_.size()));
-    data_.insert(data_.end(), write.data.bytes.begin(), write.data.bytes.end());
+    data_.insert(data_.end(), write.data().bytes.begin(), write.data().bytes.end());
     ids_.push_back(write.id);
   }
   undo_.assign(data_.size(), 0);

@@ -44,7 +44,7 @@ std::string DescribeWrite(const PendingWrite& write) {
                           : (write.completed ? "completed, in the volatile write cache"
                                              : "in flight");
   return fmt::format("{} {} bytes {}+{} ({}): {}", unit, write.unit, write.address,
-                     write.data.size(), state, write.what);
+                     write.data().size(), state, write.what());
 }
 
 }  // namespace

@@ -76,11 +76,11 @@ std::vector<std::string> FileLines(const Machine& m) {
 std::vector<std::string> PendingLines(const Machine& m, const CrashImage& witness) {
   std::vector<std::string> lines;
   for (const PendingWrite& write : m.device.pending()) {
-    const Tagged durable = m.device.media().Read(write.address, write.data.size());
+    const Tagged durable = m.device.media().Read(write.address, write.data().size());
     lines.push_back(fmt::format(
         "{} {} (device bytes {}+{}): durable {}, pending {} from {}: {} by this crash",
         write.unit_kind == UnitKind::kLine ? "pmem line" : "sector", write.unit, write.address,
-        write.data.size(), RenderBytes(durable.bytes), RenderBytes(write.data.bytes), write.what,
+        write.data().size(), RenderBytes(durable.bytes), RenderBytes(write.data().bytes), write.what(),
         witness.persisted.count(write.id) ? "kept" : "lost"));
   }
   return lines;

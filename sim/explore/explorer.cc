@@ -16,6 +16,7 @@
 #include "sim/base/check.h"
 #include "sim/base/hasher.h"
 #include "sim/base/prng.h"
+#include "sim/explore/partial_order.h"
 #include "sim/explore/state_check.h"
 #include "sim/explore/successors.h"
 #include "sim/result/trace_order.h"
@@ -31,6 +32,13 @@ struct PathNode {
   Path parent;
   TraceStep step;
   uint32_t choice = 0;
+  // Whose step it was (the process for a process step or a drain of its store buffer), and
+  // whether it was taken alone as a private step, behind `buffered_ahead` accesses already in
+  // that process's store buffer: what ShownSchedule needs to cut it.
+  StepChoice::Kind kind = StepChoice::Kind::kProcess;
+  int pid = 0;
+  bool private_step = false;
+  uint32_t buffered_ahead = 0;
 };
 
 std::vector<TraceStep> ScheduleOf(const Path& path) {
@@ -41,8 +49,44 @@ std::vector<TraceStep> ScheduleOf(const Path& path) {
   return {schedule.rbegin(), schedule.rend()};
 }
 
-Path Extend(const Path& path, TraceStep step, uint32_t choice) {
-  return std::make_shared<const PathNode>(PathNode{path, std::move(step), choice});
+Path Extend(const Path& path, TraceStep step, uint32_t choice, const StepChoice& taken) {
+  return std::make_shared<const PathNode>(
+      PathNode{path, std::move(step), choice, taken.kind, taken.pid, false, 0});
+}
+
+Path ExtendPrivate(const Path& path, TraceStep step, uint32_t choice, const StepChoice& taken,
+                   uint32_t buffered_ahead) {
+  return std::make_shared<const PathNode>(
+      PathNode{path, std::move(step), choice, taken.kind, taken.pid, true, buffered_ahead});
+}
+
+// The schedule a finding shows for the state `path` reaches: its steps, less the private steps
+// that only ran ahead of the crash. A private step (sim/explore/partial_order.h) of process P that
+// no later step of P follows, and whose queued access no later drain of P's store buffer reaches,
+// commutes with every step after it and changed no crash input: the crash after the shorter
+// schedule checks the same crash inputs. Cutting them keeps traces as short as without the
+// reduction would find them, instead of showing every store a process ran ahead with. The cut
+// depends on the path alone, so every shard and thread shows the same schedule for a state.
+std::vector<TraceStep> ShownSchedule(const Path& path) {
+  std::vector<const PathNode*> nodes;
+  for (const PathNode* node = path.get(); node != nullptr; node = node->parent.get()) {
+    nodes.push_back(node);
+  }
+  std::map<int, uint64_t> drains_after;  // per process, its drains later in the schedule
+  std::set<int> stepped_after;           // processes with a kept process step later
+  std::vector<TraceStep> schedule;
+  for (const PathNode* node : nodes) {  // from the last step back
+    if (node->kind == StepChoice::Kind::kDrain) {
+      ++drains_after[node->pid];
+    } else if (node->kind == StepChoice::Kind::kProcess) {
+      const bool cut = node->private_step && stepped_after.count(node->pid) == 0 &&
+                       drains_after[node->pid] <= node->buffered_ahead;
+      if (cut) continue;
+      stepped_after.insert(node->pid);
+    }
+    schedule.push_back(node->step);
+  }
+  return {schedule.rbegin(), schedule.rend()};
 }
 
 // A state of the depth being explored. Its Machine is not kept: a depth can hold many thousands
@@ -171,11 +215,22 @@ void ParallelChunks(size_t n, size_t jobs, const std::function<bool()>& stop,
   if (failure) std::rethrow_exception(failure);
 }
 
-// The names whose shown trace is shorter than `depth`: nothing found at `depth` can replace it.
-std::set<std::string> Settled(const ExploreResult& result, size_t depth) {
-  std::set<std::string> settled;
+// The length of the trace shown so far for each violated name.
+std::map<std::string, size_t> ShownLengths(const ExploreResult& result) {
+  std::map<std::string, size_t> lengths;
   for (const auto& [name, violation] : result.violations) {
-    if (violation.schedule.size() < depth) settled.insert(name);
+    lengths[name] = violation.schedule.size();
+  }
+  return lengths;
+}
+
+// The names whose shown trace is shorter than `length`: no schedule of `length` steps can replace
+// it. (A state's shown schedule can be shorter than its depth, ShownSchedule, so this is asked
+// per state, not per depth.)
+std::set<std::string> Settled(const std::map<std::string, size_t>& shown, size_t length) {
+  std::set<std::string> settled;
+  for (const auto& [name, shown_length] : shown) {
+    if (shown_length < length) settled.insert(name);
   }
   return settled;
 }
@@ -224,6 +279,7 @@ struct Expansion {
   bool checked = false;
   std::vector<Node> next;
   uint64_t steps = 0, revisits = 0;
+  bool private_step = false;  // expanded by one private step alone
 };
 
 class Exhaustive {
@@ -242,7 +298,7 @@ class Exhaustive {
       result_.stats.depth = depth;
       result_.stats.widest_layer = std::max<uint64_t>(result_.stats.widest_layer, layer.size());
       CheckOptions options(run_);
-      options.settled = Settled(result_, depth);
+      const std::map<std::string, size_t> shown = ShownLengths(result_);
       options.memo = run_.reductions.memoise ? &memo_ : nullptr;
       if (run_.max_images) {
         // Every state of the depth gets the budget left when the depth starts, so the cut does
@@ -254,7 +310,7 @@ class Exhaustive {
       ParallelChunks(
           layer.size(), replayers_.size(), [&] { return Interrupted(run_); },
           [&](size_t i, size_t worker) {
-            expansions[i] = Expand(layer[i], depth, options, replayers_[worker]);
+            expansions[i] = Expand(layer[i], depth, options, shown, replayers_[worker]);
           });
       layer.clear();
       std::vector<Node> next;
@@ -266,6 +322,7 @@ class Exhaustive {
         if (expansion.checked) ++result_.stats.states_checked;
         result_.stats.steps += expansion.steps;
         result_.stats.revisits += expansion.revisits;
+        if (expansion.private_step) ++result_.stats.private_steps;
         Absorb(expansion.findings, &result_);
         for (Node& node : expansion.next) Admit(std::move(node), &next);
         expansion = Expansion();
@@ -315,8 +372,8 @@ class Exhaustive {
 
   // Reads `visited_` only: it does not change while a depth is being expanded. A failure is
   // thrown as an ExploreFailure naming what was being done at which step.
-  Expansion Expand(const Node& node, size_t depth, const CheckOptions& options,
-                   Replayer& replayer) const {
+  Expansion Expand(const Node& node, size_t depth, const CheckOptions& depth_options,
+                   const std::map<std::string, size_t>& shown, Replayer& replayer) const {
     FailurePlace place{"rebuilding the state " + AfterStep(depth), {}};
     try {
       Expansion expansion;
@@ -325,38 +382,74 @@ class Exhaustive {
       expansion.checked = run_.shard.Owns(node.hash.low);
       // Only the owner reports findings, and only findings carry a schedule.
       const std::vector<TraceStep> schedule =
-          expansion.checked ? ScheduleOf(node.path) : std::vector<TraceStep>();
+          expansion.checked ? ShownSchedule(node.path) : std::vector<TraceStep>();
       if (expansion.checked) {
         place.step = "checking the crash states " + AfterStep(depth);
         InjectFault(run_, depth);
+        CheckOptions options = depth_options;
+        options.settled = Settled(shown, schedule.size());
         expansion.findings = CheckState(scenario_, machine, schedule, options);
       }
       place.step = "listing the steps enabled " + AfterStep(depth);
       const std::vector<StepChoice> steps = EnabledSteps(machine, scenario_);
+      // With one step enabled there is nothing to reduce.
+      if (run_.reductions.partial_order && steps.size() > 1 &&
+          ExpandPrivateStep(node, depth, machine, steps, &place, &expansion)) {
+        return expansion;
+      }
       for (uint32_t choice = 0; choice < steps.size(); ++choice) {
         place.step = "taking step " + std::to_string(depth + 1) + " (" +
                      DescribeChoice(machine, scenario_, steps[choice]) + ")";
         Successor successor = TakeStep(machine, scenario_, steps[choice]);
         ++expansion.steps;
+        Path child = Extend(node.path, std::move(successor.step), choice, steps[choice]);
         if (successor.read && expansion.checked) {
           place.step = "checking the value read by step " + std::to_string(depth + 1) + " (" +
-                       successor.step.actor + ": " + successor.step.text + ")";
-          std::vector<TraceStep> read_schedule = schedule;
-          read_schedule.push_back(successor.step);
-          CheckRead(successor.machine, *successor.read, read_schedule, &expansion.findings);
+                       child->step.actor + ": " + child->step.text + ")";
+          CheckRead(successor.machine, *successor.read, ShownSchedule(child), &expansion.findings);
         }
         const Hash128 hash = HashMachine(successor.machine);
         if (run_.reductions.visited_states && visited_.count(hash)) {
           ++expansion.revisits;
           continue;
         }
-        expansion.next.push_back(Node{Extend(node.path, std::move(successor.step), choice), hash});
+        expansion.next.push_back(Node{std::move(child), hash});
       }
       return expansion;
     } catch (...) {
       place.schedule = ScheduleOf(node.path);
       throw Locate(std::move(place));
     }
+  }
+
+  // The partial-order reduction: when some process's next step is private
+  // (sim/explore/partial_order.h) and leads to a state not visited before, it alone is the
+  // state's successor. The first such process in the fixed order is taken. Returns whether it
+  // expanded the state.
+  bool ExpandPrivateStep(const Node& node, size_t depth, const Machine& machine,
+                         const std::vector<StepChoice>& steps, FailurePlace* place,
+                         Expansion* expansion) const {
+    for (uint32_t choice = 0; choice < steps.size(); ++choice) {
+      const StepChoice& step = steps[choice];
+      if (step.kind != StepChoice::Kind::kProcess ||
+          !MayBePrivate(scenario_, machine, step.pid)) {
+        continue;
+      }
+      place->step = "taking step " + std::to_string(depth + 1) + " (" +
+                    DescribeChoice(machine, scenario_, step) + ")";
+      Successor successor = TakeStep(machine, scenario_, step);
+      ++expansion->steps;
+      if (!IsPrivateStep(scenario_, machine, successor, step.pid)) continue;
+      const Hash128 hash = HashMachine(successor.machine);
+      if (visited_.count(hash)) continue;  // C3: never put the other steps off round a cycle
+      const auto ahead =
+          static_cast<uint32_t>(machine.processes[step.pid].cpu.store_buffer.size());
+      expansion->next.push_back(
+          Node{ExtendPrivate(node.path, std::move(successor.step), choice, step, ahead), hash});
+      expansion->private_step = true;
+      return true;
+    }
+    return false;
   }
 
   const Scenario& scenario_;

@@ -259,7 +259,7 @@ class Search {
           const uint32_t v = segment.writes[j];
           if (fate_[v] == Fate::kLost) continue;
           const PendingWrite& write = pending[events_[v]];
-          values_.push_back(write.data.bytes[address - write.address]);
+          values_.push_back(write.data().bytes[address - write.address]);
           if (fate_[v] == Fate::kKept) {
             kept = true;
             break;

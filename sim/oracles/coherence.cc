@@ -27,10 +27,13 @@ uint8_t LatestValue(const Machine& m, uint32_t ino, uint64_t offset) {
 // The reader's own buffered store to the byte, if any (store-to-load forwarding).
 std::optional<uint8_t> OwnBuffered(const Machine& m, int pid, uint32_t ino, uint64_t offset) {
   const auto& buffer = m.processes[pid].cpu.store_buffer;
-  for (auto it = buffer.rbegin(); it != buffer.rend(); ++it) {
-    if (it->ino == ino && offset >= it->file_offset && offset < it->file_offset + it->data.size() &&
-        (it->kind == BufferedAccess::Kind::kStore || it->kind == BufferedAccess::Kind::kNtStore)) {
-      return it->data.bytes[offset - it->file_offset];
+  for (size_t i = buffer.size(); i-- > 0;) {
+    const BufferedAccess& entry = buffer[i];
+    if (entry.ino == ino && offset >= entry.file_offset &&
+        offset < entry.file_offset + entry.data.size() &&
+        (entry.kind == BufferedAccess::Kind::kStore ||
+         entry.kind == BufferedAccess::Kind::kNtStore)) {
+      return entry.data.bytes[offset - entry.file_offset];
     }
   }
   return std::nullopt;

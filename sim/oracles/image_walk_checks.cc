@@ -109,7 +109,7 @@ void ImageChecks::CompileByteGuarantees(const Machine& m, const RecoveredState& 
           if (at < e.image_offset || at >= e.image_offset + e.length) continue;
           const ByteRule* rule = at_offset[at];
           const size_t k = at - e.image_offset;
-          if (rule && Breaks(m, *rule, pending[v].data.bytes[k], pending[v].data.origins[k])) {
+          if (rule && Breaks(m, *rule, pending[v].data().bytes[k], pending[v].data().origins[k])) {
             mask |= uint64_t{1} << b;
           }
         }

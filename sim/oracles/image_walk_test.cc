@@ -56,8 +56,8 @@ uint8_t ByteIn(const Machine& machine, const CrashImage& image, uint64_t address
   uint8_t byte = machine.device.media().Read(address, 1).bytes[0];
   for (const PendingWrite& write : machine.device.pending()) {
     if (!image.persisted.count(write.id)) continue;
-    if (address < write.address || address >= write.address + write.data.size()) continue;
-    byte = write.data.bytes[address - write.address];
+    if (address < write.address || address >= write.address + write.data().size()) continue;
+    byte = write.data().bytes[address - write.address];
   }
   return byte;
 }

@@ -19,7 +19,7 @@ void CheckOrdering(const CrashContext& c, std::vector<Finding>* findings) {
         finding.name = GuaranteeName(Guarantee::kOrdering);
         finding.promise = "O10: a logged I/O completion is durable only after the I/O's data";
         finding.observed = fmt::format("transaction {} ({}) is durable, data write {} is not", seq,
-                                       txn.what, write.what);
+                                       txn.what, write.what());
         finding.expected = "the data persisted before the transaction that records its completion";
         SetWitness(c, image, {{write.address, write.address + 1}}, &finding);
         findings->push_back(std::move(finding));

@@ -49,7 +49,7 @@ bool AllOwnData(const CrashContext& c, const OutcomeRun& run, uint32_t ino, uint
   const auto& pending = c.machine.device.pending();
   for (int v : run.writes) {
     const PendingWrite& write = pending[v];
-    const Origin* origins = write.data.origins.data() + (run.address - write.address);
+    const Origin* origins = write.data().origins.data() + (run.address - write.address);
     if (!ZeroOrDataOf(origins, run.length, ino, offset)) return false;
   }
   return true;

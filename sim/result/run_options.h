@@ -39,6 +39,8 @@ struct Reductions {
   bool memoise = true;         // check states with equal crash inputs (HashCrashInputs) once
   bool assertion_search = true;  // decide assertions by a search over partial choices of the
                                  // pending writes, not by enumerating their combinations
+  bool partial_order = true;  // a process's private step alone stands for its orders with the
+                              // other actors' steps (sim/explore/partial_order.h)
 };
 
 // Shard `index` of `count` (`--shard I/N`), numbered from 1 as the command line and the JSON
@@ -94,6 +96,7 @@ struct RunStats {
   uint64_t memo_images = 0;      // the crash images those hits stood for (not recovered again)
   uint64_t depth = 0;            // longest schedule
   uint64_t widest_layer = 0;     // most states held at one depth
+  uint64_t private_steps = 0;    // states expanded by one private step alone (partial order)
 };
 
 }  // namespace crashsim

@@ -1,0 +1,81 @@
+#include "sim/explore/partial_order.h"
+
+namespace crashsim {
+namespace {
+
+// CPU instructions on a mapping: they enter the kernel only to fault their own page in.
+bool CpuInstruction(OpKind kind) {
+  switch (kind) {
+    case OpKind::kStore:
+    case OpKind::kNtStore:
+    case OpKind::kClwb:
+    case OpKind::kClflushopt:
+    case OpKind::kClflush:
+    case OpKind::kFlush:
+    case OpKind::kPersist:
+    case OpKind::kSfence:
+    case OpKind::kMfence:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Ops that change no other process's state: they read and write their own process, the file
+// system and the device, but never unmap or write-protect another's PTEs (no writeback, no
+// truncate, hole punch, remap or eviction while mapped), never drain another CPU's store buffer
+// (no TLB shootdown) and never release another process (no barrier). A fault touches only the
+// faulting process's page tables in this model (models/kernel_dax.cc).
+bool LeavesOtherProcessesAlone(OpKind kind) {
+  switch (kind) {
+    case OpKind::kOpen:
+    case OpKind::kClose:   // never frees a file that some process still maps
+    case OpKind::kCreat:
+    case OpKind::kMmap:
+    case OpKind::kMunmap:  // the caller's own mapping
+    case OpKind::kLoad:
+    case OpKind::kPread:
+      return true;
+    default:
+      return CpuInstruction(kind);
+  }
+}
+
+// Whether every op that `pid` has left, the one in progress included, leaves other processes
+// alone.
+bool RestLeavesOthersAlone(const Scenario& scenario, const Machine& machine, int pid) {
+  const std::vector<Op>& program = scenario.processes[pid].program;
+  for (size_t pc = machine.processes[pid].pc; pc < program.size(); ++pc) {
+    if (!LeavesOtherProcessesAlone(program[pc].kind)) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool MayBePrivate(const Scenario& scenario, const Machine& machine, int pid) {
+  const ProcessState& process = machine.processes[pid];
+  const std::vector<Op>& program = scenario.processes[pid].program;
+  if (process.pc >= program.size() || !CpuInstruction(program[process.pc].kind)) return false;
+  // The background (writeback of dirty pages, I/O completions) is an actor whose steps write
+  // PTEs back and drain store buffers.
+  if (machine.config->background == Background::kExplore) return false;
+  for (int other = 0; other < static_cast<int>(scenario.processes.size()); ++other) {
+    if (other != pid && !RestLeavesOthersAlone(scenario, machine, other)) return false;
+  }
+  return true;
+}
+
+bool IsPrivateStep(const Scenario& scenario, const Machine& before, const Successor& after,
+                   int pid) {
+  if (!MayBePrivate(scenario, before, pid)) return false;
+  if (after.read) return false;  // a value read is checked on the running system: visible
+  if (!after.machine.processes[pid].cpu.store_buffer.Extends(
+          before.processes[pid].cpu.store_buffer)) {
+    return false;  // it drained its buffer (a fence), which its own drains would race with
+  }
+  if (HashOutsideProcess(after.machine, pid) != HashOutsideProcess(before, pid)) return false;
+  return HashCrashInputs(after.machine) == HashCrashInputs(before);
+}
+
+}  // namespace crashsim
