@@ -134,7 +134,11 @@ class Device {
   Tagged ReadOverlaid(uint64_t address, uint64_t length, Keep keep) const {
     Tagged out = media_.Read(address, length);
     for (const PendingWrite& write : pending_.get()) {
-      if (keep(write)) OverlayWrite(write, address, &out);
+      // `keep` is asked only about writes that reach the range: it may cost a lookup, and a wide
+      // store leaves thousands of pending pieces elsewhere.
+      const bool overlaps =
+          write.address < address + length && address < write.address + write.data().size();
+      if (overlaps && keep(write)) OverlayWrite(write, address, &out);
     }
     return out;
   }

@@ -42,6 +42,18 @@ void RemovePtes(Machine& m, uint32_t ino, uint64_t first, uint64_t last) {
 
 }  // namespace
 
+void UnmapStaleDaxPtes(Machine& m, uint32_t ino, uint64_t page, uint64_t physical_block) {
+  for (auto& process : m.processes) {
+    for (auto it = process.ptes.begin(); it != process.ptes.end();) {
+      const auto vma = process.vmas.find(it->first.first);
+      const bool stale = vma != process.vmas.end() && vma->second.ino == ino &&
+                         it->first.second == page &&
+                         (it->second.zero_page || it->second.physical_block != physical_block);
+      it = stale ? process.ptes.erase(it) : std::next(it);
+    }
+  }
+}
+
 std::string FlushUnmapResult::Describe() const {
   std::string wrote;
   if (pages > 0) wrote = fmt::format("{} dirty page(s)", pages);

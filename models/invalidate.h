@@ -44,6 +44,16 @@ void BreakDaxLayouts(Machine& m, uint32_t ino);
 // and ends the MAP_SYNC promises of those pages (their mapping changes).
 void DropPages(Machine& m, uint32_t ino, uint64_t first, uint64_t last);
 
+// A block of DAX file `ino` got storage of its own at `physical_block` (a hole or an unwritten
+// extent allocated and zeroed, or a shared block copied): every PTE of that page that still maps
+// the zero page or the old block is removed, in every process, so the next access faults the new
+// block in (dax_insert_entry's unmap_mapping_pages when it replaces a zero-page or shared entry;
+// dax_iomap_iter's invalidate_inode_pages2_range for a write over new blocks). Those PTEs are
+// read-only, so no buffered store goes through them; the CPUs' store buffers are left as they are
+// (the TLB shootdown's interrupt may drain them, and not modelling that keeps every order the
+// hardware allows).
+void UnmapStaleDaxPtes(Machine& m, uint32_t ino, uint64_t page, uint64_t physical_block);
+
 // Write-protects every PTE mapping `page` of `ino` (pfn_mkclean_range / page_mkclean); for a DAX
 // page, mappings that the design never write-protects are skipped.
 void WriteProtectPage(Machine& m, uint32_t ino, uint64_t page, bool dax);

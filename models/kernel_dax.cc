@@ -137,6 +137,11 @@ StepOutcome WriteFault(Machine& m, int pid, const std::string& name, uint64_t pa
       // dax_iomap_fault: an allocation that fails is VM_FAULT_SIGBUS.
       return Raise("SIGBUS", note + ": no space (ENOSPC)");
     }
+    if (allocated == Prepared::kDone || copied == Prepared::kDone) {
+      // dax_insert_entry replaces a zero-page entry, or a shared block's, with the new block: every
+      // mapping of the page goes first (unmap_mapping_pages).
+      UnmapStaleDaxPtes(m, vma.ino, page, FOUND_EXTENT(inode.core.extents, page).physical_block);
+    }
     if (allocated == Prepared::kDone) {
       const uint64_t seq = LogInode(m, vma.ino, kFieldExtents,
                                     what + ": allocate zeroed written block " + std::to_string(page));
@@ -466,6 +471,10 @@ uint64_t DaxWrite(Machine& m, int pid, uint32_t ino, uint64_t offset,
     Prepared prepared = AllocateZeroed(m, ino, b);
     if (prepared == Prepared::kDone) {
       allocated = true;
+      // IOMAP_F_NEW (a hole, or an unwritten extent converted, on XFS and ext4 alike):
+      // dax_iomap_iter invalidates the range, which unmaps its zero-page mappings. A copy-on-write
+      // remap below does not in 6.1: other mappings of the shared block stay.
+      UnmapStaleDaxPtes(m, ino, b, FOUND_EXTENT(inode.core.extents, b).physical_block);
     } else if (prepared == Prepared::kNothing) {
       prepared = CopyOnWriteDax(m, ino, b);
       remapped = remapped || prepared == Prepared::kDone;

@@ -254,6 +254,25 @@ Hash128 HashMachineSkipping(const Machine& m, int skipped) {
 
 Hash128 HashMachine(const Machine& m) { return HashMachineSkipping(m, -1); }
 
+uint64_t ApproxFootprintBytes(const Machine& m) {
+  constexpr uint64_t kEntry = 64;  // a map node or a small struct, with its allocation overhead
+  uint64_t bytes = sizeof(Machine);
+  bytes += m.device.pending().size() * sizeof(PendingWrite);
+  bytes += m.device.media().written_blocks().size() * kEntry;
+  for (const auto& [ino, inode] : m.inodes) {
+    bytes += sizeof(Inode) + inode.tree.size() * kEntry + inode.delalloc.size() * kEntry;
+  }
+  for (const ProcessState& process : m.processes) {
+    bytes += sizeof(ProcessState) + process.cpu.store_buffer.size() * 16;
+    bytes += (process.fds.size() + process.vmas.size() + process.ptes.size() +
+              process.values.size() + process.done_labels.size()) * kEntry;
+    for (const auto& [key, page] : process.private_pages) bytes += kEntry + page.size();
+  }
+  bytes += (m.ghost.writes.size() + m.ghost.promises.size()) * 16;
+  bytes += (m.names.size() + m.durable_names.size() + m.bios.size() + m.refcount.size()) * kEntry;
+  return bytes;
+}
+
 Hash128 HashOutsideProcess(const Machine& m, int pid) { return HashMachineSkipping(m, pid); }
 
 namespace {

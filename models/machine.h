@@ -94,6 +94,12 @@ struct Machine {
 // leave (the ghost state included: it decides which promises are checked).
 Hash128 HashMachine(const Machine& machine);
 
+// An estimate of the memory a copy of `machine` holds of its own, for the explorer's budget of
+// machines kept between depths: every container entry counted at a flat size, shared parts (folio
+// bytes, pending writes' payloads, store-buffer entries, ghost records) counted as pointers. An
+// estimate, not a measure: the same for equal machines, so the budget's choices are deterministic.
+uint64_t ApproxFootprintBytes(const Machine& machine);
+
 // HashMachine without process `pid`'s own state (program counter, op progress, fds, mappings,
 // PTEs, private pages, recorded values, store buffer, unfenced flushes) and without its ghost clock:
 // equal before and after a step of `pid` that changed nothing outside that process.

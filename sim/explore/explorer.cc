@@ -89,13 +89,18 @@ std::vector<TraceStep> ShownSchedule(const Path& path) {
   return {schedule.rbegin(), schedule.rend()};
 }
 
-// A state of the depth being explored. Its Machine is not kept: a depth can hold many thousands
-// of states, and one Machine carries its page-cache folios and pending writes, so holding a
-// whole depth would cost far more than rebuilding each state from its schedule.
+// A state of the depth being explored, with its Machine when the depth's budget kept it (the
+// expansion of its parent built it). A depth can hold many thousands of states, and a Machine its
+// pending writes and page-cache entries, so only the first states of each depth, in admission
+// order, up to kKeptBytesPerDepth of estimated footprint (ApproxFootprintBytes), keep theirs, and
+// only below a narrow depth (Exhaustive::Expand); the rest are rebuilt from their schedules.
 struct Node {
   Path path;
   Hash128 hash;
+  std::shared_ptr<const Machine> machine;  // null: rebuilt by the Replayer
 };
+
+constexpr uint64_t kKeptBytesPerDepth = uint64_t{64} << 20;
 
 // Rebuilds the machine of a schedule, keeping the machines along the last one it rebuilt:
 // consecutive states of a depth are mostly siblings, so a rebuild is usually one step.
@@ -123,13 +128,17 @@ class Replayer {
       CRASHSIM_CHECK_MSG(chain[i]->choice < steps.size(), "a schedule no longer replays");
       Successor next = TakeStep(machine, scenario_, steps[chain[i]->choice]);
       stack_.push_back({chain[i], std::move(next.machine)});
+      ++replayed_;
     }
     return stack_.back().second;
   }
 
+  uint64_t replayed() const { return replayed_; }
+
  private:
   const Scenario& scenario_;
   std::vector<std::pair<Path, Machine>> stack_;
+  uint64_t replayed_ = 0;
 };
 
 bool Interrupted(const RunOptions& run) {
@@ -293,7 +302,7 @@ class Exhaustive {
 
   ExploreResult Run() {
     std::vector<Node> layer;
-    Admit(Node{nullptr, initial_hash_}, &layer);
+    Admit(Node{nullptr, initial_hash_, nullptr}, &layer);
     for (size_t depth = 0; !layer.empty(); ++depth) {
       result_.stats.depth = depth;
       result_.stats.widest_layer = std::max<uint64_t>(result_.stats.widest_layer, layer.size());
@@ -307,6 +316,7 @@ class Exhaustive {
                                                             result_.crash_images);
       }
       std::vector<Expansion> expansions(layer.size());
+      layer_size_ = layer.size();
       ParallelChunks(
           layer.size(), replayers_.size(), [&] { return Interrupted(run_); },
           [&](size_t i, size_t worker) {
@@ -314,6 +324,7 @@ class Exhaustive {
           });
       layer.clear();
       std::vector<Node> next;
+      kept_bytes_ = 0;
       for (Expansion& expansion : expansions) {
         if (!expansion.done) {
           result_.interrupted = true;
@@ -344,6 +355,7 @@ class Exhaustive {
       layer = std::move(next);
     }
     result_.stats.memo_hits = memo_.hits();
+    for (const Replayer& replayer : replayers_) result_.stats.replayed_steps += replayer.replayed();
     return std::move(result_);
   }
 
@@ -367,6 +379,14 @@ class Exhaustive {
       return;
     }
     ++result_.distinct_states;
+    if (node.machine) {
+      const uint64_t bytes = ApproxFootprintBytes(*node.machine);
+      if (kept_bytes_ + bytes <= kKeptBytesPerDepth) {
+        kept_bytes_ += bytes;
+      } else {
+        node.machine.reset();
+      }
+    }
     layer->push_back(std::move(node));
   }
 
@@ -378,7 +398,14 @@ class Exhaustive {
     try {
       Expansion expansion;
       expansion.done = true;
-      const Machine& machine = replayer.At(node.path);
+      const Machine& machine = node.machine ? *node.machine : replayer.At(node.path);
+      // Successors keep their machines only from a narrow depth, and only while the budget could
+      // hold every state's: the successors of a whole depth are alive at once, before admission
+      // picks the ones kept. A wide depth's states are mostly siblings, which the Replayer
+      // rebuilds in about one step each anyway.
+      const bool keep_successors =
+          layer_size_ <= kKeepFromDepthsUpTo &&
+          ApproxFootprintBytes(machine) * (kStepsEstimate + 1) * layer_size_ <= kKeptBytesPerDepth;
       expansion.checked = run_.shard.Owns(node.hash.low);
       // Only the owner reports findings, and only findings carry a schedule.
       const std::vector<TraceStep> schedule =
@@ -394,7 +421,7 @@ class Exhaustive {
       const std::vector<StepChoice> steps = EnabledSteps(machine, scenario_);
       // With one step enabled there is nothing to reduce.
       if (run_.reductions.partial_order && steps.size() > 1 &&
-          ExpandPrivateStep(node, depth, machine, steps, &place, &expansion)) {
+          ExpandPrivateStep(node, depth, machine, steps, keep_successors, &place, &expansion)) {
         return expansion;
       }
       for (uint32_t choice = 0; choice < steps.size(); ++choice) {
@@ -413,7 +440,10 @@ class Exhaustive {
           ++expansion.revisits;
           continue;
         }
-        expansion.next.push_back(Node{std::move(child), hash});
+        expansion.next.push_back(Node{
+            std::move(child), hash,
+            keep_successors ? std::make_shared<const Machine>(std::move(successor.machine))
+                            : nullptr});
       }
       return expansion;
     } catch (...) {
@@ -427,8 +457,8 @@ class Exhaustive {
   // state's successor. The first such process in the fixed order is taken. Returns whether it
   // expanded the state.
   bool ExpandPrivateStep(const Node& node, size_t depth, const Machine& machine,
-                         const std::vector<StepChoice>& steps, FailurePlace* place,
-                         Expansion* expansion) const {
+                         const std::vector<StepChoice>& steps, bool keep_machine,
+                         FailurePlace* place, Expansion* expansion) const {
     for (uint32_t choice = 0; choice < steps.size(); ++choice) {
       const StepChoice& step = steps[choice];
       if (step.kind != StepChoice::Kind::kProcess ||
@@ -445,7 +475,9 @@ class Exhaustive {
       const auto ahead =
           static_cast<uint32_t>(machine.processes[step.pid].cpu.store_buffer.size());
       expansion->next.push_back(
-          Node{ExtendPrivate(node.path, std::move(successor.step), choice, step, ahead), hash});
+          Node{ExtendPrivate(node.path, std::move(successor.step), choice, step, ahead), hash,
+               keep_machine ? std::make_shared<const Machine>(std::move(successor.machine))
+                            : nullptr});
       expansion->private_step = true;
       return true;
     }
@@ -457,6 +489,10 @@ class Exhaustive {
   std::vector<Replayer> replayers_;  // one per worker thread
   Hash128 initial_hash_;
   std::set<Hash128> visited_;
+  uint64_t kept_bytes_ = 0;  // the estimated footprint of the machines the next depth keeps
+  uint64_t layer_size_ = 0;  // states in the depth being expanded (read by the workers)
+  static constexpr uint64_t kStepsEstimate = 8;  // successors per state, for keep_successors
+  static constexpr uint64_t kKeepFromDepthsUpTo = 256;  // states
   CrashMemo memo_;
   ExploreResult result_;
 };

@@ -24,8 +24,9 @@ bool CpuInstruction(OpKind kind) {
 // Ops that change no other process's state: they read and write their own process, the file
 // system and the device, but never unmap or write-protect another's PTEs (no writeback, no
 // truncate, hole punch, remap or eviction while mapped), never drain another CPU's store buffer
-// (no TLB shootdown) and never release another process (no barrier). A fault touches only the
-// faulting process's page tables in this model (models/kernel_dax.cc).
+// (no TLB shootdown) and never release another process (no barrier). A DAX write fault may remove
+// other processes' read-only PTEs of the page it allocates or copies (UnmapStaleDaxPtes), never a
+// writable one; IsPrivateStep asks for a process without read-only PTEs.
 bool LeavesOtherProcessesAlone(OpKind kind) {
   switch (kind) {
     case OpKind::kOpen:
@@ -70,6 +71,11 @@ bool IsPrivateStep(const Scenario& scenario, const Machine& before, const Succes
                    int pid) {
   if (!MayBePrivate(scenario, before, pid)) return false;
   if (after.read) return false;  // a value read is checked on the running system: visible
+  // Another process's fault may remove a read-only PTE (a zero page, a shared block), and a flush
+  // through it would then fault: only a process whose PTEs are all writable qualifies.
+  for (const auto& [key, pte] : before.processes[pid].ptes) {
+    if (!pte.writable) return false;
+  }
   if (!after.machine.processes[pid].cpu.store_buffer.Extends(
           before.processes[pid].cpu.store_buffer)) {
     return false;  // it drained its buffer (a fence), which its own drains would race with

@@ -9,7 +9,8 @@
 // set of one step (Peled's conditions):
 // - C1, independence: no other actor can change what the step reads or is changed by it before
 //   the process steps again. The step changed only its own process (HashOutsideProcess) and only
-//   appended to its own store buffer, which its drains read from the other end; every other
+//   appended to its own store buffer, which its drains read from the other end; the process has
+//   no read-only PTE that another's fault could take away; every other
 //   process has only ops left that never touch another process's mappings, PTEs or store buffer
 //   (no writeback, no truncate or hole punch, no barrier), and there is no background actor.
 // - C2, invisibility: the crash inputs (HashCrashInputs) are unchanged and nothing was read for

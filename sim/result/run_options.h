@@ -97,6 +97,7 @@ struct RunStats {
   uint64_t depth = 0;            // longest schedule
   uint64_t widest_layer = 0;     // most states held at one depth
   uint64_t private_steps = 0;    // states expanded by one private step alone (partial order)
+  uint64_t replayed_steps = 0;   // steps taken again to rebuild the states of a depth
 };
 
 }  // namespace crashsim
