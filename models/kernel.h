@@ -17,9 +17,12 @@
 namespace crashsim {
 
 struct StepOutcome {
-  bool finished = true;  // the op has returned
+  bool finished = true;  // the op has returned, or ended in a signal
   std::string result;    // "0", a count, or an errno name ("EBADF", "EINVAL", ...)
   std::string note;      // what this step did, for traces
+  // A signal the step raised at the process ("SIGBUS", "SIGSEGV"; then also the result): the op
+  // never returns, and the caller delivers the signal (ExitProcess for the default action).
+  std::string signal = {};
   bool ok() const { return result.empty() || (result[0] >= '0' && result[0] <= '9'); }
 };
 
@@ -68,6 +71,11 @@ void ReapOnClose(Machine& m, uint32_t ino, const std::string& what);
 
 // Drains the caller's store buffer, as every syscall entry does.
 void EnterKernel(Machine& m, int pid);
+
+// The process is killed (do_exit after a fatal signal, docs/semantics.md 2.10): its store buffer
+// drains, every mapping is unmapped (exit_mm), every file descriptor closed (exit_files), and it
+// is marked killed by `signal`. Returns what the exit did, for the trace.
+std::string ExitProcess(Machine& m, int pid, const std::string& signal);
 
 // Background work that `background: explore` lets happen between any two steps: dirty-page
 // writeback of one page (WB_SYNC_NONE) and the completion of one bio in flight.

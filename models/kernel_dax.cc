@@ -15,6 +15,12 @@ namespace {
 
 StepOutcome Fail(const char* err) { return StepOutcome{true, err, ""}; }
 
+// The fault handler sends `signal` to the process (do_user_addr_fault: bad_area_nosemaphore for
+// SIGSEGV, do_sigbus for VM_FAULT_SIGBUS); the access never completes.
+StepOutcome Raise(const char* signal, std::string note = "") {
+  return StepOutcome{true, signal, std::move(note), signal};
+}
+
 // What preparing a block for a DAX store did.
 enum class Prepared { kNothing, kDone, kNoSpace };
 
@@ -112,7 +118,7 @@ StepOutcome WriteFault(Machine& m, int pid, const std::string& name, uint64_t pa
     LogTimestampUpdate(m, vma.ino, what);
     // A hole needs its delayed allocation reserved; without space the fault fails (SIGBUS).
     if (!ReserveDelalloc(m, vma.ino, page)) {
-      return StepOutcome{true, "SIGBUS", "write fault (page_mkwrite): no space (ENOSPC)"};
+      return Raise("SIGBUS", "write fault (page_mkwrite): no space (ENOSPC)");
     }
     TreeEntry& entry = CachedPage(m, vma.ino, page);
     entry.dirty = true;
@@ -129,7 +135,7 @@ StepOutcome WriteFault(Machine& m, int pid, const std::string& name, uint64_t pa
     if (allocated == Prepared::kNothing) copied = CopyOnWriteDax(m, vma.ino, page);
     if (allocated == Prepared::kNoSpace || copied == Prepared::kNoSpace) {
       // dax_iomap_fault: an allocation that fails is VM_FAULT_SIGBUS.
-      return StepOutcome{true, "SIGBUS", note + ": no space (ENOSPC)"};
+      return Raise("SIGBUS", note + ": no space (ENOSPC)");
     }
     if (allocated == Prepared::kDone || copied == Prepared::kDone) {
       // dax_insert_entry replaces a zero-page entry, or a shared block's, with the new block: every
@@ -169,6 +175,8 @@ StepOutcome WriteFault(Machine& m, int pid, const std::string& name, uint64_t pa
   StepOutcome inner = SyncRange(m, pid, vma.ino, /*datasync=*/true, page * bs, (page + 1) * bs,
                                 std::nullopt, progress.sync);
   if (!inner.finished) return StepOutcome{false, "", "sync fault: " + inner.note};
+  // dax_finish_sync_fault: an fdatasync that fails is VM_FAULT_SIGBUS.
+  if (!inner.ok()) return Raise("SIGBUS", "sync fault: fdatasync failed with " + inner.result);
   progress.in_sync_fault = false;
   progress.sync = SyncProgress{};
   InstallWritable(m, pid, name, page, what);
@@ -355,7 +363,7 @@ StepOutcome CpuAccess(Machine& m, int pid, AccessKind kind, const std::string& n
                       uint64_t* loaded_offset) {
   auto& process = m.processes[pid];
   const VmaState* vma = FindVma(m, pid, name);
-  if (vma == nullptr) return Fail("SIGSEGV");
+  if (vma == nullptr) return Raise("SIGSEGV", "no mapping");
   const bool store = kind == AccessKind::kStore || kind == AccessKind::kNtStore;
   const uint64_t span = store ? data.size() : (kind == AccessKind::kLoad ||
                                                kind == AccessKind::kFlush ||
@@ -363,14 +371,14 @@ StepOutcome CpuAccess(Machine& m, int pid, AccessKind kind, const std::string& n
                                                   ? length
                                                   : 1;
   if (span == 0) return StepOutcome{true, "0", ""};
-  if (offset + span > vma->length) return Fail("SIGSEGV");
+  if (offset + span > vma->length) return Raise("SIGSEGV", "past the end of the mapping");
   const uint32_t bs = m.block_size();
   const uint32_t ino = vma->ino;
   const uint64_t begin = vma->offset + offset;
   const uint64_t end = begin + span;
   const Inode& inode = m.inode(ino);
   const uint64_t eof_pages = (inode.size_bytes + bs - 1) / bs;
-  if ((end - 1) / bs >= eof_pages) return Fail("SIGBUS");
+  if ((end - 1) / bs >= eof_pages) return Raise("SIGBUS", "a page past EOF");
 
   // Faults, one step each. An access whose PTE was taken away again after its fault (writeback
   // write-protected it, say) retries: that retry's fault and the access itself form one step, so

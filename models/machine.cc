@@ -24,13 +24,17 @@ void HashNameTable(const NameTable& names, Hasher& h) {
   }
 }
 
-// What the assertions read of a process: the values its loads and preads recorded, and the
-// labels of its ops that returned.
+// What the assertions read of a process: the values its loads and preads recorded, the results
+// of the ops they compare, and the labels of its ops that returned.
 void HashRecorded(const ProcessState& p, Hasher& h) {
   for (const auto& [name, value] : p.values) {
     h.AddString(name);
     h.AddBool(value.has_value());
     if (value) h.AddBytes(*value);
+  }
+  for (const auto& [op, result] : p.results) {
+    h.Add(op);
+    h.AddString(result);
   }
   for (const auto& label : p.done_labels) h.AddString(label);
 }
@@ -169,6 +173,7 @@ void HashProcess(const ProcessState& p, Hasher& h) {
     h.Add(id);
   }
   h.AddBool(p.at_barrier);
+  h.AddString(p.killed_by);
 }
 
 }  // namespace
@@ -366,10 +371,11 @@ Hash128 HashCrashInputs(const Machine& m) {
   // Removed inodes end the promises about their contents (the durability oracle).
   h.Add(m.ghost.removed.size());
   h.AddSequence(m.ghost.removed);
-  // Per process, what the assertions read: recorded values and done labels.
+  // Per process, what the assertions read: recorded values, op results and done labels.
   h.Add(m.processes.size());
   for (const ProcessState& process : m.processes) {
     h.Add(process.values.size());
+    h.Add(process.results.size());
     h.Add(process.done_labels.size());
     HashRecorded(process, h);
   }

@@ -139,7 +139,9 @@ Hash128 HashOutsideProcess(const Machine& machine, int pid);
 // - ghost seals still active, in order: ino, active, the snapshot (its runs: first file block,
 //   block count, first physical block, extent state), op;
 // - ghost removed inodes (unlinked or renamed over), in order;
-// - per process, in order: its recorded values (load and pread results) and its done labels.
+// - per process, in order: its recorded values (load and pread results), the recorded results of
+//   the ops an assertion compares (op index and "0", a count or an errno name), and its done
+//   labels.
 //
 // Constant for one run, so not hashed (a memo table must not span runs): config, design, faults,
 // base (the initial durable cores and names), the device's platform, cache, sector size and
@@ -148,7 +150,8 @@ Hash128 HashOutsideProcess(const Machine& machine, int pid);
 // Not read by any crash check, so not hashed: of each inode the in-core core, in-core size,
 // delalloc reservations, mapping tree (folios and tags), last commit sequence, fsync fields,
 // open count and lock; per process the program counter, op progress, fds, vmas, PTEs, private
-// pages, store buffer, unfenced flushes and barrier state; directories; the allocator; bios in
+// pages, store buffer, unfenced flushes, barrier state and the signal that killed it (a death
+// shows to the assertions only as labels never done and results never recorded); directories; the allocator; bios in
 // flight; refcounts (recovery reads sharing from the logged extents); the file-system clock,
 // next_op_id and next_ino; the ghost clocks and next_write_id; promises not returned or failed;
 // write records of files no live promise covers, and every record's id; ended MAP_SYNC promises;

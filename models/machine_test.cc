@@ -103,6 +103,7 @@ std::vector<Change> Invisible() {
          m.processes[0].cpu.store_buffer.push_back(store);
        }},
       {"a barrier", [](Machine& m) { m.processes[1].at_barrier = true; }},
+      {"a death", [](Machine& m) { m.processes[1].killed_by = "SIGBUS"; }},
       {"a page-cache folio",
        [](Machine& m) {
          TreeEntry entry;
@@ -230,6 +231,7 @@ std::vector<Change> Visible() {
        }},
       {"a recorded value", [](Machine& m) { m.processes[1].values["v"] = std::nullopt; }},
       {"a done label", [](Machine& m) { m.processes[1].done_labels.insert("w"); }},
+      {"a recorded op result", [](Machine& m) { m.processes[1].results[2] = "EBUSY"; }},
   };
 }
 

@@ -57,7 +57,13 @@ struct ProcessState {
   // Private (copy-on-write) pages written through `private` mappings: never reach the file.
   std::map<std::pair<std::string, uint64_t>, std::vector<uint8_t>> private_pages;
   std::map<std::string, std::optional<std::vector<uint8_t>>> values;  // load/pread results
+  // The return value of each op an assertion compares (the scenario marks them), by the op's
+  // index in the program: "0", a count or an errno name, as the op returned it.
+  std::map<size_t, std::string> results;
   std::set<std::string> done_labels;  // ops that have returned
+  // The signal that killed the process ("SIGBUS", "SIGSEGV"), empty while it lives. A killed
+  // process takes no more steps; the op it died in never returned (docs/semantics.md 2.10).
+  std::string killed_by;
   CpuState cpu;
   bool at_barrier = false;
 };

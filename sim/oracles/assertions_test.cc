@@ -87,6 +87,50 @@ TEST_CASE("assertions: a write made durable holds, one left in the page cache fi
   }
 }
 
+std::string ResultScenario(const std::string& check) {
+  return R"x({"crashsim": 1, "name": "assertions-results-test", "config": {"background": "none"},
+    "files": {"/f": {"size": 4096, "layout": "written", "fill": "2e"}},
+    "processes": {"P1": ["fd = open /f rw", "w: pwrite fd 0 'xy'", "s: fsync fd", "u: unseal fd"]},
+    "assert": [{"name": "r", "check": ")x" +
+         check + R"x("}]})x";
+}
+
+TEST_CASE("assertions: an op's result compares with a count or an errno name") {
+  SUBCASE("results as the ops returned them hold") {
+    const Scenario scenario =
+        LoadScenario(ResultScenario("P1.w == 2 && P1.s == 0 && P1.u in { EOPNOTSUPP, EPERM }"));
+    const Machine machine = RunToEnd(scenario, Design::kKernelTracked);
+    const std::vector<Finding> findings = Assertions(scenario, machine);
+    CHECK_MESSAGE(findings.empty(), Describe(findings));
+  }
+  SUBCASE("a different result fires, showing the one recorded") {
+    const Scenario scenario = LoadScenario(ResultScenario("P1.u == 0"));
+    const Machine machine = RunToEnd(scenario, Design::kKernelTracked);
+    const std::vector<Finding> findings = Assertions(scenario, machine);
+    REQUIRE_MESSAGE(!findings.empty(), Describe(findings));
+    CHECK(findings[0].name == "r");
+    CHECK(findings[0].observed == "P1.u = EOPNOTSUPP");
+  }
+  SUBCASE("the same program under a design with a seal returns 0") {
+    const Scenario scenario = LoadScenario(ResultScenario("P1.u == 0"));
+    const Machine machine = RunToEnd(scenario, Design::kDaxfileTracked);
+    CHECK(Assertions(scenario, machine).empty());
+  }
+  SUBCASE("an op that has not returned has no result: == fires, != holds") {
+    for (const bool negated : {false, true}) {
+      const Scenario scenario = LoadScenario(ResultScenario(negated ? "P1.s != 0" : "P1.s == 0"));
+      Machine machine = BuildInitialMachine(scenario, Design::kKernelTracked);
+      Step(machine, scenario, 0, 2);  // open and pwrite: the fsync has not run
+      const std::vector<Finding> findings = Assertions(scenario, machine);
+      CHECK(findings.empty() == negated);
+      if (!negated) {
+        REQUIRE(!findings.empty());
+        CHECK(findings[0].observed == "P1.s = no result");
+      }
+    }
+  }
+}
+
 TEST_CASE("assertions: a flag durable without its data is found among the pending stores") {
   SUBCASE("the data persisted before the flag was stored") {
     const Scenario scenario = LoadScenario(PmemScenario(

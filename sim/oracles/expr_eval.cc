@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "sim/oracles/byte_runs.h"
+#include "sim/oracles/recorded_result.h"
 #include "sim/program/setup.h"
 
 namespace crashsim {
@@ -29,6 +30,13 @@ bool ExprEvaluator::Eval(const Expr& e) {
         for (const DataValue& d : e.values) in = in || Expected(d, value->size(), "", 0) == *value;
       }
       return e.kind == Expr::Kind::kValueNe ? !in : in;
+    }
+    case Expr::Kind::kResultEq:
+    case Expr::Kind::kResultNe:
+    case Expr::Kind::kResultIn: {
+      const std::optional<std::string> result = RecordedResult(c_.scenario, c_.machine, e);
+      Note(fmt::format("{}.{} = {}", e.process, e.name, result.value_or("no result")));
+      return ResultLeafHolds(e, result);
     }
     case Expr::Kind::kSizeEq: {
       const RecoveredFile* file = state_.File(e.path);

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "sim/base/check.h"
+#include "sim/oracles/recorded_result.h"
 #include "sim/program/setup.h"
 
 namespace crashsim {
@@ -64,6 +65,10 @@ class CompiledAssertion::Compiler {
         }
         return Constant(e.kind == Expr::Kind::kValueNe ? !in : in);
       }
+      case Expr::Kind::kResultEq:
+      case Expr::Kind::kResultNe:
+      case Expr::Kind::kResultIn:
+        return Constant(ResultLeafHolds(e, RecordedResult(s_, m_, e)));
       case Expr::Kind::kSizeEq: {
         const RecoveredFile* file = recovered_.File(e.path);
         return Constant(file && file->core.size_bytes == e.size);

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <set>
 
 #include "models/kernel.h"
 #include "models/kernel_dax.h"
@@ -13,14 +14,21 @@
 namespace crashsim {
 namespace {
 
-// Participants of a barrier: every process whose program names it.
+bool NamesBarrier(const Process& process, const std::string& barrier) {
+  for (const Op& op : process.program) {
+    if (op.kind == OpKind::kBarrier && op.barrier == barrier) return true;
+  }
+  return false;
+}
+
+// Participants of a barrier: every process whose program names it. A killed participant no
+// longer holds it up (docs/semantics.md 2.10).
 bool AllArrived(const Machine& m, const Scenario& s, const std::string& barrier) {
   for (size_t p = 0; p < s.processes.size(); ++p) {
     const auto& program = s.processes[p].program;
-    bool names_it = false;
-    for (const Op& op : program) names_it = names_it || (op.kind == OpKind::kBarrier && op.barrier == barrier);
-    if (!names_it) continue;
+    if (!NamesBarrier(s.processes[p], barrier)) continue;
     const ProcessState& state = m.processes[p];
+    if (!state.killed_by.empty()) continue;
     if (!state.at_barrier || state.pc >= program.size() ||
         program[state.pc].barrier != barrier) {
       return false;
@@ -73,8 +81,10 @@ std::string Describe(const Scenario& s, int pid, const Op& op) {
 }  // namespace
 
 bool ProcessFinished(const Machine& m, const Scenario& s, int pid) {
-  return m.processes[pid].pc >= s.processes[pid].program.size();
+  return m.processes[pid].pc >= s.processes[pid].program.size() || ProcessKilled(m, pid);
 }
+
+bool ProcessKilled(const Machine& m, int pid) { return !m.processes[pid].killed_by.empty(); }
 
 namespace {
 
@@ -291,7 +301,7 @@ StepOutcome StepCpu(OpStep& step) {
   const StepOutcome outcome = CpuAccess(step.m, step.pid, ToAccessKind(op.kind), op.mapping,
                                         op.offset, op.data, op.length, step.what, &loaded, &ino,
                                         &offset);
-  if (op.kind == OpKind::kLoad && outcome.finished) {
+  if (op.kind == OpKind::kLoad && outcome.finished && outcome.signal.empty()) {
     if (outcome.ok()) {
       const bool shared = step.process().vmas.at(op.mapping).shared;
       step.report.read = ObservedRead{step.pid, shared, ino, offset, loaded, step.what};
@@ -317,6 +327,8 @@ StepOutcome StepNamespace(OpStep& step) {
 
 // A barrier: the process waits there; the last participant to arrive releases everyone waiting
 // at it, and their clocks join.
+void ReleaseBarrier(Machine& m, const Scenario& s, const std::string& barrier);
+
 StepReport StepBarrier(OpStep& step) {
   Machine& m = step.m;
   const Scenario& s = step.s;
@@ -328,13 +340,27 @@ StepReport StepBarrier(OpStep& step) {
     report.step.text = op.text + " (waiting)";
     return std::move(report);  // the op returns when the last participant arrives
   }
+  ReleaseBarrier(m, s, op.barrier);
+  report.step.text = op.text + " (all arrived)";
+  report.step.result = "0";
+  return std::move(report);
+}
+
+// Releases every process waiting at `barrier`, once all its live participants have arrived:
+// their clocks join, with the clocks of participants killed before it (what a dead process did
+// before it died happens before what the others do after they pass).
+void ReleaseBarrier(Machine& m, const Scenario& s, const std::string& barrier) {
   VectorClock joined(m.processes.size(), 0);
   std::vector<int> released;
   for (size_t p = 0; p < m.processes.size(); ++p) {
-    if (!m.processes[p].at_barrier || m.processes[p].pc >= s.processes[p].program.size()) continue;
-    const Op& waiting = s.processes[p].program[m.processes[p].pc];
-    if (waiting.kind != OpKind::kBarrier || waiting.barrier != op.barrier) continue;
-    released.push_back(static_cast<int>(p));
+    const bool killed = !m.processes[p].killed_by.empty();
+    if (killed && !NamesBarrier(s.processes[p], barrier)) continue;
+    if (!killed) {
+      if (!m.processes[p].at_barrier || m.processes[p].pc >= s.processes[p].program.size()) continue;
+      const Op& waiting = s.processes[p].program[m.processes[p].pc];
+      if (waiting.kind != OpKind::kBarrier || waiting.barrier != barrier) continue;
+      released.push_back(static_cast<int>(p));
+    }
     for (size_t i = 0; i < joined.size(); ++i) {
       joined[i] = std::max(joined[i], m.ghost.clocks[p][i]);
     }
@@ -345,12 +371,27 @@ StepReport StepBarrier(OpStep& step) {
     other.at_barrier = false;
     const Op& waiting = s.processes[p].program[other.pc];
     if (!waiting.label.empty()) other.done_labels.insert(waiting.label);
+    if (waiting.result_read) other.results[other.pc] = "0";
     other.progress = OpProgress{};
     ++other.pc;
   }
-  report.step.text = op.text + " (all arrived)";
-  report.step.result = "0";
-  return std::move(report);
+}
+
+// After a death: the barriers that waited only for the dead process release their waiters.
+std::string ReleaseBarriersAfterDeath(Machine& m, const Scenario& s) {
+  std::set<std::string> waited;
+  for (size_t p = 0; p < m.processes.size(); ++p) {
+    if (m.processes[p].at_barrier && m.processes[p].pc < s.processes[p].program.size()) {
+      waited.insert(s.processes[p].program[m.processes[p].pc].barrier);
+    }
+  }
+  std::string note;
+  for (const std::string& barrier : waited) {
+    if (!AllArrived(m, s, barrier)) continue;
+    ReleaseBarrier(m, s, barrier);
+    note += "; barrier " + barrier + " released";
+  }
+  return note;
 }
 
 // One step of the op, by its family.
@@ -418,10 +459,22 @@ StepReport StepProcess(Machine& m, const Scenario& s, int pid) {
     }
   }
   StepReport& report = step.report;
+  if (!outcome.signal.empty()) {
+    // No scenario program handles a signal, and the default action of SIGBUS and SIGSEGV is to
+    // dump core and exit: the process dies in this op, which never returns, and takes no more
+    // steps (docs/semantics.md 2.10).
+    std::string exit = ExitProcess(m, pid, outcome.signal);
+    exit += ReleaseBarriersAfterDeath(m, s);
+    report.step.text += " [" + (outcome.note.empty() ? "" : outcome.note + "; ") + exit + "]";
+    report.step.result = outcome.signal + ": process killed";
+    return std::move(report);
+  }
   if (!outcome.note.empty()) report.step.text += " [" + outcome.note + "]";
   if (outcome.finished) {
     report.step.result = outcome.result;
     if (!op.label.empty()) process.done_labels.insert(op.label);
+    // Only the results an assertion compares are kept: others would split states for nothing.
+    if (op.result_read) process.results[process.pc] = outcome.result;
     process.progress = OpProgress{};
     ++process.pc;
   }

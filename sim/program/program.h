@@ -2,7 +2,9 @@
 // step of it does (the next inner step of its current op, or the whole op when it has none).
 //
 // Each op is translated into calls on the modelled kernel (models/kernel.h); this file knows the
-// scenario's op syntax, the kernel knows the mechanism. Happens-before is kept here: a process's
+// scenario's op syntax, the kernel knows the mechanism. An op's return value is kept when an
+// assertion compares it (Op::result_read); a step that raises a signal kills the process, whose
+// later ops never run. Happens-before is kept here: a process's
 // clock ticks at the start of each op (and of each retry of an access that faulted), and
 // `barrier` joins the clocks of everyone it releases.
 #pragma once
@@ -31,7 +33,9 @@ struct StepReport {
   std::optional<ObservedRead> read;
 };
 
+// Whether the process has run its last op, or was killed by a signal (docs/semantics.md 2.10).
 bool ProcessFinished(const Machine& machine, const Scenario& scenario, int pid);
+bool ProcessKilled(const Machine& machine, int pid);
 // Whether the process can take a step now (not finished, not waiting at a barrier, and first in
 // line under `order: sequential`).
 bool ProcessEnabled(const Machine& machine, const Scenario& scenario, int pid);

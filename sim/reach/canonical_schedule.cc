@@ -58,6 +58,12 @@ CanonicalRun RunCanonicalSchedule(const Scenario& scenario, Design design,
     CanonicalOp& op = run.ops[current[pid]];
     op.steps.push_back(report.step);
     if (report.read) op.read = ViewBytes(report.read->data);
+    // A signal killed the process in this op: it never returns, its result is the signal, and
+    // its later ops never run (docs/semantics.md 2.10).
+    if (ProcessKilled(machine, pid)) {
+      op.result = machine.processes[pid].killed_by;
+      current[pid] = -1;
+    }
     // An op returns when its process's pc moves (a barrier releases every process waiting at
     // it, so several may return at once).
     bool returned = false;

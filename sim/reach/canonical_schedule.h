@@ -25,7 +25,9 @@ namespace crashsim {
 struct CanonicalOp {
   int pid = 0;
   size_t op_index = 0;  // scenario.processes[pid].program[op_index]
-  std::string result;   // "0", a count, an errno name, "SIGBUS", "SIGSEGV"
+  // "0", a count, an errno name, or "SIGBUS" / "SIGSEGV" for the access that killed its process
+  // (the process's later ops are not in the run).
+  std::string result;
   // The bytes a `pread` or `load` returned (stale free-space bytes as zero, as in a view).
   std::optional<std::vector<uint8_t>> read;
   std::vector<TraceStep> steps;  // the model's steps of this op

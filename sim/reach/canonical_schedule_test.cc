@@ -55,5 +55,25 @@ TEST_CASE("a barrier hands the schedule to the next process and back") {
   CHECK(run.ops[5].result == "1");
 }
 
+TEST_CASE("a process killed by a signal ends at the op it died in; the others go on") {
+  const Scenario scenario = Load(R"json({
+    "crashsim": 1, "name": "t",
+    "files": { "/f": { "size": 8192, "layout": "written", "fill": "30" } },
+    "processes": {
+      "K": ["fd = open /f rw", "m = mmap fd 0 8192 shared", "ftruncate fd 100",
+            "store m+4096 'R'", "pwrite fd 0 'never'", "fsync fd"],
+      "O": ["fd = open /f rw", "pwrite fd 1 'o'"]
+    }
+  })json");
+  const CanonicalRun run = RunCanonicalSchedule(scenario, Design::kMapSync);
+  CHECK_FALSE(run.stuck);
+  REQUIRE(run.ops.size() == 6);
+  CHECK(run.ops[3].pid == 0);
+  CHECK(run.ops[3].op_index == 3);
+  CHECK(run.ops[3].result == "SIGBUS");
+  CHECK(run.ops[4].pid == 1);
+  CHECK(run.ops[5].result == "1");
+}
+
 }  // namespace
 }  // namespace crashsim

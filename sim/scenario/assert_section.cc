@@ -51,6 +51,15 @@ Status ReadAfter(const Json& value, const std::string& pointer, const ProgramFac
   return Status();
 }
 
+// Marks every op whose result the expression compares, so that the stepper records it.
+void MarkResultsRead(const Expr& e, Scenario* out) {
+  if (e.kind == Expr::Kind::kResultEq || e.kind == Expr::Kind::kResultNe ||
+      e.kind == Expr::Kind::kResultIn) {
+    out->processes[out->ProcessIndex(e.process)].program[e.result_op].result_read = true;
+  }
+  for (const Expr& child : e.children) MarkResultsRead(child, out);
+}
+
 }  // namespace
 
 Status ReadAssertions(const Json& value, const ProgramFacts& facts, Scenario* out) {
@@ -91,6 +100,7 @@ Status ReadAssertions(const Json& value, const ProgramFacts& facts, Scenario* ou
     assertion.check = std::move(expr).value();
     Status refs = CheckExpr(facts, file_sizes, &assertion.check);
     if (!refs.ok()) return ErrorAt(check_pointer, refs.message());
+    MarkResultsRead(assertion.check, out);
     out->assertions.push_back(std::move(assertion));
   }
   return Status();

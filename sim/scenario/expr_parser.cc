@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "sim/scenario/errno_names.h"
 #include "sim/scenario/return_if_error.h"
 #include "sim/scenario/syntax.h"
 
@@ -182,7 +183,7 @@ class ExprParser {
     if (pos_ < text_.size() && text_[pos_] == '/') return ParseRange(out);
     if (pos_ < text_.size() && IsWordChar(text_[pos_])) {
       RETURN_IF_ERROR(ParseQualified("value", &out->process, &out->name));
-      return ParseComparison(Expr::Kind::kValueEq, Expr::Kind::kValueNe, Expr::Kind::kValueIn, out);
+      return ParseNamedComparison(out);
     }
     return Fail(
         "expected a condition (/path[START:END] ..., P.x ..., size(...), sealed(...), "
@@ -275,6 +276,83 @@ class ExprParser {
       return Fail("expected '==', '!=' or 'in'" + Found());
     }
     return ParseData(out, range_length);
+  }
+
+  // P.x compared with DATA (the bytes its load or pread read) or with RESULTs (an op's return
+  // value); the first value after the operator decides which, and every value must be of that
+  // kind. Whether x is a value or an op is the expression checker's question.
+  Status ParseNamedComparison(Expr* out) {
+    enum class Cmp { kEq, kNe, kIn } cmp;
+    if (Accept("==")) {
+      cmp = Cmp::kEq;
+    } else if (Accept("!=")) {
+      cmp = Cmp::kNe;
+    } else if (PeekWord() == "in") {
+      pos_ += 2;
+      cmp = Cmp::kIn;
+      RETURN_IF_ERROR(Expect("{"));
+    } else {
+      return Fail("expected '==', '!=' or 'in'" + Found());
+    }
+    const bool result = NextIsResult();
+    if (result) {
+      out->kind = cmp == Cmp::kEq   ? Expr::Kind::kResultEq
+                  : cmp == Cmp::kNe ? Expr::Kind::kResultNe
+                                    : Expr::Kind::kResultIn;
+    } else {
+      out->kind = cmp == Cmp::kEq   ? Expr::Kind::kValueEq
+                  : cmp == Cmp::kNe ? Expr::Kind::kValueNe
+                                    : Expr::Kind::kValueIn;
+    }
+    do {
+      if (NextIsResult() != result) {
+        return Fail(std::string("'in' mixes DATA and op results: ") + out->process + "." +
+                    out->name + " is compared with " +
+                    (result ? "a result (a count or an errno name)" : "DATA") + " first, so " +
+                    "every value must be one" + Found());
+      }
+      RETURN_IF_ERROR(result ? ParseResult(out) : ParseData(out, std::nullopt));
+    } while (cmp == Cmp::kIn && Accept(","));
+    return cmp == Cmp::kIn ? Expect("}") : Status();
+  }
+
+  // A result comes next: a decimal count (not 0x..., which is DATA), or a word that is or looks
+  // like an errno name (upper case, or an errno name in lower case).
+  bool NextIsResult() {
+    SkipSpace();
+    if (pos_ >= text_.size()) return false;
+    const char c = text_[pos_];
+    if (c >= '0' && c <= '9') {
+      const char next = pos_ + 1 < text_.size() ? text_[pos_ + 1] : '\0';
+      return !(c == '0' && (next == 'x' || next == 'X'));
+    }
+    if (c == '-') return true;  // a negative count: ParseResult explains
+    if (c >= 'A' && c <= 'Z') return true;
+    std::string upper(PeekWord());
+    for (char& u : upper) u = static_cast<char>(u >= 'a' && u <= 'z' ? u - 'a' + 'A' : u);
+    return IsKernelErrnoName(upper);
+  }
+
+  // RESULT := N | ERRNO, kept as the stepper records results: a count in decimal, an errno name.
+  Status ParseResult(Expr* out) {
+    SkipSpace();
+    if (pos_ < text_.size() && text_[pos_] == '-') {
+      return Fail("a result is a count or an errno name: a failed op's result is its errno "
+                  "(EBADF), not -1");
+    }
+    const size_t start = pos_;
+    const std::string word(PeekWord());
+    if (word[0] >= '0' && word[0] <= '9') {
+      StatusOr<uint64_t> number = ParseNumber(word);
+      if (!number.ok()) return Fail("bad result: " + number.status().message());
+      pos_ += word.size();
+      out->results.push_back(std::to_string(*number));
+      return Status();
+    }
+    if (std::optional<std::string> error = ErrnoNameError(word)) return FailAt(start, *error);
+    pos_ += word.size();
+    out->results.push_back(word);
+    return Status();
   }
 
   Status ParseData(Expr* out, std::optional<uint64_t> range_length) {

@@ -4,12 +4,16 @@
 //   or      := and ('||' and)*
 //   and     := unary ('&&' unary)*
 //   unary   := '!' unary | primary
-//   primary := '(' expr ')' | PATH '[' START ':' END ']' cmp | P '.' x cmp
+//   primary := '(' expr ')' | PATH '[' START ':' END ']' cmp | P '.' x cmp | P '.' x rcmp
 //            | 'size(' PATH ')' '==' N | 'sealed(' PATH ')' | 'exists(' PATH ')'
 //            | 'done(' P '.' label ')'
 //   cmp     := ('==' | '!=') DATA | 'in' '{' DATA (',' DATA)* '}'
+//   rcmp    := ('==' | '!=') RESULT | 'in' '{' RESULT (',' RESULT)* '}'
 //   DATA    := 'text' | 0xHH... | fill(HH, N) | zero | old
+//   RESULT  := a decimal count | an errno name as the kernel spells it (EOPNOTSUPP)
 //
+// `P.x cmp` compares the bytes a load or pread read, `P.x rcmp` an op's return value; the first
+// value after the operator decides which (a decimal number or an upper-case word is a RESULT).
 // Syntax plus what the text alone decides: START <= END, and a literal DATA compared with a file
 // range has exactly the range's length. Whether P, x, label and `old` refer to something is the
 // expression checker's job. Messages give the column (from 1) but no location in the file.

@@ -140,6 +140,45 @@ TEST_CASE("a range ends at or after its start, and literal DATA has the range's 
         "column 1");
 }
 
+TEST_CASE("P.x compared with a count or an errno name is an op result, with DATA a value") {
+  const Expr eq = Parse("P1.m == EOPNOTSUPP");
+  CHECK(eq.kind == Expr::Kind::kResultEq);
+  CHECK(eq.process == "P1");
+  CHECK(eq.name == "m");
+  CHECK(eq.results == std::vector<std::string>{"EOPNOTSUPP"});
+  CHECK(Parse("P1.w == 4096").results == std::vector<std::string>{"4096"});
+  CHECK(Parse("P1.w == 0010").results == std::vector<std::string>{"10"});  // as recorded
+  CHECK(Parse("P1.s != 0").kind == Expr::Kind::kResultNe);
+  const Expr in = Parse("P1.u in { EPERM, 0, EOPNOTSUPP }");
+  CHECK(in.kind == Expr::Kind::kResultIn);
+  CHECK(in.results == std::vector<std::string>{"EPERM", "0", "EOPNOTSUPP"});
+  CHECK(in.values.empty());
+  // 0x... is DATA, never a count.
+  CHECK(Parse("P1.x == 0x00").kind == Expr::Kind::kValueEq);
+  CHECK(Parse("P1.x in { zero }").kind == Expr::Kind::kValueIn);
+}
+
+TEST_CASE("a bad result names the errno it may have meant") {
+  CHECK(ErrorOf("P.m == EOPNOTSUP").rfind(
+            "unknown errno name 'EOPNOTSUP'; did you mean 'EOPNOTSUPP'? (crashsim's ops return: ",
+            0) == 0);
+  CHECK(ErrorOf("P.m == EWHATEVER").rfind("unknown errno name 'EWHATEVER' (crashsim's ops", 0) ==
+        0);
+  CHECK(ErrorOf("P.m == eperm") ==
+        "unknown errno name 'eperm'; errno names are upper case: did you mean 'EPERM'? at "
+        "column 8");
+  CHECK(ErrorOf("P.m == EWOULDBLOCK") ==
+        "'EWOULDBLOCK' is another name of EAGAIN; results are recorded as the kernel spells "
+        "them, so write 'EAGAIN' at column 8");
+  CHECK(ErrorOf("P.w == 12x") == "bad result: '12x' is not a number (decimal or 0x hex) at column 8");
+  CHECK(ErrorOf("P.w in { 'a', 0 }") ==
+        "'in' mixes DATA and op results: P.w is compared with DATA first, so every value must "
+        "be one, found '0 }' at column 15");
+  // Every errno name of the kernel parses, as it is spelled.
+  CHECK(Parse("P.x == EHWPOISON").results == std::vector<std::string>{"EHWPOISON"});
+  CHECK(Parse("P.x == E2BIG").results == std::vector<std::string>{"E2BIG"});
+}
+
 TEST_CASE("malformed expressions name what was expected and the column") {
   CHECK(ErrorOf("") ==
         "expected a condition (/path[START:END] ..., P.x ..., size(...), sealed(...), "

@@ -282,6 +282,71 @@ TEST_CASE("assertions with every expression form load and bind values") {
   CHECK(s.assertions[3].check.value_length == 2);
 }
 
+TEST_CASE("an op's result is comparable by its label or by the name it binds") {
+  Json json = Base();
+  json["assert"] = Json::parse(R"json([
+    { "name": "r1", "after": "P1.l", "check": "P1.l == 0 && P1.m != EOPNOTSUPP" },
+    { "name": "r2", "check": "P2.k in { 0, EBADF } || P1.fd == ENOENT" }
+  ])json");
+  const Scenario s = Load(json);
+  const Expr& l = s.assertions[0].check.children[0];
+  CHECK(l.kind == Expr::Kind::kResultEq);
+  CHECK(l.results == std::vector<std::string>{"0"});
+  CHECK(l.result_op == 3);  // P1's fourth op, `l: fsync fd`
+  const Expr& m = s.assertions[0].check.children[1];
+  CHECK(m.kind == Expr::Kind::kResultNe);
+  CHECK(m.result_op == 1);  // the mmap that binds m
+  const Expr& k = s.assertions[1].check.children[0];
+  CHECK(k.kind == Expr::Kind::kResultIn);
+  CHECK(k.results == std::vector<std::string>{"0", "EBADF"});
+  CHECK(k.result_op == 2);
+  // The stepper records exactly the results compared.
+  std::vector<bool> read;
+  for (const Op& op : s.processes[0].program) read.push_back(op.result_read);
+  CHECK(read == std::vector<bool>{true, true, false, true});
+  for (const Op& op : s.processes[1].program) CHECK(op.result_read == (op.label == "k"));
+}
+
+TEST_CASE("an op result compared with the wrong thing says what was expected") {
+  CHECK(ErrorOf(WithAssert("P1.l == EOPNOTSUP")) ==
+        "s.json: /assert/0/check: unknown errno name 'EOPNOTSUP'; did you mean 'EOPNOTSUPP'? "
+        "(crashsim's ops return: EACCES, EBADF, EBUSY, EINVAL, EISDIR, ENODEV, ENOENT, ENOMEM, "
+        "ENOSPC, ENOTTY, EOPNOTSUPP, EPERM; any other kernel errno name is accepted too) at "
+        "column 9");
+  CHECK(ErrorOf(WithAssert("P1.l == ebadf")) ==
+        "s.json: /assert/0/check: unknown errno name 'ebadf'; errno names are upper case: did "
+        "you mean 'EBADF'? at column 9");
+  CHECK(ErrorOf(WithAssert("P1.l != ENOTSUP")) ==
+        "s.json: /assert/0/check: 'ENOTSUP' is another name of EOPNOTSUPP; results are recorded "
+        "as the kernel spells them, so write 'EOPNOTSUPP' at column 9");
+  CHECK(ErrorOf(WithAssert("P1.l == -1")) ==
+        "s.json: /assert/0/check: a result is a count or an errno name: a failed op's result is "
+        "its errno (EBADF), not -1 at column 9");
+  CHECK(ErrorOf(WithAssert("P1.l in { 0, 'a' }")) ==
+        "s.json: /assert/0/check: 'in' mixes DATA and op results: P1.l is compared with a result "
+        "(a count or an errno name) first, so every value must be one, found ''a' }' at column "
+        "14");
+  CHECK(ErrorOf(WithAssert("P1.l == 'ok'")) ==
+        "s.json: /assert/0/check: P1.l is the result of 'l: fsync fd', a count or an errno name, "
+        "not bytes: expected a count or an errno name after the comparison (P1.l == 0, P1.l in "
+        "{ 0, EINVAL })");
+  CHECK(ErrorOf(WithAssert("P1.x == 1")) ==
+        "s.json: /assert/0/check: P1.x holds the bytes read by 'x = load m+0 1': compare it with "
+        "DATA ('text', 0x..., fill(HH, N), zero); to compare that op's result, label it ('r: x = "
+        "load m+0 1') and compare P1.r");
+  CHECK(ErrorOf(WithAssert("P1.l == 4096")) ==
+        "s.json: /assert/0/check: P1.l is the result of 'l: fsync fd', which returns 0 or an "
+        "errno name, never the count 4096");
+  CHECK(ErrorOf(WithAssert("P1.q == 0")) ==
+        "s.json: /assert/0/check: P1 has no label or bound name 'q' whose op's result could be "
+        "compared");
+  Json ambiguous = WithProgram({"fd = open /f rw", "fd: fsync fd"});
+  ambiguous["assert"] = Json::array({{{"name", "a"}, {"check", "P1.fd == 0"}}});
+  CHECK(ErrorOf(ambiguous) ==
+        "s.json: /assert/0/check: P1.fd is ambiguous: 'fd' labels 'fd: fsync fd' and is bound by "
+        "'fd = open /f rw'");
+}
+
 TEST_CASE("a file that cannot be read is one line naming it") {
   StatusOr<Scenario> missing = LoadScenarioFile("no/such/scenario.json");
   REQUIRE_FALSE(missing.ok());
@@ -983,7 +1048,9 @@ TEST_CASE("P.x must name a process and a value bound by load or pread in it") {
   CHECK(ErrorOf(WithAssert("P1.y == 'a'")) ==
         "s.json: /assert/0/check: P1 binds no value 'y' with 'x = load ...' or 'x = pread ...'");
   CHECK(ErrorOf(WithAssert("P1.fd == 'a'")) ==
-        "s.json: /assert/0/check: P1 binds no value 'fd' with 'x = load ...' or 'x = pread ...'");
+        "s.json: /assert/0/check: P1.fd is the result of 'fd = open /f rw', a count or an errno "
+        "name, not bytes: expected a count or an errno name after the comparison (P1.fd == 0, "
+        "P1.fd in { 0, EINVAL })");
   CHECK(ErrorOf(WithAssert("done(P1.l) -> P2.v in { 'ab', 'abc' }")) ==
         "s.json: /assert/0/check: DATA of 3 bytes compared with P2.v, which holds 2 bytes (the "
         "LENGTH its op reads)");

@@ -104,6 +104,9 @@ Status CheckProgram(const Process& process, ProcessFacts* facts) {
   std::map<std::string, Binding> names;
   std::map<std::string, std::string> label_pointers;
   for (const Op& op : process.program) {
+    const size_t index = facts->op_texts.size();
+    facts->op_texts.push_back(op.text);
+    facts->op_kinds.push_back(op.kind);
     if (!op.label.empty()) {
       const auto [it, inserted] = label_pointers.emplace(op.label, op.pointer);
       if (!inserted) {
@@ -111,6 +114,7 @@ Status CheckProgram(const Process& process, ProcessFacts* facts) {
                                        it->second + " (a label is unique within its process)");
       }
       facts->labels.insert(op.label);
+      facts->label_ops[op.label] = index;
     }
     if (!op.fd.empty()) RETURN_IF_ERROR(CheckUse(process, op, names, op.fd, NameKind::kFd));
     if (!op.fd2.empty()) RETURN_IF_ERROR(CheckUse(process, op, names, op.fd2, NameKind::kFd));
@@ -125,7 +129,12 @@ Status CheckProgram(const Process& process, ProcessFacts* facts) {
                                        it->second.pointer +
                                        " (a name is bound once within its process)");
       }
-      if (it->second.kind == NameKind::kValue) facts->value_lengths[op.result_name] = op.length;
+      if (it->second.kind == NameKind::kValue) {
+        facts->value_lengths[op.result_name] = op.length;
+        facts->value_ops[op.result_name] = index;
+      } else {
+        facts->result_ops[op.result_name] = index;
+      }
     }
   }
   return Status();

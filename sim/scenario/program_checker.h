@@ -18,11 +18,17 @@
 
 namespace crashsim {
 
-// What assertions may name in one process: its labels (for `done` and `after`) and its values
-// (for `P.x`), each value with the LENGTH its load or pread reads.
+// What assertions may name in one process: its labels (for `done` and `after`), its values (for
+// `P.x == DATA`), each with the LENGTH its load or pread reads, and its ops' results (for
+// `P.x == RESULT`): by label, or by the name an op other than load and pread binds.
 struct ProcessFacts {
   std::set<std::string> labels;
   std::map<std::string, uint64_t> value_lengths;
+  std::map<std::string, size_t> label_ops;    // label -> index of its op in the program
+  std::map<std::string, size_t> result_ops;   // fd, mapping or result name -> index of its op
+  std::map<std::string, size_t> value_ops;    // load/pread value name -> index of its op
+  std::vector<std::string> op_texts;          // each op as written, by index
+  std::vector<OpKind> op_kinds;               // each op's kind, by index
 };
 using ProgramFacts = std::map<std::string, ProcessFacts>;  // by process name
 

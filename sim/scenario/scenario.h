@@ -77,6 +77,10 @@ struct Op {
   bool shared = false, validate = false, map_sync = false;
   bool msync_sync = false;
   FallocMode falloc_mode = FallocMode::kAlloc;
+
+  // Set by the loader when an assertion compares this op's result (`P.label == EBUSY`): the
+  // program stepper records the result only then, so ops no assertion reads add no state.
+  bool result_read = false;
 };
 
 struct Process {
@@ -112,6 +116,7 @@ struct Expr {
   enum class Kind {
     kRangeEq, kRangeNe, kRangeIn,  // /path[start:end] == DATA | != DATA | in { DATA, ... }
     kValueEq, kValueNe, kValueIn,  // P.x == DATA ...
+    kResultEq, kResultNe, kResultIn,  // P.x == RESULT ...: an op's return value
     kSizeEq,                       // size(/path) == N
     kSealed, kExists,              // sealed(/path), exists(/path)
     kDone,                         // done(P.label)
@@ -121,9 +126,14 @@ struct Expr {
   std::string path;
   uint64_t start = 0, end = 0;  // byte range for kRange*
   uint64_t size = 0;            // for kSizeEq
-  std::string process, name;    // P.x for kValue*, P.label for kDone
+  std::string process, name;    // P.x for kValue* and kResult*, P.label for kDone
   uint64_t value_length = 0;    // for kValue*: LEN of the load/pread that binds P.x
   std::vector<DataValue> values;  // one for ==/!=, one or more for `in`
+  // For kResult*: the results compared with, each a decimal count ("4096") or an errno name as
+  // the kernel spells it ("EOPNOTSUPP"), in the form the program stepper records them; and the
+  // index in P's program of the op whose result P.x is (resolved by the loader).
+  std::vector<std::string> results;
+  size_t result_op = 0;
   // kNot: 1; kAnd, kOr, kImplies: 2 or more, in the order written (a chain of one operator is
   // one node). kImplies of c1..cn is c1 -> (c2 -> (... -> cn)): true when some ci before the
   // last is false, or the last is true.
