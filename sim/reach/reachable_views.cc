@@ -22,8 +22,11 @@ struct Position {
 Position PositionOf(const Machine& machine) {
   Position position;
   for (const ProcessState& process : machine.processes) {
-    const bool mid_op = !process.progress.Idle();
-    position.started += process.pc + ((mid_op || process.at_barrier) ? 1 : 0);
+    // A process killed by a signal has left the op it died in: that op counts as started and
+    // over, as the real program's mark after it does (docs/semantics.md 2.10).
+    const bool killed = !process.killed_by.empty();
+    const bool mid_op = !killed && !process.progress.Idle();
+    position.started += process.pc + ((mid_op || process.at_barrier || killed) ? 1 : 0);
     position.running = position.running || mid_op;
   }
   return position;

@@ -11,8 +11,8 @@
 // (every feasible journal prefix, every downset of the pending writes that cover the viewed
 // files' bytes). Segment 0 is the state before the first op. "Op j has started" counts an op
 // by the first step it took; a process waiting at a barrier counts as having returned from it
-// (the real program passes a barrier at once). `returned_views` is the part of a segment after
-// its op returned.
+// (the real program passes a barrier at once), and so does a process killed by a signal from the
+// op it died in. `returned_views` is the part of a segment after its op returned.
 //
 // Promises: deterministic (breadth first, fixed successor order, views numbered in the order
 // first found); a budget that runs out marks what it cut, never silently: `max_states` (distinct
