@@ -50,15 +50,12 @@ std::vector<TraceStep> ScheduleOf(const Path& path) {
   return {schedule.rbegin(), schedule.rend()};
 }
 
-Path Extend(const Path& path, TraceStep step, uint32_t choice, const StepChoice& taken) {
-  return std::make_shared<const PathNode>(
-      PathNode{path, std::move(step), choice, taken.kind, taken.pid, false, 0});
-}
-
-Path ExtendPrivate(const Path& path, TraceStep step, uint32_t choice, const StepChoice& taken,
-                   uint32_t buffered_ahead) {
-  return std::make_shared<const PathNode>(
-      PathNode{path, std::move(step), choice, taken.kind, taken.pid, true, buffered_ahead});
+// `private_ahead`: the step was taken alone as a private step, behind that many accesses.
+Path Extend(const Path& path, TraceStep step, uint32_t choice, const StepChoice& taken,
+            std::optional<uint32_t> private_ahead = std::nullopt) {
+  return std::make_shared<const PathNode>(PathNode{path, std::move(step), choice, taken.kind,
+                                                   taken.pid, private_ahead.has_value(),
+                                                   private_ahead.value_or(0)});
 }
 
 // The schedule a finding shows for the state `path` reaches: its steps, less the private steps
@@ -70,9 +67,12 @@ Path ExtendPrivate(const Path& path, TraceStep step, uint32_t choice, const Step
 // depends on the path alone, so every shard and thread shows the same schedule for a state.
 std::vector<TraceStep> ShownSchedule(const Path& path) {
   std::vector<const PathNode*> nodes;
+  bool any_private = false;
   for (const PathNode* node = path.get(); node != nullptr; node = node->parent.get()) {
     nodes.push_back(node);
+    any_private = any_private || node->private_step;
   }
+  if (!any_private) return ScheduleOf(path);  // the common case: nothing to cut
   std::map<int, uint64_t> drains_after;  // per process, its drains later in the schedule
   std::set<int> stepped_after;           // processes with a kept process step later
   std::vector<TraceStep> schedule;
@@ -493,7 +493,7 @@ class Exhaustive {
       const auto ahead =
           static_cast<uint32_t>(machine.processes[step.pid].cpu.store_buffer.size());
       expansion->next.push_back(
-          Node{ExtendPrivate(node.path, std::move(successor.step), choice, step, ahead), hash,
+          Node{Extend(node.path, std::move(successor.step), choice, step, ahead), hash,
                keep_machine ? std::make_shared<const Machine>(std::move(successor.machine))
                             : nullptr});
       expansion->private_step = true;

@@ -1,5 +1,7 @@
 #include "sim/explore/partial_order.h"
 
+#include <algorithm>
+
 namespace crashsim {
 namespace {
 
@@ -30,7 +32,8 @@ bool CpuInstruction(OpKind kind) {
 bool LeavesOtherProcessesAlone(OpKind kind) {
   switch (kind) {
     case OpKind::kOpen:
-    case OpKind::kClose:   // never frees a file that some process still maps
+    case OpKind::kClose:   // frees no file that some process still maps; flushes only a file
+                           // marked flush-on-close, which MayBePrivate rules out
     case OpKind::kCreat:
     case OpKind::kMmap:
     case OpKind::kMunmap:  // the caller's own mapping
@@ -61,8 +64,17 @@ bool MayBePrivate(const Scenario& scenario, const Machine& machine, int pid) {
   // The background (writeback of dirty pages, I/O completions) is an actor whose steps write
   // PTEs back and drain store buffers.
   if (machine.config->background == Background::kExplore) return false;
+  // A close (or a process's exit) of a file marked flush-on-close writes it back, which
+  // write-protects every process's PTEs of it; only a truncation marks a file, and no other
+  // process can truncate before this one steps again (below).
+  const bool marked = std::any_of(machine.inodes.begin(), machine.inodes.end(),
+                                  [](const auto& entry) { return entry.second.flush_on_close; });
   for (int other = 0; other < static_cast<int>(scenario.processes.size()); ++other) {
-    if (other != pid && !RestLeavesOthersAlone(scenario, machine, other)) return false;
+    if (other == pid) continue;
+    if (!RestLeavesOthersAlone(scenario, machine, other)) return false;
+    const bool has_ops_left =
+        machine.processes[other].pc < scenario.processes[other].program.size();
+    if (marked && has_ops_left) return false;
   }
   return true;
 }

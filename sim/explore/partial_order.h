@@ -12,7 +12,9 @@
 //   appended to its own store buffer, which its drains read from the other end; the process has
 //   no read-only PTE that another's fault could take away; every other
 //   process has only ops left that never touch another process's mappings, PTEs or store buffer
-//   (no writeback, no truncate or hole punch, no barrier), and there is no background actor.
+//   (no writeback, no truncate or hole punch, no barrier), no file is marked to be flushed at its
+//   close (a close or a process's exit would then write it back), and there is no background
+//   actor.
 // - C2, invisibility: the crash inputs (HashCrashInputs) are unchanged and nothing was read for
 //   the checks on the running system.
 // - C3, no step is put off for ever: the step leads to a state not visited before (the

@@ -88,6 +88,19 @@ TEST_CASE("another process with only quiet ops left leaves the step private") {
   CHECK(NextIsPrivate(scenario, &machine, 0));
 }
 
+TEST_CASE("no private step while a close could write a truncated file back") {
+  // XFS writes a file truncated down back at its close (xfs_file_release), which write-protects
+  // every process's PTEs of it: P2's close is not quiet while /f is so marked.
+  const Scenario scenario =
+      Load(kStores, R"(["fd = open /f rw", "ftruncate fd 8192", "close fd"])");
+  Machine machine = BuildInitialMachine(scenario, Design::kKernelTracked);
+  Run(scenario, &machine, 0, 3);
+  Run(scenario, &machine, 1, 2);  // the truncate marks /f
+  CHECK_FALSE(MayBePrivate(scenario, machine, 0));
+  Run(scenario, &machine, 1, 1);  // the close writes it back and clears the mark
+  CHECK(MayBePrivate(scenario, machine, 0));
+}
+
 TEST_CASE("no private step when the background is an actor") {
   const Scenario scenario = Load(kStores, R"(["fd = open /f rw"])", "explore");
   Machine machine = BuildInitialMachine(scenario, Design::kKernelTracked);
