@@ -310,9 +310,9 @@ TEST_CASE("an op's result is comparable by its label or by the name it binds") {
 TEST_CASE("an op result compared with the wrong thing says what was expected") {
   CHECK(ErrorOf(WithAssert("P1.l == EOPNOTSUP")) ==
         "s.json: /assert/0/check: unknown errno name 'EOPNOTSUP'; did you mean 'EOPNOTSUPP'? "
-        "(crashsim's ops return: EACCES, EBADF, EBUSY, EINVAL, EISDIR, ENODEV, ENOENT, ENOMEM, "
-        "ENOSPC, ENOTTY, EOPNOTSUPP, EPERM; any other kernel errno name is accepted too) at "
-        "column 9");
+        "(crashsim's ops return: EACCES, EBADF, EBUSY, EEXIST, EINVAL, EISDIR, ELOOP, ENODEV, "
+        "ENOENT, ENOMEM, ENOSPC, ENOTDIR, ENOTEMPTY, ENOTTY, ENXIO, EOPNOTSUPP, EPERM; any other "
+        "kernel errno name is accepted too) at column 9");
   CHECK(ErrorOf(WithAssert("P1.l == ebadf")) ==
         "s.json: /assert/0/check: unknown errno name 'ebadf'; errno names are upper case: did "
         "you mean 'EBADF'? at column 9");
