@@ -116,11 +116,14 @@ JobScenario BuildJob(const Scenario& scenario, const CanonicalRun& run, const Pl
     out.kind = OpKindName(op.kind);
     switch (op.kind) {
       case OpKind::kOpen: {
-        std::string flags = op.open_write ? "rw" : "ro";
+        std::string flags = !op.open_read ? "wo" : op.open_write ? "rw" : "ro";
         if (op.direct) flags += ",direct";
         if (op.dsync) flags += ",dsync";
         if (op.osync) flags += ",sync";
         if (op.creat) flags += ",creat";
+        if (op.excl) flags += ",excl";
+        if (op.append) flags += ",append";
+        if (op.trunc) flags += ",trunc";
         out.args = {q(op.result_name), op.path, flags};
         break;
       }
@@ -155,6 +158,29 @@ JobScenario BuildJob(const Scenario& scenario, const CanonicalRun& run, const Pl
       case OpKind::kPwrite:
         out.args = {q(op.fd), n(op.offset), EncodeBytes(op.data)};
         break;
+      case OpKind::kWrite:
+        out.args = {q(op.fd), EncodeBytes(op.data)};
+        break;
+      case OpKind::kWritev:
+      case OpKind::kPwritev:
+        out.args = {q(op.fd)};
+        if (op.kind == OpKind::kPwritev) out.args.push_back(n(op.offset));
+        for (const Bytes& buffer : op.buffers) out.args.push_back(EncodeBytes(buffer));
+        break;
+      case OpKind::kLseek:
+        out.args = {q(op.fd), std::to_string(op.seek_offset), WhenceName(op.whence)};
+        break;
+      case OpKind::kSyncFileRange: {
+        std::string flags;
+        auto add = [&](uint8_t bit, const char* name) {
+          if (op.range_flags & bit) flags += (flags.empty() ? "" : ",") + std::string(name);
+        };
+        add(kRangeWaitBefore, "wait_before");
+        add(kRangeWrite, "write");
+        add(kRangeWaitAfter, "wait_after");
+        out.args = {q(op.fd), n(op.offset), n(op.length), flags.empty() ? "-" : flags};
+        break;
+      }
       case OpKind::kPread:
         out.args = {q(op.fd), n(op.offset), n(op.length)};
         break;
@@ -173,10 +199,23 @@ JobScenario BuildJob(const Scenario& scenario, const CanonicalRun& run, const Pl
         break;
       case OpKind::kCreat:
       case OpKind::kUnlink:
+      case OpKind::kMkdir:
+      case OpKind::kRmdir:
         out.args = {op.path};
         break;
       case OpKind::kRename:
         out.args = {op.path, op.path2};
+        if (op.noreplace) out.args.push_back("noreplace");
+        if (op.exchange) out.args.push_back("exchange");
+        break;
+      case OpKind::kLink:
+        out.args = {op.path, op.path2};
+        break;
+      case OpKind::kSymlink:
+        out.args = {op.target, op.path};
+        break;
+      case OpKind::kTruncate:
+        out.args = {op.path, n(op.length)};
         break;
       case OpKind::kSfence:
       case OpKind::kMfence:
