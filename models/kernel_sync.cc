@@ -146,6 +146,7 @@ StepOutcome SysSync(Machine& m, int pid, const std::string& what) {
     promise.process = pid;
     promise.invocation = m.ghost.clocks[pid];
     promise.covers_metadata = true;
+    promise.inodes_below = m.next_ino;
     progress.promise = static_cast<int>(m.ghost.AddPromise(std::move(promise)));
     int total = 0;
     std::vector<uint64_t> groups;

@@ -334,6 +334,7 @@ Hash128 HashCrashInputs(const Machine& m) {
     h.Add(static_cast<uint64_t>(promise->guarantee));
     h.AddBool(promise->ino.has_value());
     h.Add(promise->ino.value_or(0));
+    h.Add(promise->inodes_below);
     h.Add(promise->begin);
     h.Add(promise->end);
     h.Add(promise->size_at_invocation);

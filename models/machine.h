@@ -131,8 +131,8 @@ Hash128 HashOutsideProcess(const Machine& machine, int pid);
 //   (recovery under posix-minimal);
 // - the set of inode numbers (a promise of every file, sync, covers each), nothing else of Inode;
 // - ghost promises that returned without an error, in ledger order: op, invocation clock,
-//   returned, failed, kind, guarantee, ino (or every file), begin, end, size and mtime at
-//   invocation, covers_metadata;
+//   returned, failed, kind, guarantee, ino (or every file, with the inode numbers it covers),
+//   begin, end, size and mtime at invocation, covers_metadata;
 // - ghost write records of the files those promises cover (every record when one covers every
 //   file), in coherence order: ino, offset, bytes (or fill length and byte), size_cut, process,
 //   stamp, what;

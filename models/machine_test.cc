@@ -212,6 +212,12 @@ std::vector<Change> Visible() {
          promise.end = kBlock;
          m.ghost.promises[0] = std::make_shared<const Promise>(promise);
        }},
+      {"a returned promise's covered inodes",
+       [](Machine& m) {
+         Promise promise = *m.ghost.promises[0];
+         promise.inodes_below = 2;
+         m.ghost.promises[0] = std::make_shared<const Promise>(promise);
+       }},
       {"a returned promise's size at invocation",
        [](Machine& m) {
          Promise promise = *m.ghost.promises[0];
