@@ -92,6 +92,24 @@ TEST_CASE("the new calls go to the runner with every argument and flag") {
   CHECK(job.ops[14].args == Args{"/g", "/k", "noreplace"});
 }
 
+TEST_CASE("an lseek that needs a directory's size does not run, and says why") {
+  auto plan_of = [](const std::string& program) {
+    StatusOr<Scenario> loaded = LoadScenarioText(
+        R"({"crashsim": 1, "name": "t", "files": {"/d/f": {"size": 0, "layout": "hole"}},
+            "processes": {"P1": [)" + program + "]}}",
+        "t.json");
+    REQUIRE_MESSAGE(loaded.ok(), loaded.status().message());
+    return PlanScenario(*loaded, RunCanonicalSchedule(*loaded, Design::kMapSync));
+  };
+  const Plan end = plan_of(R"("fd = open /d ro", "lseek fd 0 end")");
+  CHECK_FALSE(end.runs);
+  CHECK(end.blocked == "lseek end, data or hole on a directory: the model does not hold a "
+                       "directory's size (/processes/P1/1)");
+  CHECK_FALSE(plan_of(R"("mkdir /m", "fd = open /m ro", "lseek fd 0 data")").runs);
+  CHECK(plan_of(R"("fd = open /d ro", "lseek fd 5 set", "lseek fd 1 cur")").runs);
+  CHECK(plan_of(R"("fd = open /d ro", "fd2 = open /d/f ro", "lseek fd2 0 end")").runs);
+}
+
 TEST_CASE("swapext does not run, and says why") {
   const Scenario scenario = Load("scenarios/swapext-freshness.json");
   const CanonicalRun run = RunCanonicalSchedule(scenario, Design::kMapSync);
