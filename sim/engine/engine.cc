@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "sim/base/check.h"
+#include "sim/engine/fix_check.h"
 
 #include "sim/explore/explorer.h"
 #include "sim/program/program.h"
@@ -57,6 +58,7 @@ ModelResult Run(const Scenario& scenario, Design design, const RunOptions& optio
     result.violated.insert(name);
     result.violations.push_back(std::move(violation));
   }
+  if (options.fix && !explored.interrupted) AddFixes(scenario, design, options, &result);
   return result;
 }
 
