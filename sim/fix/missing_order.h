@@ -1,11 +1,12 @@
 // MissingOrder: the op a violation's missing ordering calls for (docs/architecture.md, "Fix
 // suggestions"), read off the mechanism at the crash point, never from a table of answers.
 //
-// At the crash point every effect the program made is either kept or lost by the witness image:
-// pending device writes (pmem lines, sectors) and journal transactions, from the persist graph;
-// and, always lost, the data of the asserted files still only in the page cache and, under
-// `namespace: posix-minimal`, their names not yet made durable. Each effect has the op that made
-// it (sim/fix/schedule_replay.h). A lost effect of op i of process P is a missing ordering when
+// At the crash point every effect the program made on the files the assertion reads is either
+// kept or lost by the witness image: pending device writes (pmem lines, sectors) and journal
+// transactions that change a size, a mapping or a flag, from the persist graph; kept by every
+// crash, data already durable (no pending write carries it, no dirty page holds it); lost by every
+// crash, data still only in the page cache and, under `namespace: posix-minimal`, names not yet
+// made durable. Each effect has the op that made it (sim/fix/schedule_replay.h). A lost effect of op i of process P is a missing ordering when
 // the witness kept an effect of a later op j of P (in a downset no path leads from a lost event to
 // a kept one, so nothing ordered them), or when the assertion is checked once P's op j has
 // returned (`after`). The remedy goes between op i and op j, as late as the names it uses allow
@@ -16,9 +17,10 @@
 //   a pmem line only visible -> `persist M+OFF LEN` of the store's range;
 //   a sector, a pmem line awaiting a device flush, data only in the page cache -> `fdatasync FD`
 //     (then `fsync FD`) of the file the op wrote;
-//   a journal transaction -> `fsync FD` (then `fdatasync FD`);
+//   a journal transaction -> `fsync FD` (then `fdatasync FD`); `sync` when the op used no fd;
 //   a name, or a transaction that changed the namespace -> `fsync` of the parent directory,
-//     opened read-only first when the process holds no fd of it.
+//     opened read-only first when the process holds no fd of it (then `sync`; only `sync` for
+//     the root directory, which no scenario can open).
 // A lost effect made by the same op as every kept one (a torn store or bio), by another process,
 // or with no later op to order it before, gets no remedy: no single inserted op is plausible.
 #pragma once
