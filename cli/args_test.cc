@@ -173,6 +173,11 @@ TEST_CASE("fix suggestions: on for run and explain, off for check, --fix and --n
   CHECK(ErrorOf({"run", "--fix=yes", "a.json"}) == "--fix takes no value");
   CHECK(ErrorOf({"merge", "--no-fix", "s1.json"}) ==
         "unknown option '--no-fix' (see crashsim merge --help)");
+  args = ParseArgs({"outcomes", "a.json"});
+  REQUIRE(args.ok());
+  CHECK_FALSE(args->FixWanted());
+  CHECK(ErrorOf({"outcomes", "--fix", "a.json"}) ==
+        "unknown option '--fix' (see crashsim outcomes --help)");
   CHECK(HelpText("run").find("--no-fix") != std::string::npos);
   CHECK(HelpText("check").find("--fix") != std::string::npos);
   CHECK(HelpText("explain").find("--no-fix") != std::string::npos);

@@ -47,6 +47,7 @@ void AddFixes(const Scenario& scenario, Design design, const RunOptions& options
   ApplyMutations(options.mutations, &initial);
   RunOptions rerun_options = options;
   rerun_options.fix = false;
+  rerun_options.observe = false;
   rerun_options.shard = Shard{};
   rerun_options.fault.reset();
   for (Violation& violation : result->violations) {

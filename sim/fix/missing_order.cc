@@ -118,12 +118,23 @@ Effects CollectEffects(const Scenario& s, const ScheduleReplay& replay, const Cr
     auto it = m.names.find(path);
     if (it != m.names.end()) inodes.insert(it->second);
   }
-  // Pending device writes, in the persist graph's order.
+  // Pending device writes, in the persist graph's order. Every lost one matters (the witness is
+  // minimal: losing one fewer no longer shows the violation); a kept one when it carries data of
+  // an asserted file.
   for (const PendingWrite& write : m.device.pending()) {
     const OpRef op = WriteOrigin(s, replay, write);
     if (!op.valid()) continue;
     Effect effect{op, WriteRemedy(write), WriteWhat(s, write, op), ""};
-    (witness.persisted.count(write.id) ? effects.kept : effects.lost).push_back(effect);
+    if (!witness.persisted.count(write.id)) {
+      effects.lost.push_back(effect);
+      continue;
+    }
+    const auto& origins = write.data().origins;
+    if (std::any_of(origins.begin(), origins.end(), [&](Origin origin) {
+          return IsDataOrigin(origin) && inodes.count(OriginIno(origin)) > 0;
+        })) {
+      effects.kept.push_back(effect);
+    }
   }
   // Data of the asserted files that left the volatile domain before the crash: a write by an op
   // whose bytes no pending write carries and no dirty page holds. Every crash keeps it.
@@ -177,21 +188,37 @@ Effects CollectEffects(const Scenario& s, const ScheduleReplay& replay, const Cr
     if (!relevant) continue;
     (seq <= witness.journal_prefix ? effects.kept : effects.lost).push_back(effect);
   }
-  // Data of the asserted files still only in the page cache: every crash loses it.
+  // Data of the asserted files still only in the page cache: every crash loses it. Per dirty
+  // page, each op whose write is the latest for some byte of it, the latest first.
+  const uint64_t block = m.block_size();
   for (uint32_t ino : inodes) {
+    std::vector<const WriteRecord*> records;  // the processes' writes to it, latest first
+    for (auto it = m.ghost.writes.rbegin(); it != m.ghost.writes.rend(); ++it) {
+      const WriteRecord& record = **it;
+      if (record.process >= 0 && !record.size_cut && record.ino == ino) records.push_back(&record);
+    }
     for (const auto& [page, entry] : m.inode(ino).tree) {
       if (entry.dax || !entry.dirty) continue;
+      const uint64_t begin = page * block, end = begin + block;
+      std::vector<bool> covered(block, false);
       std::set<OpRef> writers;
-      for (uint64_t offset = page * m.block_size(); offset < (page + 1) * m.block_size();
-           ++offset) {
-        const OpRef writer = LatestWriter(replay, ino, offset);
-        if (writer.valid() && writers.insert(writer).second) {
-          effects.lost.push_back(Effect{
-              writer, Remedy::kDataSync,
-              fmt::format("page {} of {} written by {} (only in the page cache)", page,
-                          m.PathOf(ino), OpName(s, writer)),
-              ""});
+      for (const WriteRecord* record : records) {
+        bool latest = false;
+        for (uint64_t at = std::max(begin, record->offset);
+             at < std::min(end, record->offset + record->length()); ++at) {
+          latest = latest || !covered[at - begin];
+          covered[at - begin] = true;
         }
+        auto origin = replay.record_origin.find(record->id);
+        if (!latest || origin == replay.record_origin.end() ||
+            !writers.insert(origin->second).second) {
+          continue;
+        }
+        effects.lost.push_back(Effect{
+            origin->second, Remedy::kDataSync,
+            fmt::format("page {} of {} written by {} (only in the page cache)", page,
+                        m.PathOf(ino), OpName(s, origin->second)),
+            ""});
       }
     }
   }
