@@ -156,7 +156,15 @@ A file that does not load is reported on stderr; the others still run.
 Example:
   crashsim run --model map-sync --model per-vma mixed-mode-fsync.json
 )",
-                     OptionsHelp(), kExitStatusText);
+                     OptionsHelp(R"(  --no-fix        do not suggest fixes. By default, for a violated assertion
+                  caused by a missing ordering (a flush without a fence, a
+                  store never flushed, a missing fsync, fdatasync or
+                  directory fsync), the report names the missing op and where,
+                  and re-runs the scenario with it inserted: "fix verified" or
+                  "not enough" (at most 3 candidates per violation)
+  --fix           the default of run, stated
+)"),
+                     kExitStatusText);
 }
 
 std::string OutcomesHelp() {
@@ -242,6 +250,9 @@ Options:
   --max-states N   budget of distinct machine states (default: no budget)
   --max-images N   budget of crash images checked (default: no budget)
   --jobs N         check the states on N threads (default 1)
+  --no-fix         do not suggest and verify a fix (default: suggested, as in
+                   crashsim run)
+  --fix            the default, stated
   -h, --help       show this help
 
 Exit status: 0 when the violation was found and explained; 2 on invalid
@@ -273,7 +284,10 @@ Examples:
   crashsim check --baseline reports/baseline.json scenarios
   crashsim check --baseline reports/baseline.json --update-baseline scenarios
 )",
-                     OptionsHelp(R"(  --baseline FILE also compare every run with the baseline recorded in FILE
+                     OptionsHelp(R"(  --fix           also suggest and verify fixes, as "crashsim run" does by
+                  default (each costs a re-run; off by default in check)
+  --no-fix        the default of check, stated
+  --baseline FILE also compare every run with the baseline recorded in FILE
                   (default: none): new violations, fixed violations, changed
                   traces, runs new or missing; any difference exits 1
   --update-baseline
@@ -322,7 +336,7 @@ bool Accepts(Command command, const std::string& option) {
   static const std::set<std::string> kOutputs = {"--json", "--html", "--md", "--junit", "--dot"};
   static const std::set<std::string> kRunOptions = {
       "--model", "--max-states", "--max-images", "--jobs", "--shard", "--sample", "--seed",
-      "--stats"};
+      "--stats", "--fix", "--no-fix"};
   switch (command) {
     case Command::kCheck:
       if (option == "--baseline" || option == "--update-baseline") return true;
@@ -331,13 +345,14 @@ bool Accepts(Command command, const std::string& option) {
       return kOutputs.count(option) > 0 || kRunOptions.count(option) > 0;
     case Command::kOutcomes:
       return option == "--json" || option == "--html" || option == "--md" ||
-             (kRunOptions.count(option) > 0 && option != "--shard");
+             (kRunOptions.count(option) > 0 && option != "--shard" && option != "--fix" &&
+              option != "--no-fix");
     case Command::kMerge:
       return kOutputs.count(option) > 0;
     case Command::kExplain:
       return option == "--model" || option == "--violation" || option == "--md" ||
              option == "--html" || option == "--max-states" || option == "--max-images" ||
-             option == "--jobs";
+             option == "--jobs" || option == "--fix" || option == "--no-fix";
     default:
       return false;
   }
@@ -522,6 +537,14 @@ StatusOr<Args> ParseCommandArgs(Command command, const std::string& name,
     if (option == "--update-baseline") {
       if (value.has_value()) return Status::Error("--update-baseline takes no value");
       args.update_baseline = true;
+      continue;
+    }
+    if (option == "--fix" || option == "--no-fix") {
+      if (value.has_value()) return Status::Error(fmt::format("{} takes no value", option));
+      if (args.fix.has_value()) {
+        return Status::Error("--fix and --no-fix: give one of them, once");
+      }
+      args.fix = option == "--fix";
       continue;
     }
     if (!value.has_value()) {

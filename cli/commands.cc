@@ -192,6 +192,7 @@ RunOptions OptionsOf(const Args& args, const std::atomic<int>* interrupt) {
   options.jobs = static_cast<int>(args.jobs);
   if (args.shard) options.shard = *args.shard;
   if (args.sample) options.sample = Sampling{*args.sample, args.seed};
+  options.fix = args.FixWanted();
   options.observe = args.command == Command::kOutcomes;
   return options;
 }

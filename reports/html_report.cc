@@ -282,6 +282,18 @@ std::string StateHtml(const Violation& violation) {
   return out + "</ul>\n";
 }
 
+// The fix attempts (docs/architecture.md, "Fix suggestions"); nothing when there are none.
+std::string FixHtml(const Violation& violation, const std::string& designs) {
+  if (violation.fix.empty()) return "";
+  std::string out = "<h4>Fix</h4>\n<ul class=\"fix\">\n";
+  for (const FixAttempt& attempt : violation.fix) {
+    out += fmt::format("<li class=\"{}\"><strong>{}: {}</strong><div>{}</div></li>\n",
+                       FixOutcomeName(attempt.outcome), Escaped(FixInsertionText(attempt)),
+                       Escaped(FixOutcomeText(attempt, designs)), Escaped(attempt.missing));
+  }
+  return out + "</ul>\n";
+}
+
 }  // namespace
 
 namespace {
@@ -316,6 +328,7 @@ std::string RenderViolationHtmlFor(const ScenarioResult& scenario, const ModelRe
   out += "<h4>Lost persist events</h4>\n" + LostHtml(violation);
   out += "<h4>Persist graph at the crash point</h4>\n" + PersistGraphHtml(violation);
   out += "<h4>State at the crash</h4>\n" + StateHtml(violation);
+  out += FixHtml(violation, design);
   return out + "</article>\n";
 }
 

@@ -28,6 +28,17 @@ Markup Read(const std::string& html) {
   return markup;
 }
 
+TEST_CASE("fix attempts are a list under the trace, each item classed by its outcome") {
+  const std::string html = RenderHtmlReport({testing::FixResult()}, {});
+  const Markup markup = Read(html);
+  REQUIRE(markup.Find("ul", "fix").size() == 1);  // the two designs share one trace
+  CHECK(markup.Find("li", "not-enough").size() == 1);
+  CHECK(markup.Find("li", "verified").size() == 1);
+  CHECK(html.find("insert `dir = open /d ro`; `fsync dir` into P2 as op 3: fix verified: the "
+                  "violation is gone under all designs") != std::string::npos);
+  CHECK(RenderHtmlReport({MixedModeResult()}, {}).find("<h4>Fix</h4>") == std::string::npos);
+}
+
 TEST_CASE("the same results give byte-identical HTML") {
   CHECK(RenderHtmlReport(AllKinds(), {"x.json: /: not JSON"}) ==
         RenderHtmlReport(AllKinds(), {"x.json: /: not JSON"}));

@@ -186,6 +186,11 @@ std::string RenderViolationUnder(const ScenarioResult& scenario, const ModelResu
   }
   out += fmt::format("  observed:    {}\n", violation.observed);
   out += fmt::format("  expected:    {}\n", violation.expected);
+  for (const FixAttempt& attempt : violation.fix) {
+    out += fmt::format("  fix:         {}\n", attempt.missing);
+    out += fmt::format("               {}: {}\n", FixInsertionText(attempt),
+                       FixOutcomeText(attempt, designs));
+  }
   if (!violation.state.empty()) {
     out += "  state:\n";
     for (const std::string& line : violation.state) out += fmt::format("    {}\n", line);

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "sim/base/check.h"
+#include "sim/engine/fix_check.h"
 
 #include "sim/explore/explorer.h"
 #include "sim/oracles/observations.h"
@@ -104,6 +105,7 @@ ModelResult Run(const Scenario& scenario, Design design, const RunOptions& optio
     result.violated.insert(name);
     result.violations.push_back(std::move(violation));
   }
+  if (options.fix && !explored.interrupted) AddFixes(scenario, design, options, &result);
   if (options.observe) result.outcomes = CollectOutcomes(scenario, explored);
   return result;
 }

@@ -43,6 +43,34 @@ struct PersistNode {
   bool operator==(const PersistNode&) const = default;
 };
 
+// One suggested remedy for a violation caused by a missing ordering (docs/architecture.md, "Fix
+// suggestions"): the ops to insert into one process's program, why, and what re-running the
+// scenario with them said. The design is not named here: it is the violation's own run's.
+struct FixAttempt {
+  std::string process;           // the process whose program gets the ops, e.g. "P1"
+  uint64_t position = 0;         // 1-based: the first inserted op becomes this op of the process
+  std::vector<std::string> ops;  // in scenario syntax, e.g. {"sfence"} or {"d = open / ro", "fsync d"}
+  std::string missing;           // e.g. "no `sfence` between step 4 (P1: flush m+0 256) and step 5
+                                 // (P1: store m+512 0x01): ..."
+  enum class Outcome {
+    kVerified,   // the re-run, exhaustive, no longer violates the name
+    kNotEnough,  // the re-run still violates it
+    kUndecided,  // the re-run was not exhaustive (budget, sampling, interrupt) or failed
+  };
+  Outcome outcome = Outcome::kUndecided;
+  std::string note;  // for kUndecided: why, e.g. "the re-run's state budget ran out"
+  bool operator==(const FixAttempt&) const = default;
+};
+// "verified", "not-enough", "undecided": the JSON report's spelling.
+inline const char* FixOutcomeName(FixAttempt::Outcome outcome) {
+  switch (outcome) {
+    case FixAttempt::Outcome::kVerified: return "verified";
+    case FixAttempt::Outcome::kNotEnough: return "not-enough";
+    case FixAttempt::Outcome::kUndecided: return "undecided";
+  }
+  return "undecided";
+}
+
 struct Violation {
   std::string name;     // guarantee name (fsync, fdatasync, ...) or assertion name
   std::string promise;  // which op promised what, e.g. "P2.ms: msync m 4096 4096 sync returned 0"
@@ -53,8 +81,13 @@ struct Violation {
   std::string expected;             // what was promised, e.g. "/f[4096:4097] = 'Y' (59)"
   std::vector<std::string> state;   // state of the involved lines, pages, extents, journal
   std::vector<PersistNode> persist_graph;  // the pending persist events at the crash point
+  // The remedies tried, in order, at most kFixAttemptsMax; the list ends at the first verified
+  // one. Empty when fixes were not asked for, or no single inserted op is a plausible remedy.
+  std::vector<FixAttempt> fix;
   bool operator==(const Violation&) const = default;
 };
+
+inline constexpr size_t kFixAttemptsMax = 3;
 
 // How much of the space a run covered. Only kExhaustive and kSampled are passes; the others say
 // why the run stopped short.
