@@ -19,7 +19,7 @@ namespace crashsim {
 
 inline constexpr const char* kCrashsimVersion = "0.1";
 
-enum class Command { kHelp, kVersion, kRun, kCheck, kMerge, kExplain };
+enum class Command { kHelp, kVersion, kRun, kCheck, kOutcomes, kMerge, kExplain };
 
 struct Args {
   Command command = Command::kHelp;

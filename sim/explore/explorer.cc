@@ -279,6 +279,13 @@ void Absorb(StateFindings& findings, ExploreResult* result) {
   for (auto& [name, violation] : findings.best) {
     KeepPreferred(std::move(violation), &result->violations);
   }
+  for (auto& [key, witness] : findings.outcomes) {
+    KeepPreferredOutcome(key, std::move(witness), &result->outcomes);
+  }
+  for (auto& [item, where] : findings.outcomes_cut) {
+    auto [it, inserted] = result->outcomes_cut.emplace(item, where);
+    if (!inserted && where < it->second) it->second = std::move(where);
+  }
 }
 
 // One state of a depth, expanded: its findings (when this shard owns it) and its successors not
@@ -552,7 +559,7 @@ Walk RandomWalk(const Scenario& scenario, const Machine& initial, const RunOptio
         place.step = "checking the crash states " + AfterStep(schedule.size()) + on;
         InjectFault(run, schedule.size());
         Prng image_prng(Prng(sample.seed, index).Next(), walk.states.size());
-        findings = CheckStateSampled(scenario, machine, schedule, image_prng);
+        findings = CheckStateSampled(scenario, machine, schedule, image_prng, run.observe);
       }
       place.step = "listing the steps enabled " + AfterStep(schedule.size()) + on;
       const std::vector<StepChoice> steps = EnabledSteps(machine, scenario);

@@ -92,6 +92,25 @@ std::string RenderRuns(const ByteRuns& runs, const TextRuns& texts) {
   return text;
 }
 
+void FileRangeAddresses(const RecoveredState& state, const std::string& path, uint64_t begin,
+                        uint64_t end, uint64_t block_size, std::vector<AddressRange>* out) {
+  const RecoveredFile* file = state.File(path);
+  if (file == nullptr) return;
+  end = std::min(end, file->core.size_bytes);
+  if (begin >= end) return;
+  // Run by run: one range per written run, whatever its length.
+  file->core.extents.ForEachRun(
+      begin / block_size, (end - 1) / block_size + 1, [&](const ExtentMap::Run& run) {
+        if (run.start.state != ExtentState::kWritten) return true;
+        const uint64_t lo = std::max(begin, run.first * block_size);
+        const uint64_t hi = std::min(end, run.end() * block_size);
+        const uint64_t address =
+            run.start.physical_block * block_size + (lo - run.first * block_size);
+        out->push_back({address, address + (hi - lo)});
+        return true;
+      });
+}
+
 std::optional<ByteRuns> ReadRangeRuns(const Machine& machine, const RecoveredState& state,
                                       const std::string& path, uint64_t begin, uint64_t end) {
   const RecoveredFile* file = state.File(path);

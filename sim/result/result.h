@@ -94,6 +94,26 @@ inline const char* BudgetKindName(BudgetStop::Kind kind) {
   return kind == BudgetStop::Kind::kStates ? "states" : "images";
 }
 
+// What one observed item read after some crash (`crashsim outcomes`): each distinct value once,
+// with one witness (its `name` is the item, `observed` the value; the schedule, crash point and
+// lost events show how a crash leaves it), chosen in the canonical trace order.
+struct OutcomeValue {
+  std::string value;
+  Violation witness;
+  bool operator==(const OutcomeValue&) const = default;
+};
+
+struct ItemOutcomes {
+  std::string item;                  // e.g. "/f[0:8]", "size(/f)", "exists(/d/a)"
+  std::string after;                 // "P.label", or "" for every crash point
+  std::vector<std::string> read_by;  // "observe", "assertion NAME"
+  std::vector<OutcomeValue> values;  // simplest first; at most kObservedValuesMax
+  // Why the list may be incomplete, or "": more distinct values than are listed, or too many
+  // crash images to read, at the crash point named.
+  std::string cut;
+  bool operator==(const ItemOutcomes&) const = default;
+};
+
 struct ModelResult {
   Design design = Design::kKernelTracked;
   std::set<std::string> violated;       // the verdict: names violated in some reachable state
@@ -129,6 +149,9 @@ struct ModelResult {
   // kind, the state budget first), at the first place it did in the canonical order.
   std::vector<BudgetStop> budget_stops;
   std::vector<Violation> violations;    // one per name in `violated`, sorted by name
+  // With RunOptions::observe: per listed item (sim/oracles/observations.h), in that order, the
+  // values a crash leaves. Empty otherwise.
+  std::vector<ItemOutcomes> outcomes;
   // Set when the scenario uses an op whose model is not built: the run is invalid (exit 2). Every
   // op of format version 1 is modelled; this stays for ops a later format version adds.
   std::string not_modelled;             // e.g. "/processes/P1/2: not modelled yet: reflink"

@@ -75,6 +75,9 @@ struct RunOptions {
   std::optional<uint64_t> max_images;  // budget of crash images checked
   Reductions reductions;
   bool minimise = true;                // minimise the lost events of each shown witness
+  // Also list what each observed item can read after a crash (`crashsim outcomes`,
+  // ModelResult::outcomes); the verdict does not depend on it.
+  bool observe = false;
   int jobs = 1;                        // threads; the result does not depend on it
   Shard shard;
   std::optional<Sampling> sample;

@@ -37,6 +37,28 @@ class ExprParser {
     return expr;
   }
 
+  StatusOr<ObservedItem> ParseItemAll() {
+    ObservedItem item;
+    SkipSpace();
+    const bool size = AcceptCall("size");
+    if (size || AcceptCall("exists")) {
+      item.kind = size ? ObservedItem::Kind::kSize : ObservedItem::Kind::kExists;
+      RETURN_IF_ERROR(ParsePath(&item.path));
+      RETURN_IF_ERROR(Expect(")"));
+      item.text = (item.kind == ObservedItem::Kind::kSize ? "size(" : "exists(") + item.path + ")";
+    } else if (pos_ < text_.size() && text_[pos_] == '/') {
+      item.kind = ObservedItem::Kind::kRange;
+      RETURN_IF_ERROR(ParseRangeBounds(&item.path, &item.start, &item.end, "observed item"));
+      item.text = item.path + "[" + std::to_string(item.start) + ":" + std::to_string(item.end) + "]";
+    } else {
+      return Fail("expected an item to observe (/path[START:END], size(/path) or exists(/path))" +
+                  Found());
+    }
+    SkipSpace();
+    if (pos_ < text_.size()) return Fail("unexpected " + Quote(Rest()) + " after the item");
+    return item;
+  }
+
  private:
   Status Fail(const std::string& message) const {
     return Status::Error(message + " at column " + std::to_string(pos_ + 1));
@@ -256,20 +278,26 @@ class ExprParser {
     return Status();
   }
 
-  Status ParseRange(Expr* out) {
+  // PATH '[' START ':' END ']', a range a file may have; `what` names it in errors.
+  Status ParseRangeBounds(std::string* path, uint64_t* begin, uint64_t* end, const char* what) {
     const size_t start = pos_;
-    RETURN_IF_ERROR(ParsePath(&out->path));
+    RETURN_IF_ERROR(ParsePath(path));
     RETURN_IF_ERROR(Expect("["));
-    RETURN_IF_ERROR(ParseNumberHere("range start", &out->start));
+    RETURN_IF_ERROR(ParseNumberHere("range start", begin));
     RETURN_IF_ERROR(Expect(":"));
-    RETURN_IF_ERROR(ParseNumberHere("range end", &out->end));
+    RETURN_IF_ERROR(ParseNumberHere("range end", end));
     RETURN_IF_ERROR(Expect("]"));
-    if (out->end < out->start) {
-      return FailAt(start, "range [" + std::to_string(out->start) + ":" + std::to_string(out->end) +
+    if (*end < *begin) {
+      return FailAt(start, "range [" + std::to_string(*begin) + ":" + std::to_string(*end) +
                                "] ends before it starts");
     }
-    Status range = CheckFileRange(out->start, out->end - out->start, "assertion");
+    Status range = CheckFileRange(*begin, *end - *begin, what);
     if (!range.ok()) return FailAt(start, range.message());
+    return Status();
+  }
+
+  Status ParseRange(Expr* out) {
+    RETURN_IF_ERROR(ParseRangeBounds(&out->path, &out->start, &out->end, "assertion"));
     return ParseComparison(Expr::Kind::kRangeEq, Expr::Kind::kRangeNe, Expr::Kind::kRangeIn, out,
                            /*range_length=*/out->end - out->start);
   }
@@ -428,5 +456,9 @@ class ExprParser {
 }  // namespace
 
 StatusOr<Expr> ParseExpr(const std::string& text) { return ExprParser(text).ParseAll(); }
+
+StatusOr<ObservedItem> ParseObservedItem(const std::string& text) {
+  return ExprParser(text).ParseItemAll();
+}
 
 }  // namespace crashsim

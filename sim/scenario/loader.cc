@@ -1,5 +1,6 @@
 // The top level of a scenario file: its keys, the version, name, doc, models and order, then the
-// sections in dependency order (config, files, dirs, processes, assert, expect).
+// sections in dependency order (config, files, dirs, processes, assert, observe,
+// expect).
 #include "sim/scenario/loader.h"
 
 #include <cerrno>
@@ -68,7 +69,7 @@ Status ReadOrder(const Json& value, Scenario* out) {
 Status ReadScenario(const Json& root, Scenario* out) {
   RETURN_IF_ERROR(CheckObject(root, "",
                               {"crashsim", "name", "doc", "models", "config", "files", "dirs",
-                               "processes", "order", "assert", "expect"},
+                               "processes", "order", "assert", "observe", "expect"},
                               {"crashsim", "name", "files", "processes"}));
   const Json& version = root.at("crashsim");
   if (!version.is_number_integer()) {
@@ -93,6 +94,9 @@ Status ReadScenario(const Json& root, Scenario* out) {
   RETURN_IF_ERROR(ReadProcesses(root.at("processes"), out, &facts));
   RETURN_IF_ERROR(CheckPrivileged(config, *out));
   if (root.contains("assert")) RETURN_IF_ERROR(ReadAssertions(root.at("assert"), facts, out));
+  if (root.contains("observe")) {
+    RETURN_IF_ERROR(ReadObservations(root.at("observe"), facts, out));
+  }
   return ReadExpect(root.contains("expect") ? &root.at("expect") : nullptr, out);
 }
 
