@@ -158,7 +158,8 @@ for budget in none 3; do
 import sys
 page = open(sys.argv[1], encoding="utf-8").read()
 probe = ('<script>const m = document.getElementById("matrix");'
-         'document.body.setAttribute("data-matrix-right", Math.ceil(m.getBoundingClientRect().right));'
+         'document.body.setAttribute("data-matrix-right",'
+         ' Math.ceil(m.getBoundingClientRect().right));'
          'document.body.setAttribute("data-scroll-width", document.documentElement.scrollWidth);'
          'document.body.setAttribute("data-client-width", document.documentElement.clientWidth);'
          '</script></body>')
@@ -182,9 +183,9 @@ if not 1300 <= values["client-width"] <= 1400:
     sys.exit(1)
 if values["matrix-right"] > values["client-width"] or \
         values["scroll-width"] > values["client-width"]:
-    print(f"FAIL: budget {sys.argv[2]}: the matrix ends at {values['matrix-right']} px and the page "
-          f"is {values['scroll-width']} px wide, in a window {values['client-width']} px wide",
-          file=sys.stderr)
+    print(f"FAIL: budget {sys.argv[2]}: the matrix ends at {values['matrix-right']} px and the "
+          f"page is {values['scroll-width']} px wide, in a window {values['client-width']} px "
+          "wide", file=sys.stderr)
     sys.exit(1)
 print(f"budget {sys.argv[2]}: the matrix ends at {values['matrix-right']} px of "
       f"{values['client-width']}")

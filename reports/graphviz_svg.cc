@@ -113,7 +113,9 @@ StatusOr<std::string> DotToInlineSvg(const std::string& dot, const std::string& 
   r.context = gvContextPlugins(kBuiltins, 0);
   if (r.context == nullptr) return Status::Error("Graphviz: no context");
   r.graph = agmemread(dot.c_str());
-  if (r.graph == nullptr) return Status::Error("Graphviz cannot read the graph: " + OneLine(messages));
+  if (r.graph == nullptr) {
+    return Status::Error("Graphviz cannot read the graph: " + OneLine(messages));
+  }
   Set(r.graph, "id", id.c_str());
   Set(r.graph, "label", "");
   SetFontsOf(r.graph);

@@ -33,12 +33,11 @@ std::vector<std::string> Ids(const std::string& svg) {
 // commit, with an edge from the transaction to each piece.
 Violation TornStoreViolation() {
   Violation violation = testing::MsyncViolation();
+  const std::string store = "(visible, not flushed): P1.3: store m+0 'AAAAAAAABBBBBBBB'";
   violation.persist_graph = {
       {"journal", "transaction 1: seal /f", false, {}},
-      {"device-write", "pmem line 0 bytes 0+8 (visible, not flushed): P1.3: store m+0 'AAAAAAAABBBBBBBB'",
-       true, {0}},
-      {"device-write", "pmem line 0 bytes 8+8 (visible, not flushed): P1.3: store m+0 'AAAAAAAABBBBBBBB'",
-       false, {0}},
+      {"device-write", "pmem line 0 bytes 0+8 " + store, true, {0}},
+      {"device-write", "pmem line 0 bytes 8+8 " + store, false, {0}},
   };
   return violation;
 }

@@ -95,10 +95,12 @@ std::vector<std::string> DirectoryLines(const Machine& m, const NameTable& recov
   for (const std::string& dir : dirs) {
     const std::string in_core = EntriesText(dir, m.names, dirs);
     const std::string after = EntriesText(dir, recovered, dirs);
-    lines.push_back(in_core == after
-                        ? fmt::format("directory {}: {} (in core and after this crash)", dir, in_core)
-                        : fmt::format("directory {}: in core {}; after this crash {}", dir, in_core,
-                                      after));
+    if (in_core == after) {
+      lines.push_back(fmt::format("directory {}: {} (in core and after this crash)", dir, in_core));
+    } else {
+      lines.push_back(
+          fmt::format("directory {}: in core {}; after this crash {}", dir, in_core, after));
+    }
   }
   return lines;
 }
@@ -174,8 +176,8 @@ std::vector<std::string> PendingLines(const Machine& m, const CrashImage& witnes
     lines.push_back(fmt::format(
         "{} {} (device bytes {}+{}): durable {}, pending {} from {}: {} by this crash",
         write.unit_kind == UnitKind::kLine ? "pmem line" : "sector", write.unit, write.address,
-        write.data().size(), RenderBytes(durable.bytes, texts), RenderBytes(write.data().bytes, texts),
-        write.what(),
+        write.data().size(), RenderBytes(durable.bytes, texts),
+        RenderBytes(write.data().bytes, texts), write.what(),
         witness.persisted.count(write.id) ? "kept" : "lost"));
   }
   return lines;

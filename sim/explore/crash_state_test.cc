@@ -53,8 +53,9 @@ TEST_CASE("a rename over a file: both directories' entries, and the replaced ino
   // Nothing of the journal durable: the crash leaves the names of the start.
   std::vector<std::string> lines = DescribeCrashState(scenario, machine, CrashImage{{}, 0});
   CHECK(LinesStarting(lines, "directory ") ==
-        std::vector<std::string>{"directory /: d/ (in core and after this crash)",
-                                 "directory /d: in core a -> inode 2; after this crash a -> inode 1"});
+        std::vector<std::string>{
+            "directory /: d/ (in core and after this crash)",
+            "directory /d: in core a -> inode 2; after this crash a -> inode 1"});
   CHECK(LinesStarting(lines, "/d/a (inode 2): size ").size() == 1);
   CHECK(LinesStarting(lines, "inode 1 (no name in core; /d/a after this crash): size ").size() == 1);
   // All of it durable: the old inode has no name anywhere, and is named by its last one.

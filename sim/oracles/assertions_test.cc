@@ -176,11 +176,13 @@ TEST_CASE("assertions: what was read, as the scenario wrote it, each leaf once")
   };
   // 'XXXXXXXX' made durable, 'YY' over it lost: the bytes read show as the text they were written
   // as, and a range read twice is said once.
-  CHECK(observed(R"x("fd = open /f rw", "pwrite fd 0 'XXXXXXXX'", "fsync fd", "pwrite fd 0 'YY'")x",
+  const std::string written = R"x("fd = open /f rw", "pwrite fd 0 'XXXXXXXX'", "fsync fd", )x";
+  CHECK(observed(written + R"x("pwrite fd 0 'YY'")x",
                  "/f[0:8] == 'YYXXXXXX' || /f[0:8] == 'YYYYYYYY'") == "/f[0:8] = 'XXXXXXXX'");
   // The same bytes written as a fill stay a fill; so do bytes the scenario never wrote as text.
-  CHECK(observed(R"x("fd = open /f rw", "pwrite fd 0 fill(58, 8)", "fsync fd", "pwrite fd 0 'YY'")x",
-                 "/f[0:8] == 'YYXXXXXX'") == "/f[0:8] = fill(58, 8)");
+  const std::string filled = R"x("fd = open /f rw", "pwrite fd 0 fill(58, 8)", "fsync fd", )x";
+  CHECK(observed(filled + R"x("pwrite fd 0 'YY'")x", "/f[0:8] == 'YYXXXXXX'") ==
+        "/f[0:8] = fill(58, 8)");
   CHECK(observed(R"x("fd = open /f rw", "pwrite fd 0 'YY'")x", "/f[0:2] == 'YY'") ==
         "/f[0:2] = fill(2e, 2)");
   // A range past the end of the recovered file says so, with the file's size.

@@ -53,8 +53,10 @@ void CheckReadCoherent(const Machine& m, const TextRuns& texts, const ObservedRe
     finding.name = GuaranteeName(Guarantee::kCoherence);
     finding.promise = "O8: a read on a shared path returns the latest write";
     finding.observed = fmt::format("{} returned {} at {}[{}]", read.what,
-                                   RenderBytes({read.data.bytes[i]}, texts), m.PathOf(read.ino), offset);
-    finding.expected = fmt::format("{} (the latest write to that byte)", RenderBytes({want}, texts));
+                                   RenderBytes({read.data.bytes[i]}, texts), m.PathOf(read.ino),
+                                   offset);
+    finding.expected =
+        fmt::format("{} (the latest write to that byte)", RenderBytes({want}, texts));
     findings->push_back(std::move(finding));
     return;
   }

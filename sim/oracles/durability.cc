@@ -216,7 +216,8 @@ class FileCheck {
                                    size_);
     finding.expected = fmt::format("{}[{}:{}] = {} ({})", path_, offset,
                                    covered.offset + covered.length(),
-                                   RenderRecordBytes(covered, offset, covered.offset + covered.length(),
+                                   RenderRecordBytes(covered, offset,
+                                                     covered.offset + covered.length(),
                                                      c_.scenario.text_runs),
                                    covered.what);
     SetWitness(c_, c_.space.base_image(), {}, &finding);
@@ -241,10 +242,12 @@ class FileCheck {
     const std::vector<uint8_t> observed = witness.ReadIno(ino_, offset, end).bytes;
     const std::vector<uint8_t> expected = covered.Bytes(offset, end);
     Finding finding = NewFinding();
-    finding.observed = fmt::format("{}[{}:{}] = {}{}", path_, offset, end, RenderBytes(observed, c_.scenario.text_runs),
+    const TextRuns& texts = c_.scenario.text_runs;
+    finding.observed = fmt::format("{}[{}:{}] = {}{}", path_, offset, end,
+                                   RenderBytes(observed, texts),
                                    address ? "" : " (a hole or unwritten extent after recovery)");
     finding.expected = fmt::format("{}[{}:{}] = {} ({})", path_, offset, end,
-                                   RenderBytes(expected, c_.scenario.text_runs), covered.what);
+                                   RenderBytes(expected, texts), covered.what);
     std::vector<AddressRange> read;
     if (address) read.push_back({*address, *address + 1});
     SetWitness(c_, image, read, &finding);
