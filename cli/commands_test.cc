@@ -308,6 +308,34 @@ TEST_CASE("run prints the matrix and every file still runs when another fails to
         "2 scenarios, 3 models: 2 files not loaded\n");
 }
 
+TEST_CASE("the HTML and Markdown reports name each file that did not load and why") {
+  const fs::path dir = FreshDirectory("report_load_failure");
+  Touch(dir / "a.json");
+  Touch(dir / "broken.json");
+  FakeWorld world;
+  world.scenarios["a.json"] = FakeScenario("a", {Design::kKernelTracked});
+  const std::string d = dir.generic_string();
+  const fs::path out = dir / "out";
+  fs::create_directories(out);
+  for (const bool with_a : {true, false}) {
+    std::vector<std::string> args = {"run", d + "/broken.json", d + "/gone.json", "--html",
+                                     (out / "r.html").string(), "--md", (out / "r.md").string()};
+    if (with_a) args.push_back(d + "/a.json");
+    CHECK(Run(world, args).status == 2);
+    const std::string html = ReadFile(out / "r.html");
+    const std::string md = ReadFile(out / "r.md");
+    // (The directory's path is escaped as each format needs, so only the names are looked for.)
+    for (const std::string* report : {&html, &md}) {
+      CHECK(report->find("broken.json: /: not a scenario") != std::string::npos);
+      CHECK(report->find("no such file or directory") != std::string::npos);
+      CHECK(report->find("gone.json") != std::string::npos);
+    }
+    // The matrix only when some scenario ran: never a header without rows.
+    CHECK((html.find("id=\"matrix\"") != std::string::npos) == with_a);
+    CHECK((md.find("| scenario |") != std::string::npos) == with_a);
+  }
+}
+
 TEST_CASE("outcomes observes, lists and exits 0 whatever the verdicts; 2 when a file did not load") {
   TwoScenarios two = MakeTwoScenarios("outcomes");
   ModelResult listed = Violated(Design::kPerVma, "fsync", "/f[0:1] = 00");  // b expects nothing

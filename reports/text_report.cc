@@ -213,6 +213,8 @@ std::string RenderInternalError(const ScenarioResult& scenario, const ModelResul
 }
 
 std::string RenderRunText(const std::vector<ScenarioResult>& results, int load_failures) {
+  // No scenario ran (every file failed to load): no matrix header without rows.
+  if (results.empty()) return SummaryLine(results, load_failures) + "\n";
   std::string out = RenderMatrix(results);
   for (const ScenarioResult& scenario : results) {
     // A trace that several designs share is printed once, naming them (a run that failed has no

@@ -449,7 +449,8 @@ class Exhaustive {
           taking = nullptr;
           place.step = "checking the value read by step " + std::to_string(depth + 1) + " (" +
                        child->step.actor + ": " + child->step.text + ")";
-          CheckRead(successor.machine, *successor.read, ShownSchedule(child), &expansion.findings);
+          CheckRead(scenario_, successor.machine, *successor.read, ShownSchedule(child),
+                    &expansion.findings);
         }
         const Hash128 hash = HashMachine(successor.machine);
         if (run_.reductions.visited_states && visited_.count(hash)) {
@@ -572,7 +573,7 @@ Walk RandomWalk(const Scenario& scenario, const Machine& initial, const RunOptio
         schedule.push_back(chosen.step);
         if (chosen.read && owned) {
           place.step = "checking the value read by step " + std::to_string(schedule.size()) + on;
-          CheckRead(chosen.machine, *chosen.read, schedule, &findings);
+          CheckRead(scenario, chosen.machine, *chosen.read, schedule, &findings);
         }
         machine = std::move(chosen.machine);
       }

@@ -88,7 +88,7 @@ class CrashFindings {
       }
       if (!graph) graph.emplace(machine);
       kept.violation.persist_graph = DrawGraph(*graph, kept.witness);
-      for (std::string& line : DescribeCrashState(machine, kept.witness)) {
+      for (std::string& line : DescribeCrashState(scenario, machine, kept.witness)) {
         kept.violation.state.push_back(std::move(line));
       }
       KeepPreferred(std::move(kept.violation), &out->best);
@@ -311,11 +311,11 @@ StateFindings CheckStateSampled(const Scenario& scenario, const Machine& machine
   return out;
 }
 
-void CheckRead(const Machine& after, const ObservedRead& read,
+void CheckRead(const Scenario& scenario, const Machine& after, const ObservedRead& read,
                const std::vector<TraceStep>& schedule, StateFindings* findings) {
   std::vector<Finding> found;
-  CheckReadNotStale(after, read, &found);
-  CheckReadCoherent(after, read, &found);
+  CheckReadNotStale(after, scenario.text_runs, read, &found);
+  CheckReadCoherent(after, scenario.text_runs, read, &found);
   for (Finding& finding : found) {
     KeepPreferred(ToViolation(std::move(finding), schedule,
                               "no crash: the read happened before any crash"),

@@ -65,7 +65,7 @@ StateFindings CheckStateSampled(const Scenario& scenario, const Machine& machine
                                 const std::vector<TraceStep>& schedule, Prng& prng,
                                 bool observe = false);
 // The volatile checks of a value a step read (no crash involved); `schedule` ends with that step.
-void CheckRead(const Machine& after, const ObservedRead& read,
+void CheckRead(const Scenario& scenario, const Machine& after, const ObservedRead& read,
                const std::vector<TraceStep>& schedule, StateFindings* findings);
 
 // "after step N (ACTOR: TEXT)", or "before the first step".

@@ -1,6 +1,10 @@
 #include "sim/oracles/assertions.h"
 
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "sim/base/check.h"
@@ -48,11 +52,12 @@ std::optional<Finding> Violated(const CrashContext& c, const Assertion& assertio
                     (assertion.after ? " (after " + assertion.after->first + "." +
                                            assertion.after->second + ")"
                                      : "");
-  std::string observed;
+  // What each leaf read, in order; a leaf read twice (`/f[0:1] == 'A' || /f[0:1] == 'B'`) once.
+  std::vector<std::string> notes;
   for (const std::string& note : evaluator.notes()) {
-    observed += (observed.empty() ? "" : "; ") + note;
+    if (std::find(notes.begin(), notes.end(), note) == notes.end()) notes.push_back(note);
   }
-  finding.observed = observed;
+  finding.observed = fmt::format("{}", fmt::join(notes, "; "));
   finding.expected = assertion.text;
   SetWitness(c, image, ranges, &finding);
   return finding;

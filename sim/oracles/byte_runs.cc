@@ -56,7 +56,7 @@ bool ByteRuns::operator==(const ByteRuns& other) const {
   return true;
 }
 
-std::string RenderRuns(const ByteRuns& runs) {
+std::string RenderRuns(const ByteRuns& runs, const TextRuns& texts) {
   if (runs.size() == 0) return "(no bytes)";
   const auto& pieces = runs.pieces();
   const uint8_t first = pieces.front().At(0);
@@ -72,7 +72,9 @@ std::string RenderRuns(const ByteRuns& runs) {
       for (uint8_t b : piece.bytes) check(b);
     }
   }
-  if (uniform && runs.size() > 1) return fmt::format("fill({:02x}, {})", first, runs.size());
+  if (uniform && runs.size() > 1 && !(printable && runs.size() <= texts[first])) {
+    return fmt::format("fill({:02x}, {})", first, runs.size());
+  }
   const uint64_t shown = std::min<uint64_t>(runs.size(), 32);
   std::vector<uint8_t> head;
   for (const ByteRuns::Piece& piece : pieces) {

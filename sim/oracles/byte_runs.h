@@ -42,7 +42,7 @@ class ByteRuns {
 };
 
 // What RenderBytes renders for these bytes, without materialising them.
-std::string RenderRuns(const ByteRuns& runs);
+std::string RenderRuns(const ByteRuns& runs, const TextRuns& texts);
 
 // The bytes of [begin, end) of `path` in the recovered state, or nullopt where Read has no value
 // (no such file, or the range passes its size). Holes, unwritten extents and device blocks that

@@ -89,7 +89,21 @@ class ExprParser {
 
   Status Expect(std::string_view token) {
     if (Accept(token)) return Status();
-    return Fail("expected '" + std::string(token) + "'" + Found());
+    return Fail("expected '" + std::string(token) + "'" + After() + Found());
+  }
+
+  // " after 'TEXT'": what came before the parser's position (its last 24 characters), so a
+  // message says where the expected thing was missing; "" at the start.
+  std::string After() const {
+    std::string_view before = text_.substr(0, pos_);
+    while (!before.empty() && (before.back() == ' ' || before.back() == '\t' ||
+                               before.back() == '\n' || before.back() == '\r')) {
+      before.remove_suffix(1);
+    }
+    if (before.empty()) return "";
+    constexpr size_t kShown = 24;
+    if (before.size() <= kShown) return " after " + Quote(before);
+    return " after " + Quote("..." + std::string(before.substr(before.size() - kShown)));
   }
 
   std::string Found() const {
@@ -210,7 +224,7 @@ class ExprParser {
     return Fail(
         "expected a condition (/path[START:END] ..., P.x ..., size(...), sealed(...), "
         "exists(...), done(...), '!' or '(')" +
-        Found());
+        After() + Found());
   }
 
   Status ParsePath(std::string* path) {
@@ -220,7 +234,7 @@ class ExprParser {
     const std::string_view candidate = text_.substr(start, pos_ - start);
     if (candidate.empty()) {
       pos_ = start;
-      return Fail("expected a path" + Found());
+      return Fail("expected a path" + After() + Found());
     }
     Status status = CheckPath(candidate);
     if (!status.ok()) return FailAt(start, status.message());
@@ -254,7 +268,9 @@ class ExprParser {
 
   Status ParseNumberHere(const char* what, uint64_t* value) {
     const std::string_view word = PeekWord();
-    if (word.empty()) return Fail(std::string("expected a number for ") + what + Found());
+    if (word.empty()) {
+      return Fail(std::string("expected a number for ") + what + After() + Found());
+    }
     StatusOr<uint64_t> number = ParseNumber(word);
     if (!number.ok()) return Fail("bad " + std::string(what) + ": " + number.status().message());
     pos_ += word.size();
@@ -301,7 +317,7 @@ class ExprParser {
       } while (Accept(","));
       return Expect("}");
     } else {
-      return Fail("expected '==', '!=' or 'in'" + Found());
+      return Fail("expected '==', '!=' or 'in'" + After() + Found());
     }
     return ParseData(out, range_length);
   }
@@ -320,7 +336,7 @@ class ExprParser {
       cmp = Cmp::kIn;
       RETURN_IF_ERROR(Expect("{"));
     } else {
-      return Fail("expected '==', '!=' or 'in'" + Found());
+      return Fail("expected '==', '!=' or 'in'" + After() + Found());
     }
     const bool result = NextIsResult();
     if (result) {
@@ -405,7 +421,8 @@ class ExprParser {
         if (pos_ >= text_.size()) return FailAt(start, "unterminated fill(");
         ++pos_;
       } else if (word.empty()) {
-        return Fail("expected DATA ('text', 0xHH..., fill(HH, N), zero or old)" + Found());
+        return Fail("expected DATA ('text', 0xHH..., fill(HH, N), zero or old)" + After() +
+                    Found());
       }
     }
     const std::string_view literal = text_.substr(start, pos_ - start);

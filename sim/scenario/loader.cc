@@ -100,6 +100,16 @@ Status ReadScenario(const Json& root, Scenario* out) {
   return ReadExpect(root.contains("expect") ? &root.at("expect") : nullptr, out);
 }
 
+// Scenario::text_runs, from every op and assertion as written.
+TextRuns QuotedTextRuns(const Scenario& scenario) {
+  TextRuns runs{};
+  for (const Process& process : scenario.processes) {
+    for (const Op& op : process.program) AddQuotedTextRuns(op.text, &runs);
+  }
+  for (const Assertion& assertion : scenario.assertions) AddQuotedTextRuns(assertion.text, &runs);
+  return runs;
+}
+
 }  // namespace
 
 StatusOr<Scenario> LoadScenarioText(const std::string& text, const std::string& source_path) {
@@ -110,6 +120,7 @@ StatusOr<Scenario> LoadScenarioText(const std::string& text, const std::string& 
     scenario.source_path = source_path;
     Status status = ReadScenario(*root, &scenario);
     if (!status.ok()) return Status::Error(source_path + ": " + status.message());
+    scenario.text_runs = QuotedTextRuns(scenario);
     return scenario;
   } catch (const nlohmann::json::exception& error) {
     // Every value is type-tested before it is read, so this is a loader bug; still one line.

@@ -1031,7 +1031,8 @@ TEST_CASE("after must name an existing process and label") {
 
 TEST_CASE("a malformed check is an error at its pointer, with the column") {
   CHECK(ErrorOf(WithAssert("/f[0:1] = 'a'")) ==
-        "s.json: /assert/0/check: expected '==', '!=' or 'in', found '= 'a'' at column 9");
+        "s.json: /assert/0/check: expected '==', '!=' or 'in' after '/f[0:1]', found '= 'a'' at "
+        "column 9");
 }
 
 TEST_CASE("a check's range must not end before it starts, and DATA has its length") {

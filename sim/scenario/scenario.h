@@ -7,6 +7,7 @@
 // yet) can still name the place in the file.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -20,6 +21,10 @@
 namespace crashsim {
 
 using Bytes = std::vector<uint8_t>;
+
+// Per byte value, the longest run of it inside one of a scenario's quoted texts (its `'...'` DATA
+// literals): Scenario::text_runs.
+using TextRuns = std::array<uint64_t, 256>;
 
 enum class OpKind {
   kOpen, kClose, kMmap, kMunmap,
@@ -178,6 +183,9 @@ struct Scenario {
   // Expected violated names per design, resolved: every design in `designs` has an entry (the
   // `"*"` default or the empty set when the scenario has no `expect`).
   std::map<Design, std::set<std::string>> expect;
+  // Set by the loader from the op and assertion texts. Reports show a run of one printable byte
+  // as text when the scenario wrote as many of it in a text ('XXXXXXXX', not fill(58, 8)).
+  TextRuns text_runs{};
 
   // The index of the process named `process_name` in `processes`, or -1.
   int ProcessIndex(const std::string& process_name) const {
