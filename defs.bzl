@@ -8,9 +8,9 @@
         shard_count = 8,
     )
 
-makes `shard_count` build actions, each `crashsim run --shard I/N --json` writing one shard's
-report (cached, and spread over remote execution workers when the build has them), and one test
-that joins them with `crashsim merge` and checks the merged verdict against the scenario's
+makes `shard_count` build actions, each `crashsim run --shard I/N --no-fix --json` writing one
+shard's report (cached, and spread over remote execution workers when the build has them), and one
+test that joins them with `crashsim merge` and checks the merged verdict against the scenario's
 `expect` exactly: the test passes when every model's verdict equals `expect` and every run was
 exhaustive (docs/architecture.md, "Determinism and parallelism"; exit statuses as in
 docs/architecture.md, "Command line").
@@ -44,7 +44,9 @@ def crash_scenario_test(name, scenario, shard_count = 1, models = [], max_states
             srcs = [scenario],
             outs = [shard],
             tools = [crashsim],
-            cmd = ("$(execpath %s) run --shard %d/%d %s --json $@ $(location %s) > /dev/null; " +
+            # The test judges verdicts only: no re-runs for fix suggestions.
+            cmd = ("$(execpath %s) run --shard %d/%d --no-fix %s --json $@ $(location %s) " +
+                   "> /dev/null; " +
                    "status=$$?; if [ $$status -eq 2 ]; then exit 2; fi") %
                   (crashsim, index, shard_count, options, scenario),
             visibility = ["//visibility:private"],

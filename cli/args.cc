@@ -69,6 +69,9 @@ Usage:
   crashsim check [OPTIONS] DIR|FILE...
       CI mode: one line per scenario that differs from its "expect" or
       from a recorded baseline, and one overall line
+  crashsim outcomes [OPTIONS] FILE...
+      list every value a crash can leave in each observed item, per model,
+      each with one crash that leaves it
   crashsim explain FILE --model NAME --violation K
       one violation's minimal trace, step by step, with the state of the
       lines, pages, extents and journal at the crash
@@ -153,7 +156,54 @@ A file that does not load is reported on stderr; the others still run.
 Example:
   crashsim run --model map-sync --model per-vma mixed-mode-fsync.json
 )",
-                     OptionsHelp(), kExitStatusText);
+                     OptionsHelp(R"(  --no-fix        do not suggest fixes. By default, for a violated assertion
+                  caused by a missing ordering (a flush without a fence, a
+                  store never flushed, a missing fsync, fdatasync or
+                  directory fsync), the report names the missing op and where,
+                  and re-runs the scenario with it inserted: "fix verified" or
+                  "not enough" (at most 3 candidates per violation)
+  --fix           the default of run, stated
+)"),
+                     kExitStatusText);
+}
+
+std::string OutcomesHelp() {
+  return R"(Usage: crashsim outcomes [OPTIONS] FILE...
+
+Runs each scenario under each of its models like "crashsim run" and lists,
+instead of the verdicts, what a crash can leave: for every item of the
+scenario's "observe" list and every item its assertions read (a file range,
+size(/path) or exists(/path)), every distinct recovered value, each with one
+witness: the schedule, the crash point and the persist events the crash lost.
+Runs whose lists are the same are shown once, naming their models. An item
+with more than 64 distinct values lists the 64 least and says so.
+
+Options:
+  --model NAME    list only this model; repeatable (default: every model the
+                  scenario names)
+  --json FILE     also write the outcomes as JSON to FILE
+                  (reports/report-schema.md, "Outcomes report")
+  --html FILE     also write them as a self-contained HTML page to FILE
+  --md FILE       also write them as Markdown to FILE
+  --max-states N  budget of distinct machine states per scenario and model
+  --max-images N  budget of crash images read per scenario and model; a run
+                  cut by either says so and lists what it reached
+  --jobs N        check the states on N threads (default 1); the output is
+                  the same for every N
+  --sample N      N seeded random schedules instead of all of them, each
+                  state checked with one drawn crash image (said so)
+  --seed S        the seed of --sample (default 0)
+  --stats FILE    also write work counters as JSON to FILE
+  -h, --help      show this help
+
+Exit status: 0 when every file loaded and ran, whatever was observed, also
+when a budget cut a run or a verdict differs from "expect" (the listing says
+so); 2 on invalid input; 4 on an internal error (a bug in crashsim); 128+N
+when signal N interrupted it.
+
+Example:
+  crashsim outcomes --html outcomes.html commit-store-flush-no-fence-256.json
+)";
 }
 
 std::string MergeHelp() {
@@ -200,6 +250,9 @@ Options:
   --max-states N   budget of distinct machine states (default: no budget)
   --max-images N   budget of crash images checked (default: no budget)
   --jobs N         check the states on N threads (default 1)
+  --no-fix         do not suggest and verify a fix (default: suggested, as in
+                   crashsim run)
+  --fix            the default, stated
   -h, --help       show this help
 
 Exit status: 0 when the violation was found and explained; 2 on invalid
@@ -231,7 +284,10 @@ Examples:
   crashsim check --baseline reports/baseline.json scenarios
   crashsim check --baseline reports/baseline.json --update-baseline scenarios
 )",
-                     OptionsHelp(R"(  --baseline FILE also compare every run with the baseline recorded in FILE
+                     OptionsHelp(R"(  --fix           also suggest and verify fixes, as "crashsim run" does by
+                  default (each costs a re-run; off by default in check)
+  --no-fix        the default of check, stated
+  --baseline FILE also compare every run with the baseline recorded in FILE
                   (default: none): new violations, fixed violations, changed
                   traces, runs new or missing; any difference exits 1
   --update-baseline
@@ -280,19 +336,23 @@ bool Accepts(Command command, const std::string& option) {
   static const std::set<std::string> kOutputs = {"--json", "--html", "--md", "--junit", "--dot"};
   static const std::set<std::string> kRunOptions = {
       "--model", "--max-states", "--max-images", "--jobs", "--shard", "--sample", "--seed",
-      "--stats"};
+      "--stats", "--fix", "--no-fix"};
   switch (command) {
     case Command::kCheck:
       if (option == "--baseline" || option == "--update-baseline") return true;
       [[fallthrough]];
     case Command::kRun:
       return kOutputs.count(option) > 0 || kRunOptions.count(option) > 0;
+    case Command::kOutcomes:
+      return option == "--json" || option == "--html" || option == "--md" ||
+             (kRunOptions.count(option) > 0 && option != "--shard" && option != "--fix" &&
+              option != "--no-fix");
     case Command::kMerge:
       return kOutputs.count(option) > 0;
     case Command::kExplain:
       return option == "--model" || option == "--violation" || option == "--md" ||
              option == "--html" || option == "--max-states" || option == "--max-images" ||
-             option == "--jobs";
+             option == "--jobs" || option == "--fix" || option == "--no-fix";
     default:
       return false;
   }
@@ -479,6 +539,14 @@ StatusOr<Args> ParseCommandArgs(Command command, const std::string& name,
       args.update_baseline = true;
       continue;
     }
+    if (option == "--fix" || option == "--no-fix") {
+      if (value.has_value()) return Status::Error(fmt::format("{} takes no value", option));
+      if (args.fix.has_value()) {
+        return Status::Error("--fix and --no-fix: give one of them, once");
+      }
+      args.fix = option == "--fix";
+      continue;
+    }
     if (!value.has_value()) {
       if (i + 1 >= words.size()) {
         return Status::Error(
@@ -516,8 +584,8 @@ StatusOr<Args> ParseArgs(const std::vector<std::string>& words) {
     Args args;
     args.command = Command::kHelp;
     if (first == "help" && !rest.empty()) {
-      if (rest[0] != "run" && rest[0] != "check" && rest[0] != "merge" &&
-          rest[0] != "explain") {
+      if (rest[0] != "run" && rest[0] != "check" && rest[0] != "outcomes" &&
+          rest[0] != "merge" && rest[0] != "explain") {
         return Status::Error(fmt::format("no help on '{}' (see crashsim --help)", rest[0]));
       }
       args.help_topic = rest[0];
@@ -531,6 +599,7 @@ StatusOr<Args> ParseArgs(const std::vector<std::string>& words) {
   }
   if (first == "run") return ParseCommandArgs(Command::kRun, first, rest);
   if (first == "check") return ParseCommandArgs(Command::kCheck, first, rest);
+  if (first == "outcomes") return ParseCommandArgs(Command::kOutcomes, first, rest);
   if (first == "merge") return ParseCommandArgs(Command::kMerge, first, rest);
   if (first == "explain") return ParseCommandArgs(Command::kExplain, first, rest);
   if (first.size() > 1 && first[0] == '-') {
@@ -542,6 +611,7 @@ StatusOr<Args> ParseArgs(const std::vector<std::string>& words) {
 std::string HelpText(const std::string& topic) {
   if (topic == "run") return RunHelp();
   if (topic == "check") return CheckHelp();
+  if (topic == "outcomes") return OutcomesHelp();
   if (topic == "merge") return MergeHelp();
   if (topic == "explain") return ExplainHelp();
   return OverviewHelp();

@@ -19,7 +19,7 @@ namespace crashsim {
 
 inline constexpr const char* kCrashsimVersion = "0.1";
 
-enum class Command { kHelp, kVersion, kRun, kCheck, kMerge, kExplain };
+enum class Command { kHelp, kVersion, kRun, kCheck, kOutcomes, kMerge, kExplain };
 
 struct Args {
   Command command = Command::kHelp;
@@ -47,6 +47,12 @@ struct Args {
   // check only: compare with (or, with update_baseline, rewrite) this baseline file.
   std::optional<std::string> baseline_path;
   bool update_baseline = false;
+  // --fix / --no-fix: suggest and verify the op a missing ordering calls for (Violation::fix).
+  // Unset: on for run and explain, off for check (CI does not pay for the re-runs) and outcomes.
+  std::optional<bool> fix;
+  bool FixWanted() const {
+    return fix.value_or(command == Command::kRun || command == Command::kExplain);
+  }
 };
 
 // `args` excludes the program name. An error's message is one line for the user, without the

@@ -152,6 +152,37 @@ TEST_CASE("check takes --baseline and --update-baseline; run refuses them") {
   CHECK(HelpText("run").find("--baseline FILE") == std::string::npos);
 }
 
+TEST_CASE("fix suggestions: on for run and explain, off for check, --fix and --no-fix say so") {
+  StatusOr<Args> args = ParseArgs({"run", "a.json"});
+  REQUIRE(args.ok());
+  CHECK(args->FixWanted());
+  args = ParseArgs({"run", "--no-fix", "a.json"});
+  REQUIRE(args.ok());
+  CHECK_FALSE(args->FixWanted());
+  args = ParseArgs({"check", "scenarios"});
+  REQUIRE(args.ok());
+  CHECK_FALSE(args->FixWanted());
+  args = ParseArgs({"check", "--fix", "scenarios"});
+  REQUIRE(args.ok());
+  CHECK(args->FixWanted());
+  args = ParseArgs({"explain", "a.json", "--model", "per-vma", "--violation", "1"});
+  REQUIRE(args.ok());
+  CHECK(args->FixWanted());
+  CHECK(ErrorOf({"run", "--fix", "--no-fix", "a.json"}) ==
+        "--fix and --no-fix: give one of them, once");
+  CHECK(ErrorOf({"run", "--fix=yes", "a.json"}) == "--fix takes no value");
+  CHECK(ErrorOf({"merge", "--no-fix", "s1.json"}) ==
+        "unknown option '--no-fix' (see crashsim merge --help)");
+  args = ParseArgs({"outcomes", "a.json"});
+  REQUIRE(args.ok());
+  CHECK_FALSE(args->FixWanted());
+  CHECK(ErrorOf({"outcomes", "--fix", "a.json"}) ==
+        "unknown option '--fix' (see crashsim outcomes --help)");
+  CHECK(HelpText("run").find("--no-fix") != std::string::npos);
+  CHECK(HelpText("check").find("--fix") != std::string::npos);
+  CHECK(HelpText("explain").find("--no-fix") != std::string::npos);
+}
+
 TEST_CASE("no files, a missing value or a bad budget is an error") {
   CHECK(ErrorOf({"run"}) == "no scenario files given (see crashsim run --help)");
   CHECK(ErrorOf({"check", "--model", "per-vma"}) ==

@@ -21,6 +21,7 @@
 #include "reports/junit_report.h"
 #include "reports/markdown_report.h"
 #include "reports/merge.h"
+#include "reports/outcomes_report.h"
 #include "reports/report_view.h"
 #include "reports/text_report.h"
 #include "sim/base/check.h"
@@ -191,6 +192,8 @@ RunOptions OptionsOf(const Args& args, const std::atomic<int>* interrupt) {
   options.jobs = static_cast<int>(args.jobs);
   if (args.shard) options.shard = *args.shard;
   if (args.sample) options.sample = Sampling{*args.sample, args.seed};
+  options.fix = args.FixWanted();
+  options.observe = args.command == Command::kOutcomes;
   return options;
 }
 
@@ -199,6 +202,20 @@ RunOptions OptionsOf(const Args& args, const std::atomic<int>* interrupt) {
 bool WriteReports(const Args& args, const std::vector<ScenarioResult>& results,
                   const std::vector<std::string>& load_errors, std::ostream& err) {
   std::vector<Status> written;
+  if (args.command == Command::kOutcomes) {
+    if (args.json_path) {
+      written.push_back(WriteFile(*args.json_path, RenderOutcomesJson(results), "JSON outcomes"));
+    }
+    if (args.html_path) {
+      written.push_back(
+          WriteFile(*args.html_path, RenderOutcomesHtml(results, load_errors), "HTML outcomes"));
+    }
+    if (args.markdown_path) {
+      written.push_back(WriteFile(*args.markdown_path,
+                                  RenderOutcomesMarkdown(results, load_errors),
+                                  "Markdown outcomes"));
+    }
+  } else {
   if (args.json_path) {
     written.push_back(
         WriteFile(*args.json_path, RenderJsonReport(results, args.shard), "JSON report"));
@@ -215,6 +232,7 @@ bool WriteReports(const Args& args, const std::vector<ScenarioResult>& results,
     written.push_back(WriteFile(*args.junit_path, RenderJunitReport(results), "JUnit report"));
   }
   if (args.dot_dir) written.push_back(WriteDotFiles(*args.dot_dir, results));
+  }
   bool ok = true;
   for (const Status& result : written) {
     if (result.ok()) continue;
@@ -289,6 +307,10 @@ int Run(const Args& args, const ScenarioLoader& loader, const ScenarioRunner& ru
     if (baseline.differs && status != kExitInvalid && status != kExitInternalError) {
       status = kExitDiffers;
     }
+  } else if (args.command == Command::kOutcomes) {
+    out << RenderOutcomesText(results, load_failures);
+    // A listing, not a verdict: only invalid input and crashsim's own failures change the exit.
+    if (status != kExitInvalid && status != kExitInternalError) status = kExitAsExpected;
   } else {
     out << RenderRunText(results, load_failures);
   }
@@ -520,6 +542,7 @@ int RunCommandLine(const std::vector<std::string>& words, const ScenarioLoader& 
         return kExitAsExpected;
       case Command::kRun:
       case Command::kCheck:
+      case Command::kOutcomes:
         return Run(*args, loader, runner, out, err, progress, interrupt);
       case Command::kMerge:
         return Merge(*args, out, err);

@@ -179,6 +179,7 @@ struct FakeWorld {
   std::map<std::pair<std::string, Design>, ModelResult> verdicts;
   std::vector<std::string> runs;  // "name/design" in the order run
   std::optional<uint64_t> max_states_seen;
+  bool observe_seen = false;
 
   ScenarioLoader Loader() {
     return [this](const std::string& path) -> StatusOr<Scenario> {
@@ -193,6 +194,7 @@ struct FakeWorld {
     return [this](const Scenario& scenario, Design design, const RunOptions& options, RunStats*) {
       runs.push_back(scenario.name + "/" + DesignName(design));
       max_states_seen = options.max_states;
+      observe_seen = options.observe;
       const auto it = verdicts.find({scenario.name, design});
       if (it != verdicts.end()) return it->second;
       ModelResult model;
@@ -304,6 +306,64 @@ TEST_CASE("run prints the matrix and every file still runs when another fails to
         "c         ok              ok\n"
         "\n"
         "2 scenarios, 3 models: 2 files not loaded\n");
+}
+
+TEST_CASE("the HTML and Markdown reports name each file that did not load and why") {
+  const fs::path dir = FreshDirectory("report_load_failure");
+  Touch(dir / "a.json");
+  Touch(dir / "broken.json");
+  FakeWorld world;
+  world.scenarios["a.json"] = FakeScenario("a", {Design::kKernelTracked});
+  const std::string d = dir.generic_string();
+  const fs::path out = dir / "out";
+  fs::create_directories(out);
+  for (const bool with_a : {true, false}) {
+    std::vector<std::string> args = {"run", d + "/broken.json", d + "/gone.json", "--html",
+                                     (out / "r.html").string(), "--md", (out / "r.md").string()};
+    if (with_a) args.push_back(d + "/a.json");
+    CHECK(Run(world, args).status == 2);
+    const std::string html = ReadFile(out / "r.html");
+    const std::string md = ReadFile(out / "r.md");
+    // (The directory's path is escaped as each format needs, so only the names are looked for.)
+    for (const std::string* report : {&html, &md}) {
+      CHECK(report->find("broken.json: /: not a scenario") != std::string::npos);
+      CHECK(report->find("no such file or directory") != std::string::npos);
+      CHECK(report->find("gone.json") != std::string::npos);
+    }
+    // The matrix only when some scenario ran: never a header without rows.
+    CHECK((html.find("id=\"matrix\"") != std::string::npos) == with_a);
+    CHECK((md.find("| scenario |") != std::string::npos) == with_a);
+  }
+}
+
+TEST_CASE("outcomes observes, lists and exits 0 whatever the verdicts; 2 when a file did not load") {
+  TwoScenarios two = MakeTwoScenarios("outcomes");
+  ModelResult listed = Violated(Design::kPerVma, "fsync", "/f[0:1] = 00");  // b expects nothing
+  ItemOutcomes item;
+  item.item = "/f[0:1]";
+  item.read_by = {"observe"};
+  item.values = {OutcomeValue{"'A'", {}}, OutcomeValue{"0x00", {}}};
+  listed.outcomes = {item};
+  two.world.verdicts[{"b", Design::kPerVma}] = listed;
+  const std::string json = (two.dir / "outcomes.json").generic_string();
+  Outcome outcome = Run(two.world, {"outcomes", "--json", json, two.a, two.b});
+  CHECK(outcome.status == 0);
+  CHECK(two.world.observe_seen);
+  CHECK(outcome.out.find("    /f[0:1] (read by observe): 2 values\n      = 'A'\n") !=
+        std::string::npos);
+  CHECK(outcome.out.find("crashsim outcomes: 2 scenarios, 3 model runs, 1 item observed\n") !=
+        std::string::npos);
+  std::ifstream written(json);
+  const std::string text((std::istreambuf_iterator<char>(written)), {});
+  CHECK(text.find("\"crashsim_outcomes\": 1") != std::string::npos);
+
+  outcome = Run(two.world, {"outcomes", two.a, (two.dir / "missing.json").generic_string()});
+  CHECK(outcome.status == 2);
+  CHECK(Run(two.world, {"outcomes", "--shard", "1/2", two.a}).status == 2);
+  CHECK(Run(two.world, {"outcomes", "--junit", "j.xml", two.a}).status == 2);
+  two.world.observe_seen = false;
+  Run(two.world, {"run", two.a});
+  CHECK_FALSE(two.world.observe_seen);
 }
 
 TEST_CASE("check is quiet and exits 0 when every verdict is as expected") {

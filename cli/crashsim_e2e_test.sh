@@ -107,6 +107,44 @@ fi
 expect_status 3 image-budget-check "$crashsim" check --max-images 3 scenarios/l24-st-st-eadr.json
 expect_text image-budget-check out "5 out of image budget"
 
+# A budget-cut run that found only violations `expect` names, but not all of them, did not reach
+# the others: exit 3 and said so, never 0 and not 1. A violation `expect` does not name is still 1,
+# and so is an expected one that a run covering its whole space did not find.
+two_expected() {
+  cat >"$1" <<JSON
+{
+  "crashsim": 1,
+  "name": "two-expected",
+  "models": ["map-sync"],
+  "files": { "/f": { "size": 4096, "layout": "written", "fill": "00", "dax": true } },
+  "processes": {
+    "P1": ["fd = open /f rw", "k = mmap fd 0 4096 shared", "store k+0 'AAAAAAAA'",
+           "store k+64 'BBBBBBBB'", "persist k+0 128", "persist k+0 128", "persist k+0 128",
+           "z: store k+128 'Z'"]
+  },
+  "assert": [
+    { "name": "b-implies-a", "check": "/f[64:72] == 'BBBBBBBB' -> /f[0:8] == 'AAAAAAAA'" },
+    { "name": "z-durable", "after": "P1.z", "check": "/f[128:129] == 'Z'" }
+  ],
+  "expect": { "*": $2 }
+}
+JSON
+}
+two_expected "$out/two-expected.json" '["b-implies-a", "z-durable"]'
+expect_status 0 two-whole "$crashsim" run "$out/two-expected.json"
+# 12 states reach b-implies-a (after step 7) but not the store of Z (step 9).
+expect_status 3 two-cut "$crashsim" run --max-states 12 "$out/two-expected.json"
+expect_text two-cut out "b-implies-a?"
+expect_text two-cut out "expected violation not reached within the budget: {z-durable}"
+expect_status 3 two-cut-check "$crashsim" check --max-states 12 "$out/two-expected.json"
+expect_text two-cut-check out "expected violation not reached within the budget: {z-durable}"
+two_expected "$out/z-only.json" '["z-durable"]'
+expect_status 1 two-cut-unexpected "$crashsim" run --max-states 12 "$out/z-only.json"
+two_expected "$out/three.json" '["b-implies-a", "fsync", "z-durable"]'
+expect_status 1 two-whole-missing "$crashsim" run "$out/three.json"
+expect_status 3 two-cut-missing "$crashsim" run --max-states 12 "$out/three.json"
+expect_text two-cut-missing out "expected violation not reached within the budget: {fsync, z-durable}"
+
 # explain: the minimal trace of one violation, by name or by number, with its Markdown and HTML.
 l7=scenarios/l7-mixed-modes-msync.json
 expect_status 0 explain "$crashsim" explain "$l7" --model daxfile-untracked --violation msync \
@@ -139,6 +177,11 @@ expect_text help out "check"
 expect_status 0 run-help "$crashsim" run --help
 expect_text run-help out "crashsim run"
 expect_text run-help out "check"
+expect_status 0 explain-help "$crashsim" explain --help
+expect_text explain-help out "crashsim explain"
+if grep -qF '\\' "$out/explain-help.out"; then
+  fail "explain --help prints a doubled backslash"
+fi
 expect_status 0 check-help "$crashsim" check --help
 expect_text check-help out "crashsim check"
 expect_text check-help out "run"

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Splitting the work never changes a report (docs/architecture.md, "Determinism and parallelism"):
-# every bundled scenario under every model gives byte-identical reports (JSON and text) with --jobs
-# 1 and --jobs 2; its three shards, merged, give the unsharded JSON report byte for byte; a sampled
-# run says "sampled" with its seed and the same seed gives the same bytes; the recorded baseline
-# holds under --jobs 2 with the files in reverse order. Runs in the runfiles root.
+# every bundled scenario under every model gives byte-identical reports (JSON and text, fix attempts
+# included) with --jobs 1 and --jobs 2; its three shards, merged, give the unsharded JSON report
+# byte for byte; a sampled run says "sampled" with its seed and the same seed gives the same bytes;
+# the recorded baseline holds under --jobs 2 with the files in reverse order. Runs in the runfiles
+# root.
 set -euo pipefail
 
 source cli/test_helpers.sh
@@ -30,6 +31,8 @@ run_ok jobs1 run --jobs 1 --json "$out/jobs1.json" scenarios
 run_ok jobs2 run --jobs 2 --json "$out/jobs2.json" scenarios
 same "$out/jobs1.json" "$out/jobs2.json" "JSON report, --jobs 1 against --jobs 2"
 same "$out/jobs1.out" "$out/jobs2.out" "text report, --jobs 1 against --jobs 2"
+# `run` suggests and verifies fixes by default: they are part of what must not change.
+grep -q '"fix": \[' "$out/jobs1.json" || fail "the reports compared have no fix attempt"
 
 for i in 1 2 3; do
   run_ok "shard$i" run --shard "$i/3" --jobs 2 --json "$out/shard$i.json" scenarios

@@ -147,8 +147,22 @@ void Device::AcceptToWpq(const std::vector<std::pair<uint64_t, uint64_t>>& lines
   }
 }
 
-void Device::MarkFlushed(uint64_t line, uint64_t up_to_id) {
-  MarkLine(line, up_to_id, LineFlush::kFlushedNotFenced, /*stamp=*/false);
+void Device::MarkFlushed(const std::vector<uint64_t>& lines, uint64_t up_to_id) {
+  // One pass for all the lines: the same as marking each line in turn (a write is raised when
+  // any of its lines is named), without a pass over the pending writes per line.
+  CRASHSIM_CHECK(std::is_sorted(lines.begin(), lines.end()));
+  const auto raises = [&](const PendingWrite& write) {
+    if (write.unit_kind != UnitKind::kLine || write.kernel_copy || write.id > up_to_id ||
+        write.flush >= LineFlush::kFlushedNotFenced) {
+      return false;
+    }
+    const auto named = std::lower_bound(lines.begin(), lines.end(), write.unit);
+    return named != lines.end() && *named < write.unit + write.unit_count;
+  };
+  if (!std::any_of(pending_->begin(), pending_->end(), raises)) return;
+  for (PendingWrite& write : pending_.mut()) {
+    if (raises(write)) write.flush = LineFlush::kFlushedNotFenced;
+  }
 }
 
 void Device::KernelWriteBack(uint64_t line, uint64_t up_to_id) {
@@ -302,8 +316,8 @@ void Device::HashInto(Hasher& hasher) const {
     hasher.Add(write.id);
     hasher.Add(static_cast<uint64_t>(write.unit_kind));
     hasher.Add(write.address);
-    hasher.AddBytes(write.data().bytes);
-    hasher.AddBytes(write.data().origins);
+    hasher.Add(write.payload->data_hash.high);
+    hasher.Add(write.payload->data_hash.low);
     hasher.Add(write.group);
     hasher.AddBool(write.completed);
     hasher.Add(write.completed_tick);

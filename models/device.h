@@ -45,6 +45,9 @@ enum class LineFlush : uint8_t {
 struct PendingPayload {
   Tagged data;
   std::string what;  // for reports: "pwrite by P1 to /f at 0+4096"
+  // The hash of `data` (bytes and origins), computed once: a payload is shared by every state
+  // the write is pending in, and each of them hashes it.
+  Hash128 data_hash;
 };
 
 struct PendingWrite {
@@ -65,8 +68,12 @@ struct PendingWrite {
   const Tagged& data() const { return payload->data; }
   const std::string& what() const { return payload->what; }
   void set_payload(Tagged data, std::string what) {
+    Hasher hasher;
+    hasher.AddBytes(data.bytes);
+    hasher.AddBytes(data.origins);
+    const Hash128 data_hash = hasher.Finish();
     payload = std::make_shared<const PendingPayload>(PendingPayload{std::move(data),
-                                                                    std::move(what)});
+                                                                    std::move(what), data_hash});
   }
 };
 
@@ -114,9 +121,10 @@ class Device {
   void AcceptToWpq(uint64_t line, uint64_t up_to_id);
   // AcceptToWpq for each (line, up_to_id): what one fence delivers.
   void AcceptToWpq(const std::vector<std::pair<uint64_t, uint64_t>>& lines);
-  // A clwb or clflushopt of `line` drained from a store buffer: the line's visible writes up to
-  // `up_to_id` are flushed but not yet fenced (only traces read this).
-  void MarkFlushed(uint64_t line, uint64_t up_to_id);
+  // A clwb or clflushopt of each of `lines` (sorted) drained from a store buffer, or the lines of
+  // a non-temporal store: their visible writes up to `up_to_id` are flushed but not yet fenced
+  // (only traces read this).
+  void MarkFlushed(const std::vector<uint64_t>& lines, uint64_t up_to_id);
   // The kernel's DAX writeback wrote the line back (dax_flush, a clwb loop). The kernel relies on
   // the next device flush (nvdimm_flush) for durability, and so does the model: the writes up to
   // `up_to_id` persist at the next Flush(), whichever CPU issues it. A background log push's

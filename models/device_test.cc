@@ -113,3 +113,23 @@ TEST_CASE("kernel cache-bypassing copies persist at the next device flush") {
 
 }  // namespace
 }  // namespace crashsim
+
+namespace crashsim {
+namespace {
+
+TEST_CASE("a run of line flushes marks the named lines' visible writes flushed, and only those") {
+  Device device = MakeDevice(true);
+  device.AppendVisibleStore(0, Bytes({'A'}), "line 0");
+  device.AppendVisibleStore(64, Bytes({'B'}), "line 1");
+  device.AppendVisibleStore(128, Bytes({'C'}), "line 2");
+  const uint64_t up_to = device.last_id();
+  device.AppendVisibleStore(129, Bytes({'D'}), "line 2, after the flush");
+  device.MarkFlushed({0, 2}, up_to);
+  std::vector<LineFlush> flushes;
+  for (const PendingWrite& write : device.pending()) flushes.push_back(write.flush);
+  CHECK(flushes == std::vector<LineFlush>{LineFlush::kFlushedNotFenced, LineFlush::kVisible,
+                                          LineFlush::kFlushedNotFenced, LineFlush::kVisible});
+}
+
+}  // namespace
+}  // namespace crashsim

@@ -1,15 +1,25 @@
 #include "models/pmem_cpu.h"
 
+#include <algorithm>
+#include <vector>
+
 #include "sim/base/check.h"
 
 namespace crashsim {
 namespace {
 
 void RememberLines(Machine& m, int pid, uint64_t address, uint64_t length, uint64_t up_to) {
+  std::vector<uint64_t> lines;
   for (uint64_t line = address / kLineBytes; line <= (address + length - 1) / kLineBytes; ++line) {
     m.processes[pid].cpu.unfenced.emplace_back(line, up_to);
-    m.device.MarkFlushed(line, up_to);
+    lines.push_back(line);
   }
+  m.device.MarkFlushed(lines, up_to);
+}
+
+bool IsLineFlush(const BufferedAccess& access) {
+  return !access.page_cache && (access.kind == BufferedAccess::Kind::kClwb ||
+                                access.kind == BufferedAccess::Kind::kClflushopt);
 }
 
 void RecordStore(Machine& m, int pid, const BufferedAccess& access) {
@@ -75,7 +85,28 @@ void DrainOne(Machine& m, int pid) {
 }
 
 void DrainAll(Machine& m, int pid) {
-  while (!m.processes[pid].cpu.store_buffer.empty()) DrainOne(m, pid);
+  auto& buffer = m.processes[pid].cpu.store_buffer;
+  while (!buffer.empty()) {
+    if (!IsLineFlush(buffer.front())) {
+      DrainOne(m, pid);
+      continue;
+    }
+    // A run of clwb/clflushopt entries (a `persist` or `flush` of many lines) drains as DrainOne
+    // would drain each in turn, with one pass over the pending writes for the whole run: no store
+    // joins the device in between, so they all flush up to the same id.
+    m.device.SettleEadr();
+    const uint64_t up_to = m.device.last_id();
+    std::vector<uint64_t> lines;
+    while (!buffer.empty() && IsLineFlush(buffer.front())) {
+      const uint64_t line = buffer.front().address / kLineBytes;
+      m.processes[pid].cpu.unfenced.emplace_back(line, up_to);
+      lines.push_back(line);
+      buffer.pop_front();
+    }
+    std::sort(lines.begin(), lines.end());
+    lines.erase(std::unique(lines.begin(), lines.end()), lines.end());
+    m.device.MarkFlushed(lines, up_to);
+  }
 }
 
 void Fence(Machine& m, int pid) {

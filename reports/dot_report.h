@@ -2,8 +2,10 @@
 // persist events pending at the crash point, an edge from each event to those that must persist
 // after it, and the events that the shown crash image left out drawn red and dashed. Drawn with
 // Boost.Graph's write_graphviz over an adjacency_list<vecS, vecS, directedS>, so node numbers are
-// the indices of Violation::persist_graph and the bytes depend only on the violation. `dot -Tpng`
-// renders it.
+// the indices of Violation::persist_graph and the bytes depend only on the violation. The device
+// writes that share an origin (the pieces of one torn store, the lines or sectors of one write)
+// sit in a cluster labelled with that origin, each of them labelled with its place and state
+// only. `dot -Tpng` renders it; the HTML report lays it out in process (graphviz_svg.h).
 #pragma once
 
 #include <string>

@@ -1,6 +1,7 @@
 #include "reports/dot_report.h"
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include <sstream>
 
@@ -77,6 +78,69 @@ TEST_CASE("the persist graph has a node per pending event, an edge per order, lo
   CHECK(dot.find("label=\"mixed-mode-fsync under daxfile-untracked: msync violated\\ncrash after "
                  "step 4 (P2 msync returned)\\n3 pending persist events; 1 lost") !=
         std::string::npos);
+}
+
+TEST_CASE("the pieces of one write sit in a cluster named after it, labelled by place and state") {
+  const ScenarioResult scenario = MixedModeResult();
+  Violation violation = scenario.models[2].violations[0];
+  const std::string store = "P1.3: store m+0 'AAAAAAAABBBBBBBB'";
+  violation.persist_graph = {
+      {"journal", "transaction 1: seal /f", false, {}},
+      {"device-write", "pmem line 0 bytes 0+8 (visible, not flushed): " + store, true, {0}},
+      {"device-write", "pmem line 0 bytes 8+8 (flushed, not fenced): " + store, false, {0}},
+      {"device-write", "pmem line 9 bytes 576+1 (visible, not flushed): P1.4: store m+576 'C'",
+       false, {}},
+  };
+  const std::string dot = RenderPersistGraphDot(scenario, scenario.models[2], violation);
+  CheckDotShape(dot);
+  CHECK(dot.find("\nsubgraph cluster_0 {label=\"2 pieces of P1.3: store m+0 "
+                 "'AAAAAAAABBBBBBBB'\"; labeljust=l; style=rounded; color=gray50; fontsize=11; "
+                 "1; 2;};\n") != std::string::npos);
+  CHECK(dot.find("cluster_1") == std::string::npos);  // a write of one piece is no cluster
+  CHECK(dot.find("\n1[label=\"1: pmem line 0 bytes 0+8\\n(visible, not flushed)\\nLOST\", "
+                 "color=red, fontcolor=red, style=dashed];\n") != std::string::npos);
+  CHECK(dot.find("\n2[label=\"2: pmem line 0 bytes 8+8\\n(flushed, not fenced)\"];\n") !=
+        std::string::npos);
+  CHECK(dot.find("\n3[label=\"3: device-write\\npmem line 9 bytes 576+1 (visible, not flushed):"
+                 " P1.4:\\nstore m+576 'C'\"];\n") != std::string::npos);
+  CHECK(dot.find("\n0->1 ;\n0->2 ;\n") != std::string::npos);
+  CHECK(dot.find("invis") == std::string::npos);  // pieces in an order keep their ranks
+}
+
+TEST_CASE("a long description is broken into lines at spaces") {
+  ScenarioResult scenario = MixedModeResult();
+  Violation violation = scenario.models[2].violations[0];
+  violation.persist_graph = {{"journal",
+                              "journal transaction 1 (committed in memory, not forced): P1.3: "
+                              "store m+0 fill(44, 256): update timestamps",
+                              false,
+                              {}}};
+  const std::string dot = RenderPersistGraphDot(scenario, scenario.models[2], violation);
+  CHECK(dot.find("0[label=\"0: journal\\njournal transaction 1 (committed in memory, not "
+                 "forced):\\nP1.3: store m+0 fill(44, 256): update timestamps\"];") !=
+        std::string::npos);
+}
+
+TEST_CASE("pieces in no order stand in rows of eight") {
+  const ScenarioResult scenario = MixedModeResult();
+  Violation violation = scenario.models[2].violations[0];
+  violation.persist_graph.clear();
+  for (int piece = 0; piece < 10; ++piece) {
+    violation.persist_graph.push_back(
+        {"device-write",
+         fmt::format("pmem line 0 bytes {}+8 (visible, not flushed): P1.3: store m+0 fill(44, 80)",
+                     piece * 8),
+         false, {}});
+  }
+  const std::string dot = RenderPersistGraphDot(scenario, scenario.models[2], violation);
+  CheckDotShape(dot);
+  // All in one state: the cluster says it once, each piece shows its place only.
+  CHECK(dot.find("subgraph cluster_0 {label=\"10 pieces of P1.3: store m+0 fill(44, 80)\\nall "
+                 "visible, not flushed\";") != std::string::npos);
+  CHECK(dot.find("\n9[label=\"9: pmem line 0 bytes 72+8\"];\n") != std::string::npos);
+  CHECK(dot.find(" 0; 1; 2; 3; 4; 5; 6; 7; 8; 9; 0->1 [style=invis]; 1->2 [style=invis]; 2->3 "
+                 "[style=invis]; 3->4 [style=invis]; 4->5 [style=invis]; 5->6 [style=invis]; 6->7 "
+                 "[style=invis]; 8->9 [style=invis];};\n") != std::string::npos);
 }
 
 TEST_CASE("the same violation gives byte-identical DOT") {

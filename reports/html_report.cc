@@ -2,13 +2,16 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <map>
 #include <tuple>
 #include <utility>
 
 #include "models/config.h"
+#include "reports/dot_report.h"
 #include "reports/escape.h"
+#include "reports/graphviz_svg.h"
 #include "reports/report_view.h"
 #include "reports/text_report.h"
 
@@ -17,7 +20,8 @@ namespace {
 
 // Colours: green for clean, amber for a violation the scenario expects (a finding, not a
 // failure), red for a difference from `expect`, purple for a cut run, grey for an invalid one.
-// The sticky header and first column keep a 50 x 5 matrix readable while scrolling.
+// The sticky header and first column keep a 50 x 5 matrix readable while scrolling; cells wrap,
+// so the matrix stays as wide as the page (1400 px wide windows show it whole).
 constexpr const char* kStyle = R"(:root { color-scheme: light; }
 body { font: 14px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif;
   margin: 0 auto; padding: 0 1.5em 3em; max-width: 84em; color: #1d1d1f; background: #fff; }
@@ -32,9 +36,10 @@ code, .mono, table.timeline td { font-family: "DejaVu Sans Mono", Menlo, Consola
   gap: 0.4em 1.2em; font-size: 12.5px; }
 #legend li { display: flex; align-items: center; gap: 0.4em; }
 .swatch { display: inline-block; width: 1.1em; height: 1.1em; border: 1px solid #999; }
-table#matrix { border-collapse: separate; border-spacing: 0; font-size: 12.5px; }
+table#matrix { border-collapse: separate; border-spacing: 0; font-size: 12.5px; width: 100%; }
 #matrix th, #matrix td { padding: 2px 8px; border-bottom: 1px solid #e3e3e3;
   border-right: 1px solid #e3e3e3; white-space: nowrap; }
+#matrix td { white-space: normal; overflow-wrap: anywhere; }
 #matrix thead th { position: sticky; top: 0; z-index: 2; background: #f4f4f6; text-align: left;
   border-bottom: 2px solid #bbb; }
 #matrix tbody th { position: sticky; left: 0; z-index: 1; background: #fafafa; text-align: left;
@@ -79,6 +84,13 @@ table.timeline .actor { color: #8a6d1f; }
 table.timeline tr.crash-point td { background: #c00000; color: #fff; font-weight: bold;
   border-left-color: #c00000; }
 ul.lost li, ol.persist-graph li.lost { color: #a00000; }
+figure.persist-graph { margin: 0.4em 0; }
+figure.persist-graph figcaption { color: #555; font-size: 12.5px; margin-bottom: 0.3em; }
+.graph-picture { max-height: 40em; overflow: auto; border: 1px solid #eee; }
+.graph-picture svg { display: block; }
+.graph-picture svg text { font-family: "DejaVu Sans Mono", "Liberation Mono", Menlo, Consolas,
+  monospace; }
+figure.persist-graph details summary { cursor: pointer; color: #555; font-size: 12.5px; }
 ol.persist-graph li.lost .node-description { text-decoration: underline dashed; }
 .kind { display: inline-block; min-width: 7em; color: #555; }
 ul.state { list-style: none; padding-left: 1em; }
@@ -251,11 +263,8 @@ std::string LostHtml(const Violation& violation) {
   return out + "</ul>\n";
 }
 
-std::string PersistGraphHtml(const Violation& violation) {
-  if (violation.persist_graph.empty()) {
-    return "<ol class=\"persist-graph\"><li class=\"none\">no pending persist event at the crash "
-           "point</li></ol>\n";
-  }
+// The pending events as a numbered list, as the picture numbers them.
+std::string PersistListHtml(const Violation& violation) {
   std::string out = "<ol class=\"persist-graph\" start=\"0\">\n";
   for (const PersistNode& node : violation.persist_graph) {
     out += fmt::format("<li{}><span class=\"kind\">{}</span> <span class=\"node-description\">{}"
@@ -271,6 +280,37 @@ std::string PersistGraphHtml(const Violation& violation) {
   return out + "</ol>\n";
 }
 
+// The persist graph as a picture (the DOT of dot_report.h laid out by Graphviz, inline SVG), with
+// the list of its events folded below it. `id` is the violation's element id.
+std::string PersistGraphHtml(const ScenarioResult& scenario, const ModelResult& model,
+                             const Violation& violation, const std::string& id) {
+  if (violation.persist_graph.empty()) {
+    return "<ol class=\"persist-graph\"><li class=\"none\">no pending persist event at the crash "
+           "point</li></ol>\n";
+  }
+  size_t lost = 0;
+  for (const PersistNode& node : violation.persist_graph) lost += node.lost ? 1 : 0;
+  std::string out = "<figure class=\"persist-graph\">\n";
+  out += fmt::format(
+      "<figcaption>{} pending persist events, {} lost (red, dashed). An arrow runs from an event "
+      "to one that must persist after it; a box holds the pieces of one write.</figcaption>\n",
+      violation.persist_graph.size(), lost);
+  std::string graph_id = id + "_graph";
+  std::replace(graph_id.begin(), graph_id.end(), '-', '_');
+  const StatusOr<std::string> svg =
+      DotToInlineSvg(RenderPersistGraphDot(scenario, model, violation), graph_id);
+  if (svg.ok()) {
+    out += "<div class=\"graph-picture\">\n" + *svg + "</div>\n";
+    out += "<details><summary>The events as a list</summary>\n" + PersistListHtml(violation) +
+           "</details>\n";
+  } else {
+    out += fmt::format("<p class=\"none\">No picture: {}</p>\n",
+                       Escaped(svg.status().message()));
+    out += PersistListHtml(violation);
+  }
+  return out + "</figure>\n";
+}
+
 std::string StateHtml(const Violation& violation) {
   if (violation.state.empty()) {
     return "<ul class=\"state\"><li class=\"none\">no state lines recorded</li></ul>\n";
@@ -278,6 +318,18 @@ std::string StateHtml(const Violation& violation) {
   std::string out = "<ul class=\"state\">\n";
   for (const std::string& line : violation.state) {
     out += fmt::format("<li><code>{}</code></li>\n", Escaped(line));
+  }
+  return out + "</ul>\n";
+}
+
+// The fix attempts (docs/architecture.md, "Fix suggestions"); nothing when there are none.
+std::string FixHtml(const Violation& violation, const std::string& designs) {
+  if (violation.fix.empty()) return "";
+  std::string out = "<h4>Fix</h4>\n<ul class=\"fix\">\n";
+  for (const FixAttempt& attempt : violation.fix) {
+    out += fmt::format("<li class=\"{}\"><strong>{}: {}</strong><div>{}</div></li>\n",
+                       FixOutcomeName(attempt.outcome), Escaped(FixInsertionText(attempt)),
+                       Escaped(FixOutcomeText(attempt, designs)), Escaped(attempt.missing));
   }
   return out + "</ul>\n";
 }
@@ -314,8 +366,10 @@ std::string RenderViolationHtmlFor(const ScenarioResult& scenario, const ModelRe
   out += "</dl>\n";
   out += "<h4>Timeline</h4>\n" + TimelineHtml(violation);
   out += "<h4>Lost persist events</h4>\n" + LostHtml(violation);
-  out += "<h4>Persist graph at the crash point</h4>\n" + PersistGraphHtml(violation);
+  out += "<h4>Persist graph at the crash point</h4>\n" +
+         PersistGraphHtml(scenario, model, violation, id);
   out += "<h4>State at the crash</h4>\n" + StateHtml(violation);
+  out += FixHtml(violation, design);
   return out + "</article>\n";
 }
 

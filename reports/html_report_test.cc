@@ -2,6 +2,10 @@
 
 #include <doctest/doctest.h>
 
+#include <set>
+#include <string>
+#include <vector>
+
 #include "reports/markup_check.h"
 #include "reports/test_results.h"
 
@@ -26,6 +30,17 @@ Markup Read(const std::string& html) {
   INFO(markup.error);
   REQUIRE(markup.error.empty());
   return markup;
+}
+
+TEST_CASE("fix attempts are a list under the trace, each item classed by its outcome") {
+  const std::string html = RenderHtmlReport({testing::FixResult()}, {});
+  const Markup markup = Read(html);
+  REQUIRE(markup.Find("ul", "fix").size() == 1);  // the two designs share one trace
+  CHECK(markup.Find("li", "not-enough").size() == 1);
+  CHECK(markup.Find("li", "verified").size() == 1);
+  CHECK(html.find("insert `dir = open /d ro`; `fsync dir` into P2 as op 3: fix verified: the "
+                  "violation is gone under all designs") != std::string::npos);
+  CHECK(RenderHtmlReport({MixedModeResult()}, {}).find("<h4>Fix</h4>") == std::string::npos);
 }
 
 TEST_CASE("the same results give byte-identical HTML") {
@@ -115,6 +130,55 @@ TEST_CASE("each violation has its timeline, crash point, promise, lost events, s
   CHECK(markup.elements[crash].parent.has_value());
   const size_t lost_node = markup.Find("li", "lost")[0];
   CHECK(markup.Inside(lost_node, markup.Find("ol", "persist-graph")[0]));
+}
+
+TEST_CASE("the persist graph is a picture with its edges, the events listed below it") {
+  const Markup markup = Read(RenderHtmlReport({MixedModeResult(), HostileResult()}, {}));
+  const auto articles = markup.Find("article", "violation");
+  REQUIRE(articles.size() == 2);
+  const auto figures = markup.Find("figure", "persist-graph");
+  REQUIRE(figures.size() == 2);
+  std::set<std::string> ids;
+  size_t id_count = 0;
+  for (size_t i = 0; i < figures.size(); ++i) {
+    CHECK(markup.Inside(figures[i], articles[i]));
+    std::vector<size_t> svgs;
+    for (size_t svg : markup.Find("svg")) {
+      if (markup.Inside(svg, figures[i])) svgs.push_back(svg);
+    }
+    REQUIRE(svgs.size() == 1);
+    size_t nodes = 0, edges = 0;
+    for (size_t g : markup.Find("g")) {
+      if (!markup.Inside(g, svgs[0])) continue;
+      nodes += markup.elements[g].HasClass("node") ? 1 : 0;
+      edges += markup.elements[g].HasClass("edge") ? 1 : 0;
+    }
+    // Three events and one edge in the first; two and one in the hostile one.
+    CHECK(nodes == (i == 0 ? 3u : 2u));
+    CHECK(edges == 1);
+    // The list is folded under the picture.
+    const auto lists = markup.Find("ol", "persist-graph");
+    REQUIRE(lists.size() == 2);
+    CHECK(markup.Inside(lists[i], figures[i]));
+    CHECK(markup.elements[*markup.elements[lists[i]].parent].name == "details");
+  }
+  for (const auto& element : markup.elements) {
+    auto id = element.attributes.find("id");
+    if (id == element.attributes.end()) continue;
+    ids.insert(id->second);
+    ++id_count;
+  }
+  CHECK(ids.size() == id_count);  // every id in the page once, the pictures' included
+  CHECK(markup.ById("violation_1_graph").has_value());
+  CHECK(markup.ById("violation_2_graph").has_value());
+}
+
+TEST_CASE("a violation with no pending event has no picture") {
+  ScenarioResult scenario = MixedModeResult();
+  scenario.models[2].violations[0].persist_graph.clear();
+  const Markup markup = Read(RenderHtmlReport({scenario}, {}));
+  CHECK(markup.Find("svg").empty());
+  CHECK(markup.Find("ol", "persist-graph").size() == 1);
 }
 
 TEST_CASE("background and hardware steps share the last lane of the timeline") {

@@ -152,10 +152,39 @@ PersistNode ReadPersistNode(const Json& value, const std::string& pointer, size_
   return node;
 }
 
+FixAttempt ReadFixAttempt(const Json& value, const std::string& pointer) {
+  const ObjectReader reader(value, pointer,
+                            {"process", "position", "ops", "missing", "outcome", "note"});
+  FixAttempt attempt;
+  attempt.process = reader.NonEmptyString("process");
+  attempt.position = reader.Count("position");
+  if (attempt.position == 0) Fail(reader.PointerOf("position"), "expected an op number from 1");
+  attempt.ops = reader.Strings("ops");
+  if (attempt.ops.empty()) Fail(reader.PointerOf("ops"), "expected at least one op");
+  attempt.missing = reader.String("missing");
+  const std::string outcome = reader.String("outcome");
+  bool known = false;
+  for (FixAttempt::Outcome candidate :
+       {FixAttempt::Outcome::kVerified, FixAttempt::Outcome::kNotEnough,
+        FixAttempt::Outcome::kUndecided}) {
+    if (outcome == FixOutcomeName(candidate)) {
+      attempt.outcome = candidate;
+      known = true;
+    }
+  }
+  if (!known) {
+    Fail(reader.PointerOf("outcome"),
+         fmt::format("unknown outcome \"{}\": expected verified, not-enough or undecided",
+                     outcome));
+  }
+  attempt.note = reader.String("note");
+  return attempt;
+}
+
 Violation ReadViolation(const Json& value, const std::string& pointer) {
   const ObjectReader reader(value, pointer,
                             {"guarantee", "promise", "schedule", "crash_point", "lost", "observed",
-                             "expected", "state", "persist_graph"});
+                             "expected", "state", "persist_graph", "fix"});
   Violation violation;
   violation.name = reader.NonEmptyString("guarantee");
   violation.promise = reader.String("promise");
@@ -176,6 +205,17 @@ Violation ReadViolation(const Json& value, const std::string& pointer) {
   for (size_t i = 0; i < graph.size(); ++i) {
     violation.persist_graph.push_back(
         ReadPersistNode(graph[i], PointerJoin(reader.PointerOf("persist_graph"), i), graph.size()));
+  }
+  if (reader.Has("fix")) {
+    const Json& fix = reader.Array("fix");
+    if (fix.empty() || fix.size() > kFixAttemptsMax) {
+      Fail(reader.PointerOf("fix"),
+           fmt::format("expected 1 to {} fix attempts (the key is left out when there are none)",
+                       kFixAttemptsMax));
+    }
+    for (size_t i = 0; i < fix.size(); ++i) {
+      violation.fix.push_back(ReadFixAttempt(fix[i], PointerJoin(reader.PointerOf("fix"), i)));
+    }
   }
   return violation;
 }

@@ -94,6 +94,23 @@ TEST_CASE("every kind of result reads back to the same value and renders to the 
   CHECK(RenderJsonReport(report.scenarios) == text);
 }
 
+TEST_CASE("fix attempts read back to the same values, and a bad one is refused where it is") {
+  const std::string text = RenderJsonReport({testing::FixResult()});
+  const JsonReport report = ParseOk(text);
+  REQUIRE(report.scenarios.size() == 1);
+  CHECK(report.scenarios[0].models[0].violations == testing::FixResult().models[0].violations);
+  CHECK(RenderJsonReport(report.scenarios) == text);
+  Json json = Json::parse(text);
+  Json& fix = json["scenarios"][0]["models"][0]["violations"][0]["fix"];
+  fix[1]["outcome"] = "maybe";
+  CHECK(ErrorOf(json.dump()) ==
+        "shard2.json: /scenarios/0/models/0/violations/0/fix/1/outcome: unknown outcome "
+        "\"maybe\": expected verified, not-enough or undecided");
+  fix = Json::array();
+  CHECK(ErrorOf(json.dump()).find("/violations/0/fix: expected 1 to 3 fix attempts") !=
+        std::string::npos);
+}
+
 TEST_CASE("hostile text survives the round trip byte for byte") {
   // Quotes, backslashes, newlines, control characters and markup come back exactly; bytes that are
   // not UTF-8 were already U+FFFD in the report, so the second rendering equals the first.

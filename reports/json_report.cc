@@ -50,6 +50,18 @@ Json ViolationJson(const Violation& violation) {
   out["expected"] = violation.expected;
   out["state"] = std::move(state);
   out["persist_graph"] = std::move(graph);
+  if (!violation.fix.empty()) {
+    Json fix = Json::array();
+    for (const FixAttempt& attempt : violation.fix) {
+      fix.push_back(Json{{"process", attempt.process},
+                         {"position", attempt.position},
+                         {"ops", attempt.ops},
+                         {"missing", attempt.missing},
+                         {"outcome", FixOutcomeName(attempt.outcome)},
+                         {"note", attempt.note}});
+    }
+    out["fix"] = std::move(fix);
+  }
   return out;
 }
 

@@ -128,6 +128,18 @@ std::vector<std::string> TimelineLines(const Violation& violation) {
 
 namespace {
 
+// The fix attempts of a violation (docs/architecture.md, "Fix suggestions"), when it has any.
+std::string FixMarkdown(const Violation& violation, const std::string& designs) {
+  if (violation.fix.empty()) return "";
+  std::string out = "\nFix:\n\n";
+  for (const FixAttempt& attempt : violation.fix) {
+    out += fmt::format("- {}: {}. {}\n", MarkdownText(FixInsertionText(attempt)),
+                       MarkdownText(FixOutcomeText(attempt, designs)),
+                       MarkdownText(attempt.missing));
+  }
+  return out;
+}
+
 // The trace under the heading "### NAME: DESIGNS: VIOLATION (expected)".
 std::string RenderViolationMarkdownUnder(const ScenarioResult& scenario, const ModelResult& model,
                                          const Violation& violation, const std::string& designs) {
@@ -161,7 +173,7 @@ std::string RenderViolationMarkdownUnder(const ScenarioResult& scenario, const M
   } else {
     out += CodeBlock(violation.state);
   }
-  return out;
+  return out + FixMarkdown(violation, designs);
 }
 
 }  // namespace

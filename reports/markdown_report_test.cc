@@ -125,6 +125,14 @@ TEST_CASE("hostile text cannot break out of code spans, code blocks or the table
   CHECK(md.find("4. P1          s: fsync fd second line -> 0\n") != std::string::npos);
 }
 
+TEST_CASE("fix attempts follow the state, one item each, only when there are some") {
+  const std::string text = RenderMarkdownReport({testing::FixResult()}, {});
+  CHECK(text.find("\nFix:\n\n- insert \\`persist k+0 8\\` into P2 as op 3: not enough: the "
+                  "violation remains under all designs. no \\`persist k+0 8\\` "
+                  "between step 2") != std::string::npos);
+  CHECK(RenderMarkdownReport({MixedModeResult()}, {}).find("\nFix:\n") == std::string::npos);
+}
+
 TEST_CASE("a report without violations says so") {
   ScenarioResult clean = MixedModeResult();
   clean.models.resize(2);

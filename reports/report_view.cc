@@ -124,6 +124,24 @@ std::vector<ViolationGroup> GroupedViolations(const ScenarioResult& scenario) {
   return groups;
 }
 
+std::string FixInsertionText(const FixAttempt& attempt) {
+  std::string ops;
+  for (const std::string& op : attempt.ops) ops += (ops.empty() ? "`" : "; `") + op + "`";
+  return fmt::format("insert {} into {} as op {}", ops, attempt.process, attempt.position);
+}
+
+std::string FixOutcomeText(const FixAttempt& attempt, const std::string& designs) {
+  switch (attempt.outcome) {
+    case FixAttempt::Outcome::kVerified:
+      return "fix verified: the violation is gone under " + designs;
+    case FixAttempt::Outcome::kNotEnough:
+      return "not enough: the violation remains under " + designs;
+    case FixAttempt::Outcome::kUndecided:
+      break;
+  }
+  return "not verified under " + designs + ": " + attempt.note;
+}
+
 std::string VerdictText(const std::set<std::string>& names, const char* separator) {
   if (names.empty()) return "ok";
   return fmt::format("{}", fmt::join(names, separator));

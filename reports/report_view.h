@@ -107,6 +107,13 @@ std::string BudgetSummary(const ModelResult& model);  // the phrases joined with
 bool StateBudgetRanOut(const ModelResult& model);
 bool ImageBudgetRanOut(const ModelResult& model);
 
+// A fix attempt as every report spells it (docs/architecture.md, "Fix suggestions"): where its ops
+// go, "insert `sfence` into P1 as op 5", and what the re-run said under `designs` (a design name or
+// a group's label), "fix verified: the violation is gone under all designs", "not enough: the
+// violation remains under map-sync" or "not verified: the re-run's budget ran out ...".
+std::string FixInsertionText(const FixAttempt& attempt);
+std::string FixOutcomeText(const FixAttempt& attempt, const std::string& designs);
+
 // One line about a violation for summaries: "msync: P2.ms: msync ... returned 0; crash after
 // step 9; observed /f[4096:4097] = 0x00, expected /f[4096:4097] = 'Y'".
 std::string ViolationSummary(const Violation& violation);

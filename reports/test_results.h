@@ -72,6 +72,34 @@ inline ScenarioResult MixedModeResult() {
   return scenario;
 }
 
+// commit-store: a violated assertion with the fixes tried for it, one not enough and one verified,
+// under the scenario's two designs with the same trace (one group, "all designs").
+inline ScenarioResult FixResult() {
+  ScenarioResult scenario;
+  scenario.path = "scenarios/commit-store.json";
+  scenario.name = "commit-store";
+  scenario.config_summary = "platform=adr fs=xfs";
+  Violation violation = AssertionViolation();
+  FixAttempt not_enough;
+  not_enough.process = "P2";
+  not_enough.position = 3;
+  not_enough.ops = {"persist k+0 8"};
+  not_enough.missing = "no `persist k+0 8` between step 2 (P2: store k+0 'A') and step 3 (P2: "
+                       "store k+64 'B'): pmem line 1 can persist before pmem line 0";
+  not_enough.outcome = FixAttempt::Outcome::kNotEnough;
+  FixAttempt verified = not_enough;
+  verified.ops = {"dir = open /d ro", "fsync dir"};
+  verified.outcome = FixAttempt::Outcome::kVerified;
+  violation.fix = {not_enough, verified};
+  for (Design design : {Design::kKernelTracked, Design::kMapSync}) {
+    ModelResult model = CleanModel(design);
+    model.violated = model.expected = {violation.name};
+    model.violations = {violation};
+    scenario.models.push_back(model);
+  }
+  return scenario;
+}
+
 // buffered-fsync: no DAX file, so every design runs the same kernel path and finds the same fsync
 // violation with the same trace; the matrix and the traces show it once.
 inline ScenarioResult SameUnderEveryDesignResult() {

@@ -186,6 +186,11 @@ std::string RenderViolationUnder(const ScenarioResult& scenario, const ModelResu
   }
   out += fmt::format("  observed:    {}\n", violation.observed);
   out += fmt::format("  expected:    {}\n", violation.expected);
+  for (const FixAttempt& attempt : violation.fix) {
+    out += fmt::format("  fix:         {}\n", attempt.missing);
+    out += fmt::format("               {}: {}\n", FixInsertionText(attempt),
+                       FixOutcomeText(attempt, designs));
+  }
   if (!violation.state.empty()) {
     out += "  state:\n";
     for (const std::string& line : violation.state) out += fmt::format("    {}\n", line);
@@ -208,6 +213,8 @@ std::string RenderInternalError(const ScenarioResult& scenario, const ModelResul
 }
 
 std::string RenderRunText(const std::vector<ScenarioResult>& results, int load_failures) {
+  // No scenario ran (every file failed to load): no matrix header without rows.
+  if (results.empty()) return SummaryLine(results, load_failures) + "\n";
   std::string out = RenderMatrix(results);
   for (const ScenarioResult& scenario : results) {
     // A trace that several designs share is printed once, naming them (a run that failed has no

@@ -46,8 +46,8 @@ std::string RenderViolation(const ScenarioResult& scenario, const ModelResult& m
 std::string RenderInternalError(const ScenarioResult& scenario, const ModelResult& model);
 
 // What `crashsim run` prints: the matrix, then every violation of every model run, then the
-// overall line. `load_failures` counts the files that did not load (their messages went to
-// stderr); the overall line mentions them.
+// overall line; the overall line alone when no scenario ran. `load_failures` counts the files that
+// did not load (their messages went to stderr); the overall line mentions them.
 std::string RenderRunText(const std::vector<ScenarioResult>& results, int load_failures);
 
 // What `crashsim check` prints: RenderCheckLines, then "crashsim check: " and the overall line.

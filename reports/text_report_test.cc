@@ -46,6 +46,17 @@ TEST_CASE("five columns that say the same thing are one, and a trace every desig
                                         0) == 0);
 }
 
+TEST_CASE("each fix attempt shows what is missing where, the ops inserted and the re-run's outcome") {
+  const std::string text = RenderRunText({testing::FixResult()}, 0);
+  CHECK(text.find("  fix:         no `persist k+0 8` between step 2 (P2: store k+0 'A') and step 3 "
+                  "(P2: store k+64 'B'): pmem line 1 can persist before pmem line 0\n"
+                  "               insert `persist k+0 8` into P2 as op 3: not enough: the "
+                  "violation remains under all designs\n") != std::string::npos);
+  CHECK(text.find("               insert `dir = open /d ro`; `fsync dir` into P2 as op 3: fix "
+                  "verified: the violation is gone under all designs\n") !=
+        std::string::npos);
+}
+
 TEST_CASE("a clean run shows ok and a verdict shows its sorted names joined by commas") {
   CHECK(MatrixCell(CleanModel(Design::kMapSync)) == "ok");
   ModelResult model = CleanModel(Design::kMapSync);
@@ -191,10 +202,11 @@ TEST_CASE("the run text is the matrix, every violation, then the overall line") 
 }
 
 TEST_CASE("the run text's overall line counts the files that did not load") {
-  CHECK(RenderRunText({}, 1) ==
-        "scenario  kernel-tracked  map-sync  daxfile-untracked  daxfile-tracked  per-vma\n"
-        "\n"
-        "0 scenarios, 0 models: 1 file not loaded\n");
+  // Nothing ran: the overall line alone, no matrix header without rows.
+  CHECK(RenderRunText({}, 1) == "0 scenarios, 0 models: 1 file not loaded\n");
+  const std::string text = RenderRunText({MixedModeResult()}, 2);
+  CHECK(text.rfind("scenario ", 0) == 0);
+  CHECK(text.find("1 scenario, 5 models: 2 files not loaded") != std::string::npos);
 }
 
 TEST_CASE("check prints one line per run that is not as expected and one overall line") {

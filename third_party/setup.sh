@@ -28,6 +28,7 @@ packages=(
   bazel-platforms     # @platforms
   g++                 # the C++20 compiler
   libboost-graph-dev  # persist DAG
+  libgraphviz-dev     # lays out persist graphs for the HTML report
   libfmt-dev          # formatting
   nlohmann-json3-dev  # scenario and report JSON
   doctest-dev         # unit tests

@@ -6,12 +6,20 @@
 #include <boost/graph/graphviz.hpp>
 #include <boost/graph/topological_sort.hpp>
 #include <boost/graph/transitive_reduction.hpp>
+#include <graphviz/cgraph.h>
+#include <graphviz/gvc.h>
+#include <graphviz/gvplugin.h>
 #include <iterator>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
+
+extern "C" {
+extern gvplugin_library_t gvplugin_dot_layout_LTX_library;
+extern gvplugin_library_t gvplugin_core_LTX_library;
+}
 
 namespace {
 
@@ -51,6 +59,30 @@ TEST_CASE("a json document survives a dump and parse round trip") {
   const nlohmann::json parsed = nlohmann::json::parse(document.dump());
   CHECK(parsed == document);
   CHECK(parsed.at("lines").size() == 3);
+}
+
+TEST_CASE("graphviz lays out a two node graph with its built-in dot engine and SVG renderer") {
+  const lt_symlist_t builtins[] = {
+      {"gvplugin_dot_layout_LTX_library", &gvplugin_dot_layout_LTX_library},
+      {"gvplugin_core_LTX_library", &gvplugin_core_LTX_library},
+      {nullptr, nullptr},
+  };
+  GVC_t* context = gvContextPlugins(builtins, 0);
+  REQUIRE(context != nullptr);
+  Agraph_t* graph = agmemread("digraph G { a -> b; }");
+  REQUIRE(graph != nullptr);
+  CHECK(gvLayout(context, graph, "dot") == 0);
+  char* svg = nullptr;
+  unsigned int length = 0;
+  CHECK(gvRenderData(context, graph, "svg", &svg, &length) == 0);
+  REQUIRE(svg != nullptr);
+  const std::string text(svg, length);
+  CHECK(text.find("<svg") != std::string::npos);
+  CHECK(text.find("class=\"edge\"") != std::string::npos);
+  gvFreeRenderData(svg);
+  gvFreeLayout(context, graph);
+  agclose(graph);
+  CHECK(gvFreeContext(context) == 0);
 }
 
 }  // namespace

@@ -2,9 +2,13 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "sim/base/check.h"
+#include "sim/engine/fix_check.h"
 
 #include "sim/explore/explorer.h"
+#include "sim/oracles/observations.h"
 #include "sim/program/program.h"
 #include "sim/program/setup.h"
 
@@ -36,6 +40,50 @@ ModelResult Failed(ModelResult result, InternalFailure failure) {
   return result;
 }
 
+// The explorer's observed values, per listed item, simplest first (fewest runs in the rendering,
+// then by text) and cut to kObservedValuesMax: the whole and torn-in-two values of a torn store
+// come before its finer mixes, and the choice does not depend on the order the states were
+// checked in.
+std::vector<ItemOutcomes> CollectOutcomes(const Scenario& scenario, ExploreResult& explored) {
+  const std::vector<ListedItem> items = ListedItems(scenario);
+  std::vector<ItemOutcomes> outcomes(items.size());
+  for (size_t i = 0; i < items.size(); ++i) {
+    outcomes[i].item = items[i].item.text;
+    outcomes[i].after = AfterText(items[i].item);
+    outcomes[i].read_by = items[i].read_by;
+    if (auto cut = explored.outcomes_cut.find(i); cut != explored.outcomes_cut.end()) {
+      outcomes[i].cut = fmt::format(
+          "more than {} distinct values, or more crash images than could be read, {}",
+          kObservedValuesMax, cut->second.second);
+    }
+  }
+  for (auto& [key, witness] : explored.outcomes) {
+    outcomes[key.first].values.push_back(OutcomeValue{key.second, std::move(witness)});
+  }
+  const auto parts = [](const std::string& value) {
+    size_t count = 0;
+    for (size_t at = value.find(" + "); at != std::string::npos; at = value.find(" + ", at + 3)) {
+      ++count;
+    }
+    return count;
+  };
+  for (ItemOutcomes& item : outcomes) {
+    std::sort(item.values.begin(), item.values.end(),
+              [&](const OutcomeValue& a, const OutcomeValue& b) {
+                return std::make_pair(parts(a.value), a.value) <
+                       std::make_pair(parts(b.value), b.value);
+              });
+    if (item.values.size() > kObservedValuesMax) {
+      item.values.resize(kObservedValuesMax);
+      if (item.cut.empty()) {
+        item.cut = fmt::format("more than {} distinct values over the run; the simplest listed",
+                               kObservedValuesMax);
+      }
+    }
+  }
+  return outcomes;
+}
+
 ModelResult Run(const Scenario& scenario, Design design, const RunOptions& options,
                 RunStats* stats, ModelResult result) {
   Machine machine = BuildInitialMachine(scenario, design);
@@ -57,6 +105,8 @@ ModelResult Run(const Scenario& scenario, Design design, const RunOptions& optio
     result.violated.insert(name);
     result.violations.push_back(std::move(violation));
   }
+  if (options.fix && !explored.interrupted) AddFixes(scenario, design, options, &result);
+  if (options.observe) result.outcomes = CollectOutcomes(scenario, explored);
   return result;
 }
 

@@ -101,9 +101,19 @@ TEST_CASE("byte runs render and compare as the bytes they stand for") {
   const std::vector<std::vector<uint8_t>> samples = {
       {}, {'A'}, {0, 0}, {'A', 'B'}, {'\'', 'x'}, std::vector<uint8_t>(40, 'q'),
       std::vector<uint8_t>(40, 7)};
+  // With no text in the scenario, and with 'q' and 'A' written as text of 40 and 2 bytes.
+  TextRuns texts{};
+  texts['q'] = 40;
+  texts['A'] = 2;
   for (const auto& bytes : samples) {
-    CHECK(RenderRuns(ByteRuns::Of(bytes)) == RenderBytes(bytes));
+    CHECK(RenderRuns(ByteRuns::Of(bytes), TextRuns{}) == RenderBytes(bytes, TextRuns{}));
+    CHECK(RenderRuns(ByteRuns::Of(bytes), texts) == RenderBytes(bytes, texts));
   }
+  CHECK(RenderBytes(std::vector<uint8_t>(40, 'q'), TextRuns{}) == "fill(71, 40)");
+  CHECK(RenderBytes(std::vector<uint8_t>(40, 'q'), texts) ==
+        "'qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq'... (40 bytes)");
+  CHECK(RenderBytes(std::vector<uint8_t>(3, 'A'), texts) == "fill(41, 3)");  // longer than written
+  CHECK(RenderBytes(std::vector<uint8_t>(2, 7), texts) == "fill(07, 2)");
   // The same bytes as fills and literals: equal, and rendered alike.
   ByteRuns mixed;
   mixed.AppendFill(3, 'A');
@@ -113,7 +123,8 @@ TEST_CASE("byte runs render and compare as the bytes they stand for") {
   flat.push_back('B');
   flat.insert(flat.end(), 41, 'A');
   CHECK(mixed == ByteRuns::Of(flat));
-  CHECK(RenderRuns(mixed) == RenderBytes(flat));
+  CHECK(RenderRuns(mixed, TextRuns{}) == RenderBytes(flat, TextRuns{}));
+  CHECK(RenderRuns(mixed, texts) == RenderBytes(flat, texts));
   ByteRuns other = mixed;
   other.AppendFill(1, 'A');
   CHECK(!(other == mixed));

@@ -18,6 +18,7 @@
 #include "sim/base/hasher.h"
 #include "sim/oracles/assertions.h"
 #include "sim/oracles/finding.h"
+#include "sim/oracles/observations.h"
 
 namespace crashsim {
 
@@ -30,6 +31,7 @@ struct CrashChecks {
   // (else: too many pending events to enumerate subsets, with the downsets reduction off).
   std::optional<AssertionCut> assertion_cut;
   bool images_cut = false;
+  Observations observed;  // with RunOptions::observe: the observed items' values
 };
 
 class CrashMemo {

@@ -2,6 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <optional>
+#include <set>
+#include <utility>
+
 #include "sim/oracles/finding.h"
 
 namespace crashsim {
@@ -42,7 +46,98 @@ std::string EntryText(uint64_t page, const TreeEntry& entry) {
   return fmt::format("{} {}{}", page, kind, tags.empty() ? "" : " " + tags);
 }
 
-std::vector<std::string> FileLines(const Machine& m) {
+// The names this crash leaves: the recovered namespace of the witness image.
+NameTable RecoveredNames(const Machine& m, const CrashImage& witness) {
+  const RecoveredState recovered(m, witness);
+  NameTable names;
+  for (const auto& [path, file] : recovered.files()) names[path] = file.ino;
+  return names;
+}
+
+std::string ParentOf(const std::string& path) {
+  const size_t slash = path.rfind('/');
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+// The directories that hold a name of `tables` (every ancestor), the scenario's own and the root.
+std::set<std::string> Directories(const Machine& m, const std::vector<const NameTable*>& tables) {
+  std::set<std::string> dirs = {"/"};
+  const auto add_with_ancestors = [&](std::string dir) {
+    while (dirs.insert(dir).second) dir = ParentOf(dir);
+  };
+  for (const std::string& dir : m.directories) add_with_ancestors(dir);
+  for (const NameTable* table : tables) {
+    for (const auto& [path, ino] : *table) add_with_ancestors(ParentOf(path));
+  }
+  return dirs;
+}
+
+// "a -> inode 2, sub/" for the entries of `dir` in `names` (subdirectories from `dirs`).
+std::string EntriesText(const std::string& dir, const NameTable& names,
+                        const std::set<std::string>& dirs) {
+  std::vector<std::string> entries;
+  const std::string prefix = dir == "/" ? "/" : dir + "/";
+  for (const std::string& sub : dirs) {
+    if (sub != "/" && ParentOf(sub) == dir) entries.push_back(sub.substr(prefix.size()) + "/");
+  }
+  for (const auto& [path, ino] : names) {
+    if (ParentOf(path) == dir) {
+      entries.push_back(fmt::format("{} -> inode {}", path.substr(prefix.size()), ino));
+    }
+  }
+  return entries.empty() ? "no entries" : fmt::format("{}", fmt::join(entries, ", "));
+}
+
+// One line per directory: its entries in core and, where they differ, after this crash.
+std::vector<std::string> DirectoryLines(const Machine& m, const NameTable& recovered) {
+  std::vector<std::string> lines;
+  const std::set<std::string> dirs = Directories(m, {&m.names, &recovered});
+  for (const std::string& dir : dirs) {
+    const std::string in_core = EntriesText(dir, m.names, dirs);
+    const std::string after = EntriesText(dir, recovered, dirs);
+    if (in_core == after) {
+      lines.push_back(fmt::format("directory {}: {} (in core and after this crash)", dir, in_core));
+    } else {
+      lines.push_back(
+          fmt::format("directory {}: in core {}; after this crash {}", dir, in_core, after));
+    }
+  }
+  return lines;
+}
+
+// The path of `ino` in `names`, if it has one.
+std::optional<std::string> NameIn(const NameTable& names, uint32_t ino) {
+  for (const auto& [path, number] : names) {
+    if (number == ino) return path;
+  }
+  return std::nullopt;
+}
+
+// How a file line names an inode: its path in core; for an inode without one (unlinked, or
+// renamed over), "inode N" with the path this crash leaves it, or else its last name in the
+// journal or at the start. `numbered`: a path is followed by "(inode N)", as the directory lines
+// name inodes.
+std::string InodeName(const Machine& m, uint32_t ino, const NameTable& recovered, bool numbered) {
+  if (const std::optional<std::string> path = NameIn(m.names, ino)) {
+    return numbered ? fmt::format("{} (inode {})", *path, ino) : *path;
+  }
+  if (const std::optional<std::string> path = NameIn(recovered, ino)) {
+    return fmt::format("inode {} (no name in core; {} after this crash)", ino, *path);
+  }
+  for (uint64_t seq = m.journal.committed_seq(); seq >= 1; --seq) {
+    const Transaction& txn = m.journal.txn(seq);
+    if (!txn.names) continue;
+    if (const std::optional<std::string> path = NameIn(*txn.names, ino)) {
+      return fmt::format("inode {} (no name in core; was {})", ino, *path);
+    }
+  }
+  if (const std::optional<std::string> path = NameIn(m.base->names, ino)) {
+    return fmt::format("inode {} (no name in core; was {})", ino, *path);
+  }
+  return fmt::format("inode {} (no name)", ino);
+}
+
+std::vector<std::string> FileLines(const Machine& m, const NameTable& recovered, bool numbered) {
   std::vector<std::string> lines;
   for (const auto& [ino, inode] : m.inodes) {
     std::vector<std::string> extents, entries;
@@ -65,7 +160,7 @@ std::vector<std::string> FileLines(const Machine& m) {
     lines.push_back(fmt::format(
         "{}: size {} logged ({} in core){}; extents (file block->device block) {}; "
         "mapping tree {}",
-        m.PathOf(ino), inode.core.size_bytes, inode.size_bytes,
+        InodeName(m, ino, recovered, numbered), inode.core.size_bytes, inode.size_bytes,
         flags.empty() ? "" : ", flags" + flags,
         extents.empty() ? "none" : fmt::format("{}", fmt::join(extents, ", ")),
         entries.empty() ? "empty" : fmt::format("{}", fmt::join(entries, ", "))));
@@ -73,14 +168,16 @@ std::vector<std::string> FileLines(const Machine& m) {
   return lines;
 }
 
-std::vector<std::string> PendingLines(const Machine& m, const CrashImage& witness) {
+std::vector<std::string> PendingLines(const Machine& m, const CrashImage& witness,
+                                      const TextRuns& texts) {
   std::vector<std::string> lines;
   for (const PendingWrite& write : m.device.pending()) {
     const Tagged durable = m.device.media().Read(write.address, write.data().size());
     lines.push_back(fmt::format(
         "{} {} (device bytes {}+{}): durable {}, pending {} from {}: {} by this crash",
         write.unit_kind == UnitKind::kLine ? "pmem line" : "sector", write.unit, write.address,
-        write.data().size(), RenderBytes(durable.bytes), RenderBytes(write.data().bytes), write.what(),
+        write.data().size(), RenderBytes(durable.bytes, texts),
+        RenderBytes(write.data().bytes, texts), write.what(),
         witness.persisted.count(write.id) ? "kept" : "lost"));
   }
   return lines;
@@ -88,10 +185,21 @@ std::vector<std::string> PendingLines(const Machine& m, const CrashImage& witnes
 
 }  // namespace
 
-std::vector<std::string> DescribeCrashState(const Machine& machine, const CrashImage& witness) {
+std::vector<std::string> DescribeCrashState(const Scenario& scenario, const Machine& machine,
+                                            const CrashImage& witness) {
   std::vector<std::string> lines{JournalLine(machine, witness)};
-  for (std::string& line : FileLines(machine)) lines.push_back(std::move(line));
-  for (std::string& line : PendingLines(machine, witness)) lines.push_back(std::move(line));
+  const NameTable recovered = RecoveredNames(machine, witness);
+  // The directories only when a name changed: since the start, or in what this crash leaves.
+  const bool names_changed = machine.names != machine.base->names || recovered != machine.names;
+  if (names_changed) {
+    for (std::string& line : DirectoryLines(machine, recovered)) lines.push_back(std::move(line));
+  }
+  for (std::string& line : FileLines(machine, recovered, names_changed)) {
+    lines.push_back(std::move(line));
+  }
+  for (std::string& line : PendingLines(machine, witness, scenario.text_runs)) {
+    lines.push_back(std::move(line));
+  }
   return lines;
 }
 

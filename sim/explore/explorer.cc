@@ -279,6 +279,13 @@ void Absorb(StateFindings& findings, ExploreResult* result) {
   for (auto& [name, violation] : findings.best) {
     KeepPreferred(std::move(violation), &result->violations);
   }
+  for (auto& [key, witness] : findings.outcomes) {
+    KeepPreferredOutcome(key, std::move(witness), &result->outcomes);
+  }
+  for (auto& [item, where] : findings.outcomes_cut) {
+    auto [it, inserted] = result->outcomes_cut.emplace(item, where);
+    if (!inserted && where < it->second) it->second = std::move(where);
+  }
 }
 
 // One state of a depth, expanded: its findings (when this shard owns it) and its successors not
@@ -442,7 +449,8 @@ class Exhaustive {
           taking = nullptr;
           place.step = "checking the value read by step " + std::to_string(depth + 1) + " (" +
                        child->step.actor + ": " + child->step.text + ")";
-          CheckRead(successor.machine, *successor.read, ShownSchedule(child), &expansion.findings);
+          CheckRead(scenario_, successor.machine, *successor.read, ShownSchedule(child),
+                    &expansion.findings);
         }
         const Hash128 hash = HashMachine(successor.machine);
         if (run_.reductions.visited_states && visited_.count(hash)) {
@@ -551,7 +559,7 @@ Walk RandomWalk(const Scenario& scenario, const Machine& initial, const RunOptio
         place.step = "checking the crash states " + AfterStep(schedule.size()) + on;
         InjectFault(run, schedule.size());
         Prng image_prng(Prng(sample.seed, index).Next(), walk.states.size());
-        findings = CheckStateSampled(scenario, machine, schedule, image_prng);
+        findings = CheckStateSampled(scenario, machine, schedule, image_prng, run.observe);
       }
       place.step = "listing the steps enabled " + AfterStep(schedule.size()) + on;
       const std::vector<StepChoice> steps = EnabledSteps(machine, scenario);
@@ -565,7 +573,7 @@ Walk RandomWalk(const Scenario& scenario, const Machine& initial, const RunOptio
         schedule.push_back(chosen.step);
         if (chosen.read && owned) {
           place.step = "checking the value read by step " + std::to_string(schedule.size()) + on;
-          CheckRead(chosen.machine, *chosen.read, schedule, &findings);
+          CheckRead(scenario, chosen.machine, *chosen.read, schedule, &findings);
         }
         machine = std::move(chosen.machine);
       }

@@ -31,6 +31,10 @@ namespace crashsim {
 
 struct ExploreResult {
   std::map<std::string, Violation> violations;  // by name
+  // With RunOptions::observe (sim/explore/state_check.h): per observed value its witness, and per
+  // item whose values were cut the least (schedule length, crash point) where they were.
+  std::map<std::pair<size_t, std::string>, Violation> outcomes;
+  std::map<size_t, std::pair<size_t, std::string>> outcomes_cut;
   uint64_t distinct_states = 0;
   uint64_t crash_images = 0;
   bool budget_exhausted = false;

@@ -88,7 +88,7 @@ class CrashFindings {
       }
       if (!graph) graph.emplace(machine);
       kept.violation.persist_graph = DrawGraph(*graph, kept.witness);
-      for (std::string& line : DescribeCrashState(machine, kept.witness)) {
+      for (std::string& line : DescribeCrashState(scenario, machine, kept.witness)) {
         kept.violation.state.push_back(std::move(line));
       }
       KeepPreferred(std::move(kept.violation), &out->best);
@@ -106,6 +106,25 @@ class CrashFindings {
   const std::set<std::string>& settled_;
   std::map<std::string, Kept> best_;
 };
+
+// Each value observed at this state, with this state's schedule as its witness's.
+void AddOutcomes(const Observations& observed, const std::vector<ListedItem>& items,
+                 const std::vector<TraceStep>& schedule, StateFindings* out) {
+  if (observed.values.empty() && observed.cut.empty()) return;
+  const std::string crash_point = CrashPointOf(schedule);
+  for (const ObservedValue& value : observed.values) {
+    Violation witness;
+    witness.name = items[value.item].item.text;
+    witness.observed = value.value;
+    witness.schedule = schedule;
+    witness.crash_point = crash_point;
+    witness.lost = value.lost;
+    KeepPreferredOutcome(OutcomeKey{value.item, value.value}, std::move(witness), &out->outcomes);
+  }
+  for (size_t item : observed.cut) {
+    out->outcomes_cut.emplace(item, std::make_pair(schedule.size(), crash_point));
+  }
+}
 
 void CheckRunningSystem(const Machine& machine, const std::vector<TraceStep>& schedule,
                         StateFindings* out) {
@@ -125,6 +144,16 @@ std::string CrashPointOf(const std::vector<TraceStep>& schedule) {
                      schedule.back().text);
 }
 
+void KeepPreferredOutcome(const OutcomeKey& key, Violation candidate,
+                          std::map<OutcomeKey, Violation>* best) {
+  auto it = best->find(key);
+  if (it == best->end()) {
+    best->emplace(key, std::move(candidate));
+  } else if (PreferredTrace(candidate, it->second)) {
+    it->second = std::move(candidate);
+  }
+}
+
 void KeepPreferred(Violation candidate, std::map<std::string, Violation>* best) {
   auto it = best->find(candidate.name);
   if (it == best->end()) {
@@ -142,10 +171,14 @@ CrashChecks RunCrashChecks(const Scenario& scenario, const Machine& machine,
                            const CheckOptions& options) {
   CrashChecks out;
   CrashSpace space(machine);
+  const std::vector<ListedItem> items =
+      options.run.observe ? ListedItems(scenario) : std::vector<ListedItem>{};
+  const std::vector<ListedItem>* observe = options.run.observe ? &items : nullptr;
   auto check = [&]() {
     std::optional<AssertionCut> assertion_cut;
     std::vector<Finding> findings =
-        CheckChosen(scenario, machine, space, options.run.reductions.assertion_search, &out.cut, &assertion_cut);
+        CheckChosen(scenario, machine, space, options.run.reductions.assertion_search, &out.cut,
+                    &assertion_cut, observe, &out.observed);
     if (assertion_cut && !out.assertion_cut) out.assertion_cut = std::move(assertion_cut);
     ++out.images;
     for (Finding& finding : findings) out.findings.push_back(std::move(finding));
@@ -178,12 +211,13 @@ CrashChecks RunCrashChecks(const Scenario& scenario, const Machine& machine,
   }
   // Persistent-memory stores only: walk the same downsets incrementally with compiled checks,
   // and recover and check through the oracles only the first image (for the findings that no
-  // image changes) and each image where a compiled check fails.
+  // image changes) and each image where a compiled check fails; every image when observing
+  // (the compiled checks do not read observed items).
   ImageWalk walk(machine, space.graph());
   ImageChecks checks(scenario, machine, walk);
   bool first = true;
   CheckImages(walk, checks, UINT64_MAX, [&](const ImageWalk& at, const ImageChecks& now) {
-    if (first || now.any_failing()) {
+    if (first || now.any_failing() || observe != nullptr) {
       first = false;
       return visit(at.Image());
     }
@@ -203,6 +237,7 @@ Hash128 MemoKey(const Machine& machine, const CheckOptions& options) {
   hasher.AddBool(options.run.reductions.projection);
   hasher.AddBool(options.run.reductions.downsets);
   hasher.AddBool(options.run.reductions.assertion_search);
+  hasher.AddBool(options.run.observe);
   hasher.Add(options.images_left.value_or(0));
   return hasher.Finish();
 }
@@ -251,29 +286,36 @@ StateFindings CheckState(const Scenario& scenario, const Machine& machine,
   CrashFindings crash(schedule, options.settled);
   crash.Offer(checks->findings);
   crash.Finish(scenario, machine, options.run.minimise, &out);
+  if (options.run.observe) AddOutcomes(checks->observed, ListedItems(scenario), schedule, &out);
   return out;
 }
 
 StateFindings CheckStateSampled(const Scenario& scenario, const Machine& machine,
-                                const std::vector<TraceStep>& schedule, Prng& prng) {
+                                const std::vector<TraceStep>& schedule, Prng& prng,
+                                bool observe) {
   StateFindings out;
   CheckRunningSystem(machine, schedule, &out);
   const std::set<std::string> settled;
   CrashFindings crash(schedule, settled);
   CrashSpace space(machine);
   const CrashImage image = space.graph().DrawImage([&] { return prng.Coin(); });
-  std::vector<Finding> findings = CheckWholeImage(scenario, machine, space, image, &out.cut);
+  const std::vector<ListedItem> items =
+      observe ? ListedItems(scenario) : std::vector<ListedItem>{};
+  Observations observed;
+  std::vector<Finding> findings = CheckWholeImage(scenario, machine, space, image, &out.cut,
+                                                  observe ? &items : nullptr, &observed);
   ++out.images;
   crash.Offer(findings);
   crash.Finish(scenario, machine, /*minimise=*/true, &out);
+  AddOutcomes(observed, items, schedule, &out);
   return out;
 }
 
-void CheckRead(const Machine& after, const ObservedRead& read,
+void CheckRead(const Scenario& scenario, const Machine& after, const ObservedRead& read,
                const std::vector<TraceStep>& schedule, StateFindings* findings) {
   std::vector<Finding> found;
-  CheckReadNotStale(after, read, &found);
-  CheckReadCoherent(after, read, &found);
+  CheckReadNotStale(after, scenario.text_runs, read, &found);
+  CheckReadCoherent(after, scenario.text_runs, read, &found);
   for (Finding& finding : found) {
     KeepPreferred(ToViolation(std::move(finding), schedule,
                               "no crash: the read happened before any crash"),

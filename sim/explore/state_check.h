@@ -40,8 +40,16 @@ struct CheckOptions {
   CrashMemo* memo = nullptr;
 };
 
+// The key of one observed value: (index into ListedItems, value).
+using OutcomeKey = std::pair<size_t, std::string>;
+
 struct StateFindings {
   std::map<std::string, Violation> best;  // per violated name, this state's canonical trace
+  // With RunOptions::observe: per observed value, this state's witness; and the items whose
+  // values here may be incomplete (sim/oracles/observations.h), with where: (schedule length,
+  // crash point), the least kept when states merge.
+  std::map<OutcomeKey, Violation> outcomes;
+  std::map<size_t, std::pair<size_t, std::string>> outcomes_cut;
   uint64_t images = 0;                    // crash images (or journal prefixes) checked
   bool cut = false;                       // some space was cut short: not exhaustive
   std::optional<BudgetStop> stop;         // when cut: which image budget, at this crash point
@@ -54,9 +62,10 @@ StateFindings CheckState(const Scenario& scenario, const Machine& machine,
                          const std::vector<TraceStep>& schedule, const CheckOptions& options);
 // The same with one drawn crash image instead of all of them (sampled runs).
 StateFindings CheckStateSampled(const Scenario& scenario, const Machine& machine,
-                                const std::vector<TraceStep>& schedule, Prng& prng);
+                                const std::vector<TraceStep>& schedule, Prng& prng,
+                                bool observe = false);
 // The volatile checks of a value a step read (no crash involved); `schedule` ends with that step.
-void CheckRead(const Machine& after, const ObservedRead& read,
+void CheckRead(const Scenario& scenario, const Machine& after, const ObservedRead& read,
                const std::vector<TraceStep>& schedule, StateFindings* findings);
 
 // "after step N (ACTOR: TEXT)", or "before the first step".
@@ -64,5 +73,8 @@ std::string CrashPointOf(const std::vector<TraceStep>& schedule);
 
 // Keeps the preferred of `candidate` and what `best` holds for its name.
 void KeepPreferred(Violation candidate, std::map<std::string, Violation>* best);
+// The same for an observed value's witness.
+void KeepPreferredOutcome(const OutcomeKey& key, Violation candidate,
+                          std::map<OutcomeKey, Violation>* best);
 
 }  // namespace crashsim

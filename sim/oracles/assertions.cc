@@ -1,6 +1,10 @@
 #include "sim/oracles/assertions.h"
 
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "sim/base/check.h"
@@ -26,26 +30,12 @@ bool RangesFitSearch(const Expr& e) {
   return true;
 }
 
-// The device bytes an expression reads under the recovered metadata, block by block (a block's
-// bytes sit together on the device; holes and unwritten extents read no device byte).
+// The device bytes an expression reads under the recovered metadata (FileRangeAddresses).
 void CollectAddresses(const Expr& e, const RecoveredState& state, uint64_t block_size,
                       std::vector<AddressRange>* out) {
   if (e.kind == Expr::Kind::kRangeEq || e.kind == Expr::Kind::kRangeNe ||
       e.kind == Expr::Kind::kRangeIn) {
-    const RecoveredFile* file = state.File(e.path);
-    if (file == nullptr) return;
-    const uint64_t end = std::min(e.end, file->core.size_bytes);
-    if (e.start >= end) return;
-    // Run by run: one range per written run, whatever its length.
-    file->core.extents.ForEachRun(
-        e.start / block_size, (end - 1) / block_size + 1, [&](const ExtentMap::Run& run) {
-          if (run.start.state != ExtentState::kWritten) return true;
-          const uint64_t lo = std::max(e.start, run.first * block_size);
-          const uint64_t hi = std::min(end, run.end() * block_size);
-          const uint64_t address = run.start.physical_block * block_size + (lo - run.first * block_size);
-          out->push_back({address, address + (hi - lo)});
-          return true;
-        });
+    FileRangeAddresses(state, e.path, e.start, e.end, block_size, out);
   }
   for (const Expr& child : e.children) CollectAddresses(child, state, block_size, out);
 }
@@ -62,11 +52,12 @@ std::optional<Finding> Violated(const CrashContext& c, const Assertion& assertio
                     (assertion.after ? " (after " + assertion.after->first + "." +
                                            assertion.after->second + ")"
                                      : "");
-  std::string observed;
+  // What each leaf read, in order; a leaf read twice (`/f[0:1] == 'A' || /f[0:1] == 'B'`) once.
+  std::vector<std::string> notes;
   for (const std::string& note : evaluator.notes()) {
-    observed += (observed.empty() ? "" : "; ") + note;
+    if (std::find(notes.begin(), notes.end(), note) == notes.end()) notes.push_back(note);
   }
-  finding.observed = observed;
+  finding.observed = fmt::format("{}", fmt::join(notes, "; "));
   finding.expected = assertion.text;
   SetWitness(c, image, ranges, &finding);
   return finding;

@@ -162,5 +162,33 @@ TEST_CASE("assertions: a flag durable without its data is found among the pendin
   }
 }
 
+TEST_CASE("assertions: what was read, as the scenario wrote it, each leaf once") {
+  const auto observed = [](const std::string& program, const std::string& check) {
+    const Scenario scenario = LoadScenario(
+        R"x({"crashsim": 1, "name": "observed-test", "config": {"background": "none"},
+        "files": {"/f": {"size": 4096, "layout": "written", "fill": "2e"}},
+        "processes": {"P1": [)x" + program + R"x(]},
+        "assert": [{"name": "a", "check": ")x" + check + R"x("}]})x");
+    const std::vector<Finding> findings =
+        Assertions(scenario, RunToEnd(scenario, Design::kKernelTracked));
+    REQUIRE_MESSAGE(!findings.empty(), check);
+    return findings[0].observed;
+  };
+  // 'XXXXXXXX' made durable, 'YY' over it lost: the bytes read show as the text they were written
+  // as, and a range read twice is said once.
+  const std::string written = R"x("fd = open /f rw", "pwrite fd 0 'XXXXXXXX'", "fsync fd", )x";
+  CHECK(observed(written + R"x("pwrite fd 0 'YY'")x",
+                 "/f[0:8] == 'YYXXXXXX' || /f[0:8] == 'YYYYYYYY'") == "/f[0:8] = 'XXXXXXXX'");
+  // The same bytes written as a fill stay a fill; so do bytes the scenario never wrote as text.
+  const std::string filled = R"x("fd = open /f rw", "pwrite fd 0 fill(58, 8)", "fsync fd", )x";
+  CHECK(observed(filled + R"x("pwrite fd 0 'YY'")x", "/f[0:8] == 'YYXXXXXX'") ==
+        "/f[0:8] = fill(58, 8)");
+  CHECK(observed(R"x("fd = open /f rw", "pwrite fd 0 'YY'")x", "/f[0:2] == 'YY'") ==
+        "/f[0:2] = fill(2e, 2)");
+  // A range past the end of the recovered file says so, with the file's size.
+  CHECK(observed(R"x("fd = open /f rw", "pwrite fd 4096 'B'")x", "/f[4096:4097] == 'B'") ==
+        "/f[4096:4097]: past the end of /f (size 4096)");
+}
+
 }  // namespace
 }  // namespace crashsim

@@ -56,7 +56,7 @@ bool ByteRuns::operator==(const ByteRuns& other) const {
   return true;
 }
 
-std::string RenderRuns(const ByteRuns& runs) {
+std::string RenderRuns(const ByteRuns& runs, const TextRuns& texts) {
   if (runs.size() == 0) return "(no bytes)";
   const auto& pieces = runs.pieces();
   const uint8_t first = pieces.front().At(0);
@@ -72,7 +72,9 @@ std::string RenderRuns(const ByteRuns& runs) {
       for (uint8_t b : piece.bytes) check(b);
     }
   }
-  if (uniform && runs.size() > 1) return fmt::format("fill({:02x}, {})", first, runs.size());
+  if (uniform && runs.size() > 1 && !(printable && runs.size() <= texts[first])) {
+    return fmt::format("fill({:02x}, {})", first, runs.size());
+  }
   const uint64_t shown = std::min<uint64_t>(runs.size(), 32);
   std::vector<uint8_t> head;
   for (const ByteRuns::Piece& piece : pieces) {
@@ -88,6 +90,25 @@ std::string RenderRuns(const ByteRuns& runs) {
   }
   if (shown < runs.size()) text += fmt::format("... ({} bytes)", runs.size());
   return text;
+}
+
+void FileRangeAddresses(const RecoveredState& state, const std::string& path, uint64_t begin,
+                        uint64_t end, uint64_t block_size, std::vector<AddressRange>* out) {
+  const RecoveredFile* file = state.File(path);
+  if (file == nullptr) return;
+  end = std::min(end, file->core.size_bytes);
+  if (begin >= end) return;
+  // Run by run: one range per written run, whatever its length.
+  file->core.extents.ForEachRun(
+      begin / block_size, (end - 1) / block_size + 1, [&](const ExtentMap::Run& run) {
+        if (run.start.state != ExtentState::kWritten) return true;
+        const uint64_t lo = std::max(begin, run.first * block_size);
+        const uint64_t hi = std::min(end, run.end() * block_size);
+        const uint64_t address =
+            run.start.physical_block * block_size + (lo - run.first * block_size);
+        out->push_back({address, address + (hi - lo)});
+        return true;
+      });
 }
 
 std::optional<ByteRuns> ReadRangeRuns(const Machine& machine, const RecoveredState& state,

@@ -14,6 +14,7 @@
 
 #include "models/machine.h"
 #include "models/recovery.h"
+#include "sim/crash/crash_space.h"
 #include "sim/scenario/scenario.h"
 
 namespace crashsim {
@@ -41,13 +42,19 @@ class ByteRuns {
 };
 
 // What RenderBytes renders for these bytes, without materialising them.
-std::string RenderRuns(const ByteRuns& runs);
+std::string RenderRuns(const ByteRuns& runs, const TextRuns& texts);
 
 // The bytes of [begin, end) of `path` in the recovered state, or nullopt where Read has no value
 // (no such file, or the range passes its size). Holes, unwritten extents and device blocks that
 // no crash changed are pieces of one byte; other blocks are read.
 std::optional<ByteRuns> ReadRangeRuns(const Machine& machine, const RecoveredState& state,
                                       const std::string& path, uint64_t begin, uint64_t end);
+
+// Appends the device bytes that [begin, end) of `path` reads under the recovered metadata, block
+// run by block run (a block's bytes sit together on the device; holes, unwritten extents and
+// bytes past the file's size read no device byte).
+void FileRangeAddresses(const RecoveredState& state, const std::string& path, uint64_t begin,
+                        uint64_t end, uint64_t block_size, std::vector<AddressRange>* out);
 
 // InitialContents as runs: nullopt when the file did not exist or the range passes its size.
 std::optional<ByteRuns> InitialRuns(const Scenario& scenario, const std::string& path,

@@ -41,7 +41,8 @@ std::optional<uint8_t> OwnBuffered(const Machine& m, int pid, uint32_t ino, uint
 
 }  // namespace
 
-void CheckReadCoherent(const Machine& m, const ObservedRead& read, std::vector<Finding>* findings) {
+void CheckReadCoherent(const Machine& m, const TextRuns& texts, const ObservedRead& read,
+                       std::vector<Finding>* findings) {
   if (!read.coherent_path) return;
   for (uint64_t i = 0; i < read.data.size(); ++i) {
     const uint64_t offset = read.offset + i;
@@ -52,8 +53,10 @@ void CheckReadCoherent(const Machine& m, const ObservedRead& read, std::vector<F
     finding.name = GuaranteeName(Guarantee::kCoherence);
     finding.promise = "O8: a read on a shared path returns the latest write";
     finding.observed = fmt::format("{} returned {} at {}[{}]", read.what,
-                                   RenderBytes({read.data.bytes[i]}), m.PathOf(read.ino), offset);
-    finding.expected = fmt::format("{} (the latest write to that byte)", RenderBytes({want}));
+                                   RenderBytes({read.data.bytes[i]}, texts), m.PathOf(read.ino),
+                                   offset);
+    finding.expected =
+        fmt::format("{} (the latest write to that byte)", RenderBytes({want}, texts));
     findings->push_back(std::move(finding));
     return;
   }

@@ -11,7 +11,8 @@
 
 namespace crashsim {
 
-void CheckReadCoherent(const Machine& machine, const ObservedRead& read,
+// `texts` is the scenario's text_runs, for rendering bytes.
+void CheckReadCoherent(const Machine& machine, const TextRuns& texts, const ObservedRead& read,
                        std::vector<Finding>* findings);
 
 }  // namespace crashsim

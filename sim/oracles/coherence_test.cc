@@ -40,7 +40,7 @@ TEST_CASE("coherence: a buffered read returns the latest write") {
   REQUIRE(read.data.bytes == std::vector<uint8_t>{'.', 'x', 'y', '.'});
   SUBCASE("the modelled read") {
     std::vector<Finding> findings;
-    CheckReadCoherent(machine, read, &findings);
+    CheckReadCoherent(machine, TextRuns{}, read, &findings);
     CHECK_MESSAGE(findings.empty(), Describe(findings));
   }
   SUBCASE("a read served from a copy that missed the write's second page") {
@@ -48,7 +48,7 @@ TEST_CASE("coherence: a buffered read returns the latest write") {
     stale.data.bytes[2] = '.';
     stale.data.origins[2] = DataOrigin(read.ino, 4096);  // the initial contents: legitimate data
     std::vector<Finding> findings;
-    CheckReadCoherent(machine, stale, &findings);
+    CheckReadCoherent(machine, TextRuns{}, stale, &findings);
     REQUIRE_MESSAGE(findings.size() == 1, Describe(findings));
     CHECK(findings[0].name == GuaranteeName(Guarantee::kCoherence));
     CHECK(findings[0].promise == "O8: a read on a shared path returns the latest write");
@@ -57,7 +57,7 @@ TEST_CASE("coherence: a buffered read returns the latest write") {
     CHECK(!findings[0].has_witness);
     // Old bytes of the same file at the same offset are no stale data: only O8 sees this.
     std::vector<Finding> stale_findings;
-    CheckReadNotStale(machine, stale, &stale_findings);
+    CheckReadNotStale(machine, TextRuns{}, stale, &stale_findings);
     CHECK_MESSAGE(stale_findings.empty(), Describe(stale_findings));
   }
 }
@@ -74,11 +74,11 @@ TEST_CASE("coherence: direct I/O on a page-cache file is not checked") {
   REQUIRE(read.data.bytes[0] == 'x');
   read.data.bytes[0] = '.';
   std::vector<Finding> findings;
-  CheckReadCoherent(machine, read, &findings);
+  CheckReadCoherent(machine, TextRuns{}, read, &findings);
   CHECK_MESSAGE(findings.empty(), Describe(findings));
   // The same bytes on a shared path would break O8.
   read.coherent_path = true;
-  CheckReadCoherent(machine, read, &findings);
+  CheckReadCoherent(machine, TextRuns{}, read, &findings);
   REQUIRE_MESSAGE(findings.size() == 1, Describe(findings));
   CHECK(findings[0].observed == read.what + " returned '.' at /f[0]");
   CHECK(findings[0].expected == "'x' (the latest write to that byte)");
@@ -95,14 +95,14 @@ TEST_CASE("coherence: a load forwards the reader's own buffered store") {
   REQUIRE(read.data.bytes == std::vector<uint8_t>{'S'});
   SUBCASE("the modelled load") {
     std::vector<Finding> findings;
-    CheckReadCoherent(machine, read, &findings);
+    CheckReadCoherent(machine, TextRuns{}, read, &findings);
     CHECK_MESSAGE(findings.empty(), Describe(findings));
   }
   SUBCASE("a load that read memory past its own store") {
     ObservedRead missed = read;
     missed.data.bytes[0] = '.';
     std::vector<Finding> findings;
-    CheckReadCoherent(machine, missed, &findings);
+    CheckReadCoherent(machine, TextRuns{}, missed, &findings);
     REQUIRE_MESSAGE(findings.size() == 1, Describe(findings));
     CHECK(findings[0].name == GuaranteeName(Guarantee::kCoherence));
     CHECK(findings[0].expected == "'S' (the latest write to that byte)");

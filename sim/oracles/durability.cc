@@ -9,6 +9,7 @@
 
 #include "models/guarantee.h"
 #include "models/untouched_span.h"
+#include "sim/oracles/byte_runs.h"
 
 namespace crashsim {
 namespace {
@@ -41,11 +42,14 @@ struct Stretch {
 };
 
 // RenderBytes of a record's bytes [from, to), without materialising a fill.
-std::string RenderRecordBytes(const WriteRecord& record, uint64_t from, uint64_t to) {
-  if (record.fill_length != 0 && to - from > 1) {
-    return fmt::format("fill({:02x}, {})", record.fill, to - from);
+std::string RenderRecordBytes(const WriteRecord& record, uint64_t from, uint64_t to,
+                              const TextRuns& texts) {
+  if (record.fill_length != 0) {
+    ByteRuns fill;
+    fill.AppendFill(to - from, record.fill);
+    return RenderRuns(fill, texts);
   }
-  return RenderBytes(record.Bytes(from, to));
+  return RenderBytes(record.Bytes(from, to), texts);
 }
 
 bool Allows(const Stretch& stretch, uint64_t offset, uint8_t value) {
@@ -212,7 +216,9 @@ class FileCheck {
                                    size_);
     finding.expected = fmt::format("{}[{}:{}] = {} ({})", path_, offset,
                                    covered.offset + covered.length(),
-                                   RenderRecordBytes(covered, offset, covered.offset + covered.length()),
+                                   RenderRecordBytes(covered, offset,
+                                                     covered.offset + covered.length(),
+                                                     c_.scenario.text_runs),
                                    covered.what);
     SetWitness(c_, c_.space.base_image(), {}, &finding);
     return finding;
@@ -236,10 +242,12 @@ class FileCheck {
     const std::vector<uint8_t> observed = witness.ReadIno(ino_, offset, end).bytes;
     const std::vector<uint8_t> expected = covered.Bytes(offset, end);
     Finding finding = NewFinding();
-    finding.observed = fmt::format("{}[{}:{}] = {}{}", path_, offset, end, RenderBytes(observed),
+    const TextRuns& texts = c_.scenario.text_runs;
+    finding.observed = fmt::format("{}[{}:{}] = {}{}", path_, offset, end,
+                                   RenderBytes(observed, texts),
                                    address ? "" : " (a hole or unwritten extent after recovery)");
     finding.expected = fmt::format("{}[{}:{}] = {} ({})", path_, offset, end,
-                                   RenderBytes(expected), covered.what);
+                                   RenderBytes(expected, texts), covered.what);
     std::vector<AddressRange> read;
     if (address) read.push_back({*address, *address + 1});
     SetWitness(c_, image, read, &finding);

@@ -15,8 +15,16 @@ bool ExprEvaluator::Eval(const Expr& e) {
     case Expr::Kind::kRangeIn: {
       // As runs, so that a large range over holes or untouched blocks costs its pieces.
       const auto value = ReadRangeRuns(c_.machine, state_, e.path, e.start, e.end);
-      Note(fmt::format("{}[{}:{}] = {}", e.path, e.start, e.end,
-                       value ? RenderRuns(*value) : "no value"));
+      if (value) {
+        Note(fmt::format("{}[{}:{}] = {}", e.path, e.start, e.end,
+                         RenderRuns(*value, c_.scenario.text_runs)));
+      } else if (const RecoveredFile* file = state_.File(e.path)) {
+        // Bytes past the end of a file have no value (docs/scenario-format.md, "Expressions").
+        Note(fmt::format("{}[{}:{}]: past the end of {} (size {})", e.path, e.start, e.end, e.path,
+                         file->core.size_bytes));
+      } else {
+        Note(fmt::format("{}[{}:{}]: {} does not exist", e.path, e.start, e.end, e.path));
+      }
       const bool in = value && Matches(*value, e);
       return e.kind == Expr::Kind::kRangeNe ? !in : in;
     }
@@ -24,7 +32,8 @@ bool ExprEvaluator::Eval(const Expr& e) {
     case Expr::Kind::kValueNe:
     case Expr::Kind::kValueIn: {
       const std::optional<std::vector<uint8_t>> value = RecordedValue(e.process, e.name);
-      Note(fmt::format("{}.{} = {}", e.process, e.name, value ? RenderBytes(*value) : "no value"));
+      Note(fmt::format("{}.{} = {}", e.process, e.name,
+                       value ? RenderBytes(*value, c_.scenario.text_runs) : "no value"));
       bool in = false;
       if (value) {
         for (const DataValue& d : e.values) in = in || Expected(d, value->size(), "", 0) == *value;

@@ -6,15 +6,15 @@
 
 namespace crashsim {
 
-std::string RenderBytes(const std::vector<uint8_t>& bytes) {
+std::string RenderBytes(const std::vector<uint8_t>& bytes, const TextRuns& texts) {
   if (bytes.empty()) return "(no bytes)";
   const bool uniform = std::all_of(bytes.begin(), bytes.end(),
                                    [&](uint8_t b) { return b == bytes[0]; });
-  if (uniform && bytes.size() > 1) {
-    return fmt::format("fill({:02x}, {})", bytes[0], bytes.size());
-  }
   const bool printable = std::all_of(bytes.begin(), bytes.end(),
                                      [](uint8_t b) { return b >= 0x20 && b < 0x7f && b != '\''; });
+  if (uniform && bytes.size() > 1 && !(printable && bytes.size() <= texts[bytes[0]])) {
+    return fmt::format("fill({:02x}, {})", bytes[0], bytes.size());
+  }
   const size_t shown = std::min<size_t>(bytes.size(), 32);
   std::string text;
   if (printable) {

@@ -34,8 +34,10 @@ struct CrashContext {
   const RecoveredState& recovered;  // recovered from space.base_image()
 };
 
-// Renders bytes for a report: 'text' when printable, else hex; long runs are summarised.
-std::string RenderBytes(const std::vector<uint8_t>& bytes);
+// Renders bytes for a report: a run of one byte as fill(HH, N), unless it is printable and the
+// scenario wrote as many of it in a text (`texts`, Scenario::text_runs); else 'text' when
+// printable, hex otherwise; past 32 bytes the rest is summarised by its length.
+std::string RenderBytes(const std::vector<uint8_t>& bytes, const TextRuns& texts);
 // The persist events that `image` leaves out and that matter to the finding: the pending writes
 // covering the device bytes it read (`ranges`), and every committed transaction past the durable
 // prefix.

@@ -120,7 +120,8 @@ void CheckNoStaleData(const CrashContext& c, std::vector<Finding>* findings) {
       finding.name = GuaranteeName(Guarantee::kNoStaleData);
       finding.promise = "O6: reads within EOF return zeroes or bytes written there";
       finding.observed = fmt::format("{}[{}:{}] = {} after recovery: {}", path, bad_begin, bad_end,
-                                     RenderBytes(shown), DescribeOrigin(c.machine, outcome.origin));
+                                     RenderBytes(shown, c.scenario.text_runs),
+                                     DescribeOrigin(c.machine, outcome.origin));
       finding.expected = fmt::format("{}[{}:{}] = zeroes or data written to {} there", path,
                                      bad_begin, bad_end, path);
       SetWitness(c, image, {{address, address + 1}}, &finding);
@@ -138,7 +139,8 @@ void CheckNoStaleData(const CrashContext& c, std::vector<Finding>* findings) {
   }
 }
 
-void CheckReadNotStale(const Machine& m, const ObservedRead& read, std::vector<Finding>* findings) {
+void CheckReadNotStale(const Machine& m, const TextRuns& texts, const ObservedRead& read,
+                       std::vector<Finding>* findings) {
   uint64_t bad_begin, bad_end;
   if (!FirstBadRun(m, read.data, read.ino, read.offset, &bad_begin, &bad_end)) return;
   const std::vector<uint8_t> shown(read.data.bytes.begin() + (bad_begin - read.offset),
@@ -146,7 +148,8 @@ void CheckReadNotStale(const Machine& m, const ObservedRead& read, std::vector<F
   Finding finding;
   finding.name = GuaranteeName(Guarantee::kNoStaleData);
   finding.promise = "O6: reads within EOF return zeroes or bytes written there";
-  finding.observed = fmt::format("{} returned {} at {}[{}:{}]: {}", read.what, RenderBytes(shown),
+  finding.observed = fmt::format("{} returned {} at {}[{}:{}]: {}", read.what,
+                                 RenderBytes(shown, texts),
                                  m.PathOf(read.ino), bad_begin, bad_end,
                                  DescribeOrigin(m, read.data.origins[bad_begin - read.offset]));
   finding.expected = "zeroes or data written to that file at that offset";

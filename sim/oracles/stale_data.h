@@ -12,8 +12,8 @@
 namespace crashsim {
 
 void CheckNoStaleData(const CrashContext& context, std::vector<Finding>* findings);
-// A read that a process made before any crash.
-void CheckReadNotStale(const Machine& machine, const ObservedRead& read,
+// A read that a process made before any crash; `texts` is the scenario's text_runs.
+void CheckReadNotStale(const Machine& machine, const TextRuns& texts, const ObservedRead& read,
                        std::vector<Finding>* findings);
 
 }  // namespace crashsim

@@ -110,7 +110,7 @@ TEST_CASE("no-stale-data before a crash: a read of stale bytes fires") {
   REQUIRE(read.data.bytes == std::vector<uint8_t>{'A', 'A', 'x', 'y'});
   SUBCASE("the modelled read") {
     std::vector<Finding> findings;
-    CheckReadNotStale(machine, read, &findings);
+    CheckReadNotStale(machine, TextRuns{}, read, &findings);
     CHECK_MESSAGE(findings.empty(), Describe(findings));
   }
   SUBCASE("a read that returned an uninitialised page's bytes for the new write") {
@@ -120,7 +120,7 @@ TEST_CASE("no-stale-data before a crash: a read of stale bytes fires") {
       stale.data.origins[i] = kOriginStale;
     }
     std::vector<Finding> findings;
-    CheckReadNotStale(machine, stale, &findings);
+    CheckReadNotStale(machine, TextRuns{}, stale, &findings);
     REQUIRE_MESSAGE(findings.size() == 1, Describe(findings));
     CHECK(findings[0].name == GuaranteeName(Guarantee::kNoStaleData));
     CHECK(findings[0].observed ==
@@ -132,7 +132,7 @@ TEST_CASE("no-stale-data before a crash: a read of stale bytes fires") {
     ObservedRead foreign = read;
     foreign.data.origins[0] = DataOrigin(InoOf(machine, "/g"), 4094);
     std::vector<Finding> findings;
-    CheckReadNotStale(machine, foreign, &findings);
+    CheckReadNotStale(machine, TextRuns{}, foreign, &findings);
     REQUIRE_MESSAGE(findings.size() == 1, Describe(findings));
     CHECK(Contains(findings[0].observed, "at /f[4094:4095]: data written to /g at offset 4094"));
   }

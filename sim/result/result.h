@@ -43,6 +43,34 @@ struct PersistNode {
   bool operator==(const PersistNode&) const = default;
 };
 
+// One suggested remedy for a violation caused by a missing ordering (docs/architecture.md, "Fix
+// suggestions"): the ops to insert into one process's program, why, and what re-running the
+// scenario with them said. The design is not named here: it is the violation's own run's.
+struct FixAttempt {
+  std::string process;           // the process whose program gets the ops, e.g. "P1"
+  uint64_t position = 0;         // 1-based: the first inserted op becomes this op of the process
+  std::vector<std::string> ops;  // in scenario syntax, e.g. {"sfence"} or {"d = open / ro", "fsync d"}
+  std::string missing;           // e.g. "no `sfence` between step 4 (P1: flush m+0 256) and step 5
+                                 // (P1: store m+512 0x01): ..."
+  enum class Outcome {
+    kVerified,   // the re-run, exhaustive, no longer violates the name
+    kNotEnough,  // the re-run still violates it
+    kUndecided,  // the re-run was not exhaustive (budget, sampling, interrupt) or failed
+  };
+  Outcome outcome = Outcome::kUndecided;
+  std::string note;  // for kUndecided: why, e.g. "the re-run's state budget ran out"
+  bool operator==(const FixAttempt&) const = default;
+};
+// "verified", "not-enough", "undecided": the JSON report's spelling.
+inline const char* FixOutcomeName(FixAttempt::Outcome outcome) {
+  switch (outcome) {
+    case FixAttempt::Outcome::kVerified: return "verified";
+    case FixAttempt::Outcome::kNotEnough: return "not-enough";
+    case FixAttempt::Outcome::kUndecided: return "undecided";
+  }
+  return "undecided";
+}
+
 struct Violation {
   std::string name;     // guarantee name (fsync, fdatasync, ...) or assertion name
   std::string promise;  // which op promised what, e.g. "P2.ms: msync m 4096 4096 sync returned 0"
@@ -53,8 +81,13 @@ struct Violation {
   std::string expected;             // what was promised, e.g. "/f[4096:4097] = 'Y' (59)"
   std::vector<std::string> state;   // state of the involved lines, pages, extents, journal
   std::vector<PersistNode> persist_graph;  // the pending persist events at the crash point
+  // The remedies tried, in order, at most kFixAttemptsMax; the list ends at the first verified
+  // one. Empty when fixes were not asked for, or no single inserted op is a plausible remedy.
+  std::vector<FixAttempt> fix;
   bool operator==(const Violation&) const = default;
 };
+
+inline constexpr size_t kFixAttemptsMax = 3;
 
 // How much of the space a run covered. Only kExhaustive and kSampled are passes; the others say
 // why the run stopped short.
@@ -94,6 +127,26 @@ inline const char* BudgetKindName(BudgetStop::Kind kind) {
   return kind == BudgetStop::Kind::kStates ? "states" : "images";
 }
 
+// What one observed item read after some crash (`crashsim outcomes`): each distinct value once,
+// with one witness (its `name` is the item, `observed` the value; the schedule, crash point and
+// lost events show how a crash leaves it), chosen in the canonical trace order.
+struct OutcomeValue {
+  std::string value;
+  Violation witness;
+  bool operator==(const OutcomeValue&) const = default;
+};
+
+struct ItemOutcomes {
+  std::string item;                  // e.g. "/f[0:8]", "size(/f)", "exists(/d/a)"
+  std::string after;                 // "P.label", or "" for every crash point
+  std::vector<std::string> read_by;  // "observe", "assertion NAME"
+  std::vector<OutcomeValue> values;  // simplest first; at most kObservedValuesMax
+  // Why the list may be incomplete, or "": more distinct values than are listed, or too many
+  // crash images to read, at the crash point named.
+  std::string cut;
+  bool operator==(const ItemOutcomes&) const = default;
+};
+
 struct ModelResult {
   Design design = Design::kKernelTracked;
   std::set<std::string> violated;       // the verdict: names violated in some reachable state
@@ -129,6 +182,9 @@ struct ModelResult {
   // kind, the state budget first), at the first place it did in the canonical order.
   std::vector<BudgetStop> budget_stops;
   std::vector<Violation> violations;    // one per name in `violated`, sorted by name
+  // With RunOptions::observe: per listed item (sim/oracles/observations.h), in that order, the
+  // values a crash leaves. Empty otherwise.
+  std::vector<ItemOutcomes> outcomes;
   // Set when the scenario uses an op whose model is not built: the run is invalid (exit 2). Every
   // op of format version 1 is modelled; this stays for ops a later format version adds.
   std::string not_modelled;             // e.g. "/processes/P1/2: not modelled yet: reflink"

@@ -75,6 +75,13 @@ struct RunOptions {
   std::optional<uint64_t> max_images;  // budget of crash images checked
   Reductions reductions;
   bool minimise = true;                // minimise the lost events of each shown witness
+  // Suggest the op a missing ordering calls for and verify it by re-running the scenario with it
+  // (Violation::fix; docs/architecture.md, "Fix suggestions"). The re-runs are whole runs, never
+  // sharded, so every shard and thread count reports the same.
+  bool fix = false;
+  // Also list what each observed item can read after a crash (`crashsim outcomes`,
+  // ModelResult::outcomes); the verdict does not depend on it.
+  bool observe = false;
   int jobs = 1;                        // threads; the result does not depend on it
   Shard shard;
   std::optional<Sampling> sample;

@@ -1,6 +1,6 @@
-// RunWithinBudget (tests only): one run of the standing robustness tests. A run must end in a
-// result; an internal error fails the test unless a known model defect (known_model_defects.h)
-// excuses it, and then it is only counted.
+// RunWithinBudget (tests only): one run of the standing robustness tests, fix suggestions
+// included. A run must end in a result; an internal error fails the test unless a known model
+// defect (known_model_defects.h) excuses it, and then it is only counted.
 #pragma once
 
 #include <doctest/doctest.h>
@@ -23,6 +23,7 @@ inline std::optional<ModelResult> RunWithinBudget(const Scenario& scenario, Desi
   RunOptions options;
   options.max_states = max_states;
   options.max_images = max_images;
+  options.fix = true;  // the fix finder and its re-runs meet every scenario too
   ModelResult result = RunScenario(scenario, design, options);
   if (!result.internal_error) return result;
   if (const KnownModelDefect* known = KnownDefectOf(*result.internal_error, design)) {

@@ -34,8 +34,10 @@ std::string GuaranteeList() {
   return list;
 }
 
-Status ReadAfter(const Json& value, const std::string& pointer, const ProgramFacts& facts,
-                 Assertion* out) {
+}  // namespace
+
+Status ReadAfterLabel(const Json& value, const std::string& pointer, const ProgramFacts& facts,
+                      std::optional<std::pair<std::string, std::string>>* out) {
   std::string text;
   RETURN_IF_ERROR(ReadString(value, pointer, &text));
   const size_t dot = text.find('.');
@@ -47,9 +49,11 @@ Status ReadAfter(const Json& value, const std::string& pointer, const ProgramFac
   }
   Status found = CheckLabelRef(facts, process, label);
   if (!found.ok()) return ErrorAt(pointer, found.message());
-  out->after = std::make_pair(process, label);
+  *out = std::make_pair(process, label);
   return Status();
 }
+
+namespace {
 
 // Marks every op whose result the expression compares, so that the stepper records it.
 void MarkResultsRead(const Expr& e, Scenario* out) {
@@ -90,8 +94,8 @@ Status ReadAssertions(const Json& value, const ProgramFacts& facts, Scenario* ou
                                        " is already used at " + earlier->second);
     }
     if (object.contains("after")) {
-      RETURN_IF_ERROR(
-          ReadAfter(object.at("after"), PointerJoin(pointer, "after"), facts, &assertion));
+      RETURN_IF_ERROR(ReadAfterLabel(object.at("after"), PointerJoin(pointer, "after"), facts,
+                                     &assertion.after));
     }
     const std::string check_pointer = PointerJoin(pointer, "check");
     RETURN_IF_ERROR(ReadString(object.at("check"), check_pointer, &assertion.text));

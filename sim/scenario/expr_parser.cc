@@ -37,6 +37,28 @@ class ExprParser {
     return expr;
   }
 
+  StatusOr<ObservedItem> ParseItemAll() {
+    ObservedItem item;
+    SkipSpace();
+    const bool size = AcceptCall("size");
+    if (size || AcceptCall("exists")) {
+      item.kind = size ? ObservedItem::Kind::kSize : ObservedItem::Kind::kExists;
+      RETURN_IF_ERROR(ParsePath(&item.path));
+      RETURN_IF_ERROR(Expect(")"));
+      item.text = (item.kind == ObservedItem::Kind::kSize ? "size(" : "exists(") + item.path + ")";
+    } else if (pos_ < text_.size() && text_[pos_] == '/') {
+      item.kind = ObservedItem::Kind::kRange;
+      RETURN_IF_ERROR(ParseRangeBounds(&item.path, &item.start, &item.end, "observed item"));
+      item.text = item.path + "[" + std::to_string(item.start) + ":" + std::to_string(item.end) + "]";
+    } else {
+      return Fail("expected an item to observe (/path[START:END], size(/path) or exists(/path))" +
+                  Found());
+    }
+    SkipSpace();
+    if (pos_ < text_.size()) return Fail("unexpected " + Quote(Rest()) + " after the item");
+    return item;
+  }
+
  private:
   Status Fail(const std::string& message) const {
     return Status::Error(message + " at column " + std::to_string(pos_ + 1));
@@ -67,7 +89,21 @@ class ExprParser {
 
   Status Expect(std::string_view token) {
     if (Accept(token)) return Status();
-    return Fail("expected '" + std::string(token) + "'" + Found());
+    return Fail("expected '" + std::string(token) + "'" + After() + Found());
+  }
+
+  // " after 'TEXT'": what came before the parser's position (its last 24 characters), so a
+  // message says where the expected thing was missing; "" at the start.
+  std::string After() const {
+    std::string_view before = text_.substr(0, pos_);
+    while (!before.empty() && (before.back() == ' ' || before.back() == '\t' ||
+                               before.back() == '\n' || before.back() == '\r')) {
+      before.remove_suffix(1);
+    }
+    if (before.empty()) return "";
+    constexpr size_t kShown = 24;
+    if (before.size() <= kShown) return " after " + Quote(before);
+    return " after " + Quote("..." + std::string(before.substr(before.size() - kShown)));
   }
 
   std::string Found() const {
@@ -188,7 +224,7 @@ class ExprParser {
     return Fail(
         "expected a condition (/path[START:END] ..., P.x ..., size(...), sealed(...), "
         "exists(...), done(...), '!' or '(')" +
-        Found());
+        After() + Found());
   }
 
   Status ParsePath(std::string* path) {
@@ -198,7 +234,7 @@ class ExprParser {
     const std::string_view candidate = text_.substr(start, pos_ - start);
     if (candidate.empty()) {
       pos_ = start;
-      return Fail("expected a path" + Found());
+      return Fail("expected a path" + After() + Found());
     }
     Status status = CheckPath(candidate);
     if (!status.ok()) return FailAt(start, status.message());
@@ -232,7 +268,9 @@ class ExprParser {
 
   Status ParseNumberHere(const char* what, uint64_t* value) {
     const std::string_view word = PeekWord();
-    if (word.empty()) return Fail(std::string("expected a number for ") + what + Found());
+    if (word.empty()) {
+      return Fail(std::string("expected a number for ") + what + After() + Found());
+    }
     StatusOr<uint64_t> number = ParseNumber(word);
     if (!number.ok()) return Fail("bad " + std::string(what) + ": " + number.status().message());
     pos_ += word.size();
@@ -240,20 +278,26 @@ class ExprParser {
     return Status();
   }
 
-  Status ParseRange(Expr* out) {
+  // PATH '[' START ':' END ']', a range a file may have; `what` names it in errors.
+  Status ParseRangeBounds(std::string* path, uint64_t* begin, uint64_t* end, const char* what) {
     const size_t start = pos_;
-    RETURN_IF_ERROR(ParsePath(&out->path));
+    RETURN_IF_ERROR(ParsePath(path));
     RETURN_IF_ERROR(Expect("["));
-    RETURN_IF_ERROR(ParseNumberHere("range start", &out->start));
+    RETURN_IF_ERROR(ParseNumberHere("range start", begin));
     RETURN_IF_ERROR(Expect(":"));
-    RETURN_IF_ERROR(ParseNumberHere("range end", &out->end));
+    RETURN_IF_ERROR(ParseNumberHere("range end", end));
     RETURN_IF_ERROR(Expect("]"));
-    if (out->end < out->start) {
-      return FailAt(start, "range [" + std::to_string(out->start) + ":" + std::to_string(out->end) +
+    if (*end < *begin) {
+      return FailAt(start, "range [" + std::to_string(*begin) + ":" + std::to_string(*end) +
                                "] ends before it starts");
     }
-    Status range = CheckFileRange(out->start, out->end - out->start, "assertion");
+    Status range = CheckFileRange(*begin, *end - *begin, what);
     if (!range.ok()) return FailAt(start, range.message());
+    return Status();
+  }
+
+  Status ParseRange(Expr* out) {
+    RETURN_IF_ERROR(ParseRangeBounds(&out->path, &out->start, &out->end, "assertion"));
     return ParseComparison(Expr::Kind::kRangeEq, Expr::Kind::kRangeNe, Expr::Kind::kRangeIn, out,
                            /*range_length=*/out->end - out->start);
   }
@@ -273,7 +317,7 @@ class ExprParser {
       } while (Accept(","));
       return Expect("}");
     } else {
-      return Fail("expected '==', '!=' or 'in'" + Found());
+      return Fail("expected '==', '!=' or 'in'" + After() + Found());
     }
     return ParseData(out, range_length);
   }
@@ -292,7 +336,7 @@ class ExprParser {
       cmp = Cmp::kIn;
       RETURN_IF_ERROR(Expect("{"));
     } else {
-      return Fail("expected '==', '!=' or 'in'" + Found());
+      return Fail("expected '==', '!=' or 'in'" + After() + Found());
     }
     const bool result = NextIsResult();
     if (result) {
@@ -377,7 +421,8 @@ class ExprParser {
         if (pos_ >= text_.size()) return FailAt(start, "unterminated fill(");
         ++pos_;
       } else if (word.empty()) {
-        return Fail("expected DATA ('text', 0xHH..., fill(HH, N), zero or old)" + Found());
+        return Fail("expected DATA ('text', 0xHH..., fill(HH, N), zero or old)" + After() +
+                    Found());
       }
     }
     const std::string_view literal = text_.substr(start, pos_ - start);
@@ -411,5 +456,9 @@ class ExprParser {
 }  // namespace
 
 StatusOr<Expr> ParseExpr(const std::string& text) { return ExprParser(text).ParseAll(); }
+
+StatusOr<ObservedItem> ParseObservedItem(const std::string& text) {
+  return ExprParser(text).ParseItemAll();
+}
 
 }  // namespace crashsim

@@ -35,4 +35,9 @@ inline constexpr int kMaxExprDepth = 64;
 
 StatusOr<Expr> ParseExpr(const std::string& text);
 
+// Parses one observed item (docs/scenario-format.md, "Observations"):
+//   item := PATH '[' START ':' END ']' | 'size(' PATH ')' | 'exists(' PATH ')'
+// with the same rules for paths and ranges as in expressions; `after` and `pointer` stay empty.
+StatusOr<ObservedItem> ParseObservedItem(const std::string& text);
+
 }  // namespace crashsim

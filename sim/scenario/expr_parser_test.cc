@@ -183,32 +183,34 @@ TEST_CASE("malformed expressions name what was expected and the column") {
   CHECK(ErrorOf("") ==
         "expected a condition (/path[START:END] ..., P.x ..., size(...), sealed(...), "
         "exists(...), done(...), '!' or '('), found the end at column 1");
-  CHECK(ErrorOf("/f[0:1] = 'a'") == "expected '==', '!=' or 'in', found '= 'a'' at column 9");
+  CHECK(ErrorOf("/f[0:1] = 'a'") == "expected '==', '!=' or 'in' after '/f[0:1]', found '= 'a'' at column 9");
   CHECK(ErrorOf("/f[0:1] == ") ==
-        "expected DATA ('text', 0xHH..., fill(HH, N), zero or old), found the end at column 12");
+        "expected DATA ('text', 0xHH..., fill(HH, N), zero or old) after '/f[0:1] ==', found the "
+        "end at column 12");
   CHECK(ErrorOf("/f[0:1] == 'a") == "unterminated text at column 12");
   CHECK(ErrorOf("/f[0:2] == fill(41, 2") == "unterminated fill( at column 12");
   CHECK(ErrorOf("/f[0:1] == 'a' &&") ==
         "expected a condition (/path[START:END] ..., P.x ..., size(...), sealed(...), "
-        "exists(...), done(...), '!' or '('), found the end at column 18");
+        "exists(...), done(...), '!' or '(') after '/f[0:1] == 'a' &&', found the end at column "
+        "18");
   CHECK(ErrorOf("/f[0:1] == 'a' 'b'") ==
         "unexpected ''b'' (expected '&&', '||', '->' or the end of the expression) at column 16");
-  CHECK(ErrorOf("(done(P.a)") == "expected ')', found the end at column 11");
-  CHECK(ErrorOf("/f[0 1] == 'a'") == "expected ':', found '1] == 'a'' at column 6");
+  CHECK(ErrorOf("(done(P.a)") == "expected ')' after '(done(P.a)', found the end at column 11");
+  CHECK(ErrorOf("/f[0 1] == 'a'") == "expected ':' after '/f[0', found '1] == 'a'' at column 6");
   CHECK(ErrorOf("/f[0:x] == 'a'") ==
         "bad range end: 'x' is not a number (decimal or 0x hex) at column 6");
-  CHECK(ErrorOf("/f == 'a'") == "expected '[', found '== 'a'' at column 4");
+  CHECK(ErrorOf("/f == 'a'") == "expected '[' after '/f', found '== 'a'' at column 4");
   CHECK(ErrorOf("f[0:1] == 'a'") == "expected P.value, found 'f' without '.' at column 1");
   CHECK(ErrorOf("size(f) == 1") == "path 'f' is not absolute at column 6");
-  CHECK(ErrorOf("exists() == 1") == "expected a path, found ') == 1' at column 8");
+  CHECK(ErrorOf("exists() == 1") == "expected a path after 'exists(', found ') == 1' at column 8");
   CHECK(ErrorOf("size(/a/../b) == 1") ==
         "bad path '/a/../b': expected an absolute path of '/'-separated names made of "
         "A-Za-z0-9 . _ -, without '.' or '..' components, empty components or a trailing '/' at "
         "column 6");
-  CHECK(ErrorOf("size(/f) == -1") == "expected a number for size, found '-1' at column 13");
+  CHECK(ErrorOf("size(/f) == -1") == "expected a number for size after 'size(/f) ==', found '-1' at column 13");
   CHECK(ErrorOf("size(/f) == 1x") ==
         "bad size: '1x' is not a number (decimal or 0x hex) at column 13");
-  CHECK(ErrorOf("size(/f)") == "expected '==', found the end at column 9");
+  CHECK(ErrorOf("size(/f)") == "expected '==' after 'size(/f)', found the end at column 9");
   CHECK(ErrorOf("done(P)") == "expected P.label, found 'P' without '.' at column 6");
   CHECK(ErrorOf("done(P.1)") ==
         "expected a label name matching [A-Za-z][A-Za-z0-9_]* after 'P.', found '1)' at column 8");
@@ -217,8 +219,11 @@ TEST_CASE("malformed expressions name what was expected and the column") {
         "column 6");
   CHECK(ErrorOf("P.x == 'a\\qb'") ==
         "unknown escape '\\q' in text 'a\\qb' (only \\' and \\\\ are escapes) at column 8");
-  CHECK(ErrorOf("P.x in { 'a' 'b' }") == "expected '}', found ''b' }' at column 14");
-  CHECK(ErrorOf("P.x in 'a'") == "expected '{', found ''a'' at column 8");
+  CHECK(ErrorOf("P.x in { 'a' 'b' }") == "expected '}' after 'P.x in { 'a'', found ''b' }' at column 14");
+  CHECK(ErrorOf("P.x in 'a'") == "expected '{' after 'P.x in', found ''a'' at column 8");
+  // A long expression is quoted from its last 24 characters before the place.
+  CHECK(ErrorOf("/f[0:1] == 'a' && /f[1:2] == 'b' && (/f[2:3] == 'c'") ==
+        "expected ')' after '...= 'b' && (/f[2:3] == 'c'', found the end at column 52");
   CHECK(ErrorOf("P.x == zeros") ==
         "bad data 'zeros' (expected 'text', 0xHHHH... or fill(HH, N)) at column 8");
 }

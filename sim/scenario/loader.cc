@@ -1,5 +1,6 @@
 // The top level of a scenario file: its keys, the version, name, doc, models and order, then the
-// sections in dependency order (config, files, dirs, processes, assert, expect).
+// sections in dependency order (config, files, dirs, processes, assert, observe,
+// expect).
 #include "sim/scenario/loader.h"
 
 #include <cerrno>
@@ -68,7 +69,7 @@ Status ReadOrder(const Json& value, Scenario* out) {
 Status ReadScenario(const Json& root, Scenario* out) {
   RETURN_IF_ERROR(CheckObject(root, "",
                               {"crashsim", "name", "doc", "models", "config", "files", "dirs",
-                               "processes", "order", "assert", "expect"},
+                               "processes", "order", "assert", "observe", "expect"},
                               {"crashsim", "name", "files", "processes"}));
   const Json& version = root.at("crashsim");
   if (!version.is_number_integer()) {
@@ -93,7 +94,20 @@ Status ReadScenario(const Json& root, Scenario* out) {
   RETURN_IF_ERROR(ReadProcesses(root.at("processes"), out, &facts));
   RETURN_IF_ERROR(CheckPrivileged(config, *out));
   if (root.contains("assert")) RETURN_IF_ERROR(ReadAssertions(root.at("assert"), facts, out));
+  if (root.contains("observe")) {
+    RETURN_IF_ERROR(ReadObservations(root.at("observe"), facts, out));
+  }
   return ReadExpect(root.contains("expect") ? &root.at("expect") : nullptr, out);
+}
+
+// Scenario::text_runs, from every op and assertion as written.
+TextRuns QuotedTextRuns(const Scenario& scenario) {
+  TextRuns runs{};
+  for (const Process& process : scenario.processes) {
+    for (const Op& op : process.program) AddQuotedTextRuns(op.text, &runs);
+  }
+  for (const Assertion& assertion : scenario.assertions) AddQuotedTextRuns(assertion.text, &runs);
+  return runs;
 }
 
 }  // namespace
@@ -106,6 +120,7 @@ StatusOr<Scenario> LoadScenarioText(const std::string& text, const std::string& 
     scenario.source_path = source_path;
     Status status = ReadScenario(*root, &scenario);
     if (!status.ok()) return Status::Error(source_path + ": " + status.message());
+    scenario.text_runs = QuotedTextRuns(scenario);
     return scenario;
   } catch (const nlohmann::json::exception& error) {
     // Every value is type-tested before it is read, so this is a loader bug; still one line.

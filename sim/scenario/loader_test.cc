@@ -422,7 +422,7 @@ TEST_CASE("an unknown key is an error at its pointer, wherever it is") {
   json["confg"] = Json::object();
   CHECK(ErrorOf(json) ==
         "s.json: /confg: unknown key 'confg' (expected one of: crashsim, name, doc, models, "
-        "config, files, dirs, processes, order, assert, expect)");
+        "config, files, dirs, processes, order, assert, observe, expect)");
   json = Base();
   json["config"] = {{"platfrom", "adr"}};
   CHECK(ErrorOf(json) ==
@@ -1031,7 +1031,8 @@ TEST_CASE("after must name an existing process and label") {
 
 TEST_CASE("a malformed check is an error at its pointer, with the column") {
   CHECK(ErrorOf(WithAssert("/f[0:1] = 'a'")) ==
-        "s.json: /assert/0/check: expected '==', '!=' or 'in', found '= 'a'' at column 9");
+        "s.json: /assert/0/check: expected '==', '!=' or 'in' after '/f[0:1]', found '= 'a'' at "
+        "column 9");
 }
 
 TEST_CASE("a check's range must not end before it starts, and DATA has its length") {
@@ -1090,6 +1091,52 @@ TEST_CASE("the first error in the format's order is the one reported") {
   json["name"] = "Bad";
   json["processes"]["P1"] = {"fsnyc"};
   CHECK(ErrorOf(json) == "s.json: /name: bad name 'Bad' (names match [a-z0-9-]+)");
+}
+
+}  // namespace
+}  // namespace crashsim
+
+namespace crashsim {
+namespace {
+
+TEST_CASE("observe lists items, each with an optional after") {
+  Json json = Base();
+  json["observe"] = Json::parse(R"json(["/f[0:8]", " size( /f ) ",
+      {"item": "exists(/g)", "after": "P1.l"}, {"item": "/f[0:8]", "after": "P2.k"}])json");
+  const Scenario s = Load(json);
+  REQUIRE(s.observations.size() == 4);
+  CHECK(s.observations[0].kind == ObservedItem::Kind::kRange);
+  CHECK(s.observations[0].text == "/f[0:8]");
+  CHECK(s.observations[0].end == 8);
+  CHECK(s.observations[1].kind == ObservedItem::Kind::kSize);
+  CHECK(s.observations[1].text == "size(/f)");
+  CHECK(s.observations[2].kind == ObservedItem::Kind::kExists);
+  CHECK(s.observations[2].after == std::make_pair(std::string("P1"), std::string("l")));
+  CHECK(s.observations[3].pointer == "/observe/3");
+}
+
+TEST_CASE("a bad observe entry is an error at its pointer") {
+  Json json = Base();
+  json["observe"] = "/f[0:8]";
+  CHECK(ErrorOf(json) == "s.json: /observe: expected an array, got the string '/f[0:8]'");
+  json["observe"] = Json::array({"/f[0:8] == 'A'"});
+  CHECK(ErrorOf(json) == "s.json: /observe/0: unexpected '== 'A'' after the item at column 9");
+  json["observe"] = Json::array({"sealed(/f)"});
+  CHECK(ErrorOf(json) ==
+        "s.json: /observe/0: expected an item to observe (/path[START:END], size(/path) or "
+        "exists(/path)), found 'sealed(/f)' at column 1");
+  json["observe"] = Json::array({"/f[8:0]"});
+  CHECK(ErrorOf(json) == "s.json: /observe/0: range [8:0] ends before it starts at column 1");
+  json["observe"] = Json::array({Json{{"item", "/f[0:1]"}, {"when", "P1.l"}}});
+  CHECK(ErrorOf(json).find("s.json: /observe/0/when: unknown key 'when'") == 0);
+  json["observe"] = Json::array({Json{{"item", "/f[0:1]"}, {"after", "P1.nope"}}});
+  CHECK(ErrorOf(json).find("s.json: /observe/0/after: ") == 0);
+  json["observe"] = Json::array({Json{{"item", 3}}});
+  CHECK(ErrorOf(json).find("s.json: /observe/0/item: expected a string") == 0);
+  json["observe"] = Json::array({7});
+  CHECK(ErrorOf(json).find("s.json: /observe/0: expected an item") == 0);
+  json["observe"] = Json::array({"/f[0:1]", "/f[0:1]"});
+  CHECK(ErrorOf(json) == "s.json: /observe/1: '/f[0:1]' is listed twice");
 }
 
 }  // namespace

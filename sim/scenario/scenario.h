@@ -7,6 +7,7 @@
 // yet) can still name the place in the file.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -20,6 +21,10 @@
 namespace crashsim {
 
 using Bytes = std::vector<uint8_t>;
+
+// Per byte value, the longest run of it inside one of a scenario's quoted texts (its `'...'` DATA
+// literals): Scenario::text_runs.
+using TextRuns = std::array<uint64_t, 256>;
 
 enum class OpKind {
   kOpen, kClose, kMmap, kMunmap,
@@ -173,6 +178,18 @@ struct Assertion {
   std::string pointer;  // e.g. "/assert/0"
 };
 
+// One item whose recovered values `crashsim outcomes` lists (docs/scenario-format.md,
+// "Observations"): a file range, a file's size, or whether a path names a file.
+struct ObservedItem {
+  enum class Kind { kRange, kSize, kExists };
+  Kind kind = Kind::kRange;
+  std::string path;
+  uint64_t start = 0, end = 0;  // kRange: bytes [start, end)
+  std::optional<std::pair<std::string, std::string>> after;  // (process, label)
+  std::string text;     // the item in its canonical form: "/f[0:8]", "size(/f)", "exists(/f)"
+  std::string pointer;  // where it was written, e.g. "/observe/0"
+};
+
 enum class Order { kInterleave, kSequential };
 
 struct Scenario {
@@ -187,9 +204,13 @@ struct Scenario {
   Order order = Order::kInterleave;
   std::optional<uint8_t> stale_fill;  // the device's free-space byte, if any file names one
   std::vector<Assertion> assertions;
+  std::vector<ObservedItem> observations;  // `observe`, in the order written
   // Expected violated names per design, resolved: every design in `designs` has an entry (the
   // `"*"` default or the empty set when the scenario has no `expect`).
   std::map<Design, std::set<std::string>> expect;
+  // Set by the loader from the op and assertion texts. Reports show a run of one printable byte
+  // as text when the scenario wrote as many of it in a text ('XXXXXXXX', not fill(58, 8)).
+  TextRuns text_runs{};
 
   // The index of the process named `process_name` in `processes`, or -1.
   int ProcessIndex(const std::string& process_name) const {

@@ -29,6 +29,13 @@ Status ReadProcesses(const Json& value, Scenario* out, ProgramFacts* facts);
 
 // assert_section.cc: "/assert". REQUIRES: files and processes read.
 Status ReadAssertions(const Json& value, const ProgramFacts& facts, Scenario* out);
+// assert_section.cc: an `after` value, "P.label" naming a labelled op of process P.
+Status ReadAfterLabel(const Json& value, const std::string& pointer, const ProgramFacts& facts,
+                      std::optional<std::pair<std::string, std::string>>* out);
+
+// observe_section.cc: "/observe". REQUIRES: files and processes read.
+Status ReadObservations(const Json& value, const ProgramFacts& facts, Scenario* out);
+
 // assert_section.cc: "/expect" (nullptr when absent), resolved for every design run.
 // REQUIRES: models and assertions read.
 Status ReadExpect(const Json* value, Scenario* out);

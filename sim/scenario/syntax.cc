@@ -1,6 +1,7 @@
 // Lexical rules shared by op strings and assertion expressions.
 #include "sim/scenario/syntax.h"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace crashsim {
@@ -158,6 +159,30 @@ StatusOr<Bytes> ParseDataLiteral(std::string_view text) {
   }
   if (text.substr(0, 4) == "fill") return ParseFill(text);
   return Status::Error("bad data " + Quote(text) + " (expected 'text', 0xHHHH... or fill(HH, N))");
+}
+
+void AddQuotedTextRuns(std::string_view text, TextRuns* runs) {
+  bool quoted = false;
+  int last = -1;  // the previous byte inside the literal
+  uint64_t run = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (!quoted) {
+      quoted = c == '\'';
+      last = -1;
+      run = 0;
+      continue;
+    }
+    if (c == '\'') {
+      quoted = false;
+      continue;
+    }
+    if (c == '\\' && i + 1 < text.size()) c = text[++i];  // \' and \\ stand for one byte
+    const uint8_t byte = static_cast<uint8_t>(c);
+    run = byte == last ? run + 1 : 1;
+    last = byte;
+    (*runs)[byte] = std::max((*runs)[byte], run);
+  }
 }
 
 bool IsPathChar(char c) {

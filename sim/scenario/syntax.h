@@ -40,6 +40,10 @@ StatusOr<uint8_t> ParseHexByte(std::string_view text);
 // take them, and they are handled there.
 StatusOr<Bytes> ParseDataLiteral(std::string_view text);
 
+// Adds the `'text'` literals of an op or expression string to `runs`: for each byte value, the
+// longest run of it inside one literal. Other characters of `text` never hold a quote.
+void AddQuotedTextRuns(std::string_view text, TextRuns* runs);
+
 // Characters a path component may use.
 bool IsPathChar(char c);
 inline constexpr const char* kPathRule =

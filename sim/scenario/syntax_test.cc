@@ -90,5 +90,21 @@ TEST_CASE("a file range ends at or before the largest file offset") {
   CHECK_FALSE(CheckFileRange(1, UINT64_MAX, "x").ok());
 }
 
+TEST_CASE("the runs of each byte inside the quoted texts of an op or expression") {
+  TextRuns runs{};
+  AddQuotedTextRuns("store m+0 'XXXXXXXX'", &runs);
+  CHECK(runs['X'] == 8);
+  CHECK(runs['m'] == 0);  // outside the quotes
+  AddQuotedTextRuns("/f[0:3] == 'XXX' || /f[0:4] == 'AAXA'", &runs);
+  CHECK(runs['X'] == 8);  // the longest run is kept
+  CHECK(runs['A'] == 2);
+  // Escapes stand for one byte each; a run does not reach from one text into the next.
+  AddQuotedTextRuns(R"(pwrite fd 0 'a\'\'b\\\\' 'bb')", &runs);
+  CHECK(runs['\''] == 2);
+  CHECK(runs['\\'] == 2);
+  CHECK(runs['b'] == 2);
+  CHECK(runs['0'] == 0);
+}
+
 }  // namespace
 }  // namespace crashsim
