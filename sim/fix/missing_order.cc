@@ -34,7 +34,8 @@ std::string OpName(const Scenario& s, OpRef op) {
 }
 
 bool WritesData(OpKind kind) {
-  return kind == OpKind::kPwrite || kind == OpKind::kStore || kind == OpKind::kNtStore;
+  return kind == OpKind::kPwrite || kind == OpKind::kWrite || kind == OpKind::kPwritev ||
+         kind == OpKind::kWritev || kind == OpKind::kStore || kind == OpKind::kNtStore;
 }
 
 void AssertedPaths(const Expr& expr, std::set<std::string>* paths) {
