@@ -66,6 +66,21 @@ TEST_CASE("a rename over a file: both directories' entries, and the replaced ino
   CHECK(LinesStarting(lines, "inode 1 (no name in core; was /d/a): size ").size() == 1);
 }
 
+TEST_CASE("a new directory and a symbolic link: in core, and missing after an early crash") {
+  const Scenario scenario = Load(R"x({"crashsim": 1, "name": "mkdir-symlink",
+    "config": {"background": "none"},
+    "files": {"/f": {"size": 4096, "layout": "written", "fill": "41"}},
+    "processes": {"P": ["mkdir /d", "symlink ../f /d/l"]}})x");
+  const Machine machine = RunToEnd(scenario);
+  CHECK(LinesStarting(DescribeCrashState(scenario, machine, CrashImage{{}, 0}), "directory ") ==
+        std::vector<std::string>{
+            "directory /: in core d/, f -> inode 1; after this crash f -> inode 1",
+            "directory /d: in core l -> ../f (symbolic link); after this crash no such directory"});
+  CHECK(LinesStarting(DescribeCrashState(scenario, machine, CrashImage{{}, 2}), "directory /d") ==
+        std::vector<std::string>{
+            "directory /d: l -> ../f (symbolic link) (in core and after this crash)"});
+}
+
 TEST_CASE("no name changed: no directory lines; pending bytes as the scenario wrote them") {
   const Scenario scenario = Load(R"x({"crashsim": 1, "name": "text-store",
     "files": {"/f": {"size": 4096, "layout": "written", "fill": "00", "dax": true}},
