@@ -173,7 +173,8 @@ StepOutcome SysUnlink(Machine& m, int pid, const std::string& path, const std::s
     case EntryKind::kSymlink: {
       m.tree.symlinks.erase(walk.path);
       const uint64_t seq = LogNamespace(m, {}, what + ": unlink " + walk.path);
-      return StepOutcome{true, "0", "symbolic link removed (transaction " + std::to_string(seq) + ")"};
+      return StepOutcome{true, "0",
+                         "symbolic link removed (transaction " + std::to_string(seq) + ")"};
     }
     case EntryKind::kFile: break;
   }

@@ -154,9 +154,9 @@ Hash128 HashOutsideProcess(const Machine& machine, int pid);
 // open count and lock; per process the program counter, op progress, fds, vmas, PTEs, private
 // pages, store buffer, unfenced flushes, barrier state and the signal that killed it (a death
 // shows to the assertions only as labels never done and results never recorded); the in-core
-// directories and symbolic links (tree: a crash sees them only as logged or made durable); the allocator; bios in
-// flight; refcounts (recovery reads sharing from the logged extents); the file-system clock,
-// next_op_id and next_ino; the ghost clocks and next_write_id; promises not returned or failed;
+// directories and symbolic links (tree: a crash sees them only as logged or made durable); the
+// allocator; bios in flight; refcounts (recovery reads sharing from the logged extents); the
+// file-system clock, next_op_id and next_ino; the ghost clocks and next_write_id; promises not returned or failed;
 // write records of files no live promise covers, and every record's id; ended MAP_SYNC promises;
 // inactive seals; a live promise's process.
 //

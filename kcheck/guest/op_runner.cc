@@ -187,11 +187,12 @@ OpResult OpRunner::Run(const JobOp& op) {
       if (!buffers.ok()) return Errno();
       const std::vector<iovec>& iov = buffers.iov();
       ssize_t n = 0;
-      if (k == "pwrite") n = pwrite(fd, iov[0].iov_base, iov[0].iov_len, static_cast<off_t>(Number(a[1])));
+      const off_t offset = positional ? static_cast<off_t>(Number(a[1])) : 0;
+      if (k == "pwrite") n = pwrite(fd, iov[0].iov_base, iov[0].iov_len, offset);
       if (k == "write") n = write(fd, iov[0].iov_base, iov[0].iov_len);
       if (k == "writev") n = writev(fd, iov.data(), static_cast<int>(iov.size()));
       if (k == "pwritev") {
-        n = pwritev(fd, iov.data(), static_cast<int>(iov.size()), static_cast<off_t>(Number(a[1])));
+        n = pwritev(fd, iov.data(), static_cast<int>(iov.size()), offset);
       }
       return n >= 0 ? Ok(static_cast<uint64_t>(n)) : Errno();
     }

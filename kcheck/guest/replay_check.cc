@@ -116,7 +116,8 @@ void ReadPoint(const JobScenario& scenario, const ReplaySpace& space, ReplayPoin
         char target[4096];
         const ssize_t length = readlink(full.c_str(), target, sizeof target);
         if (length >= 0) {
-          file.special = "link:" + LinkTargetAsPath(path, std::string(target, static_cast<size_t>(length)));
+          const std::string text(target, static_cast<size_t>(length));
+          file.special = "link:" + LinkTargetAsPath(path, text);
         }
       }
       point->files.push_back(std::move(file));
