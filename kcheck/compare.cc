@@ -33,7 +33,8 @@ uint64_t Distance(const RecoveredView& a, const RecoveredView& b) {
   uint64_t distance = 0;
   for (const auto& [path, file] : a) {
     auto other = b.find(path);
-    if (other == b.end() || other->second.exists != file.exists) {
+    if (other == b.end() || other->second.exists != file.exists ||
+        other->second.special != file.special) {
       distance += uint64_t{1} << 40;
       continue;
     }
@@ -44,10 +45,19 @@ uint64_t Distance(const RecoveredView& a, const RecoveredView& b) {
   return distance;
 }
 
+// What a view shows at a path, in words.
+std::string Entry(const FileView& file) {
+  if (file.exists) return "a file";
+  if (file.special == "dir") return "a directory";
+  if (file.special.rfind("link:", 0) == 0) return "a symbolic link to " + file.special.substr(5);
+  return "missing";
+}
+
 RecoveredView ViewOfPoint(const ReplayPoint& point) {
   RecoveredView view;
   for (const ResultFile& file : point.files) {
-    view[file.path] = FileView{file.exists, file.size_bytes, file.exists ? file.bytes : std::vector<uint8_t>{}};
+    view[file.path] = FileView{file.exists, file.size_bytes,
+                               file.exists ? file.bytes : std::vector<uint8_t>{}, file.special};
   }
   return view;
 }
@@ -62,8 +72,8 @@ std::string DescribeDifference(const RecoveredView& model, const RecoveredView& 
     auto it = model.find(path);
     const FileView empty;
     const FileView& allowed = it == model.end() ? empty : it->second;
-    if (allowed.exists != file.exists) {
-      add(path + (file.exists ? " exists (model: missing)" : " missing (model: exists)"));
+    if (allowed.exists != file.exists || allowed.special != file.special) {
+      add(path + " is " + Entry(file) + " (model: " + Entry(allowed) + ")");
       continue;
     }
     if (!file.exists) continue;

@@ -1,5 +1,7 @@
 #include "kcheck/plan.h"
 
+#include <set>
+
 #include "models/design_policy.h"
 
 namespace crashsim::kcheck {
@@ -25,6 +27,50 @@ std::string Layout(Layout layout) {
   return "hole";
 }
 
+// The paths a scenario's directories have, or may have: its `dirs`, every parent of its files and
+// dirs, and every path a mkdir names.
+std::set<std::string> DirectoryPaths(const Scenario& scenario) {
+  std::set<std::string> dirs(scenario.dirs.begin(), scenario.dirs.end());
+  auto add_parents = [&](const std::string& path) {
+    for (size_t slash = path.find('/', 1); slash != std::string::npos;
+         slash = path.find('/', slash + 1)) {
+      dirs.insert(path.substr(0, slash));
+    }
+  };
+  for (const FileSpec& file : scenario.files) add_parents(file.path);
+  for (const std::string& dir : scenario.dirs) add_parents(dir);
+  for (const Process& process : scenario.processes) {
+    for (const Op& op : process.program) {
+      if (op.kind == OpKind::kMkdir) dirs.insert(op.path);
+    }
+  }
+  return dirs;
+}
+
+// An lseek to the end, or for data or a hole, through a descriptor that an open of a directory
+// bound: a directory's size and positions belong to its on-disk format, which the model does not
+// hold (docs/semantics.md 6). Returns the op's pointer, or "".
+std::string DirectorySeek(const Scenario& scenario) {
+  const std::set<std::string> dirs = DirectoryPaths(scenario);
+  for (const Process& process : scenario.processes) {
+    std::set<std::string> dir_fds;
+    for (const Op& op : process.program) {
+      if (op.kind == OpKind::kOpen) {
+        if (dirs.count(op.path)) {
+          dir_fds.insert(op.result_name);
+        } else {
+          dir_fds.erase(op.result_name);
+        }
+      }
+      if (op.kind == OpKind::kLseek && dir_fds.count(op.fd) && op.whence != Whence::kSet &&
+          op.whence != Whence::kCur) {
+        return op.pointer;
+      }
+    }
+  }
+  return "";
+}
+
 }  // namespace
 
 Plan PlanScenario(const Scenario& scenario, const CanonicalRun& run) {
@@ -44,6 +90,11 @@ Plan PlanScenario(const Scenario& scenario, const CanonicalRun& run) {
       }
       seal = seal || op.kind == OpKind::kSeal || op.kind == OpKind::kUnseal;
     }
+  }
+  const std::string directory_seek = DirectorySeek(scenario);
+  if (!directory_seek.empty() && plan.blocked.empty()) {
+    plan.blocked = "lseek end, data or hole on a directory: the model does not hold a "
+                   "directory's size (" + directory_seek + ")";
   }
   if (scenario.config.free_blocks != Config{}.free_blocks && plan.blocked.empty()) {
     plan.blocked = "config free_blocks " + std::to_string(scenario.config.free_blocks) +
@@ -116,11 +167,14 @@ JobScenario BuildJob(const Scenario& scenario, const CanonicalRun& run, const Pl
     out.kind = OpKindName(op.kind);
     switch (op.kind) {
       case OpKind::kOpen: {
-        std::string flags = op.open_write ? "rw" : "ro";
+        std::string flags = !op.open_read ? "wo" : op.open_write ? "rw" : "ro";
         if (op.direct) flags += ",direct";
         if (op.dsync) flags += ",dsync";
         if (op.osync) flags += ",sync";
         if (op.creat) flags += ",creat";
+        if (op.excl) flags += ",excl";
+        if (op.append) flags += ",append";
+        if (op.trunc) flags += ",trunc";
         out.args = {q(op.result_name), op.path, flags};
         break;
       }
@@ -155,6 +209,29 @@ JobScenario BuildJob(const Scenario& scenario, const CanonicalRun& run, const Pl
       case OpKind::kPwrite:
         out.args = {q(op.fd), n(op.offset), EncodeBytes(op.data)};
         break;
+      case OpKind::kWrite:
+        out.args = {q(op.fd), EncodeBytes(op.data)};
+        break;
+      case OpKind::kWritev:
+      case OpKind::kPwritev:
+        out.args = {q(op.fd)};
+        if (op.kind == OpKind::kPwritev) out.args.push_back(n(op.offset));
+        for (const Bytes& buffer : op.buffers) out.args.push_back(EncodeBytes(buffer));
+        break;
+      case OpKind::kLseek:
+        out.args = {q(op.fd), std::to_string(op.seek_offset), WhenceName(op.whence)};
+        break;
+      case OpKind::kSyncFileRange: {
+        std::string flags;
+        auto add = [&](uint8_t bit, const char* name) {
+          if (op.range_flags & bit) flags += (flags.empty() ? "" : ",") + std::string(name);
+        };
+        add(kRangeWaitBefore, "wait_before");
+        add(kRangeWrite, "write");
+        add(kRangeWaitAfter, "wait_after");
+        out.args = {q(op.fd), n(op.offset), n(op.length), flags.empty() ? "-" : flags};
+        break;
+      }
       case OpKind::kPread:
         out.args = {q(op.fd), n(op.offset), n(op.length)};
         break;
@@ -173,10 +250,23 @@ JobScenario BuildJob(const Scenario& scenario, const CanonicalRun& run, const Pl
         break;
       case OpKind::kCreat:
       case OpKind::kUnlink:
+      case OpKind::kMkdir:
+      case OpKind::kRmdir:
         out.args = {op.path};
         break;
       case OpKind::kRename:
         out.args = {op.path, op.path2};
+        if (op.noreplace) out.args.push_back("noreplace");
+        if (op.exchange) out.args.push_back("exchange");
+        break;
+      case OpKind::kLink:
+        out.args = {op.path, op.path2};
+        break;
+      case OpKind::kSymlink:
+        out.args = {op.target, op.path};
+        break;
+      case OpKind::kTruncate:
+        out.args = {op.path, n(op.length)};
         break;
       case OpKind::kSfence:
       case OpKind::kMfence:

@@ -9,8 +9,9 @@
 // platform and every crash of persistent memory (emulated pmem loses nothing at power-off: DAX
 // scenarios get the volatile check only), device caches other than volatile-fua (dm-log-writes
 // advertises FUA whatever the device has). A scenario with an op that has no Linux 6.1 call of
-// the same meaning (`swapext`, the `write-zeroes` fallocate mode) or whose canonical schedule
-// cannot finish does not run at all.
+// the same meaning (`swapext`, the `write-zeroes` fallocate mode), an op whose Linux answer the
+// model does not hold (lseek to the end, for data or for a hole on a directory descriptor), or
+// whose canonical schedule cannot finish does not run at all.
 #pragma once
 
 #include <optional>

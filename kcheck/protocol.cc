@@ -207,7 +207,9 @@ std::string WriteScenarioResult(const ScenarioResult& r) {
     if (!point.mount_error.empty()) out << "mount-error " << OneLine(point.mount_error) << "\n";
     for (const ResultFile& file : point.files) {
       out << "file " << file.path << " " << (file.exists ? 1 : 0) << " " << file.size_bytes << " "
-          << EncodeBytes(file.bytes) << "\n";
+          << EncodeBytes(file.bytes);
+      if (!file.special.empty()) out << " " << file.special;
+      out << "\n";
     }
   }
   out << "done\n";
@@ -257,11 +259,12 @@ bool ParseResults(const std::string& text, Results* results, std::string* error)
       current->points.push_back(ReplayPoint{static_cast<size_t>(a), b, t[3], "", {}});
     } else if (key == "mount-error" && !current->points.empty()) {
       current->points.back().mount_error = RestOf(line, 1);
-    } else if (key == "file" && t.size() == 5 && !current->points.empty() &&
+    } else if (key == "file" && (t.size() == 5 || t.size() == 6) && !current->points.empty() &&
                ParseNumber(t[3], &a)) {
       auto bytes = DecodeBytes(t[4]);
       if (!bytes) return fail("bad bytes");
-      current->points.back().files.push_back(ResultFile{t[1], t[2] == "1", a, *std::move(bytes)});
+      current->points.back().files.push_back(
+          ResultFile{t[1], t[2] == "1", a, *std::move(bytes), t.size() == 6 ? t[5] : ""});
     } else {
       return fail("unknown line: " + line);
     }

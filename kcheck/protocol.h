@@ -37,17 +37,22 @@ struct JobFile {
 
 // One op as the runner runs it: a kind and its arguments. Names of fds and mappings are
 // qualified by process ("P1.fd"), so one runner process can hold every process's.
-//   open FD PATH FLAGS (comma list of rw|ro, direct, dsync, sync, creat)
+//   open FD PATH FLAGS (comma list of rw|ro|wo, direct, dsync, sync, creat, excl, append, trunc)
 //   close FD | fsync FD | fdatasync FD | syncfs FD | sync
+//   sync_file_range FD OFFSET LENGTH FLAGS (comma list of wait_before, write, wait_after; "-"
+//   for none)
 //   mmap M FD OFFSET LENGTH shared|private VALIDATE(0|1) SYNC(0|1) | munmap M
 //   store M OFFSET DATA | ntstore M OFFSET DATA | load M OFFSET LENGTH
 //   clwb M OFFSET | clflushopt M OFFSET | clflush M OFFSET | flush M OFFSET LENGTH
 //   persist M OFFSET LENGTH | sfence | mfence
-//   pwrite FD OFFSET DATA | pread FD OFFSET LENGTH
+//   pwrite FD OFFSET DATA | pread FD OFFSET LENGTH | write FD DATA
+//   writev FD DATA DATA... | pwritev FD OFFSET DATA DATA...
+//   lseek FD OFFSET set|cur|end|data|hole (OFFSET may have a leading '-')
 //   msync M OFFSET LENGTH sync|async
 //   fallocate FD MODE OFFSET LENGTH | ftruncate FD LENGTH
 //   reflink FD OFFSET FD2 OFFSET2 LENGTH | dedupe FD OFFSET FD2 OFFSET2 LENGTH
-//   creat PATH | unlink PATH | rename PATH PATH2
+//   creat PATH | unlink PATH | rename PATH PATH2 [noreplace|exchange]
+//   mkdir PATH | rmdir PATH | link PATH PATH2 | symlink TARGET PATH | truncate PATH LENGTH
 //   skip RESULT: an op Linux has no call for, whose model result has no effect (seal, unseal
 //   under map-sync) or that only orders processes (barrier); the runner reports RESULT.
 struct JobOp {
@@ -77,9 +82,11 @@ bool ParseJob(const std::string& text, Job* job, std::string* error);
 
 struct ResultFile {
   std::string path;
-  bool exists = false;
+  bool exists = false;  // a regular file
   uint64_t size_bytes = 0;
   std::vector<uint8_t> bytes;
+  // A name that is no regular file: "dir", or "link:TARGET" for a symbolic link; "" otherwise.
+  std::string special = {};
 };
 
 // One replay point: the log replayed through entry `entry` (a FLUSH, a FUA or a mark), in

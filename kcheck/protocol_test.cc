@@ -62,7 +62,10 @@ TEST_CASE("results round-trip, and a scenario cut short is reported as such") {
   result.dax = {{"/f", true}};
   result.ops = {OpResult{"0", std::nullopt}, OpResult{"4", std::vector<uint8_t>{1, 2, 3, 4}}};
   result.log_entries = 7;
-  result.points = {ReplayPoint{1, 5, "mark:op-1", "", {ResultFile{"/f", true, 3, {9, 9, 9}}}},
+  result.points = {ReplayPoint{1, 5, "mark:op-1", "",
+                               {ResultFile{"/f", true, 3, {9, 9, 9}},
+                                ResultFile{"/d", false, 0, {}, "dir"},
+                                ResultFile{"/l", false, 0, {}, "link:/d/x"}}},
                    ReplayPoint{2, 6, "flush", "mount: EUCLEAN", {}}};
   Results parsed;
   std::string error;
@@ -75,6 +78,9 @@ TEST_CASE("results round-trip, and a scenario cut short is reported as such") {
   CHECK(back.log_entries == 7);
   REQUIRE(back.points.size() == 2);
   CHECK(back.points[0].files[0].bytes == std::vector<uint8_t>{9, 9, 9});
+  CHECK(back.points[0].files[0].special.empty());
+  CHECK(back.points[0].files[1].special == "dir");
+  CHECK(back.points[0].files[2].special == "link:/d/x");
   CHECK(back.points[1].mount_error == "mount: EUCLEAN");
   CHECK(parsed.scenarios[1].setup_error == "the runner stopped before this scenario was done");
 }

@@ -33,7 +33,10 @@ uint64_t LogNamespace(Machine& m, const std::vector<uint32_t>& inos, const std::
   Transaction txn;
   txn.what = what;
   for (uint32_t ino : inos) txn.inodes[ino] = m.inode(ino).core;
-  if (m.config->name_space == Namespace::kJournalPrefix) txn.names = m.names;
+  if (m.config->name_space == Namespace::kJournalPrefix) {
+    txn.names = m.names;
+    txn.tree = m.tree;
+  }
   txn.committed_tick = m.device.Tick();
   const uint64_t seq = m.journal.Commit(std::move(txn));
   for (uint32_t ino : inos) {
@@ -41,6 +44,11 @@ uint64_t LogNamespace(Machine& m, const std::vector<uint32_t>& inos, const std::
     m.inode(ino).fsync_fields |= kFieldFlags;
   }
   return seq;
+}
+
+void MakeNamespaceDurable(Machine& m) {
+  m.durable_names = m.names;
+  m.durable_tree = m.tree;
 }
 
 Tagged ReadBlockFromDisk(const Machine& m, uint32_t ino, uint64_t block) {

@@ -17,8 +17,12 @@ namespace crashsim {
 uint64_t LogInode(Machine& m, uint32_t ino, uint32_t fields, const std::string& what,
                   std::vector<uint64_t> completes_groups = {},
                   std::vector<uint64_t> ordered_groups = {});
-// Commits a transaction logging the namespace (journal-prefix) and the given inodes.
+// Commits a transaction logging the namespace (journal-prefix: the file names, directories and
+// symbolic links) and the given inodes.
 uint64_t LogNamespace(Machine& m, const std::vector<uint32_t>& inos, const std::string& what);
+// posix-minimal: the in-core namespace becomes the durable one (sync, a directory fsync,
+// directory writeback).
+void MakeNamespaceDurable(Machine& m);
 
 // The current contents of file block `block` as read(2) would fill a page: written extents from
 // the device, holes, unwritten and delalloc blocks as zeroes.

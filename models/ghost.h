@@ -55,6 +55,9 @@ struct Promise {
   std::string op;               // "P2.ms: msync m 4096 4096 sync"
   int process = 0;
   std::optional<uint32_t> ino;  // nullopt: every file (sync)
+  // Every file: those that existed at invocation, the inode numbers below this one (numbers are
+  // handed out in increasing order); a file created later is not covered.
+  uint32_t inodes_below = 0;
   uint64_t begin = 0, end = UINT64_MAX;  // byte range of the file covered
   VectorClock invocation;       // the caller's clock at invocation
   bool returned = false;

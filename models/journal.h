@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -21,11 +22,20 @@ namespace crashsim {
 
 using NameTable = std::map<std::string, uint32_t>;  // absolute path -> ino
 
+// The names that are no regular file: every directory but the root, and every symbolic link with
+// its target (as symlink(2) was given it). Kept beside the files' NameTable and logged with it.
+struct DirectoryTree {
+  std::set<std::string> directories;
+  std::map<std::string, std::string> symlinks;  // path -> target
+  bool operator==(const DirectoryTree&) const = default;
+};
+
 struct Transaction {
   uint64_t seq = 0;
   std::string what;                      // e.g. "P1 pwrite /f: allocate blocks 0-1 unwritten"
   std::map<uint32_t, InodeCore> inodes;  // after-images
   std::optional<NameTable> names;        // namespace after-image, when it changed
+  std::optional<DirectoryTree> tree;     // with `names`: the directories and symbolic links
   uint64_t committed_tick = 0;           // device tick at commit, for PREFLUSH edges
   std::vector<uint64_t> ordered_groups;  // ext4-ordered: bios that must be durable first
   // I/O completion transactions (unwritten conversion, size update): the bios whose completion
@@ -51,6 +61,7 @@ class Journal {
         chain_.Add(ino);
       }
     }
+    if (txn.tree) HashTree(*txn.tree, chain_);
     chain_.Add(txn.committed_tick);
     chain_.AddBytes(txn.ordered_groups);
     chain_.AddBytes(txn.completes_groups);
@@ -69,6 +80,15 @@ class Journal {
     hasher.Add(chain.high);
     hasher.Add(chain.low);
     hasher.Add(forced_seq_);
+  }
+  static void HashTree(const DirectoryTree& tree, Hasher& hasher) {
+    hasher.Add(tree.directories.size());
+    for (const std::string& directory : tree.directories) hasher.AddString(directory);
+    hasher.Add(tree.symlinks.size());
+    for (const auto& [path, target] : tree.symlinks) {
+      hasher.AddString(path);
+      hasher.AddString(target);
+    }
   }
   static void HashCore(const InodeCore& core, Hasher& hasher) {
     hasher.Add(core.size_bytes);

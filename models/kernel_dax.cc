@@ -320,6 +320,8 @@ StepOutcome SysMmap(Machine& m, int pid, const std::string& name, const MmapRequ
   if (fd->second.directory) return Fail("ENODEV");
   const uint32_t bs = m.block_size();
   if (request.offset % bs != 0 || request.length == 0) return Fail("EINVAL");
+  // do_mmap: every file mapping needs a descriptor open for reading.
+  if (!fd->second.read) return Fail("EACCES");
   if (request.shared && !fd->second.write) return Fail("EACCES");
   const Inode& inode = m.inode(fd->second.ino);
   VmaState vma;

@@ -49,7 +49,7 @@ StepOutcome SysSeal(Machine& m, int pid, const std::string& fd_name, bool privil
 StepOutcome SysUnseal(Machine& m, int pid, const std::string& fd_name, bool privileged,
                       const std::string& what);
 
-// The DAX paths of write(2) and read(2) (called by SysPwrite / SysPread for DAX inodes).
+// The DAX paths of write(2) and read(2) (called by SysWrite / SysPread for DAX inodes).
 // Returns the bytes written: fewer than asked when the device ran out of space (0: ENOSPC).
 uint64_t DaxWrite(Machine& m, int pid, uint32_t ino, uint64_t offset,
                   const std::vector<uint8_t>& data, const std::string& what);

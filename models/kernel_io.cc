@@ -1,13 +1,17 @@
-// open, close, pwrite and pread. pwrite has three paths: DAX (a cache-bypassing copy), buffered
-// (through the page cache) and direct (iomap direct I/O with unwritten extents converted at
-// completion); with O_DSYNC or O_SYNC each ends in generic_write_sync.
+// open, close, the write calls (write, writev, pwrite, pwritev) and pread. A write has three
+// paths: DAX (a cache-bypassing copy), buffered (through the page cache) and direct (iomap direct
+// I/O with unwritten extents converted at completion); with O_DSYNC or O_SYNC each ends in
+// generic_write_sync. Every write call is one call of the same path: a vector's buffers are one
+// write of their concatenation (do_iter_write), and only where it writes differs.
 #include <algorithm>
 
 #include "models/fs_internal.h"
 #include "models/invalidate.h"
 #include "models/kernel.h"
 #include "models/kernel_dax.h"
+#include "models/path_walk.h"
 #include "models/pmem_cpu.h"
+#include "models/size_change.h"
 #include "models/zeroing.h"
 #include "sim/base/check.h"
 #include "sim/base/found.h"
@@ -119,12 +123,13 @@ Promise SyncWritePromise(const std::string& what) {
   return promise;
 }
 
-// One pwrite call as every path of it reads it.
+// One write call as every path of it reads it.
 struct WriteCall {
   int pid;
   const FdState& fd;
-  uint64_t offset;
+  uint64_t offset;  // where it writes (WriteProgress::offset)
   const std::vector<uint8_t>& data;
+  const std::vector<uint64_t>& segment_bytes;
   const std::string& what;
 
   uint32_t ino() const { return fd.ino; }
@@ -222,8 +227,11 @@ uint64_t SubmitDirectBlock(Machine& m, const WriteCall& call, uint64_t b, bool f
 StepOutcome SubmitDirectWrite(Machine& m, const WriteCall& call, WriteProgress& progress,
                               const std::string& zeroing) {
   const uint64_t sector = m.config->sector_bytes;
-  if (call.offset % sector != 0 || call.data.size() % sector != 0 || call.data.empty()) {
-    return Fail("EINVAL");
+  if (call.offset % sector != 0 || call.data.size() % sector != 0) return Fail("EINVAL");
+  // Every buffer of a vector must be a whole number of sectors too (iomap_dio_bio_iter's
+  // bdev_iter_is_aligned; the runner's buffers are page aligned in memory).
+  for (uint64_t segment : call.segment_bytes) {
+    if (segment % sector != 0) return Fail("EINVAL");
   }
   const uint32_t bs = m.block_size();
   const uint32_t ino = call.ino();
@@ -293,13 +301,15 @@ StepOutcome CompleteDirectWrite(Machine& m, const WriteCall& call, WriteProgress
 // Every path's first step: the checks and EOF zeroing common to all, then the path's own.
 StepOutcome StartWrite(Machine& m, const WriteCall& call, WriteProgress& progress) {
   const uint32_t ino = call.ino();
+  // xfs_file_write_iter returns at once for an empty write: no checks, no zeroing, no timestamp.
+  if (call.data.empty()) return StepOutcome{true, "0", ""};
   if (m.inode(ino).core.sealed && call.end() > m.inode(ino).size_bytes) {
     return Fail("EPERM");  // a sealed file's size and map are frozen: extending writes fail
   }
   // EOF zeroing (xfs_file_write_checks, every write path): a write starting past EOF first zeroes
   // [EOF, offset). ext4 6.1 zeroes nothing here.
   std::string zeroing;
-  if (!call.data.empty() && call.offset > m.inode(ino).size_bytes &&
+  if (call.offset > m.inode(ino).size_bytes &&
       ZeroPastEof(m, call.pid, ino, m.inode(ino).size_bytes, call.offset, call.what)) {
     zeroing = "zeroed from EOF to the write; ";
   }
@@ -326,40 +336,75 @@ void EnterKernel(Machine& m, int pid) {
   DrainAll(m, pid);
 }
 
+namespace {
+
+// The open of a directory: read-only, and without O_CREAT or O_TRUNC (may_open, do_open).
+StepOutcome OpenDirectory(Machine& m, int pid, const std::string& fd_name,
+                          const OpenFlags& flags) {
+  auto& process = m.processes[pid];
+  if (flags.creat && flags.excl) {
+    process.fds[fd_name] = FdState{.valid = false};
+    return Fail("EEXIST");
+  }
+  if (flags.write || flags.creat || flags.trunc) {
+    process.fds[fd_name] = FdState{.valid = false};
+    return Fail("EISDIR");
+  }
+  FdState fd;
+  fd.read = true;
+  fd.directory = true;
+  process.fds[fd_name] = fd;
+  return StepOutcome{true, "0", "directory"};
+}
+
+}  // namespace
+
+StepOutcome TruncateOnOpen(Machine& m, int pid, uint32_t ino, const std::string& what) {
+  Inode& inode = m.inode(ino);
+  if (MapFrozen(m, ino) && inode.size_bytes != 0) return Fail("EPERM");
+  BreakDaxLayouts(m, ino);
+  return StepOutcome{true, "0", "truncated: " + SetFileSize(m, pid, ino, 0, what)};
+}
+
 StepOutcome SysOpen(Machine& m, int pid, const std::string& fd_name, const std::string& path,
                     const OpenFlags& flags) {
   EnterKernel(m, pid);
   auto& process = m.processes[pid];
-  auto it = m.names.find(path);
+  auto fail = [&](const std::string& err) {
+    process.fds[fd_name] = FdState{.valid = false};
+    return StepOutcome{true, err, ""};
+  };
+  // O_CREAT | O_EXCL never follows a symbolic link in the last component: the link itself is
+  // the name that exists (open_last_lookups).
+  const WalkResult walk = WalkPath(m, path, /*follow_last=*/!(flags.creat && flags.excl));
+  if (!walk.ok()) return fail(walk.error);
+  const EntryKind kind = EntryAt(m, walk.path);
+  if (kind == EntryKind::kDirectory) return OpenDirectory(m, pid, fd_name, flags);
+  if (kind != EntryKind::kNone && flags.creat && flags.excl) return fail("EEXIST");
   uint32_t ino;
   std::string note;
-  if (it == m.names.end() && IsDirectory(m, path)) {
-    if (flags.write) {
-      process.fds[fd_name] = FdState{.valid = false};
-      return Fail("EISDIR");
-    }
-    FdState fd;
-    fd.directory = true;
-    process.fds[fd_name] = fd;
-    return StepOutcome{true, "0", "directory"};
-  }
-  if (it == m.names.end()) {
-    if (!flags.creat) {
-      process.fds[fd_name] = FdState{.valid = false};
-      return Fail("ENOENT");
-    }
-    ino = CreateInode(m, path);
-    const uint64_t seq = LogNamespace(m, {ino}, "create " + path);
-    note = "created " + path + " (transaction " + std::to_string(seq) + ")";
+  if (kind == EntryKind::kNone) {
+    if (!flags.creat) return fail("ENOENT");
+    ino = CreateInode(m, walk.path);
+    const uint64_t seq = LogNamespace(m, {ino}, "create " + walk.path);
+    note = "created " + walk.path + " (transaction " + std::to_string(seq) + ")";
   } else {
-    ino = it->second;
+    ino = m.names.at(walk.path);
+    if (flags.trunc) {
+      // handle_truncate after vfs_open: the open and the cut to size 0 are one step.
+      const StepOutcome truncated = TruncateOnOpen(m, pid, ino, "open " + walk.path + " O_TRUNC");
+      if (!truncated.ok()) return fail(truncated.result);
+      note = truncated.note;
+    }
   }
   FdState fd;
   fd.ino = ino;
+  fd.read = flags.read;
   fd.write = flags.write;
   fd.direct = flags.direct;
   fd.dsync = flags.dsync;
   fd.osync = flags.osync;
+  fd.append = flags.append;
   fd.opened_time = m.clock;
   process.fds[fd_name] = fd;
   ++m.inode(ino).open_count;
@@ -393,35 +438,62 @@ StepOutcome SysClose(Machine& m, int pid, const std::string& fd_name) {
   return StepOutcome{true, "0", note};
 }
 
-StepOutcome SysPwrite(Machine& m, int pid, const std::string& fd_name, uint64_t offset,
-                      const std::vector<uint8_t>& data, const std::string& what) {
+StepOutcome SysWrite(Machine& m, int pid, const std::string& fd_name, const WriteRequest& request,
+                     const std::string& what) {
   WriteProgress& progress = m.processes[pid].progress.Of<WriteProgress>();
-  const FdState* fd = FindFd(m, pid, fd_name);
+  auto& fds = m.processes[pid].fds;
+  const auto found = fds.find(fd_name);
+  FdState* fd = found == fds.end() || !found->second.valid ? nullptr : &found->second;
   if (progress.step == WriteStep::kCopy) {
     EnterKernel(m, pid);
-    if (fd == nullptr) return Fail("EBADF");
+    // vfs_write: a descriptor not open for writing (a directory's never is) is EBADF.
+    if (fd == nullptr || !fd->write) return Fail("EBADF");
     if (fd->directory) return Fail("EISDIR");
-    if (!fd->write) return Fail("EBADF");
+    // Where the call writes: O_APPEND takes the in-core size under the inode lock
+    // (generic_write_checks); write and writev start at the file position (ksys_write).
+    uint64_t offset = request.offset.value_or(fd->pos);
+    if (fd->append && !request.data.empty()) offset = m.inode(fd->ino).size_bytes;
+    // rw_verify_area: a position plus count past 2^63 - 1 is EINVAL.
+    if (request.data.size() > kMaxFileBytes - std::min(offset, kMaxFileBytes)) {
+      return Fail("EINVAL");
+    }
+    progress.offset = offset;
   }
   CRASHSIM_CHECK(fd != nullptr);
-  const WriteCall call{pid, *fd, offset, data, what};
+  const WriteCall call{pid, *fd, progress.offset, request.data, request.segment_bytes, what};
+  StepOutcome outcome;
   switch (progress.step) {
     case WriteStep::kCopy:
-      return StartWrite(m, call, progress);
+      outcome = StartWrite(m, call, progress);
+      // Where a write without an offset of its own went, for the trace.
+      if ((!request.offset || fd->append) && !request.data.empty()) {
+        const std::string at = "at offset " + std::to_string(progress.offset) +
+                               (fd->append ? " (O_APPEND: the size)" : " (the file position)");
+        outcome.note = outcome.note.empty() ? at : at + ": " + outcome.note;
+      }
+      break;
     case WriteStep::kDirectWait:
-      return CompleteDirectWrite(m, call, progress);
+      outcome = CompleteDirectWrite(m, call, progress);
+      break;
     case WriteStep::kSync:
-      return SyncAfterWrite(m, call, progress);
+      outcome = SyncAfterWrite(m, call, progress);
+      break;
   }
-  CRASHSIM_CHECK_MSG(false, "pwrite: unknown step");
-  return Fail("EINVAL");
+  // ksys_write moves the file position past what a write or writev wrote (new_sync_write keeps
+  // it for a write that wrote nothing); pwrite and pwritev leave it alone.
+  if (outcome.finished && outcome.ok() && !request.offset) {
+    const uint64_t written = std::stoull(outcome.result);
+    if (written > 0) fd->pos = progress.offset + written;
+  }
+  return outcome;
 }
 
 StepOutcome SysPread(Machine& m, int pid, const std::string& fd_name, uint64_t offset,
                      uint64_t length, Tagged* out) {
   EnterKernel(m, pid);
   const FdState* fd = FindFd(m, pid, fd_name);
-  if (fd == nullptr) return Fail("EBADF");
+  // vfs_read: a descriptor not open for reading is EBADF.
+  if (fd == nullptr || !fd->read) return Fail("EBADF");
   if (fd->directory) return Fail("EISDIR");
   const uint32_t ino = fd->ino;
   const uint32_t bs = m.block_size();

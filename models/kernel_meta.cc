@@ -9,6 +9,7 @@
 #include "models/invalidate.h"
 #include "models/kernel.h"
 #include "models/kernel_extents.h"
+#include "models/path_walk.h"
 #include "models/pmem_cpu.h"
 #include "models/size_change.h"
 #include "models/zeroing.h"
@@ -196,6 +197,24 @@ StepOutcome SysFtruncate(Machine& m, int pid, const std::string& fd_name, uint64
   const FdState* fd = WritableFd(m, pid, fd_name, &err);
   if (fd == nullptr) return Fail(err);
   const uint32_t ino = fd->ino;
+  if (MapFrozen(m, ino) && length != m.inode(ino).size_bytes) return Fail("EPERM");
+  BreakDaxLayouts(m, ino);
+  return StepOutcome{true, "0", SetFileSize(m, pid, ino, length, what)};
+}
+
+StepOutcome SysTruncate(Machine& m, int pid, const std::string& path, uint64_t length,
+                        const std::string& what) {
+  EnterKernel(m, pid);
+  // do_sys_truncate walks the path following a symbolic link; vfs_truncate refuses a directory.
+  const WalkResult walk = WalkPath(m, path, /*follow_last=*/true);
+  if (!walk.ok()) return Fail(walk.error.c_str());
+  switch (EntryAt(m, walk.path)) {
+    case EntryKind::kNone: return Fail("ENOENT");
+    case EntryKind::kDirectory: return Fail("EISDIR");
+    case EntryKind::kSymlink:  // not reached: the walk followed it
+    case EntryKind::kFile: break;
+  }
+  const uint32_t ino = m.names.at(walk.path);
   if (MapFrozen(m, ino) && length != m.inode(ino).size_bytes) return Fail("EPERM");
   BreakDaxLayouts(m, ino);
   return StepOutcome{true, "0", SetFileSize(m, pid, ino, length, what)};

@@ -125,7 +125,7 @@ StepOutcome SysFsync(Machine& m, int pid, const std::string& fd_name, bool datas
       // fsync of a directory makes its entries durable (xfs_dir_fsync forces the log; under
       // posix-minimal this is what persists the names).
       ForceLog(m, m.journal.committed_seq(), pid);
-      m.durable_names = m.names;
+      MakeNamespaceDurable(m);
       return StepOutcome{true, "0", "directory entries made durable"};
     }
   }
@@ -146,6 +146,7 @@ StepOutcome SysSync(Machine& m, int pid, const std::string& what) {
     promise.process = pid;
     promise.invocation = m.ghost.clocks[pid];
     promise.covers_metadata = true;
+    promise.inodes_below = m.next_ino;
     progress.promise = static_cast<int>(m.ghost.AddPromise(std::move(promise)));
     int total = 0;
     std::vector<uint64_t> groups;
@@ -166,7 +167,7 @@ StepOutcome SysSync(Machine& m, int pid, const std::string& what) {
     return StepOutcome{false, "", "wait: all bios completed"};
   }
   ForceLog(m, m.journal.committed_seq(), pid);
-  m.durable_names = m.names;
+  MakeNamespaceDurable(m);
   for (auto& [ino, inode] : m.inodes) inode.fsync_fields = 0;
   m.ghost.ReturnPromise(progress.promise, false);
   return StepOutcome{true, "0", "log force through transaction " +
@@ -184,7 +185,8 @@ std::vector<BackgroundEvent> EnabledBackground(const Machine& m) {
       }
     }
   }
-  if (m.config->name_space == Namespace::kPosixMinimal && m.durable_names != m.names) {
+  if (m.config->name_space == Namespace::kPosixMinimal &&
+      (m.durable_names != m.names || m.durable_tree != m.tree)) {
     events.push_back({BackgroundEvent::Kind::kWritebackDirectory, 0, 0});
   }
   for (const auto& [group, bio] : m.bios) {
@@ -198,7 +200,7 @@ std::vector<BackgroundEvent> EnabledBackground(const Machine& m) {
 std::string RunBackground(Machine& m, const BackgroundEvent& event) {
   m.device.SettleEadr();
   if (event.kind == BackgroundEvent::Kind::kWritebackDirectory) {
-    m.durable_names = m.names;
+    MakeNamespaceDurable(m);
     return "directory writeback: the namespace is durable";
   }
   if (event.kind == BackgroundEvent::Kind::kWritebackPage) {

@@ -109,6 +109,7 @@ void HashProgress(const OpProgress& progress, Hasher& h) {
     h.AddBool(write->fua);
     h.Add(static_cast<uint64_t>(write->fua_promise + 1));
     h.Add(write->written);
+    h.Add(write->offset);
     HashSync(write->sync, h);
   } else if (const auto* access = progress.If<AccessProgress>()) {
     h.AddBool(access->faulted);
@@ -122,6 +123,8 @@ void HashProgress(const OpProgress& progress, Hasher& h) {
     h.Add(static_cast<uint64_t>(remap->step));
   } else if (const auto* seal = progress.If<SealProgress>()) {
     h.Add(static_cast<uint64_t>(seal->step));
+  } else if (const auto* range = progress.If<RangeSyncProgress>()) {
+    h.Add(range->steps_done);
   }
 }
 
@@ -132,7 +135,8 @@ void HashProcess(const ProcessState& p, Hasher& h) {
     h.AddString(name);
     h.Add(fd.ino);
     h.Add((fd.write << 0) | (fd.direct << 1) | (fd.dsync << 2) | (fd.osync << 3) |
-          (fd.valid << 4));
+          (fd.valid << 4) | (fd.read << 5) | (fd.append << 6));
+    h.Add(fd.pos);
     h.Add(fd.opened_time);
     h.AddBool(fd.directory);
   }
@@ -203,9 +207,10 @@ Hash128 HashMachineSkipping(const Machine& m, int skipped) {
     h.Add(static_cast<uint64_t>(inode.locked_by + 1));
   }
   HashNameTable(m.names, h);
-  for (const auto& directory : m.directories) h.AddString(directory);
+  Journal::HashTree(m.tree, h);
   h.Add(m.durable_names.size());
   HashNameTable(m.durable_names, h);
+  Journal::HashTree(m.durable_tree, h);
   // Free and busy blocks as their ranges, which are canonical: equal sets give equal ranges.
   h.Add(m.allocator.free_ranges().size());
   for (const Allocator::Range& range : m.allocator.free_ranges()) {
@@ -270,6 +275,8 @@ uint64_t ApproxFootprintBytes(const Machine& m) {
   }
   bytes += (m.ghost.writes.size() + m.ghost.promises.size()) * 16;
   bytes += (m.names.size() + m.durable_names.size() + m.bios.size() + m.refcount.size()) * kEntry;
+  bytes += (m.tree.directories.size() + m.tree.symlinks.size() + m.durable_tree.directories.size() +
+            m.durable_tree.symlinks.size()) * kEntry;
   return bytes;
 }
 
@@ -302,6 +309,7 @@ Hash128 HashCrashInputs(const Machine& m) {
   HashNameTable(m.names, h);
   h.Add(m.durable_names.size());
   HashNameTable(m.durable_names, h);
+  Journal::HashTree(m.durable_tree, h);
   // Which inodes exist: a promise of every file (sync) covers each of them. Nothing else of an
   // inode is read: the crash checks see inodes only as recovered from the journal.
   h.Add(m.inodes.size());
@@ -326,6 +334,7 @@ Hash128 HashCrashInputs(const Machine& m) {
     h.Add(static_cast<uint64_t>(promise->guarantee));
     h.AddBool(promise->ino.has_value());
     h.Add(promise->ino.value_or(0));
+    h.Add(promise->inodes_below);
     h.Add(promise->begin);
     h.Add(promise->end);
     h.Add(promise->size_at_invocation);

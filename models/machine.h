@@ -59,6 +59,7 @@ struct BioInfo {
 struct BaseState {
   std::map<uint32_t, InodeCore> cores;
   NameTable names;
+  DirectoryTree tree;  // the scenario's directories and every file's parents
 };
 
 struct Machine {
@@ -74,7 +75,8 @@ struct Machine {
   std::map<uint32_t, Inode> inodes;
   NameTable names;          // the in-core namespace
   NameTable durable_names;  // posix-minimal: names made durable by sync or a directory fsync
-  std::set<std::string> directories;  // the scenario's directories (a file's parents are implied)
+  DirectoryTree tree;          // the in-core directories and symbolic links
+  DirectoryTree durable_tree;  // posix-minimal: made durable with durable_names
   Allocator allocator;
   std::vector<ProcessState> processes;
   std::map<uint64_t, BioInfo> bios;  // bio group -> what its completion must do
@@ -123,14 +125,14 @@ Hash128 HashOutsideProcess(const Machine& machine, int pid);
 //   and of each pending write its unit, unit count and description (`what`), which the persist
 //   graph reads for its chains and its event descriptions;
 // - journal: Journal::HashInto (every committed transaction: sequence, description,
-//   after-images, namespace after-image, commit tick, ordered and completed groups; the forced
-//   prefix);
-// - names (the in-core namespace: paths in findings, PathOf) and durable_names (recovery under
-//   posix-minimal);
+//   after-images, namespace after-image with its directories and symbolic links, commit tick,
+//   ordered and completed groups; the forced prefix);
+// - names (the in-core namespace: paths in findings, PathOf) and durable_names and durable_tree
+//   (recovery under posix-minimal);
 // - the set of inode numbers (a promise of every file, sync, covers each), nothing else of Inode;
 // - ghost promises that returned without an error, in ledger order: op, invocation clock,
-//   returned, failed, kind, guarantee, ino (or every file), begin, end, size and mtime at
-//   invocation, covers_metadata;
+//   returned, failed, kind, guarantee, ino (or every file, with the inode numbers it covers),
+//   begin, end, size and mtime at invocation, covers_metadata;
 // - ghost write records of the files those promises cover (every record when one covers every
 //   file), in coherence order: ino, offset, bytes (or fill length and byte), size_cut, process,
 //   stamp, what;
@@ -151,7 +153,8 @@ Hash128 HashOutsideProcess(const Machine& machine, int pid);
 // delalloc reservations, mapping tree (folios and tags), last commit sequence, fsync fields,
 // open count and lock; per process the program counter, op progress, fds, vmas, PTEs, private
 // pages, store buffer, unfenced flushes, barrier state and the signal that killed it (a death
-// shows to the assertions only as labels never done and results never recorded); directories; the allocator; bios in
+// shows to the assertions only as labels never done and results never recorded); the in-core
+// directories and symbolic links (tree: a crash sees them only as logged or made durable); the allocator; bios in
 // flight; refcounts (recovery reads sharing from the logged extents); the file-system clock,
 // next_op_id and next_ino; the ghost clocks and next_write_id; promises not returned or failed;
 // write records of files no live promise covers, and every record's id; ended MAP_SYNC promises;

@@ -127,7 +127,15 @@ std::vector<Change> Invisible() {
       {"an allocation", [](Machine& m) { m.allocator.Allocate(); }},
       {"a bio in flight", [](Machine& m) { m.bios[1].ino = 1; }},
       {"a refcount", [](Machine& m) { m.refcount[0] = 2; }},
-      {"a directory", [](Machine& m) { m.directories.insert("/d"); }},
+      {"a directory", [](Machine& m) { m.tree.directories.insert("/d"); }},
+      {"a symbolic link", [](Machine& m) { m.tree.symlinks["/l"] = "/f"; }},
+      {"a file position and append",
+       [](Machine& m) {
+         m.processes[0].fds["fd"].pos = 7;
+         m.processes[0].fds["fd"].append = true;
+       }},
+      {"a write's offset",
+       [](Machine& m) { m.processes[0].progress.Of<WriteProgress>().offset = 9; }},
       {"the file-system clock and counters",
        [](Machine& m) {
          ++m.clock;
@@ -194,12 +202,20 @@ std::vector<Change> Visible() {
        }},
       {"a name", [](Machine& m) { m.names["/h"] = 2; }},
       {"a durable name", [](Machine& m) { m.durable_names.erase("/g"); }},
+      {"a durable directory", [](Machine& m) { m.durable_tree.directories.insert("/d"); }},
+      {"a durable symbolic link", [](Machine& m) { m.durable_tree.symlinks["/l"] = "/f"; }},
       {"an inode", [](Machine& m) { m.inodes[3].ino = 3; }},
       {"a promise returning", [](Machine& m) { m.ghost.ReturnPromise(1, false); }},
       {"a returned promise's range",
        [](Machine& m) {
          Promise promise = *m.ghost.promises[0];
          promise.end = kBlock;
+         m.ghost.promises[0] = std::make_shared<const Promise>(promise);
+       }},
+      {"a returned promise's covered inodes",
+       [](Machine& m) {
+         Promise promise = *m.ghost.promises[0];
+         promise.inodes_below = 2;
          m.ghost.promises[0] = std::make_shared<const Promise>(promise);
        }},
       {"a returned promise's size at invocation",

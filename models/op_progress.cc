@@ -55,6 +55,10 @@ std::string Describe(const SealProgress& seal) {
   return seal.step == SealStep::kCheck ? "seal: check" : "seal: convert";
 }
 
+std::string Describe(const RangeSyncProgress& range) {
+  return "sync_file_range: " + std::to_string(range.steps_done) + " step(s) done";
+}
+
 std::string Describe(std::monostate) { return ""; }
 
 }  // namespace

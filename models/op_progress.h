@@ -44,6 +44,9 @@ struct WriteProgress {
   bool fua = false;                   // kDirectWait: sent with REQ_FUA, durable at completion
   int fua_promise = -1;               // kDirectWait: the ledger index of the FUA write's promise
   uint64_t written = 0;               // kSync: the bytes the write copied, its result
+  // Where the call writes, fixed at its first step: its offset, the file position (write,
+  // writev) or, on an O_APPEND descriptor, the size at that step.
+  uint64_t offset = 0;
   SyncProgress sync;                  // kSync
   bool operator==(const WriteProgress&) const = default;
 };
@@ -102,9 +105,15 @@ struct SealProgress {
   bool operator==(const SealProgress&) const = default;
 };
 
+// sync_file_range: one inner step per flag given, in the order wait_before, write, wait_after.
+struct RangeSyncProgress {
+  uint8_t steps_done = 0;  // how many of the flags' steps have run
+  bool operator==(const RangeSyncProgress&) const = default;
+};
+
 struct OpProgress {
   std::variant<std::monostate, SyncProgress, WriteProgress, AccessProgress, FallocProgress,
-               RemapProgress, SealProgress>
+               RemapProgress, SealProgress, RangeSyncProgress>
       family;
 
   bool Idle() const { return std::holds_alternative<std::monostate>(family); }

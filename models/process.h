@@ -19,7 +19,9 @@ namespace crashsim {
 
 struct FdState {
   uint32_t ino = 0;
-  bool write = false, direct = false, dsync = false, osync = false;
+  bool read = false, write = false, direct = false, dsync = false, osync = false;
+  bool append = false;  // O_APPEND: every write goes to the end of the file
+  uint64_t pos = 0;     // the file position (f_pos) that write, writev and lseek use and move
   uint64_t opened_time = 0;  // the file-system clock at open, for swapext's freshness check
   bool directory = false;    // an fd of a directory (fsync makes its entries durable)
   bool valid = true;  // false when bound by a failed open: later uses fail with EBADF

@@ -9,14 +9,18 @@ namespace crashsim {
 RecoveredState::RecoveredState(const Machine& m, const CrashImage& crash)
     : block_size_(m.block_size()), device_(&m.device), persisted_(crash.persisted) {
   std::map<uint32_t, InodeCore> cores = m.base->cores;
-  NameTable names = m.config->name_space == Namespace::kJournalPrefix ? m.base->names
-                                                                       : m.durable_names;
+  const bool journal = m.config->name_space == Namespace::kJournalPrefix;
+  NameTable names = journal ? m.base->names : m.durable_names;
+  DirectoryTree tree = journal ? m.base->tree : m.durable_tree;
   CRASHSIM_CHECK(crash.journal_prefix <= m.journal.committed_seq());
   for (uint64_t seq = 1; seq <= crash.journal_prefix; ++seq) {
     const Transaction& txn = m.journal.txn(seq);
     for (const auto& [ino, core] : txn.inodes) cores[ino] = core;
-    if (txn.names && m.config->name_space == Namespace::kJournalPrefix) names = *txn.names;
+    if (txn.names && journal) names = *txn.names;
+    if (txn.tree && journal) tree = *txn.tree;
   }
+  directories_ = std::move(tree.directories);
+  symlinks_ = std::move(tree.symlinks);
   for (const auto& [path, ino] : names) {
     auto it = cores.find(ino);
     if (it == cores.end()) continue;  // the inode's creation did not survive

@@ -29,7 +29,17 @@ class RecoveredState {
  public:
   RecoveredState(const Machine& machine, const CrashImage& image);
 
-  bool Exists(const std::string& path) const { return files_.count(path) > 0; }
+  // Whether a file, a directory or a symbolic link has the name (the name itself: a link is not
+  // followed).
+  bool Exists(const std::string& path) const {
+    return files_.count(path) > 0 || directories_.count(path) > 0 || symlinks_.count(path) > 0;
+  }
+  bool IsDirectory(const std::string& path) const { return directories_.count(path) > 0; }
+  // The target of the symbolic link `path`, or nullopt when it is none.
+  std::optional<std::string> SymlinkTarget(const std::string& path) const {
+    auto it = symlinks_.find(path);
+    return it == symlinks_.end() ? std::nullopt : std::optional<std::string>(it->second);
+  }
   const RecoveredFile* File(const std::string& path) const;
   const RecoveredFile* FileByIno(uint32_t ino) const;
   std::optional<std::string> PathOfIno(uint32_t ino) const;
@@ -50,6 +60,8 @@ class RecoveredState {
   const Device* device_;
   std::set<uint64_t> persisted_;
   std::map<std::string, RecoveredFile> files_;
+  std::set<std::string> directories_;               // every directory but the root
+  std::map<std::string, std::string> symlinks_;     // path -> target
 };
 
 }  // namespace crashsim

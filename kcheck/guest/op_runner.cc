@@ -7,12 +7,16 @@
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 #include "kcheck/guest/system.h"
+#include "sim/base/link_target.h"
 
 #ifndef MAP_SHARED_VALIDATE
 #define MAP_SHARED_VALIDATE 0x03
@@ -42,6 +46,48 @@ void InstallFaultHandlers() {
 }
 
 uint64_t Number(const std::string& text) { return std::stoull(text); }
+
+// The items of a comma list ("rw,direct"); "-" is an empty list.
+std::vector<std::string> CommaList(const std::string& text) {
+  std::vector<std::string> items;
+  if (text == "-") return items;
+  for (size_t start = 0; start <= text.size();) {
+    size_t comma = text.find(',', start);
+    if (comma == std::string::npos) comma = text.size();
+    items.push_back(text.substr(start, comma - start));
+    start = comma + 1;
+  }
+  return items;
+}
+
+// Buffers for write(2) and its vector forms, each page aligned in memory (O_DIRECT needs it).
+class AlignedBuffers {
+ public:
+  explicit AlignedBuffers(const std::vector<std::vector<uint8_t>>& contents) {
+    for (const std::vector<uint8_t>& bytes : contents) {
+      void* buffer = nullptr;
+      if (posix_memalign(&buffer, 4096, std::max<size_t>(bytes.size(), 1)) != 0) {
+        ok_ = false;
+        return;
+      }
+      std::memcpy(buffer, bytes.data(), bytes.size());
+      buffers_.push_back(buffer);
+      iov_.push_back(iovec{buffer, bytes.size()});
+    }
+  }
+  ~AlignedBuffers() {
+    for (void* buffer : buffers_) free(buffer);
+  }
+  AlignedBuffers(const AlignedBuffers&) = delete;
+  AlignedBuffers& operator=(const AlignedBuffers&) = delete;
+  bool ok() const { return ok_; }
+  const std::vector<iovec>& iov() const { return iov_; }
+
+ private:
+  bool ok_ = true;
+  std::vector<void*> buffers_;
+  std::vector<iovec> iov_;
+};
 
 std::vector<uint8_t> Data(const std::string& text) {
   auto bytes = DecodeBytes(text);
@@ -102,20 +148,19 @@ OpResult OpRunner::Run(const JobOp& op) {
   if (k == "skip") return OpResult{a.empty() ? "0" : a[0], std::nullopt};
   if (k == "open") {
     int flags = O_CLOEXEC;
-    bool write = false;
-    for (size_t start = 0; start <= a[2].size();) {
-      size_t comma = a[2].find(',', start);
-      if (comma == std::string::npos) comma = a[2].size();
-      const std::string flag = a[2].substr(start, comma - start);
-      if (flag == "rw") write = true;
+    int access = O_RDONLY;
+    for (const std::string& flag : CommaList(a[2])) {
+      if (flag == "rw") access = O_RDWR;
+      if (flag == "wo") access = O_WRONLY;
       if (flag == "direct") flags |= O_DIRECT;
       if (flag == "dsync") flags |= O_DSYNC;
       if (flag == "sync") flags |= O_SYNC;
       if (flag == "creat") flags |= O_CREAT;
-      start = comma + 1;
+      if (flag == "excl") flags |= O_EXCL;
+      if (flag == "append") flags |= O_APPEND;
+      if (flag == "trunc") flags |= O_TRUNC;
     }
-    flags |= write ? O_RDWR : O_RDONLY;
-    const int fd = open(Path(a[1]).c_str(), flags, 0644);
+    const int fd = open(Path(a[1]).c_str(), flags | access, 0644);
     fds_[a[0]] = fd;
     return fd >= 0 ? Ok() : Errno();
   }
@@ -126,23 +171,51 @@ OpResult OpRunner::Run(const JobOp& op) {
     return close(fd) == 0 ? Ok() : Errno();
   }
   if (k == "pwrite" || k == "pread" || k == "fsync" || k == "fdatasync" || k == "syncfs" ||
-      k == "fallocate" || k == "ftruncate" || k == "mmap") {
+      k == "fallocate" || k == "ftruncate" || k == "mmap" || k == "write" || k == "writev" ||
+      k == "pwritev" || k == "lseek" || k == "sync_file_range") {
     const int fd = Fd(k == "mmap" ? a[1] : a[0]);
     if (fd < 0) {
       if (k == "mmap") mappings_[a[0]] = Mapping{};
       return OpResult{"EBADF", std::nullopt};
     }
-    if (k == "pwrite") {
-      const std::vector<uint8_t> data = Data(a[2]);
-      // O_DIRECT needs an aligned buffer.
-      void* buffer = nullptr;
-      if (posix_memalign(&buffer, 4096, std::max<size_t>(data.size(), 1)) != 0) return Errno();
-      std::memcpy(buffer, data.data(), data.size());
-      const ssize_t n = pwrite(fd, buffer, data.size(), static_cast<off_t>(Number(a[1])));
-      const int saved = errno;
-      free(buffer);
-      errno = saved;
+    if (k == "pwrite" || k == "write" || k == "writev" || k == "pwritev") {
+      // pwrite FD OFFSET DATA, write FD DATA, writev FD DATA..., pwritev FD OFFSET DATA...
+      const bool positional = k == "pwrite" || k == "pwritev";
+      std::vector<std::vector<uint8_t>> contents;
+      for (size_t i = positional ? 2 : 1; i < a.size(); ++i) contents.push_back(Data(a[i]));
+      AlignedBuffers buffers(contents);
+      if (!buffers.ok()) return Errno();
+      const std::vector<iovec>& iov = buffers.iov();
+      ssize_t n = 0;
+      if (k == "pwrite") n = pwrite(fd, iov[0].iov_base, iov[0].iov_len, static_cast<off_t>(Number(a[1])));
+      if (k == "write") n = write(fd, iov[0].iov_base, iov[0].iov_len);
+      if (k == "writev") n = writev(fd, iov.data(), static_cast<int>(iov.size()));
+      if (k == "pwritev") {
+        n = pwritev(fd, iov.data(), static_cast<int>(iov.size()), static_cast<off_t>(Number(a[1])));
+      }
       return n >= 0 ? Ok(static_cast<uint64_t>(n)) : Errno();
+    }
+    if (k == "lseek") {
+      const std::string& name = a[2];
+      const int whence = name == "set"   ? SEEK_SET
+                         : name == "cur" ? SEEK_CUR
+                         : name == "end" ? SEEK_END
+                         : name == "data" ? SEEK_DATA
+                                          : SEEK_HOLE;
+      const off_t position = lseek(fd, static_cast<off_t>(std::stoll(a[1])), whence);
+      return position >= 0 ? Ok(static_cast<uint64_t>(position)) : Errno();
+    }
+    if (k == "sync_file_range") {
+      unsigned int flags = 0;
+      for (const std::string& flag : CommaList(a[3])) {
+        if (flag == "wait_before") flags |= SYNC_FILE_RANGE_WAIT_BEFORE;
+        if (flag == "write") flags |= SYNC_FILE_RANGE_WRITE;
+        if (flag == "wait_after") flags |= SYNC_FILE_RANGE_WAIT_AFTER;
+      }
+      return sync_file_range(fd, static_cast<off_t>(Number(a[1])),
+                             static_cast<off_t>(Number(a[2])), flags) == 0
+                 ? Ok()
+                 : Errno();
     }
     if (k == "pread") {
       const uint64_t length = Number(a[2]);
@@ -283,7 +356,27 @@ OpResult OpRunner::Run(const JobOp& op) {
     return Ok();
   }
   if (k == "unlink") return unlink(Path(a[0]).c_str()) == 0 ? Ok() : Errno();
-  if (k == "rename") return rename(Path(a[0]).c_str(), Path(a[1]).c_str()) == 0 ? Ok() : Errno();
+  if (k == "rename") {
+    const unsigned int flags = a.size() < 3            ? 0
+                               : a[2] == "noreplace" ? RENAME_NOREPLACE
+                                                     : RENAME_EXCHANGE;
+    return renameat2(AT_FDCWD, Path(a[0]).c_str(), AT_FDCWD, Path(a[1]).c_str(), flags) == 0
+               ? Ok()
+               : Errno();
+  }
+  if (k == "mkdir") return mkdir(Path(a[0]).c_str(), 0755) == 0 ? Ok() : Errno();
+  if (k == "rmdir") return rmdir(Path(a[0]).c_str()) == 0 ? Ok() : Errno();
+  if (k == "link") return link(Path(a[0]).c_str(), Path(a[1]).c_str()) == 0 ? Ok() : Errno();
+  // An absolute target names a path of the scenario's file system, which is mounted under the
+  // runner's root: it is stored relative to the link, so that it resolves there (the views show
+  // either form as the same path, sim/base/link_target.h).
+  if (k == "symlink") {
+    const std::string target = a[0][0] == '/' ? RelativeLinkTarget(a[1], a[0]) : a[0];
+    return symlink(target.c_str(), Path(a[1]).c_str()) == 0 ? Ok() : Errno();
+  }
+  if (k == "truncate") {
+    return truncate(Path(a[0]).c_str(), static_cast<off_t>(Number(a[1]))) == 0 ? Ok() : Errno();
+  }
   return OpResult{"unknown-op:" + k, std::nullopt};
 }
 

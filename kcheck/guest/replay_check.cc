@@ -14,6 +14,7 @@
 #include "kcheck/guest/log_replay.h"
 #include "kcheck/guest/scenario_setup.h"
 #include "kcheck/guest/system.h"
+#include "sim/base/link_target.h"
 
 namespace crashsim::kcheck {
 namespace {
@@ -109,6 +110,14 @@ void ReadPoint(const JobScenario& scenario, const ReplaySpace& space, ReplayPoin
         file.exists = true;
         file.size_bytes = static_cast<uint64_t>(st.st_size);
         if (!ReadWholeFile(full, &file.bytes, &error)) point->mount_error = error;
+      } else if (lstat(full.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+        file.special = "dir";
+      } else if (lstat(full.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) {
+        char target[4096];
+        const ssize_t length = readlink(full.c_str(), target, sizeof target);
+        if (length >= 0) {
+          file.special = "link:" + LinkTargetAsPath(path, std::string(target, static_cast<size_t>(length)));
+        }
       }
       point->files.push_back(std::move(file));
     }

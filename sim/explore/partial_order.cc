@@ -29,19 +29,26 @@ bool CpuInstruction(OpKind kind) {
 // (no TLB shootdown) and never release another process (no barrier). A DAX write fault may remove
 // other processes' read-only PTEs of the page it allocates or copies (UnmapStaleDaxPtes), never a
 // writable one; IsPrivateStep asks for a process without read-only PTEs.
-bool LeavesOtherProcessesAlone(OpKind kind) {
-  switch (kind) {
+// An open with O_TRUNC, and creat (which truncates an existing file), may cut a file that others
+// map: they unmap its pages in every process, as ftruncate does.
+bool LeavesOtherProcessesAlone(const Op& op) {
+  switch (op.kind) {
     case OpKind::kOpen:
+      return !op.trunc;
     case OpKind::kClose:   // frees no file that some process still maps; flushes only a file
                            // marked flush-on-close, which MayBePrivate rules out
-    case OpKind::kCreat:
     case OpKind::kMmap:
     case OpKind::kMunmap:  // the caller's own mapping
     case OpKind::kLoad:
     case OpKind::kPread:
+    case OpKind::kLseek:   // the caller's own file position
+    case OpKind::kMkdir:   // names only: no file's pages or blocks change
+    case OpKind::kRmdir:
+    case OpKind::kLink:
+    case OpKind::kSymlink:
       return true;
     default:
-      return CpuInstruction(kind);
+      return CpuInstruction(op.kind);
   }
 }
 
@@ -50,7 +57,7 @@ bool LeavesOtherProcessesAlone(OpKind kind) {
 bool RestLeavesOthersAlone(const Scenario& scenario, const Machine& machine, int pid) {
   const std::vector<Op>& program = scenario.processes[pid].program;
   for (size_t pc = machine.processes[pid].pc; pc < program.size(); ++pc) {
-    if (!LeavesOtherProcessesAlone(program[pc].kind)) return false;
+    if (!LeavesOtherProcessesAlone(program[pc])) return false;
   }
   return true;
 }

@@ -321,7 +321,10 @@ void CheckDurability(const CrashContext& c, std::vector<Finding>* findings) {
     if (promise->ino) {
       CheckFile(c, *promise, *promise->ino, findings);
     } else {
-      for (const auto& [ino, inode] : c.machine.inodes) CheckFile(c, *promise, ino, findings);
+      // sync covers the files that existed when it was called, not those created since.
+      for (const auto& [ino, inode] : c.machine.inodes) {
+        if (ino < promise->inodes_below) CheckFile(c, *promise, ino, findings);
+      }
     }
   }
 }

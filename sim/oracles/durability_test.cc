@@ -3,7 +3,8 @@
 // file range and the bytes, where a returned promise's data is not durable: a promise the test
 // adds to the ledger as a buggy kernel would return it, or (msync under daxfile-untracked) one the
 // model itself breaks. Also: a promise covers only writes that happened before it, only its range,
-// fdatasync does not promise timestamps, a failed call promises nothing, and sync promises names.
+// fdatasync does not promise timestamps, a failed call promises nothing, and sync promises names
+// (of the files that existed when it was called).
 #include "sim/oracles/durability.h"
 
 #include <doctest/doctest.h>
@@ -221,6 +222,14 @@ TEST_CASE("sync: covers every file and its name") {
     CHECK(findings[1].observed == "/g[8:10] = fill(2e, 2)");
     CHECK(findings[2].observed == "/n does not exist after recovery");
     CHECK(findings[2].expected == "/n exists");
+  }
+  SUBCASE("a file created after the sync returned is not covered by it") {
+    const Scenario scenario = LoadScenario(BlockScenario(
+        R"("P1": ["sync", "fd = open /n rw creat", "pwrite fd 0 'late'", "mkdir /dir"])"));
+    const Machine machine = RunToEnd(scenario, Design::kKernelTracked);
+    REQUIRE(ReturnedPromises(machine, Guarantee::kSync) == 1);
+    const std::vector<Finding> findings = Durability(scenario, machine);
+    CHECK_MESSAGE(findings.empty(), Describe(findings));
   }
 }
 

@@ -89,7 +89,9 @@ ByteRules CompileByteRules(const Machine& m, const RecoveredState& recovered) {
     if (promise->ino) {
       AddDurability(m, recovered, *promise, *promise->ino, &rules);
     } else {
-      for (const auto& [ino, inode] : m.inodes) AddDurability(m, recovered, *promise, ino, &rules);
+      for (const auto& [ino, inode] : m.inodes) {
+        if (ino < promise->inodes_below) AddDurability(m, recovered, *promise, ino, &rules);
+      }
     }
   }
   const uint32_t bs = m.block_size();

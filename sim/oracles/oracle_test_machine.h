@@ -73,6 +73,7 @@ inline void AddReturnedPromise(Machine& machine, Guarantee guarantee, int pid,
   promise.begin = begin;
   promise.end = end;
   promise.invocation = machine.ghost.clocks[pid];
+  promise.inodes_below = machine.next_ino;  // every file that exists now
   if (ino) {
     promise.size_at_invocation = machine.inode(*ino).size_bytes;
     promise.mtime_at_invocation = machine.inode(*ino).core.mtime;

@@ -8,6 +8,7 @@
 #include "models/kernel.h"
 #include "models/kernel_dax.h"
 #include "models/kernel_extents.h"
+#include "models/path_walk.h"
 #include "models/pmem_cpu.h"
 #include "sim/base/check.h"
 
@@ -103,10 +104,19 @@ std::vector<uint32_t> LockedInodes(const Machine& m, int pid, const Op& op) {
     case OpKind::kFallocate:
     case OpKind::kFtruncate:
     case OpKind::kPwrite:
+    case OpKind::kWrite:
+    case OpKind::kWritev:
+    case OpKind::kPwritev:
     case OpKind::kSeal:
     case OpKind::kUnseal:
       add_fd(op.fd);
       break;
+    case OpKind::kTruncate: {
+      const WalkResult walk = WalkPath(m, op.path, /*follow_last=*/true);
+      auto file = walk.ok() ? m.names.find(walk.path) : m.names.end();
+      if (file != m.names.end()) inodes.push_back(file->second);
+      break;
+    }
     case OpKind::kReflink:
     case OpKind::kDedupe:
     case OpKind::kSwapext:
@@ -121,7 +131,8 @@ std::vector<uint32_t> LockedInodes(const Machine& m, int pid, const Op& op) {
 
 bool TakesLockAcrossSteps(OpKind kind) {
   return kind == OpKind::kFallocate || kind == OpKind::kFtruncate || kind == OpKind::kSeal ||
-         kind == OpKind::kReflink || kind == OpKind::kDedupe || kind == OpKind::kSwapext;
+         kind == OpKind::kReflink || kind == OpKind::kDedupe || kind == OpKind::kSwapext ||
+         kind == OpKind::kTruncate;
 }
 
 // Whether another process holds an inode this op must lock first.
@@ -206,18 +217,54 @@ void RecordValue(OpStep& step, bool ok, const std::vector<uint8_t>& bytes) {
       ok ? std::optional<std::vector<uint8_t>>(bytes) : std::nullopt;
 }
 
-// open, close, pwrite and pread.
+SeekWhence ToSeekWhence(Whence whence) {
+  switch (whence) {
+    case Whence::kSet: return SeekWhence::kSet;
+    case Whence::kCur: return SeekWhence::kCur;
+    case Whence::kEnd: return SeekWhence::kEnd;
+    case Whence::kData: return SeekWhence::kData;
+    case Whence::kHole: return SeekWhence::kHole;
+  }
+  return SeekWhence::kSet;
+}
+
+// The buffers' lengths of a write call: each DATA of writev and pwritev, or the one of write
+// and pwrite.
+std::vector<uint64_t> SegmentBytes(const Op& op) {
+  if (op.buffers.empty()) return {op.data.size()};
+  std::vector<uint64_t> lengths;
+  for (const Bytes& buffer : op.buffers) lengths.push_back(buffer.size());
+  return lengths;
+}
+
+// open, close, the write calls, lseek and pread.
 StepOutcome StepFileIo(OpStep& step) {
   Machine& m = step.m;
   const Op& op = step.op;
   switch (op.kind) {
     case OpKind::kOpen:
       return SysOpen(m, step.pid, op.result_name, op.path,
-                     OpenFlags{op.open_write, op.direct, op.dsync, op.osync, op.creat});
+                     OpenFlags{.read = op.open_read,
+                               .write = op.open_write,
+                               .direct = op.direct,
+                               .dsync = op.dsync,
+                               .osync = op.osync,
+                               .creat = op.creat,
+                               .excl = op.excl,
+                               .append = op.append,
+                               .trunc = op.trunc});
     case OpKind::kClose:
       return SysClose(m, step.pid, op.fd);
     case OpKind::kPwrite:
-      return SysPwrite(m, step.pid, op.fd, op.offset, op.data, step.what);
+    case OpKind::kPwritev:
+      return SysWrite(m, step.pid, op.fd, WriteRequest{op.offset, op.data, SegmentBytes(op)},
+                      step.what);
+    case OpKind::kWrite:
+    case OpKind::kWritev:
+      return SysWrite(m, step.pid, op.fd, WriteRequest{std::nullopt, op.data, SegmentBytes(op)},
+                      step.what);
+    case OpKind::kLseek:
+      return SysLseek(m, step.pid, op.fd, op.seek_offset, ToSeekWhence(op.whence));
     default:
       break;
   }
@@ -234,9 +281,16 @@ StepOutcome StepFileIo(OpStep& step) {
   return outcome;
 }
 
-// fsync, fdatasync, sync and syncfs.
+// fsync, fdatasync, sync, syncfs and sync_file_range.
 StepOutcome StepSync(OpStep& step) {
   const Op& op = step.op;
+  if (op.kind == OpKind::kSyncFileRange) {
+    uint8_t flags = 0;
+    if (op.range_flags & kRangeWaitBefore) flags |= kSyncRangeWaitBefore;
+    if (op.range_flags & kRangeWrite) flags |= kSyncRangeWrite;
+    if (op.range_flags & kRangeWaitAfter) flags |= kSyncRangeWaitAfter;
+    return SysSyncFileRange(step.m, step.pid, op.fd, op.offset, op.length, flags, step.what);
+  }
   if (op.kind == OpKind::kFsync || op.kind == OpKind::kFdatasync) {
     return SysFsync(step.m, step.pid, op.fd, op.kind == OpKind::kFdatasync, step.what);
   }
@@ -247,14 +301,16 @@ StepOutcome StepSync(OpStep& step) {
   return SysSync(step.m, step.pid, step.what);  // one file system: syncfs is sync
 }
 
-// The ops that change a file's size or block map, or freeze it: ftruncate, fallocate, seal,
-// unseal, reflink, dedupe and swapext.
+// The ops that change a file's size or block map, or freeze it: ftruncate, truncate, fallocate,
+// seal, unseal, reflink, dedupe and swapext.
 StepOutcome StepMapChange(OpStep& step) {
   Machine& m = step.m;
   const Op& op = step.op;
   switch (op.kind) {
     case OpKind::kFtruncate:
       return SysFtruncate(m, step.pid, op.fd, op.length, step.what);
+    case OpKind::kTruncate:
+      return SysTruncate(m, step.pid, op.path, op.length, step.what);
     case OpKind::kFallocate:
       return SysFallocate(m, step.pid, op.fd, ToFallocOp(op.falloc_mode), op.offset, op.length,
                           step.what);
@@ -311,7 +367,7 @@ StepOutcome StepCpu(OpStep& step) {
   return outcome;
 }
 
-// creat, unlink and rename.
+// creat, unlink, rename, mkdir, rmdir, link and symlink.
 StepOutcome StepNamespace(OpStep& step) {
   const Op& op = step.op;
   switch (op.kind) {
@@ -319,9 +375,21 @@ StepOutcome StepNamespace(OpStep& step) {
       return SysCreat(step.m, step.pid, op.path, step.what);
     case OpKind::kUnlink:
       return SysUnlink(step.m, step.pid, op.path, step.what);
-    default:
+    case OpKind::kMkdir:
+      return SysMkdir(step.m, step.pid, op.path, step.what);
+    case OpKind::kRmdir:
+      return SysRmdir(step.m, step.pid, op.path, step.what);
+    case OpKind::kLink:
+      return SysLink(step.m, step.pid, op.path, op.path2, step.what);
+    case OpKind::kSymlink:
+      return SysSymlink(step.m, step.pid, op.target, op.path, step.what);
+    default: {
       CRASHSIM_CHECK(op.kind == OpKind::kRename);
-      return SysRename(step.m, step.pid, op.path, op.path2, step.what);
+      const RenameFlags flags = op.exchange    ? RenameFlags::kExchange
+                                : op.noreplace ? RenameFlags::kNoReplace
+                                               : RenameFlags::kNone;
+      return SysRename(step.m, step.pid, op.path, op.path2, flags, step.what);
+    }
   }
 }
 
@@ -400,13 +468,19 @@ StepOutcome StepOp(OpStep& step) {
     case OpKind::kOpen:
     case OpKind::kClose:
     case OpKind::kPwrite:
+    case OpKind::kPwritev:
+    case OpKind::kWrite:
+    case OpKind::kWritev:
+    case OpKind::kLseek:
     case OpKind::kPread:
       return StepFileIo(step);
     case OpKind::kFsync:
     case OpKind::kFdatasync:
     case OpKind::kSync:
     case OpKind::kSyncfs:
+    case OpKind::kSyncFileRange:
       return StepSync(step);
+    case OpKind::kTruncate:
     case OpKind::kFtruncate:
     case OpKind::kFallocate:
     case OpKind::kSeal:
@@ -433,6 +507,10 @@ StepOutcome StepOp(OpStep& step) {
     case OpKind::kCreat:
     case OpKind::kUnlink:
     case OpKind::kRename:
+    case OpKind::kMkdir:
+    case OpKind::kRmdir:
+    case OpKind::kLink:
+    case OpKind::kSymlink:
       return StepNamespace(step);
     default:
       CRASHSIM_CHECK_MSG(false, "op not modelled: " + step.op.text);

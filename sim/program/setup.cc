@@ -1,13 +1,20 @@
 #include "sim/program/setup.h"
 
 #include <algorithm>
+#include <set>
 
 #include "models/design_policy.h"
 
 namespace crashsim {
 namespace {
 
-// Free space past the files, so that allocations never run out in small scenarios.
+// Every directory above `path` but the root.
+void AddParents(const std::string& path, std::set<std::string>* directories) {
+  for (size_t slash = path.find('/', 1); slash != std::string::npos;
+       slash = path.find('/', slash + 1)) {
+    directories->insert(path.substr(0, slash));
+  }
+}
 
 }  // namespace
 
@@ -50,7 +57,12 @@ Machine BuildInitialMachine(const Scenario& scenario, Design design) {
     any_dax = any_dax || file.dax;
     base->cores[ino] = core;
     base->names[file.path] = ino;
+    AddParents(file.path, &base->tree.directories);
     ++ino;
+  }
+  for (const std::string& dir : scenario.dirs) {
+    base->tree.directories.insert(dir);
+    AddParents(dir, &base->tree.directories);
   }
   Device device(Media(initial), any_dax, config);
   Machine machine(config, design, std::move(device), base);
@@ -64,7 +76,8 @@ Machine BuildInitialMachine(const Scenario& scenario, Design design) {
   }
   machine.names = base->names;
   machine.durable_names = base->names;
-  machine.directories.insert(scenario.dirs.begin(), scenario.dirs.end());
+  machine.tree = base->tree;
+  machine.durable_tree = base->tree;
   for (const auto& [number, core] : base->cores) {
     // A file that starts sealed is under O7 from the first step.
     if (core.sealed) {

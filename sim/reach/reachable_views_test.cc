@@ -119,5 +119,41 @@ TEST_CASE("view paths are the files and the paths ops name, not directories") {
   CHECK(ViewPaths(scenario) == std::vector<std::string>{"/d/a", "/d/b", "/d/c"});
 }
 
+TEST_CASE("view paths include the names that namespace ops make or remove, directories too") {
+  const Scenario scenario = Load(R"json({
+    "crashsim": 1, "name": "t",
+    "files": { "/d/a": { "size": 0, "layout": "hole" } },
+    "dirs": ["/e"],
+    "processes": { "P": ["mkdir /d/n", "rmdir /e", "symlink /d/a /l", "symlink rel /d/r",
+                         "link /d/a /d/h", "truncate /d/t 5", "rename /d/n /m exchange"] }
+  })json");
+  CHECK(ViewPaths(scenario) == std::vector<std::string>{"/d/a", "/d/h", "/d/n", "/d/r", "/d/t",
+                                                        "/e", "/l", "/m"});
+}
+
+TEST_CASE("a view shows a directory and a symbolic link, and a crash may lose them") {
+  const Scenario scenario = Load(R"json({
+    "crashsim": 1, "name": "t",
+    "config": { "background": "none" },
+    "files": { "/f": { "size": 4096, "layout": "written", "fill": "30" } },
+    "processes": { "P": ["mkdir /e", "symlink ../f /e/l", "fd = open /e ro", "fsync fd"] }
+  })json");
+  const std::vector<std::string> paths = ViewPaths(scenario);
+  CHECK(paths == std::vector<std::string>{"/e", "/e/l", "/f"});
+  const ScheduleViews reach = ReachableViews(scenario, Design::kMapSync, paths, ReachLimits{});
+  std::set<std::pair<std::string, std::string>> seen;
+  for (const RecoveredView& view : reach.views) {
+    seen.insert({view.at("/e").special, view.at("/e/l").special});
+  }
+  // Without background log pushes a crash keeps the forced prefix only: nothing until the
+  // directory's fsync forces both; the link's target is shown as the path it names.
+  CHECK(seen == std::set<std::pair<std::string, std::string>>{{"", ""}, {"dir", "link:/f"}});
+  // After the directory's fsync returned, both are there.
+  for (int view : reach.segments.back().returned_views) {
+    CHECK(reach.views[view].at("/e").special == "dir");
+    CHECK(reach.views[view].at("/e/l").special == "link:/f");
+  }
+}
+
 }  // namespace
 }  // namespace crashsim

@@ -1,6 +1,9 @@
 #include "sim/reach/recovered_view.h"
 
+#include <optional>
 #include <set>
+
+#include "sim/base/link_target.h"
 
 namespace crashsim {
 namespace {
@@ -12,30 +15,51 @@ void AddParents(const std::string& path, std::set<std::string>* directories) {
   }
 }
 
+// A symbolic link target that names a path as the format writes paths: absolute, without '.' or
+// '..' names (the loader has checked the rest).
+bool IsPlainAbsolute(const std::string& target) {
+  if (target.size() < 2 || target[0] != '/') return false;
+  const std::string padded = target + "/";
+  return padded.find("/./") == std::string::npos && padded.find("/../") == std::string::npos;
+}
+
 }  // namespace
 
 std::vector<std::string> ViewPaths(const Scenario& scenario) {
   std::set<std::string> paths;
+  std::set<std::string> named;  // named by an op that may make or remove a directory
   std::set<std::string> directories(scenario.dirs.begin(), scenario.dirs.end());
   for (const FileSpec& file : scenario.files) {
     paths.insert(file.path);
     AddParents(file.path, &directories);
   }
   for (const std::string& dir : scenario.dirs) AddParents(dir, &directories);
+  auto add = [&](const std::string& path, bool names_directory) {
+    paths.insert(path);
+    AddParents(path, &directories);
+    if (names_directory) named.insert(path);
+  };
   for (const Process& process : scenario.processes) {
     for (const Op& op : process.program) {
       switch (op.kind) {
         case OpKind::kOpen:
         case OpKind::kCreat:
         case OpKind::kUnlink:
-          paths.insert(op.path);
-          AddParents(op.path, &directories);
+        case OpKind::kTruncate:
+          add(op.path, false);
+          break;
+        case OpKind::kMkdir:
+        case OpKind::kRmdir:
+          add(op.path, true);
           break;
         case OpKind::kRename:
-          paths.insert(op.path);
-          paths.insert(op.path2);
-          AddParents(op.path, &directories);
-          AddParents(op.path2, &directories);
+        case OpKind::kLink:
+          add(op.path, true);
+          add(op.path2, true);
+          break;
+        case OpKind::kSymlink:
+          add(op.path, true);
+          if (IsPlainAbsolute(op.target)) add(op.target, false);
           break;
         default:
           break;
@@ -44,7 +68,7 @@ std::vector<std::string> ViewPaths(const Scenario& scenario) {
   }
   std::vector<std::string> files;
   for (const std::string& path : paths) {
-    if (!directories.count(path)) files.push_back(path);
+    if (!directories.count(path) || named.count(path)) files.push_back(path);
   }
   return files;
 }
@@ -65,6 +89,10 @@ RecoveredView ViewOf(const RecoveredState& state, const std::vector<std::string>
       file.exists = true;
       file.size_bytes = recovered->core.size_bytes;
       file.bytes = ViewBytes(state.ReadIno(recovered->ino, 0, file.size_bytes));
+    } else if (state.IsDirectory(path)) {
+      file.special = "dir";
+    } else if (const std::optional<std::string> target = state.SymlinkTarget(path)) {
+      file.special = "link:" + LinkTargetAsPath(path, *target);
     }
     view[path] = std::move(file);
   }

@@ -56,8 +56,9 @@ bool IsKernelErrnoName(const std::string& name) {
 
 const std::vector<std::string>& ModelledErrnoNames() {
   static const std::vector<std::string> names = {
-      "EACCES", "EBADF",  "EBUSY",  "EINVAL", "EISDIR",     "ENODEV",
-      "ENOENT", "ENOMEM", "ENOSPC", "ENOTTY", "EOPNOTSUPP", "EPERM",
+      "EACCES", "EBADF",   "EBUSY",     "EEXIST", "EINVAL", "EISDIR",     "ELOOP", "ENODEV",
+      "ENOENT", "ENOMEM",  "ENOSPC",    "ENOTDIR", "ENOTEMPTY", "ENOTTY", "ENXIO", "EOPNOTSUPP",
+      "EPERM",
   };
   return names;
 }

@@ -70,9 +70,11 @@ Status CheckValue(const ProgramFacts& facts, Expr* expr) {
   return Status();
 }
 
-// Ops whose result may be a count other than 0: the bytes written or read.
+// Ops whose result may be a count other than 0: the bytes written or read, or lseek's new offset.
 bool ReturnsCount(OpKind kind) {
-  return kind == OpKind::kPwrite || kind == OpKind::kPread || kind == OpKind::kLoad;
+  return kind == OpKind::kPwrite || kind == OpKind::kPread || kind == OpKind::kLoad ||
+         kind == OpKind::kWrite || kind == OpKind::kWritev || kind == OpKind::kPwritev ||
+         kind == OpKind::kLseek;
 }
 
 Status CheckResult(const ProgramFacts& facts, Expr* expr) {

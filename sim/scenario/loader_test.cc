@@ -310,9 +310,9 @@ TEST_CASE("an op's result is comparable by its label or by the name it binds") {
 TEST_CASE("an op result compared with the wrong thing says what was expected") {
   CHECK(ErrorOf(WithAssert("P1.l == EOPNOTSUP")) ==
         "s.json: /assert/0/check: unknown errno name 'EOPNOTSUP'; did you mean 'EOPNOTSUPP'? "
-        "(crashsim's ops return: EACCES, EBADF, EBUSY, EINVAL, EISDIR, ENODEV, ENOENT, ENOMEM, "
-        "ENOSPC, ENOTTY, EOPNOTSUPP, EPERM; any other kernel errno name is accepted too) at "
-        "column 9");
+        "(crashsim's ops return: EACCES, EBADF, EBUSY, EEXIST, EINVAL, EISDIR, ELOOP, ENODEV, "
+        "ENOENT, ENOMEM, ENOSPC, ENOTDIR, ENOTEMPTY, ENOTTY, ENXIO, EOPNOTSUPP, EPERM; any other "
+        "kernel errno name is accepted too) at column 9");
   CHECK(ErrorOf(WithAssert("P1.l == ebadf")) ==
         "s.json: /assert/0/check: unknown errno name 'ebadf'; errno names are upper case: did "
         "you mean 'EBADF'? at column 9");
@@ -860,7 +860,7 @@ TEST_CASE("a process name must be an identifier") {
 TEST_CASE("an unknown op names the file and the op's JSON pointer") {
   Json json = Base();
   json["processes"]["P2"] = {"g = open /f rw", "sync", "sfence", "fsnyc g"};
-  CHECK(ErrorOf(json) == "s.json: /processes/P2/3: unknown op 'fsnyc'; did you mean 'fsync'? (ops: open, close, mmap, munmap, store, ntstore, load, clwb, clflushopt, clflush, flush, persist, sfence, mfence, pwrite, pread, fsync, fdatasync, msync, sync, syncfs, fallocate, seal, unseal, ftruncate, reflink, dedupe, swapext, creat, unlink, rename, barrier)");
+  CHECK(ErrorOf(json) == "s.json: /processes/P2/3: unknown op 'fsnyc'; did you mean 'fsync'? (ops: open, close, mmap, munmap, store, ntstore, load, clwb, clflushopt, clflush, flush, persist, sfence, mfence, pwrite, write, pwritev, writev, pread, lseek, fsync, fdatasync, msync, sync, syncfs, sync_file_range, fallocate, seal, unseal, ftruncate, truncate, reflink, dedupe, swapext, creat, unlink, rename, link, symlink, mkdir, rmdir, barrier)");
 }
 
 TEST_CASE("a wrong argument count names the op's usage") {
@@ -869,9 +869,9 @@ TEST_CASE("a wrong argument count names the op's usage") {
 }
 
 TEST_CASE("bad flags of open and mmap are errors at the op") {
-  CHECK(ErrorOf(WithProgram({"fd = open /f rw append"})) ==
-        "s.json: /processes/P1/0: open: unknown flag 'append' (expected rw|ro [direct] [dsync] "
-        "[sync] [creat])");
+  CHECK(ErrorOf(WithProgram({"fd = open /f rw nonblock"})) ==
+        "s.json: /processes/P1/0: open: unknown flag 'nonblock' (expected rw|ro|wo [direct] "
+        "[dsync] [sync] [creat] [excl] [append] [trunc])");
   CHECK(ErrorOf(WithProgram({"fd = open /f rw", "m = mmap fd 0 4096 shared fixed"})) ==
         "s.json: /processes/P1/1: mmap: unknown flag 'fixed' (expected shared|private "
         "[validate] [sync])");

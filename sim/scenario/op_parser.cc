@@ -74,6 +74,30 @@ class ArgReader {
     return Status();
   }
 
+  // A number with an optional leading '-' (lseek's OFFSET), of magnitude at most 2^63 - 1.
+  Status SignedNumber(size_t i, const char* what, int64_t* out) const {
+    const std::string& arg = args_[i];
+    const bool negative = !arg.empty() && arg[0] == '-';
+    StatusOr<uint64_t> value = ParseNumber(negative ? arg.substr(1) : arg);
+    if (!value.ok() && negative) {
+      return Error("bad " + std::string(what) + ": " + Quote(arg) +
+                   " is not a number (an optional '-', then decimal or 0x hex)");
+    }
+    if (!value.ok()) return Error("bad " + std::string(what) + ": " + value.status().message());
+    if (*value > kMaxFileOffset) {
+      return Error("bad " + std::string(what) + ": " + Quote(arg) + " is beyond 2^63 - 1");
+    }
+    *out = negative ? -static_cast<int64_t>(*value) : static_cast<int64_t>(*value);
+    return Status();
+  }
+
+  Status Target(size_t i, std::string* out) const {
+    Status status = CheckSymlinkTarget(args_[i]);
+    if (!status.ok()) return Error(status.message());
+    *out = args_[i];
+    return Status();
+  }
+
   // `m+OFFSET`.
   Status Address(size_t i, std::string* mapping, uint64_t* offset) const {
     const std::string& arg = args_[i];
@@ -125,10 +149,11 @@ Status ParseOpen(const ArgReader& args, Op* op) {
   for (size_t i = 1; i < args.size(); ++i) {
     const std::string& flag = args.at(i);
     if (!seen.insert(flag).second) return args.Error("flag " + Quote(flag) + " given twice");
-    if (flag == "rw" || flag == "ro") {
-      if (access_given) return args.Error("both 'rw' and 'ro' given");
+    if (flag == "rw" || flag == "ro" || flag == "wo") {
+      if (access_given) return args.Error("more than one of 'rw', 'ro' and 'wo' given");
       access_given = true;
-      op->open_write = flag == "rw";
+      op->open_read = flag != "wo";
+      op->open_write = flag != "ro";
     } else if (flag == "direct") {
       op->direct = true;
     } else if (flag == "dsync") {
@@ -137,12 +162,55 @@ Status ParseOpen(const ArgReader& args, Op* op) {
       op->osync = true;
     } else if (flag == "creat") {
       op->creat = true;
+    } else if (flag == "excl") {
+      op->excl = true;
+    } else if (flag == "append") {
+      op->append = true;
+    } else if (flag == "trunc") {
+      op->trunc = true;
     } else {
       return args.Error("unknown flag " + Quote(flag) +
-                        " (expected rw|ro [direct] [dsync] [sync] [creat])");
+                        " (expected rw|ro|wo [direct] [dsync] [sync] [creat] [excl] [append] "
+                        "[trunc])");
     }
   }
-  if (!access_given) return args.Error("missing access mode 'rw' or 'ro'");
+  if (!access_given) return args.Error("missing access mode 'rw', 'ro' or 'wo'");
+  if (op->excl && !op->creat) {
+    return args.Error("'excl' (O_EXCL) takes effect only with 'creat' (O_CREAT)");
+  }
+  return Status();
+}
+
+// The DATA arguments from `first` on, each a buffer of writev or pwritev; `data` joins them.
+Status ParseBuffers(const ArgReader& args, size_t first, Op* op) {
+  for (size_t i = first; i < args.size(); ++i) {
+    Bytes buffer;
+    RETURN_IF_ERROR(args.Data(i, &buffer));
+    if (op->data.size() + buffer.size() > kMaxDataBytes) {
+      return args.Error("the buffers hold more than " + std::to_string(kMaxDataBytes) +
+                        " bytes together");
+    }
+    op->data.insert(op->data.end(), buffer.begin(), buffer.end());
+    op->buffers.push_back(std::move(buffer));
+  }
+  return Status();
+}
+
+// sync_file_range's flags: any of wait_before, write, wait_after, each at most once.
+Status ParseRangeFlags(const ArgReader& args, size_t first, Op* op) {
+  for (size_t i = first; i < args.size(); ++i) {
+    const std::string& flag = args.at(i);
+    uint8_t bit = 0;
+    if (flag == "wait_before") bit = kRangeWaitBefore;
+    if (flag == "write") bit = kRangeWrite;
+    if (flag == "wait_after") bit = kRangeWaitAfter;
+    if (bit == 0) {
+      return args.Error("unknown flag " + Quote(flag) +
+                        " (expected any of wait_before, write, wait_after)");
+    }
+    if (op->range_flags & bit) return args.Error("flag " + Quote(flag) + " given twice");
+    op->range_flags |= bit;
+  }
   return Status();
 }
 
@@ -222,6 +290,36 @@ Status ParseArgs(const ArgReader& args, Op* op) {
       RETURN_IF_ERROR(args.Number(1, "offset", &op->offset));
       RETURN_IF_ERROR(args.Data(2, &op->data));
       return args.Range(op->offset, op->data.size());
+    case OpKind::kWrite:
+      RETURN_IF_ERROR(args.Count(2));
+      RETURN_IF_ERROR(args.Name(0, "file descriptor", &op->fd));
+      return args.Data(1, &op->data);
+    case OpKind::kWritev:
+      RETURN_IF_ERROR(args.AtLeast(2));
+      RETURN_IF_ERROR(args.Name(0, "file descriptor", &op->fd));
+      return ParseBuffers(args, 1, op);
+    case OpKind::kPwritev:
+      RETURN_IF_ERROR(args.AtLeast(3));
+      RETURN_IF_ERROR(args.Name(0, "file descriptor", &op->fd));
+      RETURN_IF_ERROR(args.Number(1, "offset", &op->offset));
+      RETURN_IF_ERROR(ParseBuffers(args, 2, op));
+      return args.Range(op->offset, op->data.size());
+    case OpKind::kLseek:
+      RETURN_IF_ERROR(args.Count(3));
+      RETURN_IF_ERROR(args.Name(0, "file descriptor", &op->fd));
+      RETURN_IF_ERROR(args.SignedNumber(1, "offset", &op->seek_offset));
+      if (!ParseWhence(args.at(2), &op->whence)) {
+        return args.Error("unknown whence " + Quote(args.at(2)) +
+                          " (expected set, cur, end, data or hole)");
+      }
+      return Status();
+    case OpKind::kSyncFileRange:
+      RETURN_IF_ERROR(args.AtLeast(3));
+      RETURN_IF_ERROR(args.Name(0, "file descriptor", &op->fd));
+      RETURN_IF_ERROR(args.Number(1, "offset", &op->offset));
+      RETURN_IF_ERROR(args.Number(2, "length", &op->length));
+      RETURN_IF_ERROR(args.Range(op->offset, op->length));
+      return ParseRangeFlags(args, 3, op);
     case OpKind::kPread:
       RETURN_IF_ERROR(args.Count(3));
       RETURN_IF_ERROR(args.Name(0, "file descriptor", &op->fd));
@@ -270,11 +368,36 @@ Status ParseArgs(const ArgReader& args, Op* op) {
       RETURN_IF_ERROR(args.Name(0, "file descriptor", &op->fd));
       return args.Name(1, "file descriptor", &op->fd2);
     case OpKind::kCreat:
-    case OpKind::kUnlink: RETURN_IF_ERROR(args.Count(1)); return args.Path(0, &op->path);
+    case OpKind::kUnlink:
+    case OpKind::kMkdir:
+    case OpKind::kRmdir: RETURN_IF_ERROR(args.Count(1)); return args.Path(0, &op->path);
     case OpKind::kRename:
+      RETURN_IF_ERROR(args.AtLeast(2));
+      if (args.size() > 3) RETURN_IF_ERROR(args.Count(3));
+      RETURN_IF_ERROR(args.Path(0, &op->path));
+      RETURN_IF_ERROR(args.Path(1, &op->path2));
+      if (args.size() == 3) {
+        if (args.at(2) != "noreplace" && args.at(2) != "exchange") {
+          return args.Error("unknown flag " + Quote(args.at(2)) +
+                            " (expected noreplace or exchange)");
+        }
+        op->noreplace = args.at(2) == "noreplace";
+        op->exchange = args.at(2) == "exchange";
+      }
+      return Status();
+    case OpKind::kLink:
       RETURN_IF_ERROR(args.Count(2));
       RETURN_IF_ERROR(args.Path(0, &op->path));
       return args.Path(1, &op->path2);
+    case OpKind::kSymlink:
+      RETURN_IF_ERROR(args.Count(2));
+      RETURN_IF_ERROR(args.Target(0, &op->target));
+      return args.Path(1, &op->path);
+    case OpKind::kTruncate:
+      RETURN_IF_ERROR(args.Count(2));
+      RETURN_IF_ERROR(args.Path(0, &op->path));
+      RETURN_IF_ERROR(args.Number(1, "length", &op->length));
+      return args.Range(0, op->length);
     case OpKind::kBarrier:
       RETURN_IF_ERROR(args.Count(1));
       return args.Name(0, "barrier", &op->barrier);
@@ -287,7 +410,8 @@ Status ParseArgs(const ArgReader& args, Op* op) {
 
 const char* OpUsage(OpKind kind) {
   switch (kind) {
-    case OpKind::kOpen: return "fd = open PATH rw|ro [direct] [dsync] [sync] [creat]";
+    case OpKind::kOpen:
+      return "fd = open PATH rw|ro|wo [direct] [dsync] [sync] [creat] [excl] [append] [trunc]";
     case OpKind::kClose: return "close FD";
     case OpKind::kMmap: return "m = mmap FD OFFSET LENGTH shared|private [validate] [sync]";
     case OpKind::kMunmap: return "munmap M";
@@ -302,22 +426,33 @@ const char* OpUsage(OpKind kind) {
     case OpKind::kSfence: return "sfence";
     case OpKind::kMfence: return "mfence";
     case OpKind::kPwrite: return "pwrite FD OFFSET DATA";
+    case OpKind::kWrite: return "write FD DATA";
+    case OpKind::kWritev: return "writev FD DATA DATA...";
+    case OpKind::kPwritev: return "pwritev FD OFFSET DATA DATA...";
     case OpKind::kPread: return "x = pread FD OFFSET LENGTH";
+    case OpKind::kLseek: return "lseek FD OFFSET set|cur|end|data|hole";
     case OpKind::kFsync: return "fsync FD";
     case OpKind::kFdatasync: return "fdatasync FD";
     case OpKind::kMsync: return "msync M OFFSET LENGTH sync|async";
     case OpKind::kSync: return "sync";
     case OpKind::kSyncfs: return "syncfs FD";
+    case OpKind::kSyncFileRange:
+      return "sync_file_range FD OFFSET LENGTH [wait_before] [write] [wait_after]";
     case OpKind::kFallocate: return "fallocate FD MODE OFFSET LENGTH";
     case OpKind::kSeal: return "seal FD";
     case OpKind::kUnseal: return "unseal FD";
     case OpKind::kFtruncate: return "ftruncate FD LENGTH";
+    case OpKind::kTruncate: return "truncate PATH LENGTH";
     case OpKind::kReflink: return "reflink FD OFFSET FD2 OFFSET2 LENGTH";
     case OpKind::kDedupe: return "dedupe FD OFFSET FD2 OFFSET2 LENGTH";
     case OpKind::kSwapext: return "swapext FD FD2";
     case OpKind::kCreat: return "creat PATH";
     case OpKind::kUnlink: return "unlink PATH";
-    case OpKind::kRename: return "rename PATH PATH2";
+    case OpKind::kRename: return "rename PATH PATH2 [noreplace|exchange]";
+    case OpKind::kLink: return "link PATH PATH2";
+    case OpKind::kSymlink: return "symlink TARGET PATH";
+    case OpKind::kMkdir: return "mkdir PATH";
+    case OpKind::kRmdir: return "rmdir PATH";
     case OpKind::kBarrier: return "barrier NAME";
   }
   return "?";

@@ -64,37 +64,54 @@ TEST_CASE("labels and names must be identifiers") {
 }
 
 TEST_CASE("an unknown op is named") {
-  const std::string ops = " (ops: open, close, mmap, munmap, store, ntstore, load, clwb, clflushopt, clflush, flush, persist, sfence, mfence, pwrite, pread, fsync, fdatasync, msync, sync, syncfs, fallocate, seal, unseal, ftruncate, reflink, dedupe, swapext, creat, unlink, rename, barrier)";
+  const std::string ops = " (ops: open, close, mmap, munmap, store, ntstore, load, clwb, clflushopt, clflush, flush, persist, sfence, mfence, pwrite, write, pwritev, writev, pread, lseek, fsync, fdatasync, msync, sync, syncfs, sync_file_range, fallocate, seal, unseal, ftruncate, truncate, reflink, dedupe, swapext, creat, unlink, rename, link, symlink, mkdir, rmdir, barrier)";
   CHECK(ErrorOf("fsnyc fd") == "unknown op 'fsnyc'; did you mean 'fsync'?" + ops);
   CHECK(ErrorOf("l: FSYNC fd") == "unknown op 'FSYNC'; did you mean 'fsync'?" + ops);
-  CHECK(ErrorOf("write fd 'x'") == "unknown op 'write'; did you mean 'pwrite'?" + ops);
-  CHECK(ErrorOf("mkdir /d") == "unknown op 'mkdir'" + ops);
+  CHECK(ErrorOf("wirte fd 'x'") == "unknown op 'wirte'; did you mean 'write'?" + ops);
+  CHECK(ErrorOf("mkfifo /d") == "unknown op 'mkfifo'" + ops);
 }
 
 TEST_CASE("open takes a path, one access mode and optional flags in any order") {
   const Op op = Parse("fd = open /d/f rw direct dsync sync creat");
   CHECK(op.kind == OpKind::kOpen);
   CHECK(op.path == "/d/f");
+  CHECK(op.open_read);
   CHECK(op.open_write);
   CHECK(op.direct);
   CHECK(op.dsync);
   CHECK(op.osync);
   CHECK(op.creat);
+  CHECK_FALSE(op.excl);
+  CHECK_FALSE(op.append);
+  CHECK_FALSE(op.trunc);
   const Op ro = Parse("fd = open /f creat ro");
+  CHECK(ro.open_read);
   CHECK_FALSE(ro.open_write);
   CHECK(ro.creat);
   CHECK_FALSE(ro.direct);
+  const Op wo = Parse("fd = open /f trunc append wo excl creat");
+  CHECK_FALSE(wo.open_read);
+  CHECK(wo.open_write);
+  CHECK(wo.trunc);
+  CHECK(wo.append);
+  CHECK(wo.excl);
+  CHECK(wo.creat);
 }
 
-TEST_CASE("open rejects a missing or doubled access mode and unknown or repeated flags") {
+TEST_CASE("open rejects a missing or doubled access mode, unknown or repeated flags, excl alone") {
   CHECK(ErrorOf("fd = open /f") ==
-        "open takes at least 2 arguments, got 1 (usage: fd = open PATH rw|ro [direct] [dsync] "
-        "[sync] [creat])");
-  CHECK(ErrorOf("fd = open /f direct") == "open: missing access mode 'rw' or 'ro'");
-  CHECK(ErrorOf("fd = open /f rw ro") == "open: both 'rw' and 'ro' given");
+        "open takes at least 2 arguments, got 1 (usage: fd = open PATH rw|ro|wo [direct] "
+        "[dsync] [sync] [creat] [excl] [append] [trunc])");
+  CHECK(ErrorOf("fd = open /f direct") == "open: missing access mode 'rw', 'ro' or 'wo'");
+  CHECK(ErrorOf("fd = open /f rw ro") == "open: more than one of 'rw', 'ro' and 'wo' given");
+  CHECK(ErrorOf("fd = open /f wo rw") == "open: more than one of 'rw', 'ro' and 'wo' given");
   CHECK(ErrorOf("fd = open /f rw rw") == "open: flag 'rw' given twice");
+  CHECK(ErrorOf("fd = open /f rw append append") == "open: flag 'append' given twice");
   CHECK(ErrorOf("fd = open /f rw odirect") ==
-        "open: unknown flag 'odirect' (expected rw|ro [direct] [dsync] [sync] [creat])");
+        "open: unknown flag 'odirect' (expected rw|ro|wo [direct] [dsync] [sync] [creat] [excl] "
+        "[append] [trunc])");
+  CHECK(ErrorOf("fd = open /f rw excl") ==
+        "open: 'excl' (O_EXCL) takes effect only with 'creat' (O_CREAT)");
   CHECK(ErrorOf("fd = open f rw") == "open: path 'f' is not absolute");
 }
 
@@ -318,6 +335,109 @@ TEST_CASE("namespace ops take absolute paths") {
         "rename: path '/' is the root directory, not a file or directory name");
 }
 
+TEST_CASE("write takes an fd and DATA; writev and pwritev one DATA or more, joined") {
+  const Op write = Parse("n = write fd 'abc'");
+  CHECK(write.kind == OpKind::kWrite);
+  CHECK(write.fd == "fd");
+  CHECK(write.data == B("abc"));
+  CHECK(write.buffers.empty());
+  const Op writev = Parse("writev fd 'ab' fill(00, 2) 0x43");
+  CHECK(writev.kind == OpKind::kWritev);
+  CHECK(writev.buffers == std::vector<Bytes>{B("ab"), Bytes{0, 0}, B("C")});
+  CHECK(writev.data == Bytes{'a', 'b', 0, 0, 'C'});
+  const Op pwritev = Parse("pwritev fd 4096 'x' 'yz'");
+  CHECK(pwritev.kind == OpKind::kPwritev);
+  CHECK(pwritev.offset == 4096);
+  CHECK(pwritev.buffers.size() == 2);
+  CHECK(pwritev.data == B("xyz"));
+  CHECK(ErrorOf("write fd") == "write takes 2 arguments, got 1 (usage: write FD DATA)");
+  CHECK(ErrorOf("writev fd") ==
+        "writev takes at least 2 arguments, got 1 (usage: writev FD DATA DATA...)");
+  CHECK(ErrorOf("pwritev fd 0") ==
+        "pwritev takes at least 3 arguments, got 2 (usage: pwritev FD OFFSET DATA DATA...)");
+  CHECK(ErrorOf("writev fd 'a' 4") ==
+        "writev: bad data '4' (expected 'text', 0xHHHH... or fill(HH, N))");
+  CHECK(ErrorOf("pwritev fd 0x7fffffffffffffff 'a' 'b'") ==
+        "pwritev range 9223372036854775807 + 2 passes the largest file offset, 2^63 - 1");
+  CHECK(ErrorOf("writev fd fill(41, 16777216) 'a'") ==
+        "writev: the buffers hold more than 16777216 bytes together");
+}
+
+TEST_CASE("lseek takes an fd, an offset that may be negative and a whence") {
+  const Op set = Parse("p = lseek fd 4096 set");
+  CHECK(set.kind == OpKind::kLseek);
+  CHECK(set.seek_offset == 4096);
+  CHECK(set.whence == Whence::kSet);
+  CHECK(Parse("lseek fd -10 end").seek_offset == -10);
+  CHECK(Parse("lseek fd -0x10 cur").seek_offset == -16);
+  CHECK(Parse("lseek fd 0 data").whence == Whence::kData);
+  CHECK(Parse("lseek fd 0 hole").whence == Whence::kHole);
+  CHECK(Parse("lseek fd -9223372036854775807 cur").seek_offset == -9223372036854775807LL);
+  CHECK(ErrorOf("lseek fd 0 middle") ==
+        "lseek: unknown whence 'middle' (expected set, cur, end, data or hole)");
+  CHECK(ErrorOf("lseek fd 9223372036854775808 set") ==
+        "lseek: bad offset: '9223372036854775808' is beyond 2^63 - 1");
+  CHECK(ErrorOf("lseek fd --1 set") ==
+        "lseek: bad offset: '--1' is not a number (an optional '-', then decimal or 0x hex)");
+  CHECK(ErrorOf("lseek fd x set") == "lseek: bad offset: 'x' is not a number (decimal or 0x hex)");
+  CHECK(ErrorOf("lseek fd 0") ==
+        "lseek takes 3 arguments, got 2 (usage: lseek FD OFFSET set|cur|end|data|hole)");
+}
+
+TEST_CASE("sync_file_range takes a range and any of its three flags") {
+  const Op all = Parse("s: sync_file_range fd 0 0 wait_after write wait_before");
+  CHECK(all.kind == OpKind::kSyncFileRange);
+  CHECK(all.offset == 0);
+  CHECK(all.length == 0);
+  CHECK(all.range_flags == (kRangeWaitBefore | kRangeWrite | kRangeWaitAfter));
+  CHECK(Parse("sync_file_range fd 4096 8192 write").range_flags == kRangeWrite);
+  CHECK(Parse("sync_file_range fd 0 4096").range_flags == 0);
+  CHECK(ErrorOf("sync_file_range fd 0 4096 write write") ==
+        "sync_file_range: flag 'write' given twice");
+  CHECK(ErrorOf("sync_file_range fd 0 4096 wait") ==
+        "sync_file_range: unknown flag 'wait' (expected any of wait_before, write, wait_after)");
+  CHECK(ErrorOf("sync_file_range fd 0") ==
+        "sync_file_range takes at least 3 arguments, got 2 (usage: sync_file_range FD OFFSET "
+        "LENGTH [wait_before] [write] [wait_after])");
+}
+
+TEST_CASE("directory, link and truncate ops take paths; rename takes one optional flag") {
+  CHECK(Parse("mkdir /d/e").kind == OpKind::kMkdir);
+  CHECK(Parse("rmdir /d/e").path == "/d/e");
+  const Op link = Parse("link /a /b");
+  CHECK(link.kind == OpKind::kLink);
+  CHECK(link.path == "/a");
+  CHECK(link.path2 == "/b");
+  const Op symlink = Parse("symlink ../x/./y /d/l");
+  CHECK(symlink.kind == OpKind::kSymlink);
+  CHECK(symlink.target == "../x/./y");
+  CHECK(symlink.path == "/d/l");
+  CHECK(Parse("symlink / /root").target == "/");
+  const Op truncate = Parse("truncate /f 100");
+  CHECK(truncate.kind == OpKind::kTruncate);
+  CHECK(truncate.length == 100);
+  CHECK(Parse("rename /a /b noreplace").noreplace);
+  CHECK_FALSE(Parse("rename /a /b noreplace").exchange);
+  CHECK(Parse("rename /a /b exchange").exchange);
+  const Op plain = Parse("rename /a /b");
+  CHECK_FALSE(plain.noreplace);
+  CHECK_FALSE(plain.exchange);
+  CHECK(ErrorOf("rename /a /b whiteout") ==
+        "rename: unknown flag 'whiteout' (expected noreplace or exchange)");
+  CHECK(ErrorOf("rename /a /b noreplace exchange") ==
+        "rename takes 3 arguments, got 4 (usage: rename PATH PATH2 [noreplace|exchange])");
+  CHECK(ErrorOf("symlink a//b /l") ==
+        "symlink: bad symlink target 'a//b': expected a path of '/'-separated names made of "
+        "A-Za-z0-9 . _ -, without empty names or a trailing '/'");
+  CHECK(ErrorOf("symlink a/ /l") ==
+        "symlink: bad symlink target 'a/': expected a path of '/'-separated names made of "
+        "A-Za-z0-9 . _ -, without empty names or a trailing '/'");
+  CHECK(ErrorOf("mkdir d") == "mkdir: path 'd' is not absolute");
+  CHECK(ErrorOf("link /a") == "link takes 2 arguments, got 1 (usage: link PATH PATH2)");
+  CHECK(ErrorOf("truncate /f") ==
+        "truncate takes 2 arguments, got 1 (usage: truncate PATH LENGTH)");
+}
+
 TEST_CASE("barrier takes a name") {
   const Op op = Parse("barrier b1");
   CHECK(op.kind == OpKind::kBarrier);
@@ -351,7 +471,7 @@ TEST_CASE("an offset plus a length may not pass the largest file offset") {
 }
 
 TEST_CASE("every op kind has a spelling that parses back") {
-  for (int i = 0; i <= static_cast<int>(OpKind::kBarrier); ++i) {
+  for (int i = 0; i <= static_cast<int>(OpKind::kTruncate); ++i) {
     const auto kind = static_cast<OpKind>(i);
     OpKind parsed = OpKind::kSfence;
     CHECK(ParseOpKind(OpKindName(kind), &parsed));

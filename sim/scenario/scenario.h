@@ -32,6 +32,8 @@ enum class OpKind {
   kPwrite, kPread, kFsync, kFdatasync, kMsync, kSync, kSyncfs,
   kFallocate, kSeal, kUnseal, kFtruncate, kReflink, kDedupe, kSwapext,
   kCreat, kUnlink, kRename, kBarrier,
+  kWrite, kWritev, kPwritev, kLseek, kSyncFileRange,
+  kMkdir, kRmdir, kLink, kSymlink, kTruncate,
 };
 const char* OpKindName(OpKind kind);  // the op's spelling in a scenario: "open", "clwb", ...
 // The inverse of OpKindName; false (and *kind untouched) for a name that is no op.
@@ -50,9 +52,20 @@ enum class FallocMode {
 const char* FallocModeName(FallocMode mode);  // "alloc", "keep-size", ...
 bool ParseFallocMode(const std::string& name, FallocMode* mode);
 
+// lseek's WHENCE: SEEK_SET, SEEK_CUR, SEEK_END, SEEK_DATA, SEEK_HOLE.
+enum class Whence { kSet, kCur, kEnd, kData, kHole };
+const char* WhenceName(Whence whence);  // "set", "cur", "end", "data", "hole"
+bool ParseWhence(const std::string& name, Whence* whence);
+
+// sync_file_range's flags (SYNC_FILE_RANGE_WAIT_BEFORE, _WRITE, _WAIT_AFTER), as bits.
+inline constexpr uint8_t kRangeWaitBefore = 1;
+inline constexpr uint8_t kRangeWrite = 2;
+inline constexpr uint8_t kRangeWaitAfter = 4;
+
 // One op of a process's program. Which argument fields are meaningful depends on `kind`; the
 // others keep their defaults.
-//   open:      result_name = fd name, path, open_write, direct, dsync, osync, creat
+//   open:      result_name = fd name, path, open_read, open_write, direct, dsync, osync, creat,
+//              excl, append, trunc
 //   close/fsync/fdatasync/syncfs: fd
 //   mmap:      result_name = mapping name, fd, offset, length, shared, validate, map_sync
 //   munmap:    mapping
@@ -61,12 +74,18 @@ bool ParseFallocMode(const std::string& name, FallocMode* mode);
 //   clwb/clflushopt/clflush: mapping, offset
 //   flush/persist: mapping, offset, length
 //   pwrite:    fd, offset, data            pread: fd, offset, length
+//   write:     fd, data                    lseek: fd, seek_offset, whence
+//   writev:    fd, buffers, data (the buffers joined)
+//   pwritev:   fd, offset, buffers, data (the buffers joined)
+//   sync_file_range: fd, offset, length, range_flags
 //   msync:     mapping, offset, length, msync_sync
 //   fallocate: fd, falloc_mode, offset, length
 //   seal/unseal: fd                        ftruncate: fd, length
 //   reflink/dedupe: fd, offset, fd2, offset2, length
 //   swapext:   fd, fd2
-//   creat/unlink: path                     rename: path, path2
+//   creat/unlink/mkdir/rmdir: path         rename: path, path2, noreplace, exchange
+//   link:      path (the existing name), path2 (the new one)
+//   symlink:   target, path (the new link) truncate: path, length
 //   barrier:   barrier
 struct Op {
   OpKind kind = OpKind::kSfence;
@@ -75,10 +94,16 @@ struct Op {
   std::string text;         // the op string as written in the file
   std::string pointer;      // JSON pointer of the op string, e.g. "/processes/P2/3"
 
-  std::string fd, fd2, mapping, path, path2, barrier;
+  std::string fd, fd2, mapping, path, path2, barrier, target;
   uint64_t offset = 0, offset2 = 0, length = 0;
+  int64_t seek_offset = 0;  // lseek's OFFSET, which may be negative
+  Whence whence = Whence::kSet;
   Bytes data;
-  bool open_write = false, direct = false, dsync = false, osync = false, creat = false;
+  std::vector<Bytes> buffers;  // writev, pwritev: each DATA; `data` holds them joined
+  bool open_read = false, open_write = false, direct = false, dsync = false, osync = false;
+  bool creat = false, excl = false, append = false, trunc = false;
+  bool noreplace = false, exchange = false;  // rename: RENAME_NOREPLACE, RENAME_EXCHANGE
+  uint8_t range_flags = 0;                   // sync_file_range: kRange* bits
   bool shared = false, validate = false, map_sync = false;
   bool msync_sync = false;
   FallocMode falloc_mode = FallocMode::kAlloc;

@@ -11,7 +11,7 @@
 namespace crashsim {
 namespace {
 
-constexpr std::array<std::pair<OpKind, const char*>, 32> kOpKindNames{{
+constexpr std::array<std::pair<OpKind, const char*>, 42> kOpKindNames{{
     {OpKind::kOpen, "open"},
     {OpKind::kClose, "close"},
     {OpKind::kMmap, "mmap"},
@@ -27,22 +27,32 @@ constexpr std::array<std::pair<OpKind, const char*>, 32> kOpKindNames{{
     {OpKind::kSfence, "sfence"},
     {OpKind::kMfence, "mfence"},
     {OpKind::kPwrite, "pwrite"},
+    {OpKind::kWrite, "write"},
+    {OpKind::kPwritev, "pwritev"},
+    {OpKind::kWritev, "writev"},
     {OpKind::kPread, "pread"},
+    {OpKind::kLseek, "lseek"},
     {OpKind::kFsync, "fsync"},
     {OpKind::kFdatasync, "fdatasync"},
     {OpKind::kMsync, "msync"},
     {OpKind::kSync, "sync"},
     {OpKind::kSyncfs, "syncfs"},
+    {OpKind::kSyncFileRange, "sync_file_range"},
     {OpKind::kFallocate, "fallocate"},
     {OpKind::kSeal, "seal"},
     {OpKind::kUnseal, "unseal"},
     {OpKind::kFtruncate, "ftruncate"},
+    {OpKind::kTruncate, "truncate"},
     {OpKind::kReflink, "reflink"},
     {OpKind::kDedupe, "dedupe"},
     {OpKind::kSwapext, "swapext"},
     {OpKind::kCreat, "creat"},
     {OpKind::kUnlink, "unlink"},
     {OpKind::kRename, "rename"},
+    {OpKind::kLink, "link"},
+    {OpKind::kSymlink, "symlink"},
+    {OpKind::kMkdir, "mkdir"},
+    {OpKind::kRmdir, "rmdir"},
     {OpKind::kBarrier, "barrier"},
 }};
 
@@ -55,6 +65,14 @@ constexpr std::array<std::pair<FallocMode, const char*>, 8> kFallocModeNames{{
     {FallocMode::kInsertRange, "insert-range"},
     {FallocMode::kUnshareRange, "unshare-range"},
     {FallocMode::kWriteZeroes, "write-zeroes"},
+}};
+
+constexpr std::array<std::pair<Whence, const char*>, 5> kWhenceNames{{
+    {Whence::kSet, "set"},
+    {Whence::kCur, "cur"},
+    {Whence::kEnd, "end"},
+    {Whence::kData, "data"},
+    {Whence::kHole, "hole"},
 }};
 
 }  // namespace
@@ -77,6 +95,10 @@ bool ParseOpKind(const std::string& name, OpKind* kind) {
 const char* FallocModeName(FallocMode mode) { return NameOf(kFallocModeNames, mode); }
 bool ParseFallocMode(const std::string& name, FallocMode* mode) {
   return ParseFrom(kFallocModeNames, name, mode);
+}
+const char* WhenceName(Whence whence) { return NameOf(kWhenceNames, whence); }
+bool ParseWhence(const std::string& name, Whence* whence) {
+  return ParseFrom(kWhenceNames, name, whence);
 }
 
 }  // namespace crashsim

@@ -211,6 +211,27 @@ Status CheckPath(std::string_view path) {
   return Status();
 }
 
+Status CheckSymlinkTarget(std::string_view target) {
+  const std::string bad = "bad symlink target " + Quote(target) +
+                          ": expected a path of '/'-separated names made of A-Za-z0-9 . _ -, "
+                          "without empty names or a trailing '/'";
+  if (target.empty()) return Status::Error("empty symlink target");
+  if (target == "/") return Status();
+  if (target.back() == '/') return Status::Error(bad);
+  size_t start = target[0] == '/' ? 1 : 0;
+  while (start <= target.size()) {
+    size_t end = target.find('/', start);
+    if (end == std::string_view::npos) end = target.size();
+    const std::string_view component = target.substr(start, end - start);
+    if (component.empty()) return Status::Error(bad);
+    for (const char c : component) {
+      if (!IsPathChar(c)) return Status::Error(bad);
+    }
+    start = end + 1;
+  }
+  return Status();
+}
+
 std::string Quote(std::string_view text) { return "'" + Escape(text) + "'"; }
 
 std::string Escape(std::string_view text) {

@@ -52,6 +52,10 @@ inline constexpr const char* kPathRule =
 // Ok for an absolute, normalised path other than the root.
 Status CheckPath(std::string_view path);
 
+// A symbolic link's target: an absolute or relative path of names made of the path characters,
+// where '.' and '..' are allowed; no empty names and no trailing '/' (the root, "/", is allowed).
+Status CheckSymlinkTarget(std::string_view target);
+
 // User text for a one-line message: control bytes shown as \xHH.
 std::string Escape(std::string_view text);
 // The same in quotes: 'text'.

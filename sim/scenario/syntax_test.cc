@@ -67,6 +67,16 @@ TEST_CASE("a path is absolute and normalised") {
   CHECK(CheckPath("/a..b").ok());
 }
 
+TEST_CASE("a symbolic link target is absolute or relative, with '.' and '..' allowed") {
+  for (const char* target : {"/f", "f", "../d/./f", "..", ".", "/", "a/b"}) {
+    CHECK_MESSAGE(CheckSymlinkTarget(target).ok(), target);
+  }
+  CHECK(CheckSymlinkTarget("").message() == "empty symlink target");
+  for (const char* target : {"a//b", "a/", "//", "a b", "/a\\b"}) {
+    CHECK_MESSAGE(!CheckSymlinkTarget(target).ok(), target);
+  }
+}
+
 TEST_CASE("messages show control bytes escaped, so they stay on one line") {
   CHECK(Quote("a\nb") == "'a\\x0Ab'");
   CHECK(Escape("tab\there") == "tab\\x09here");
