@@ -52,6 +52,8 @@ class RecoveredState {
   // extent (which read as zero).
   std::optional<uint64_t> DeviceAddress(uint32_t ino, uint64_t offset) const;
   const std::map<std::string, RecoveredFile>& files() const { return files_; }
+  // The recovered directories and symbolic links.
+  DirectoryTree tree() const { return DirectoryTree{directories_, symlinks_}; }
 
  private:
   Tagged ReadDevice(uint64_t address, uint64_t length) const;

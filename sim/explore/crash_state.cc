@@ -46,12 +46,19 @@ std::string EntryText(uint64_t page, const TreeEntry& entry) {
   return fmt::format("{} {}{}", page, kind, tags.empty() ? "" : " " + tags);
 }
 
-// The names this crash leaves: the recovered namespace of the witness image.
-NameTable RecoveredNames(const Machine& m, const CrashImage& witness) {
-  const RecoveredState recovered(m, witness);
+// A namespace as a directory line shows it: file names, directories and symbolic links.
+struct NamespaceView {
   NameTable names;
-  for (const auto& [path, file] : recovered.files()) names[path] = file.ino;
-  return names;
+  DirectoryTree tree;
+};
+
+// The names this crash leaves: the recovered namespace of the witness image.
+NamespaceView RecoveredNamespace(const Machine& m, const CrashImage& witness) {
+  const RecoveredState recovered(m, witness);
+  NamespaceView view;
+  for (const auto& [path, file] : recovered.files()) view.names[path] = file.ino;
+  view.tree = recovered.tree();
+  return view;
 }
 
 std::string ParentOf(const std::string& path) {
@@ -59,47 +66,54 @@ std::string ParentOf(const std::string& path) {
   return slash == 0 ? "/" : path.substr(0, slash);
 }
 
-// The directories that hold a name of `tables` (every ancestor), the scenario's own and the root.
-std::set<std::string> Directories(const Machine& m, const std::vector<const NameTable*>& tables) {
+// The directories of either namespace, with every ancestor of their names, and the root.
+std::set<std::string> Directories(const std::vector<const NamespaceView*>& views) {
   std::set<std::string> dirs = {"/"};
   const auto add_with_ancestors = [&](std::string dir) {
     while (dirs.insert(dir).second) dir = ParentOf(dir);
   };
-  for (const std::string& dir : m.directories) add_with_ancestors(dir);
-  for (const NameTable* table : tables) {
-    for (const auto& [path, ino] : *table) add_with_ancestors(ParentOf(path));
+  for (const NamespaceView* view : views) {
+    for (const std::string& dir : view->tree.directories) add_with_ancestors(dir);
+    for (const auto& [path, ino] : view->names) add_with_ancestors(ParentOf(path));
+    for (const auto& [path, target] : view->tree.symlinks) add_with_ancestors(ParentOf(path));
   }
   return dirs;
 }
 
-// "a -> inode 2, sub/" for the entries of `dir` in `names` (subdirectories from `dirs`).
-std::string EntriesText(const std::string& dir, const NameTable& names,
-                        const std::set<std::string>& dirs) {
+// "a -> inode 2, l -> ../a (symbolic link), sub/" for the entries of `dir` in `view`, or that
+// the directory is not there.
+std::string EntriesText(const std::string& dir, const NamespaceView& view) {
+  if (dir != "/" && view.tree.directories.count(dir) == 0) return "no such directory";
   std::vector<std::string> entries;
   const std::string prefix = dir == "/" ? "/" : dir + "/";
-  for (const std::string& sub : dirs) {
-    if (sub != "/" && ParentOf(sub) == dir) entries.push_back(sub.substr(prefix.size()) + "/");
+  for (const std::string& sub : view.tree.directories) {
+    if (ParentOf(sub) == dir) entries.push_back(sub.substr(prefix.size()) + "/");
   }
-  for (const auto& [path, ino] : names) {
+  for (const auto& [path, ino] : view.names) {
     if (ParentOf(path) == dir) {
       entries.push_back(fmt::format("{} -> inode {}", path.substr(prefix.size()), ino));
+    }
+  }
+  for (const auto& [path, target] : view.tree.symlinks) {
+    if (ParentOf(path) == dir) {
+      entries.push_back(fmt::format("{} -> {} (symbolic link)", path.substr(prefix.size()),
+                                    target));
     }
   }
   return entries.empty() ? "no entries" : fmt::format("{}", fmt::join(entries, ", "));
 }
 
 // One line per directory: its entries in core and, where they differ, after this crash.
-std::vector<std::string> DirectoryLines(const Machine& m, const NameTable& recovered) {
+std::vector<std::string> DirectoryLines(const NamespaceView& in_core,
+                                        const NamespaceView& recovered) {
   std::vector<std::string> lines;
-  const std::set<std::string> dirs = Directories(m, {&m.names, &recovered});
-  for (const std::string& dir : dirs) {
-    const std::string in_core = EntriesText(dir, m.names, dirs);
-    const std::string after = EntriesText(dir, recovered, dirs);
-    if (in_core == after) {
-      lines.push_back(fmt::format("directory {}: {} (in core and after this crash)", dir, in_core));
+  for (const std::string& dir : Directories({&in_core, &recovered})) {
+    const std::string now = EntriesText(dir, in_core);
+    const std::string after = EntriesText(dir, recovered);
+    if (now == after) {
+      lines.push_back(fmt::format("directory {}: {} (in core and after this crash)", dir, now));
     } else {
-      lines.push_back(
-          fmt::format("directory {}: in core {}; after this crash {}", dir, in_core, after));
+      lines.push_back(fmt::format("directory {}: in core {}; after this crash {}", dir, now, after));
     }
   }
   return lines;
@@ -188,11 +202,15 @@ std::vector<std::string> PendingLines(const Machine& m, const CrashImage& witnes
 std::vector<std::string> DescribeCrashState(const Scenario& scenario, const Machine& machine,
                                             const CrashImage& witness) {
   std::vector<std::string> lines{JournalLine(machine, witness)};
-  const NameTable recovered = RecoveredNames(machine, witness);
+  const NamespaceView after = RecoveredNamespace(machine, witness);
+  const NameTable& recovered = after.names;
   // The directories only when a name changed: since the start, or in what this crash leaves.
-  const bool names_changed = machine.names != machine.base->names || recovered != machine.names;
+  const bool names_changed = machine.names != machine.base->names || recovered != machine.names ||
+                             machine.tree != machine.base->tree || after.tree != machine.tree;
   if (names_changed) {
-    for (std::string& line : DirectoryLines(machine, recovered)) lines.push_back(std::move(line));
+    for (std::string& line : DirectoryLines(NamespaceView{machine.names, machine.tree}, after)) {
+      lines.push_back(std::move(line));
+    }
   }
   for (std::string& line : FileLines(machine, recovered, names_changed)) {
     lines.push_back(std::move(line));
