@@ -210,20 +210,27 @@ StepOutcome SysRename(Machine& m, int pid, const std::string& from_path, const s
   if (other) touched.push_back(*other);
   if (flags == RenameFlags::kExchange) {
     // RENAME_EXCHANGE (xfs_cross_rename, ext4_cross_rename): both names swapped in one
-    // transaction, whatever each is.
+    // transaction, whatever each is. XFS changes and logs the two inodes only for a directory
+    // that moves to another parent (its ".." entry); two files are joined to the transaction
+    // but neither is logged, so neither is pinned and a later fsync of either forces nothing
+    // (xfs_file_fsync forces the log only for a pinned inode). ext4_cross_rename sets both
+    // ctimes and marks both inodes dirty.
     const Subtree a = Take(m, from);
     const Subtree b = Take(m, to);
     Put(m, to, a);
     Put(m, from, b);
+    if (m.config->fs == FsKind::kXfs) touched.clear();
     for (uint32_t number : touched) TouchTimes(m, number);
     const uint64_t seq = LogNamespace(m, touched, what + ": exchange " + from + " and " + to);
     return StepOutcome{true, "0", "exchanged (transaction " + std::to_string(seq) + ")"};
   }
-  // ext4's auto_da_alloc: replacing a file starts writeback of the new file's delayed
-  // allocations before the rename's handle (ext4_rename -> ext4_alloc_da_blocks), so their
-  // allocation, and the on-disk size it logs, precede the rename in the journal.
+  // ext4's auto_da_alloc: replacing any name (a file, a symbolic link, an empty directory)
+  // starts writeback of the new file's delayed allocations before the rename's handle
+  // (ext4_rename -> ext4_alloc_da_blocks when a target inode exists), so their allocation, and
+  // the on-disk size it logs, precede the rename in the journal.
   std::string flushed;
-  if (ino && other && m.config->fs != FsKind::kXfs && m.config->auto_da_alloc &&
+  if (ino && EntryAt(m, to) != EntryKind::kNone && m.config->fs != FsKind::kXfs &&
+      m.config->auto_da_alloc &&
       !m.inode(*ino).delalloc.empty()) {
     flushed = "auto_da_alloc: writeback of " + std::to_string(StartWriteback(m, *ino)) +
               " delayed-allocation page(s) started; ";
