@@ -9,8 +9,10 @@
 //
 // Then issue #16's concurrency families, with the partial-order reduction on and off.
 //
-// Usage: bench [--walk-only | --commit-store-only | --concurrency-only] [SCENARIO_DIR]
-//        (SCENARIO_DIR defaults to "scenarios")
+// Usage: bench [--walk-only | --commit-store-only | --concurrency-only] [--only TEXT]
+//              [SCENARIO_DIR]
+//        (SCENARIO_DIR defaults to "scenarios"; --only TEXT: of the commit-store table, only the
+//        rows whose name contains TEXT, for profiling one of them)
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -365,11 +367,13 @@ void ConcurrencyTable() {
 }
 
 // The commit-store rows alone, for measuring the assertion search (`bench --commit-store-only`).
-void CommitStoreTable() {
+void CommitStoreTable(const std::string& only) {
   std::vector<Workload> rows;
   CommitStoreRows(&rows);
   PrintHeader();
-  for (const Workload& row : rows) PrintRow(row);
+  for (const Workload& row : rows) {
+    if (RowName(row).find(only) != std::string::npos) PrintRow(row);
+  }
 }
 
 }  // namespace crashsim
@@ -378,8 +382,11 @@ int main(int argc, char** argv) {
   using namespace crashsim;
   std::string dir = "scenarios";
   bool walk_only = false, commit_store_only = false, concurrency_only = false;
+  std::string only;  // --only TEXT: the table rows whose name contains TEXT
   for (int i = 1; i < argc; ++i) {
-    if (std::string(argv[i]) == "--walk-only") {
+    if (std::string(argv[i]) == "--only" && i + 1 < argc) {
+      only = argv[++i];
+    } else if (std::string(argv[i]) == "--walk-only") {
       walk_only = true;
     } else if (std::string(argv[i]) == "--commit-store-only") {
       commit_store_only = true;
@@ -390,7 +397,7 @@ int main(int argc, char** argv) {
     }
   }
   if (commit_store_only) {
-    CommitStoreTable();
+    CommitStoreTable(only);
     return 0;
   }
   if (concurrency_only) {
