@@ -305,7 +305,7 @@ void Device::PersistLines(const std::vector<std::pair<uint64_t, uint64_t>>& line
   }, &up_to);
 }
 
-void Device::HashInto(Hasher& hasher) const {
+void Device::HashInto(Hasher& hasher, bool flush_marks) const {
   for (const auto& [block, data] : media_.written_blocks()) {
     hasher.Add(block);
     hasher.AddBytes(data->bytes);
@@ -324,7 +324,8 @@ void Device::HashInto(Hasher& hasher) const {
     hasher.AddBool(write.kernel_copy);
     hasher.AddBool(write.eadr_settling);
     hasher.AddBool(write.nontemporal);
-    hasher.Add(static_cast<uint64_t>(write.flush));
+    const bool unfenced = write.flush == LineFlush::kFlushedNotFenced;
+    hasher.Add(static_cast<uint64_t>(unfenced && !flush_marks ? LineFlush::kVisible : write.flush));
   }
   hasher.AddBytes(fua_groups_);
   hasher.Add(next_id_);

@@ -289,12 +289,15 @@ bool Live(const Promise& promise) { return promise.returned && !promise.failed; 
 
 }  // namespace
 
-Hash128 HashCrashInputs(const Machine& m) {
+namespace {
+
+// HashCrashInputs, or with `flush_marks` false HashCrashChecks.
+Hash128 HashCrashInputsMarking(const Machine& m, bool flush_marks) {
   Hasher h;
   // The device: durable media and every pending persist event, as the state hash has them, and
   // what the persist graph also reads of each pending write (its units, and its description,
   // which the lost events and the ordering finding show).
-  m.device.HashInto(h);
+  m.device.HashInto(h, flush_marks);
   h.Add(m.device.pending().size());
   for (const PendingWrite& write : m.device.pending()) {
     h.Add(write.unit);
@@ -390,5 +393,11 @@ Hash128 HashCrashInputs(const Machine& m) {
   }
   return h.Finish();
 }
+
+}  // namespace
+
+Hash128 HashCrashInputs(const Machine& m) { return HashCrashInputsMarking(m, true); }
+
+Hash128 HashCrashChecks(const Machine& m) { return HashCrashInputsMarking(m, false); }
 
 }  // namespace crashsim

@@ -165,4 +165,12 @@ Hash128 HashOutsideProcess(const Machine& machine, int pid);
 // mapping-tree tags); they must not be memoised by this hash.
 Hash128 HashCrashInputs(const Machine& machine);
 
+// HashCrashInputs less one distinction: whether a pending pmem store is visible or flushed but
+// not fenced, which no crash check reads (both persist only with a fence, and neither at a log
+// write's PREFLUSH). Only the text of a lost event shows it (PersistGraph's descriptions), and
+// findings name lost events by id (EventRef, sim/crash/persist_graph.h), rendered for each state
+// that shows them. The key of the memo of crash checks (sim/explore/crash_memo.h): the clwbs of
+// a wide flush drain one line at a time, and the states between them differ in nothing else.
+Hash128 HashCrashChecks(const Machine& machine);
+
 }  // namespace crashsim

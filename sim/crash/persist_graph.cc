@@ -47,7 +47,22 @@ std::string DescribeWrite(const PendingWrite& write) {
                      write.data().size(), state, write.what());
 }
 
+std::string DescribeTransaction(const Machine& m, uint64_t seq) {
+  return fmt::format("journal transaction {} (committed in memory, not forced): {}", seq,
+                     m.journal.txn(seq).what);
+}
+
 }  // namespace
+
+std::string DescribeEvent(const Machine& machine, const EventRef& event) {
+  if (event.kind == PersistEvent::Kind::kTransaction) return DescribeTransaction(machine, event.id);
+  const auto& pending = machine.device.pending();
+  const auto it = std::lower_bound(
+      pending.begin(), pending.end(), event.id,
+      [](const PendingWrite& write, uint64_t id) { return write.id < id; });
+  CRASHSIM_CHECK_MSG(it != pending.end() && it->id == event.id, "a lost write is not pending");
+  return DescribeWrite(*it);
+}
 
 PersistGraph::PersistGraph(const Machine& m) {
   forced_seq_ = m.journal.forced_seq();
@@ -58,9 +73,7 @@ PersistGraph::PersistGraph(const Machine& m) {
   const bool push = m.config->background == Background::kExplore;
   const size_t first_txn = events_.size();
   for (uint64_t seq = forced_seq_ + 1; seq <= m.journal.committed_seq(); ++seq) {
-    PersistEvent txn{PersistEvent::Kind::kTransaction, seq,
-                     fmt::format("journal transaction {} (committed in memory, not forced): {}",
-                                 seq, m.journal.txn(seq).what)};
+    PersistEvent txn{PersistEvent::Kind::kTransaction, seq, DescribeTransaction(m, seq)};
     // Without background pushes nothing but a log force writes the log: these are simply lost.
     (push ? events_ : unpushed_).push_back(std::move(txn));
   }

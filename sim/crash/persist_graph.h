@@ -32,6 +32,20 @@ struct PersistEvent {
   std::string description;
 };
 
+// A persist event named by kind and id (pending write id, or transaction sequence number). A crash
+// check names the events it found lost this way, and the report renders their text from the state
+// that shows them (DescribeEvent): the text reads how far a store got towards persistence, which
+// no crash check reads, so checks memoised across such states stay exact.
+struct EventRef {
+  PersistEvent::Kind kind = PersistEvent::Kind::kDeviceWrite;
+  uint64_t id = 0;
+  bool operator==(const EventRef&) const = default;
+};
+
+// The description PersistGraph gives the event in `machine` (REQUIRES: it is pending there, or a
+// committed transaction).
+std::string DescribeEvent(const Machine& machine, const EventRef& event);
+
 class PersistGraph {
  public:
   explicit PersistGraph(const Machine& machine);

@@ -1,8 +1,10 @@
 // CrashMemo: the crash checks of one run memoised by what they read (docs/architecture.md,
-// "Reductions and their switches": memoisation). Two machine states with equal HashCrashInputs
-// (models/machine.h, whose comment is the contract of what that covers) get the same findings from
-// the crash checks, so states that differ only in what no crash can see (program counters,
-// page-table entries, store buffers, page-cache tags, ...) are recovered and checked once. Shared
+// "Reductions and their switches": memoisation). Two machine states with equal HashCrashChecks
+// (models/machine.h: HashCrashInputs, whose comment is the contract of what that covers, less the
+// flush marks that only a lost event's text reads) get the same findings from the crash checks,
+// their lost events named by id and rendered for each state, so states that differ only in what
+// no crash can see (program counters, page-table entries, store buffers, page-cache tags, ...)
+// are recovered and checked once. Shared
 // by the threads of one run; the first result stored for a key is the one every later lookup gets,
 // and since it is the same whoever computes it, the reports do not depend on which thread got there
 // first.

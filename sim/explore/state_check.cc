@@ -37,14 +37,15 @@ std::vector<PersistNode> DrawGraph(const PersistGraph& graph, const CrashImage& 
   return nodes;
 }
 
-Violation ToViolation(Finding finding, const std::vector<TraceStep>& schedule,
-                      const std::string& crash_point) {
+// The finding as a trace at `crash_point`, its lost events described as `machine` has them.
+Violation ToViolation(Finding finding, const Machine& machine,
+                      const std::vector<TraceStep>& schedule, const std::string& crash_point) {
   Violation violation;
   violation.name = std::move(finding.name);
   violation.promise = std::move(finding.promise);
   violation.schedule = schedule;
   violation.crash_point = crash_point;
-  violation.lost = std::move(finding.lost);
+  violation.lost = RenderLost(machine, finding.lost);
   violation.observed = std::move(finding.observed);
   violation.expected = std::move(finding.expected);
   violation.state = std::move(finding.state);
@@ -54,13 +55,17 @@ Violation ToViolation(Finding finding, const std::vector<TraceStep>& schedule,
 // Collects one state's crash findings, keeping per name the preferred one and its witness.
 class CrashFindings {
  public:
-  CrashFindings(const std::vector<TraceStep>& schedule, const std::set<std::string>& settled)
-      : schedule_(schedule), crash_point_(CrashPointOf(schedule)), settled_(settled) {}
+  CrashFindings(const Machine& machine, const std::vector<TraceStep>& schedule,
+                const std::set<std::string>& settled)
+      : machine_(machine),
+        schedule_(schedule),
+        crash_point_(CrashPointOf(schedule)),
+        settled_(settled) {}
 
   void Offer(const std::vector<Finding>& findings) {
     for (const Finding& finding : findings) {
       if (settled_.count(finding.name)) continue;
-      Violation candidate = ToViolation(finding, schedule_, crash_point_);
+      Violation candidate = ToViolation(finding, machine_, schedule_, crash_point_);
       auto it = best_.find(candidate.name);
       if (it != best_.end() && !PreferredTrace(candidate, it->second.violation)) continue;
       const std::string name = candidate.name;
@@ -83,7 +88,8 @@ class CrashFindings {
         if (minimal) {
           out->minimise_checks += minimal->checks;
           kept.witness = minimal->finding.witness;
-          kept.violation = ToViolation(std::move(minimal->finding), schedule_, crash_point_);
+          kept.violation =
+              ToViolation(std::move(minimal->finding), machine_, schedule_, crash_point_);
         }
       }
       if (!graph) graph.emplace(machine);
@@ -101,6 +107,7 @@ class CrashFindings {
     CrashImage witness;
     bool has_witness = false;
   };
+  const Machine& machine_;
   const std::vector<TraceStep>& schedule_;
   const std::string crash_point_;
   const std::set<std::string>& settled_;
@@ -109,7 +116,8 @@ class CrashFindings {
 
 // Each value observed at this state, with this state's schedule as its witness's.
 void AddOutcomes(const Observations& observed, const std::vector<ListedItem>& items,
-                 const std::vector<TraceStep>& schedule, StateFindings* out) {
+                 const Machine& machine, const std::vector<TraceStep>& schedule,
+                 StateFindings* out) {
   if (observed.values.empty() && observed.cut.empty()) return;
   const std::string crash_point = CrashPointOf(schedule);
   for (const ObservedValue& value : observed.values) {
@@ -118,7 +126,7 @@ void AddOutcomes(const Observations& observed, const std::vector<ListedItem>& it
     witness.observed = value.value;
     witness.schedule = schedule;
     witness.crash_point = crash_point;
-    witness.lost = value.lost;
+    witness.lost = RenderLost(machine, value.lost);
     KeepPreferredOutcome(OutcomeKey{value.item, value.value}, std::move(witness), &out->outcomes);
   }
   for (size_t item : observed.cut) {
@@ -131,8 +139,9 @@ void CheckRunningSystem(const Machine& machine, const std::vector<TraceStep>& sc
   std::vector<Finding> findings;
   CheckImmutableVolatile(machine, &findings);
   for (Finding& finding : findings) {
-    KeepPreferred(ToViolation(std::move(finding), schedule, "no crash: in the running system"),
-                  &out->best);
+    KeepPreferred(
+        ToViolation(std::move(finding), machine, schedule, "no crash: in the running system"),
+        &out->best);
   }
 }
 
@@ -230,7 +239,7 @@ CrashChecks RunCrashChecks(const Scenario& scenario, const Machine& machine,
 
 // The memo key: what the checks read, and the options that change what they do.
 Hash128 MemoKey(const Machine& machine, const CheckOptions& options) {
-  const Hash128 inputs = HashCrashInputs(machine);
+  const Hash128 inputs = HashCrashChecks(machine);
   Hasher hasher;
   hasher.Add(inputs.high);
   hasher.Add(inputs.low);
@@ -283,10 +292,12 @@ StateFindings CheckState(const Scenario& scenario, const Machine& machine,
   out.images += checks->images;
   out.cut = out.cut || checks->cut;
   if (checks->cut) out.stop = ImageStop(*checks, options, schedule);
-  CrashFindings crash(schedule, options.settled);
+  CrashFindings crash(machine, schedule, options.settled);
   crash.Offer(checks->findings);
   crash.Finish(scenario, machine, options.run.minimise, &out);
-  if (options.run.observe) AddOutcomes(checks->observed, ListedItems(scenario), schedule, &out);
+  if (options.run.observe) {
+    AddOutcomes(checks->observed, ListedItems(scenario), machine, schedule, &out);
+  }
   return out;
 }
 
@@ -296,7 +307,7 @@ StateFindings CheckStateSampled(const Scenario& scenario, const Machine& machine
   StateFindings out;
   CheckRunningSystem(machine, schedule, &out);
   const std::set<std::string> settled;
-  CrashFindings crash(schedule, settled);
+  CrashFindings crash(machine, schedule, settled);
   CrashSpace space(machine);
   const CrashImage image = space.graph().DrawImage([&] { return prng.Coin(); });
   const std::vector<ListedItem> items =
@@ -307,7 +318,7 @@ StateFindings CheckStateSampled(const Scenario& scenario, const Machine& machine
   ++out.images;
   crash.Offer(findings);
   crash.Finish(scenario, machine, /*minimise=*/true, &out);
-  AddOutcomes(observed, items, schedule, &out);
+  AddOutcomes(observed, items, machine, schedule, &out);
   return out;
 }
 
@@ -317,7 +328,7 @@ void CheckRead(const Scenario& scenario, const Machine& after, const ObservedRea
   CheckReadNotStale(after, scenario.text_runs, read, &found);
   CheckReadCoherent(after, scenario.text_runs, read, &found);
   for (Finding& finding : found) {
-    KeepPreferred(ToViolation(std::move(finding), schedule,
+    KeepPreferred(ToViolation(std::move(finding), after, schedule,
                               "no crash: the read happened before any crash"),
                   &findings->best);
   }

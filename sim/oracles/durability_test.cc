@@ -188,7 +188,7 @@ TEST_CASE("msync: holds when the lines were written back, fires when they were n
     CHECK(Contains(findings[0].expected, "/f[4096:4098] = 'xy'"));
     // The store that the witness image leaves out is named.
     REQUIRE(!findings[0].lost.empty());
-    CHECK(findings[0].lost[0].kind == "device-write");
+    CHECK(findings[0].lost[0].kind == PersistEvent::Kind::kDeviceWrite);
   }
   SUBCASE("a promise over a range the store did not touch holds") {
     const Scenario scenario = LoadScenario(DaxScenario(

@@ -27,20 +27,31 @@ std::string RenderBytes(const std::vector<uint8_t>& bytes, const TextRuns& texts
   return text;
 }
 
-std::vector<LostEvent> LostEvents(const CrashContext& context, const CrashImage& image,
-                                  const std::vector<AddressRange>& ranges) {
+std::vector<EventRef> LostEvents(const CrashContext& context, const CrashImage& image,
+                                 const std::vector<AddressRange>& ranges) {
   const std::vector<int> relevant = context.space.CoveringEvents(ranges);
   const auto& events = context.space.graph().events();
-  std::vector<LostEvent> lost;
+  std::vector<EventRef> lost;
   for (int v : relevant) {
-    if (!image.persisted.count(events[v].id)) lost.push_back(LostEvent{"device-write", events[v].description});
+    if (!image.persisted.count(events[v].id)) lost.push_back({events[v].kind, events[v].id});
   }
   for (const PersistEvent* event : context.space.graph().Lost(image)) {
     if (event->kind == PersistEvent::Kind::kTransaction) {
-      lost.push_back(LostEvent{"journal", event->description});
+      lost.push_back(EventRef{event->kind, event->id});
     }
   }
   return lost;
+}
+
+std::vector<LostEvent> RenderLost(const Machine& machine, const std::vector<EventRef>& lost) {
+  std::vector<LostEvent> text;
+  text.reserve(lost.size());
+  for (const EventRef& event : lost) {
+    text.push_back(LostEvent{event.kind == PersistEvent::Kind::kTransaction ? "journal"
+                                                                            : "device-write",
+                             DescribeEvent(machine, event)});
+  }
+  return text;
 }
 
 void SetWitness(const CrashContext& context, const CrashImage& image,

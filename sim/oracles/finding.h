@@ -18,7 +18,8 @@ struct Finding {
   std::string promise;   // which op promised what
   std::string observed;  // what the read returned
   std::string expected;  // what was promised
-  std::vector<LostEvent> lost;
+  // The persist events the witness lost that matter to the finding; RenderLost gives their text.
+  std::vector<EventRef> lost;
   std::vector<std::string> state;
   CrashImage witness;     // a crash image that shows the violation (empty for volatile reads)
   bool has_witness = false;
@@ -41,8 +42,10 @@ std::string RenderBytes(const std::vector<uint8_t>& bytes, const TextRuns& texts
 // The persist events that `image` leaves out and that matter to the finding: the pending writes
 // covering the device bytes it read (`ranges`), and every committed transaction past the durable
 // prefix.
-std::vector<LostEvent> LostEvents(const CrashContext& context, const CrashImage& image,
-                                  const std::vector<AddressRange>& ranges);
+std::vector<EventRef> LostEvents(const CrashContext& context, const CrashImage& image,
+                                 const std::vector<AddressRange>& ranges);
+// The report's text of `lost` as `machine` describes the events (kind and DescribeEvent).
+std::vector<LostEvent> RenderLost(const Machine& machine, const std::vector<EventRef>& lost);
 // Records `image` as the finding's witness, with its relevant lost events.
 void SetWitness(const CrashContext& context, const CrashImage& image,
                 const std::vector<AddressRange>& ranges, Finding* finding);

@@ -44,7 +44,7 @@ struct ObservedValue {
   size_t item = 0;      // index into ListedItems
   std::string value;    // the exact rendering
   CrashImage witness;
-  std::vector<LostEvent> lost;  // what the witness leaves out that the item's bytes depend on
+  std::vector<EventRef> lost;  // what the witness leaves out that the item's bytes depend on
 };
 
 struct Observations {

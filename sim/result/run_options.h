@@ -36,7 +36,7 @@ struct Reductions {
   bool downsets = true;        // enumerate downsets of the persist DAG, not all subsets
   bool projection = true;      // per-byte outcomes and projected joint images per journal prefix,
                                // instead of recovering and checking every whole image
-  bool memoise = true;         // check states with equal crash inputs (HashCrashInputs) once
+  bool memoise = true;         // check states with equal crash inputs (HashCrashChecks) once
   bool assertion_search = true;  // decide assertions by a search over partial choices of the
                                  // pending writes, not by enumerating their combinations
   bool partial_order = true;  // a process's private step alone stands for its orders with the
