@@ -29,7 +29,7 @@ Device::Device(Media media, bool pmem, const Config& config)
       sector_bytes_(config.sector_bytes) {}
 
 void Device::ApplyWhere(bool (*predicate)(const PendingWrite&, const void*), const void* arg) {
-  const std::vector<PendingWrite>& writes = pending_.get();
+  const std::vector<PendingWrite>& writes = pending_->writes;
   std::vector<bool> apply(writes.size(), false);
   bool any = false;
   for (size_t i = 0; i < writes.size(); ++i) {
@@ -66,7 +66,7 @@ void Device::ApplyWhere(bool (*predicate)(const PendingWrite&, const void*), con
     }
   }
   // Applied in visibility order; the rest keep theirs, compacted in place.
-  std::vector<PendingWrite>& pending = pending_.mut();
+  std::vector<PendingWrite>& pending = MutablePending();
   size_t kept = 0;
   for (size_t i = 0; i < pending.size(); ++i) {
     if (apply[i]) {
@@ -96,7 +96,7 @@ uint64_t Device::SubmitBlockWrite(uint64_t address, const Tagged& data, bool fua
     write.set_payload(Slice(data, done, take), what);
     write.group = group;
     write.completed = false;
-    pending_.mut().push_back(std::move(write));
+    MutablePending().push_back(std::move(write));
     done += take;
   }
   if (fua) fua_groups_.push_back(group);
@@ -104,14 +104,14 @@ uint64_t Device::SubmitBlockWrite(uint64_t address, const Tagged& data, bool fua
 }
 
 bool Device::InFlight(uint64_t group) const {
-  return std::any_of(pending_->begin(), pending_->end(), [&](const PendingWrite& w) {
+  return std::any_of(pending().begin(), pending().end(), [&](const PendingWrite& w) {
     return w.group == group && !w.completed;
   });
 }
 
 void Device::CompleteBlockWrite(uint64_t group) {
   const uint64_t now = Tick();
-  for (auto& write : pending_.mut()) {
+  for (auto& write : MutablePending()) {
     if (write.group == group && !write.completed) {
       write.completed = true;
       write.completed_tick = now;
@@ -159,8 +159,8 @@ void Device::MarkFlushed(const std::vector<uint64_t>& lines, uint64_t up_to_id) 
     const auto named = std::lower_bound(lines.begin(), lines.end(), write.unit);
     return named != lines.end() && *named < write.unit + write.unit_count;
   };
-  if (!std::any_of(pending_->begin(), pending_->end(), raises)) return;
-  for (PendingWrite& write : pending_.mut()) {
+  if (!std::any_of(pending().begin(), pending().end(), raises)) return;
+  for (PendingWrite& write : MutablePending()) {
     if (raises(write)) write.flush = LineFlush::kFlushedNotFenced;
   }
 }
@@ -177,16 +177,16 @@ void Device::MarkLine(uint64_t line, uint64_t up_to_id, LineFlush state, bool st
   };
   // Looked at before it is changed: a copy shared with other states stays shared when nothing
   // changes.
-  const bool any = std::any_of(pending_->begin(), pending_->end(), raises);
+  const bool any = std::any_of(pending().begin(), pending().end(), raises);
   if (!any) return;
-  for (PendingWrite& write : pending_.mut()) {
+  for (PendingWrite& write : MutablePending()) {
     if (raises(write)) write.flush = state;
   }
   if (!stamp) return;
   // Lines waiting for a device flush count as completed at this tick: a later log write's
   // PREFLUSH takes them along (the persist graph's PREFLUSH edges).
   const uint64_t now = Tick();
-  for (PendingWrite& write : pending_.mut()) {
+  for (PendingWrite& write : MutablePending()) {
     if (write.unit_kind == UnitKind::kLine && !write.kernel_copy && write.flush == state &&
         write.unit <= line && line < write.unit + write.unit_count && write.id <= up_to_id &&
         write.completed_tick == 0) {
@@ -218,7 +218,7 @@ uint64_t Device::AppendVisibleStore(uint64_t address, const Tagged& data, std::s
       Apply(write);  // eADR: the caches are in the persistence domain
     } else {
       write.eadr_settling = platform_ == Platform::kEadr;
-      pending_.mut().push_back(std::move(write));
+      MutablePending().push_back(std::move(write));
     }
   }
   return last;
@@ -260,7 +260,7 @@ void Device::AppendKernelCopy(uint64_t address, const Tagged& data, std::string 
   for (PendingWrite& write : LinePieces(address, data, /*words=*/false, group, what)) {
     write.kernel_copy = true;
     write.completed_tick = tick_;
-    pending_.mut().push_back(std::move(write));
+    MutablePending().push_back(std::move(write));
   }
 }
 
@@ -279,7 +279,7 @@ void Device::AppendKernelZeroing(uint64_t address, uint64_t length, std::string 
   write.group = next_group_++;
   write.kernel_copy = true;
   write.completed_tick = Tick();
-  pending_.mut().push_back(std::move(write));
+  MutablePending().push_back(std::move(write));
 }
 
 void Device::PersistLine(uint64_t line, uint64_t up_to_id) { PersistLines({{line, up_to_id}}); }
@@ -305,28 +305,50 @@ void Device::PersistLines(const std::vector<std::pair<uint64_t, uint64_t>>& line
   }, &up_to);
 }
 
+std::vector<PendingWrite>& Device::MutablePending() {
+  PendingList& list = pending_.mut();
+  list.digests.Reset();
+  return list.writes;
+}
+
+const PendingList::Digests& Device::Digests() const {
+  return pending_->digests.Get([this] {
+    Hasher marked, unmarked, described;
+    for (const PendingWrite& write : pending_->writes) {
+      for (Hasher* hasher : {&marked, &unmarked}) {
+        hasher->Add(write.id);
+        hasher->Add(static_cast<uint64_t>(write.unit_kind));
+        hasher->Add(write.address);
+        hasher->Add(write.payload->data_hash.high);
+        hasher->Add(write.payload->data_hash.low);
+        hasher->Add(write.group);
+        hasher->AddBool(write.completed);
+        hasher->Add(write.completed_tick);
+        hasher->AddBool(write.kernel_copy);
+        hasher->AddBool(write.eadr_settling);
+        hasher->AddBool(write.nontemporal);
+      }
+      marked.Add(static_cast<uint64_t>(write.flush));
+      const bool unfenced = write.flush == LineFlush::kFlushedNotFenced;
+      unmarked.Add(static_cast<uint64_t>(unfenced ? LineFlush::kVisible : write.flush));
+      described.Add(write.unit);
+      described.Add(write.unit_count);
+      described.AddString(write.what());
+    }
+    return PendingList::Digests{marked.Finish(), unmarked.Finish(), described.Finish()};
+  });
+}
+
 void Device::HashInto(Hasher& hasher, bool flush_marks) const {
   for (const auto& [block, data] : media_.written_blocks()) {
     hasher.Add(block);
     hasher.AddBytes(data->bytes);
     hasher.AddBytes(data->origins);
   }
-  hasher.Add(pending_->size());
-  for (const auto& write : pending_.get()) {
-    hasher.Add(write.id);
-    hasher.Add(static_cast<uint64_t>(write.unit_kind));
-    hasher.Add(write.address);
-    hasher.Add(write.payload->data_hash.high);
-    hasher.Add(write.payload->data_hash.low);
-    hasher.Add(write.group);
-    hasher.AddBool(write.completed);
-    hasher.Add(write.completed_tick);
-    hasher.AddBool(write.kernel_copy);
-    hasher.AddBool(write.eadr_settling);
-    hasher.AddBool(write.nontemporal);
-    const bool unfenced = write.flush == LineFlush::kFlushedNotFenced;
-    hasher.Add(static_cast<uint64_t>(unfenced && !flush_marks ? LineFlush::kVisible : write.flush));
-  }
+  hasher.Add(pending_->writes.size());
+  const Hash128& pending = flush_marks ? Digests().marked : Digests().unmarked;
+  hasher.Add(pending.high);
+  hasher.Add(pending.low);
   hasher.AddBytes(fua_groups_);
   hasher.Add(next_id_);
   hasher.Add(tick_);
@@ -335,6 +357,12 @@ void Device::HashInto(Hasher& hasher, bool flush_marks) const {
     hasher.Add(line);
     hasher.Add(id);
   }
+}
+
+void Device::HashDescriptionsInto(Hasher& hasher) const {
+  hasher.Add(pending_->writes.size());
+  hasher.Add(Digests().described.high);
+  hasher.Add(Digests().described.low);
 }
 
 void OverlayWrite(const PendingWrite& write, uint64_t address, Tagged* out) {

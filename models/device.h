@@ -24,6 +24,7 @@
 #include "models/media.h"
 #include "sim/base/copy_on_write.h"
 #include "sim/base/hasher.h"
+#include "sim/base/once_cache.h"
 
 namespace crashsim {
 
@@ -77,6 +78,19 @@ struct PendingWrite {
   }
 };
 
+// The device's pending writes, ordered by id, shared by the copies of a Device until one changes
+// them (CopyOnWrite), with digests of them computed once per shared list: every state that holds
+// the list hashes it, once or more, and a wide store leaves thousands of pieces in it.
+struct PendingList {
+  struct Digests {
+    Hash128 marked;     // of each write every field Device::HashInto covers, flush marks included
+    Hash128 unmarked;   // the same with a visible and a flushed-not-fenced mark alike
+    Hash128 described;  // of each write its unit, unit count and description (`what`)
+  };
+  std::vector<PendingWrite> writes;
+  OnceCache<Digests> digests;  // of `writes`: reset whenever they change
+};
+
 // Lays the bytes of `write` that fall within `out` (which holds the bytes from `address` on) over
 // them.
 void OverlayWrite(const PendingWrite& write, uint64_t address, Tagged* out);
@@ -87,7 +101,7 @@ class Device {
 
   bool is_pmem() const { return pmem_; }
   const Media& media() const { return media_; }
-  const std::vector<PendingWrite>& pending() const { return pending_.get(); }
+  const std::vector<PendingWrite>& pending() const { return pending_->writes; }
   uint64_t tick() const { return tick_; }
   uint64_t Tick() { return ++tick_; }
 
@@ -141,7 +155,7 @@ class Device {
   template <class Keep>
   Tagged ReadOverlaid(uint64_t address, uint64_t length, Keep keep) const {
     Tagged out = media_.Read(address, length);
-    for (const PendingWrite& write : pending_.get()) {
+    for (const PendingWrite& write : pending_->writes) {
       // `keep` is asked only about writes that reach the range: it may cost a lookup, and a wide
       // store leaves thousands of pending pieces elsewhere.
       const bool overlaps =
@@ -153,7 +167,11 @@ class Device {
 
   // `flush_marks` false: a line's visible and flushed-not-fenced marks hash alike (they differ
   // only in the text a report gives a lost store; see HashCrashChecks in models/machine.h).
+  // The pending writes are fed as a digest (PendingList), computed once per shared list.
   void HashInto(Hasher& hasher, bool flush_marks = true) const;
+  // Of each pending write what the persist graph reads besides: its unit, unit count and
+  // description (HashCrashInputs), as a digest computed once per shared list.
+  void HashDescriptionsInto(Hasher& hasher) const;
 
   // Test-only wrong model: a completed write is durable without a flush.
   void set_completed_write_is_durable(bool on) { completed_is_durable_ = on; }
@@ -173,7 +191,10 @@ class Device {
   uint32_t sector_bytes_;
   bool completed_is_durable_ = false;
   // Ordered by id. Shared between copies until changed: most steps leave it alone.
-  CopyOnWrite<std::vector<PendingWrite>> pending_;
+  CopyOnWrite<PendingList> pending_;
+  // The pending writes to change: no longer shared, their digests dropped.
+  std::vector<PendingWrite>& MutablePending();
+  const PendingList::Digests& Digests() const;
   uint64_t next_id_ = 1;
   uint64_t next_group_ = 1;
   uint64_t tick_ = 0;

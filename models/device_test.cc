@@ -131,5 +131,54 @@ TEST_CASE("a run of line flushes marks the named lines' visible writes flushed, 
                                           LineFlush::kFlushedNotFenced, LineFlush::kVisible});
 }
 
+Hash128 HashOf(const Device& device, bool flush_marks = true) {
+  Hasher hasher;
+  device.HashInto(hasher, flush_marks);
+  device.HashDescriptionsInto(hasher);
+  return hasher.Finish();
+}
+
+// Two lines of 'A' stored at 0 (16 pieces), as a fresh device that was never hashed.
+Device Stored() {
+  Device device = MakeDevice(true);
+  device.AppendVisibleStore(0, Bytes(std::vector<uint8_t>(128, 'A')), "store");
+  return device;
+}
+
+TEST_CASE("the pending writes' digest follows a change made in place") {
+  Device device = Stored();
+  const Hash128 visible = HashOf(device);  // the digest of the list, kept with it
+  const Hash128 visible_unmarked = HashOf(device, false);
+  device.MarkFlushed({0, 1}, device.last_id());  // the list is not shared: changed in place
+  Device fresh = Stored();
+  fresh.MarkFlushed({0, 1}, fresh.last_id());
+  CHECK(HashOf(device) != visible);
+  CHECK(HashOf(device) == HashOf(fresh));
+  // Without the flush marks nothing changed.
+  CHECK(HashOf(device, false) == visible_unmarked);
+  device.AppendVisibleStore(256, Bytes({'B'}), "another store");
+  fresh.AppendVisibleStore(256, Bytes({'B'}), "another store");
+  CHECK(HashOf(device, false) != visible_unmarked);
+  CHECK(HashOf(device) == HashOf(fresh));
+  device.PersistLine(0, device.last_id());
+  CHECK(HashOf(device) != HashOf(fresh));
+  fresh.PersistLine(0, fresh.last_id());
+  CHECK(HashOf(device) == HashOf(fresh));
+}
+
+TEST_CASE("a copy that changes the shared pending writes leaves the other's digest alone") {
+  Device device = Stored();
+  const Hash128 stored = HashOf(device);
+  Device copy = device;
+  CHECK(HashOf(copy) == stored);
+  copy.MarkFlushed({0}, copy.last_id());
+  Device fresh = Stored();
+  fresh.MarkFlushed({0}, fresh.last_id());
+  CHECK(HashOf(copy) == HashOf(fresh));
+  CHECK(HashOf(copy) != stored);
+  CHECK(HashOf(device) == stored);
+  CHECK(device.pending()[0].flush == LineFlush::kVisible);
+}
+
 }  // namespace
 }  // namespace crashsim

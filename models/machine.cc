@@ -298,12 +298,7 @@ Hash128 HashCrashInputsMarking(const Machine& m, bool flush_marks) {
   // what the persist graph also reads of each pending write (its units, and its description,
   // which the lost events and the ordering finding show).
   m.device.HashInto(h, flush_marks);
-  h.Add(m.device.pending().size());
-  for (const PendingWrite& write : m.device.pending()) {
-    h.Add(write.unit);
-    h.Add(write.unit_count);
-    h.AddString(write.what());
-  }
+  m.device.HashDescriptionsInto(h);
   // The journal: every committed transaction and the forced prefix.
   m.journal.HashInto(h);
   // The namespaces: names give the paths in findings (PathOf); durable names are what recovery

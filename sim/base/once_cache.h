@@ -1,0 +1,46 @@
+// OnceCache<V>: a value computed from its owner's contents on first use and kept until the owner
+// changes them, for what a CopyOnWrite value shares with every copy (a digest of the device's
+// pending writes, hashed by every state that holds them).
+//
+// Get(compute) returns the kept value, computing it first when there is none; it may be called from
+// several threads at once (one computes, the others wait for it). Reset() drops the value: the
+// owner calls it whenever it changes what the value is computed from, and only while no other
+// thread can read the owner (CopyOnWrite::mut() gives such a private instance). A copy starts
+// empty, so a copy made to be changed never carries a value computed from contents it then loses.
+#pragma once
+
+#include <atomic>
+#include <mutex>
+
+namespace crashsim {
+
+template <class V>
+class OnceCache {
+ public:
+  OnceCache() = default;
+  OnceCache(const OnceCache&) {}
+  OnceCache& operator=(const OnceCache&) {
+    Reset();
+    return *this;
+  }
+
+  template <class Compute>
+  const V& Get(Compute compute) const {
+    if (ready_.load(std::memory_order_acquire)) return value_;
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!ready_.load(std::memory_order_relaxed)) {
+      value_ = compute();
+      ready_.store(true, std::memory_order_release);
+    }
+    return value_;
+  }
+  bool ready() const { return ready_.load(std::memory_order_acquire); }
+  void Reset() { ready_.store(false, std::memory_order_release); }
+
+ private:
+  mutable std::mutex mutex_;
+  mutable std::atomic<bool> ready_{false};
+  mutable V value_{};
+};
+
+}  // namespace crashsim
