@@ -1,6 +1,7 @@
 #include "models/device.h"
 
 #include <algorithm>
+#include <optional>
 #include <set>
 #include <utility>
 
@@ -160,7 +161,7 @@ void Device::MarkFlushed(const std::vector<uint64_t>& lines, uint64_t up_to_id) 
     return named != lines.end() && *named < write.unit + write.unit_count;
   };
   if (!std::any_of(pending().begin(), pending().end(), raises)) return;
-  for (PendingWrite& write : MutablePending()) {
+  for (PendingWrite& write : MutableFlushMarks()) {
     if (raises(write)) write.flush = LineFlush::kFlushedNotFenced;
   }
 }
@@ -179,7 +180,7 @@ void Device::MarkLine(uint64_t line, uint64_t up_to_id, LineFlush state, bool st
   // changes.
   const bool any = std::any_of(pending().begin(), pending().end(), raises);
   if (!any) return;
-  for (PendingWrite& write : MutablePending()) {
+  for (PendingWrite& write : MutableFlushMarks()) {
     if (raises(write)) write.flush = state;
   }
   if (!stamp) return;
@@ -307,37 +308,36 @@ void Device::PersistLines(const std::vector<std::pair<uint64_t, uint64_t>>& line
 
 std::vector<PendingWrite>& Device::MutablePending() {
   PendingList& list = pending_.mut();
-  list.digests.Reset();
+  list.fields.Reset();
+  list.marks.Reset();
+  list.marks_unfenced_alike.Reset();
+  list.described.Reset();
   return list.writes;
 }
 
-const PendingList::Digests& Device::Digests() const {
-  return pending_->digests.Get([this] {
-    Hasher marked, unmarked, described;
-    for (const PendingWrite& write : pending_->writes) {
-      for (Hasher* hasher : {&marked, &unmarked}) {
-        hasher->Add(write.id);
-        hasher->Add(static_cast<uint64_t>(write.unit_kind));
-        hasher->Add(write.address);
-        hasher->Add(write.payload->data_hash.high);
-        hasher->Add(write.payload->data_hash.low);
-        hasher->Add(write.group);
-        hasher->AddBool(write.completed);
-        hasher->Add(write.completed_tick);
-        hasher->AddBool(write.kernel_copy);
-        hasher->AddBool(write.eadr_settling);
-        hasher->AddBool(write.nontemporal);
-      }
-      marked.Add(static_cast<uint64_t>(write.flush));
-      const bool unfenced = write.flush == LineFlush::kFlushedNotFenced;
-      unmarked.Add(static_cast<uint64_t>(unfenced ? LineFlush::kVisible : write.flush));
-      described.Add(write.unit);
-      described.Add(write.unit_count);
-      described.AddString(write.what());
-    }
-    return PendingList::Digests{marked.Finish(), unmarked.Finish(), described.Finish()};
-  });
+std::vector<PendingWrite>& Device::MutableFlushMarks() {
+  const PendingList& before = *pending_;
+  std::optional<Hash128> fields, described;
+  if (const Hash128* known = before.fields.value()) fields = *known;
+  if (const Hash128* known = before.described.value()) described = *known;
+  std::vector<PendingWrite>& writes = MutablePending();
+  PendingList& after = pending_.mut();  // not shared any more: the same list
+  if (fields) after.fields.Keep(*fields);
+  if (described) after.described.Keep(*described);
+  return writes;
 }
+
+namespace {
+
+// The digest of `writes`, feeding each with `feed(hasher, write)`.
+template <class Feed>
+Hash128 DigestOf(const std::vector<PendingWrite>& writes, Feed feed) {
+  Hasher hasher;
+  for (const PendingWrite& write : writes) feed(hasher, write);
+  return hasher.Finish();
+}
+
+}  // namespace
 
 void Device::HashInto(Hasher& hasher, bool flush_marks) const {
   for (const auto& [block, data] : media_.written_blocks()) {
@@ -345,10 +345,37 @@ void Device::HashInto(Hasher& hasher, bool flush_marks) const {
     hasher.AddBytes(data->bytes);
     hasher.AddBytes(data->origins);
   }
-  hasher.Add(pending_->writes.size());
-  const Hash128& pending = flush_marks ? Digests().marked : Digests().unmarked;
-  hasher.Add(pending.high);
-  hasher.Add(pending.low);
+  const PendingList& list = *pending_;
+  hasher.Add(list.writes.size());
+  const Hash128& fields = list.fields.Get([&] {
+    return DigestOf(list.writes, [](Hasher& h, const PendingWrite& write) {
+      h.Add(write.id);
+      h.Add(static_cast<uint64_t>(write.unit_kind));
+      h.Add(write.address);
+      h.Add(write.payload->data_hash.high);
+      h.Add(write.payload->data_hash.low);
+      h.Add(write.group);
+      h.AddBool(write.completed);
+      h.Add(write.completed_tick);
+      h.AddBool(write.kernel_copy);
+      h.AddBool(write.eadr_settling);
+      h.AddBool(write.nontemporal);
+    });
+  });
+  const Hash128& marks = flush_marks ? list.marks.Get([&] {
+    return DigestOf(list.writes, [](Hasher& h, const PendingWrite& write) {
+      h.Add(static_cast<uint64_t>(write.flush));
+    });
+  }) : list.marks_unfenced_alike.Get([&] {
+    return DigestOf(list.writes, [](Hasher& h, const PendingWrite& write) {
+      const bool unfenced = write.flush == LineFlush::kFlushedNotFenced;
+      h.Add(static_cast<uint64_t>(unfenced ? LineFlush::kVisible : write.flush));
+    });
+  });
+  for (const Hash128& digest : {fields, marks}) {
+    hasher.Add(digest.high);
+    hasher.Add(digest.low);
+  }
   hasher.AddBytes(fua_groups_);
   hasher.Add(next_id_);
   hasher.Add(tick_);
@@ -360,9 +387,18 @@ void Device::HashInto(Hasher& hasher, bool flush_marks) const {
 }
 
 void Device::HashDescriptionsInto(Hasher& hasher) const {
-  hasher.Add(pending_->writes.size());
-  hasher.Add(Digests().described.high);
-  hasher.Add(Digests().described.low);
+  const PendingList& list = *pending_;
+  const Hash128& described = list.described.Get([&] {
+    return DigestOf(list.writes, [](Hasher& h, const PendingWrite& write) {
+      h.Add(write.unit);
+      h.Add(write.unit_count);
+      h.Add(write.payload->what_hash.high);
+      h.Add(write.payload->what_hash.low);
+    });
+  });
+  hasher.Add(list.writes.size());
+  hasher.Add(described.high);
+  hasher.Add(described.low);
 }
 
 void OverlayWrite(const PendingWrite& write, uint64_t address, Tagged* out) {

@@ -46,9 +46,10 @@ enum class LineFlush : uint8_t {
 struct PendingPayload {
   Tagged data;
   std::string what;  // for reports: "pwrite by P1 to /f at 0+4096"
-  // The hash of `data` (bytes and origins), computed once: a payload is shared by every state
-  // the write is pending in, and each of them hashes it.
+  // The hashes of `data` (bytes and origins) and of `what`, computed once: a payload is shared by
+  // every state the write is pending in, and each of them hashes it.
   Hash128 data_hash;
+  Hash128 what_hash;
 };
 
 struct PendingWrite {
@@ -69,26 +70,28 @@ struct PendingWrite {
   const Tagged& data() const { return payload->data; }
   const std::string& what() const { return payload->what; }
   void set_payload(Tagged data, std::string what) {
-    Hasher hasher;
-    hasher.AddBytes(data.bytes);
-    hasher.AddBytes(data.origins);
-    const Hash128 data_hash = hasher.Finish();
-    payload = std::make_shared<const PendingPayload>(PendingPayload{std::move(data),
-                                                                    std::move(what), data_hash});
+    Hasher data_hasher, what_hasher;
+    data_hasher.AddBytes(data.bytes);
+    data_hasher.AddBytes(data.origins);
+    what_hasher.AddString(what);
+    payload = std::make_shared<const PendingPayload>(PendingPayload{
+        std::move(data), std::move(what), data_hasher.Finish(), what_hasher.Finish()});
   }
 };
 
 // The device's pending writes, ordered by id, shared by the copies of a Device until one changes
-// them (CopyOnWrite), with digests of them computed once per shared list: every state that holds
-// the list hashes it, once or more, and a wide store leaves thousands of pieces in it.
+// them (CopyOnWrite), with digests of them computed once per shared list, each when first asked
+// for: every state that holds the list hashes it, once or more, and a wide store leaves thousands
+// of pieces in it. A change of flush marks alone keeps the digests that do not cover them.
 struct PendingList {
-  struct Digests {
-    Hash128 marked;     // of each write every field Device::HashInto covers, flush marks included
-    Hash128 unmarked;   // the same with a visible and a flushed-not-fenced mark alike
-    Hash128 described;  // of each write its unit, unit count and description (`what`)
-  };
   std::vector<PendingWrite> writes;
-  OnceCache<Digests> digests;  // of `writes`: reset whenever they change
+  // Of each write every field Device::HashInto covers but its flush mark.
+  OnceCache<Hash128> fields;
+  // Of each write its flush mark; and the same with a visible and a flushed-not-fenced mark alike.
+  OnceCache<Hash128> marks;
+  OnceCache<Hash128> marks_unfenced_alike;
+  // Of each write its unit, unit count and description (`what`).
+  OnceCache<Hash128> described;
 };
 
 // Lays the bytes of `write` that fall within `out` (which holds the bytes from `address` on) over
@@ -194,7 +197,8 @@ class Device {
   CopyOnWrite<PendingList> pending_;
   // The pending writes to change: no longer shared, their digests dropped.
   std::vector<PendingWrite>& MutablePending();
-  const PendingList::Digests& Digests() const;
+  // The same for a change of flush marks only: the digests that do not cover them are kept.
+  std::vector<PendingWrite>& MutableFlushMarks();
   uint64_t next_id_ = 1;
   uint64_t next_group_ = 1;
   uint64_t tick_ = 0;

@@ -5,7 +5,8 @@
 // Get(compute) returns the kept value, computing it first when there is none; it may be called from
 // several threads at once (one computes, the others wait for it). Reset() drops the value: the
 // owner calls it whenever it changes what the value is computed from, and only while no other
-// thread can read the owner (CopyOnWrite::mut() gives such a private instance). A copy starts
+// thread can read the owner (CopyOnWrite::mut() gives such a private instance); Keep(value) stores
+// a value known from elsewhere under the same rule. A copy starts
 // empty, so a copy made to be changed never carries a value computed from contents it then loses.
 #pragma once
 
@@ -35,7 +36,15 @@ class OnceCache {
     return value_;
   }
   bool ready() const { return ready_.load(std::memory_order_acquire); }
+  // The value when computed or kept, else null.
+  const V* value() const { return ready() ? &value_ : nullptr; }
   void Reset() { ready_.store(false, std::memory_order_release); }
+  // Keeps `value` as computed: for an owner that knows it from another instance with the same
+  // contents (a copy made to change something the value does not cover). Same rules as Reset.
+  void Keep(const V& value) {
+    value_ = value;
+    ready_.store(true, std::memory_order_release);
+  }
 
  private:
   mutable std::mutex mutex_;

@@ -16,13 +16,22 @@ TEST_CASE("computed at the first Get, kept until Reset") {
   int computed = 0;
   auto compute = [&] { return ++computed * 10; };
   CHECK(!cache.ready());
+  CHECK(cache.value() == nullptr);
   CHECK(cache.Get(compute) == 10);
+  CHECK(*cache.value() == 10);
   CHECK(cache.Get(compute) == 10);
   CHECK(computed == 1);
   cache.Reset();
   CHECK(!cache.ready());
   CHECK(cache.Get(compute) == 20);
   CHECK(computed == 2);
+}
+
+TEST_CASE("a kept value is returned without computing") {
+  OnceCache<int> cache;
+  cache.Keep(7);
+  CHECK(cache.ready());
+  CHECK(cache.Get([] { return 8; }) == 7);
 }
 
 TEST_CASE("a copy starts empty, and so does an assigned one") {
