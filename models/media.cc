@@ -66,7 +66,9 @@ Tagged Media::InitialBlock(uint64_t block) const {
 
 Tagged Media::Read(uint64_t address, uint64_t length) const {
   const uint32_t bs = initial_->block_size;
-  Tagged out{std::vector<uint8_t>(length), std::vector<Origin>(length)};
+  Tagged out;
+  out.bytes.reserve(length);  // filled by appending: no zeroing of what is then overwritten
+  out.origins.reserve(length);
   uint64_t done = 0;
   while (done < length) {
     const uint64_t pos = address + done;
@@ -74,12 +76,14 @@ Tagged Media::Read(uint64_t address, uint64_t length) const {
     const uint64_t take = std::min<uint64_t>(bs - in_block, length - done);
     const BlockView view = View(pos / bs);
     if (view.written_ != nullptr) {
-      std::copy_n(view.written_->bytes.begin() + in_block, take, out.bytes.begin() + done);
-      std::copy_n(view.written_->origins.begin() + in_block, take, out.origins.begin() + done);
+      const auto bytes = view.written_->bytes.begin() + static_cast<std::ptrdiff_t>(in_block);
+      const auto origins = view.written_->origins.begin() + static_cast<std::ptrdiff_t>(in_block);
+      out.bytes.insert(out.bytes.end(), bytes, bytes + static_cast<std::ptrdiff_t>(take));
+      out.origins.insert(out.origins.end(), origins, origins + static_cast<std::ptrdiff_t>(take));
     } else {
       for (uint64_t i = 0; i < take; ++i) {
-        out.bytes[done + i] = view.byte(in_block + i);
-        out.origins[done + i] = view.origin(in_block + i);
+        out.bytes.push_back(view.byte(in_block + i));
+        out.origins.push_back(view.origin(in_block + i));
       }
     }
     done += take;

@@ -67,18 +67,36 @@ Tagged RecoveredState::ReadIno(uint32_t ino, uint64_t begin, uint64_t end) const
   const RecoveredFile* file = FileByIno(ino);
   CRASHSIM_CHECK(file != nullptr && end <= file->core.size_bytes);
   Tagged out;
-  for (uint64_t pos = begin; pos < end;) {
-    const uint64_t block = pos / block_size_;
-    const uint64_t take = std::min<uint64_t>(block_size_ - pos % block_size_, end - pos);
-    auto it = file->core.extents.Find(block);
-    Tagged part;
-    if (!it || it->state != ExtentState::kWritten) {
-      part = TagZeroes(take);
-    } else {
-      part = ReadDevice(it->physical_block * block_size_ + pos % block_size_, take);
+  const auto append = [&](const Tagged& part) {
+    if (out.bytes.empty()) {
+      out.bytes.reserve(end - begin);
+      out.origins.reserve(end - begin);
     }
     out.bytes.insert(out.bytes.end(), part.bytes.begin(), part.bytes.end());
     out.origins.insert(out.origins.end(), part.origins.begin(), part.origins.end());
+  };
+  for (uint64_t pos = begin; pos < end;) {
+    const uint64_t block = pos / block_size_;
+    uint64_t take = std::min<uint64_t>(block_size_ - pos % block_size_, end - pos);
+    auto it = file->core.extents.Find(block);
+    if (!it || it->state != ExtentState::kWritten) {
+      append(TagZeroes(take));
+      pos += take;
+      continue;
+    }
+    // The following blocks written and physically adjacent are read with it: one pass over the
+    // pending writes for the span, not one per block, with the same bytes.
+    for (uint64_t next = block + 1; pos + take < end; ++next) {
+      const auto adjacent = file->core.extents.Find(next);
+      if (!adjacent || adjacent->state != ExtentState::kWritten ||
+          adjacent->physical_block != it->physical_block + (next - block)) {
+        break;
+      }
+      take += std::min<uint64_t>(block_size_, end - pos - take);
+    }
+    Tagged part = ReadDevice(it->physical_block * block_size_ + pos % block_size_, take);
+    if (pos == begin && take == end - begin) return part;  // one span: no copy
+    append(part);
     pos += take;
   }
   return out;

@@ -62,7 +62,9 @@ class Search {
     uint32_t offset = 0;   // of its first byte within the leaf's range
     uint32_t length = 0;
     uint64_t address = 0;  // device address of its first byte
-    std::vector<uint32_t> writes;  // the variables covering it, in visibility order
+    // The variables covering it, in visibility order: Leaf::writes[first_write, end_write).
+    uint32_t first_write = 0;
+    uint32_t end_write = 0;
   };
   struct Leaf {
     bool constant = true;
@@ -72,6 +74,7 @@ class Search {
     std::vector<std::vector<uint8_t>> candidates;
     std::vector<char> outside_matches;  // per candidate: the bytes no segment covers match it
     std::vector<Segment> segments;
+    std::vector<uint32_t> writes;  // the segments' variables, one after another
   };
   enum class Step { kHolds, kViolated, kGaveUp };
 
@@ -81,9 +84,12 @@ class Search {
       return;
     }
     Leaf leaf;
-    ExprEvaluator evaluator(c_, c_.recovered);
-    leaf.value = evaluator.Eval(e) ? Truth::kTrue : Truth::kFalse;
     if (IsRange(e)) BuildRange(e, &leaf);
+    // A leaf's value is read only when no pending write can change it.
+    if (leaf.constant) {
+      ExprEvaluator evaluator(c_, c_.recovered);
+      leaf.value = evaluator.Eval(e) ? Truth::kTrue : Truth::kFalse;
+    }
     leaf_of_[&e] = leaves_.size();
     leaves_.push_back(std::move(leaf));
   }
@@ -105,10 +111,12 @@ class Search {
         const uint64_t leaf_offset = offset - e.start;
         c_.space.ForEachRun(*address, next - offset, [&](const OutcomeRun& run) {
           Segment segment;
+          segment.first_write = static_cast<uint32_t>(leaf->writes.size());
           for (int w : run.writes) {
-            if (!c_.space.forced(w)) segment.writes.push_back(VariableOf(w));
+            if (!c_.space.forced(w)) leaf->writes.push_back(VariableOf(w));
           }
-          if (segment.writes.empty()) return true;
+          segment.end_write = static_cast<uint32_t>(leaf->writes.size());
+          if (segment.end_write == segment.first_write) return true;
           segment.offset = static_cast<uint32_t>(leaf_offset + (run.address - *address));
           segment.length = static_cast<uint32_t>(run.length);
           segment.address = run.address;
@@ -255,8 +263,8 @@ class Search {
         values_.clear();
         bool decided = true, kept = false;
         uint32_t latest_undecided = kNoVariable;
-        for (size_t j = segment.writes.size(); j-- > 0;) {
-          const uint32_t v = segment.writes[j];
+        for (size_t j = segment.end_write; j-- > segment.first_write;) {
+          const uint32_t v = leaf.writes[j];
           if (fate_[v] == Fate::kLost) continue;
           const PendingWrite& write = pending[events_[v]];
           values_.push_back(write.data().bytes[address - write.address]);
