@@ -312,19 +312,43 @@ std::vector<PendingWrite>& Device::MutablePending() {
   list.marks.Reset();
   list.marks_unfenced_alike.Reset();
   list.described.Reset();
+  list.touched_blocks.Reset();
   return list.writes;
 }
 
 std::vector<PendingWrite>& Device::MutableFlushMarks() {
   const PendingList& before = *pending_;
   std::optional<Hash128> fields, described;
+  std::optional<std::vector<std::pair<uint64_t, uint64_t>>> blocks;
   if (const Hash128* known = before.fields.value()) fields = *known;
   if (const Hash128* known = before.described.value()) described = *known;
+  if (const auto* known = before.touched_blocks.value()) blocks = *known;
   std::vector<PendingWrite>& writes = MutablePending();
   PendingList& after = pending_.mut();  // not shared any more: the same list
   if (fields) after.fields.Keep(*fields);
   if (described) after.described.Keep(*described);
+  if (blocks) after.touched_blocks.Keep(*blocks);
   return writes;
+}
+
+const std::vector<std::pair<uint64_t, uint64_t>>& Device::PendingBlocks() const {
+  return pending_->touched_blocks.Get([this] {
+    const uint64_t bs = media_.block_size();
+    std::vector<std::pair<uint64_t, uint64_t>> spans;
+    for (const PendingWrite& write : pending_->writes) {
+      spans.emplace_back(write.address / bs, (write.address + write.data().size() + bs - 1) / bs);
+    }
+    std::sort(spans.begin(), spans.end());
+    std::vector<std::pair<uint64_t, uint64_t>> merged;
+    for (const auto& [first, end] : spans) {
+      if (!merged.empty() && first <= merged.back().second) {
+        merged.back().second = std::max(merged.back().second, end);
+      } else {
+        merged.emplace_back(first, end);
+      }
+    }
+    return merged;
+  });
 }
 
 namespace {

@@ -92,6 +92,8 @@ struct PendingList {
   OnceCache<Hash128> marks_unfenced_alike;
   // Of each write its unit, unit count and description (`what`).
   OnceCache<Hash128> described;
+  // The media blocks the writes touch, as sorted disjoint ranges [first, end).
+  OnceCache<std::vector<std::pair<uint64_t, uint64_t>>> touched_blocks;
 };
 
 // Lays the bytes of `write` that fall within `out` (which holds the bytes from `address` on) over
@@ -175,6 +177,10 @@ class Device {
   // Of each pending write what the persist graph reads besides: its unit, unit count and
   // description (HashCrashInputs), as a digest computed once per shared list.
   void HashDescriptionsInto(Hasher& hasher) const;
+
+  // The media blocks some pending write touches, as sorted disjoint ranges [first, end) of
+  // block numbers; computed once per shared list.
+  const std::vector<std::pair<uint64_t, uint64_t>>& PendingBlocks() const;
 
   // Test-only wrong model: a completed write is durable without a flush.
   void set_completed_write_is_durable(bool on) { completed_is_durable_ = on; }

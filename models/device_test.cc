@@ -185,5 +185,22 @@ TEST_CASE("a copy that changes the shared pending writes leaves the other's dige
   CHECK(device.pending()[0].flush == LineFlush::kVisible);
 }
 
+TEST_CASE("the blocks under pending writes follow the list, shared or changed") {
+  Device device = MakeDevice(true);
+  using Blocks = std::vector<std::pair<uint64_t, uint64_t>>;
+  CHECK(device.PendingBlocks().empty());
+  device.AppendVisibleStore(0, Bytes(std::vector<uint8_t>(16, 'A')), "store");
+  device.AppendVisibleStore(2 * 4096 + 8, Bytes({'B'}), "store");
+  CHECK(device.PendingBlocks() == Blocks{{0, 1}, {2, 3}});
+  Device copy = device;
+  copy.AppendVisibleStore(4096 + 64, Bytes({'C'}), "store");  // joins the two ranges
+  CHECK(copy.PendingBlocks() == Blocks{{0, 3}});
+  CHECK(device.PendingBlocks() == Blocks{{0, 1}, {2, 3}});
+  copy.MarkFlushed({0}, copy.last_id());  // marks only: the blocks are kept, and still right
+  CHECK(copy.PendingBlocks() == Blocks{{0, 3}});
+  device.PersistLine(0, device.last_id());  // changed in place
+  CHECK(device.PendingBlocks() == Blocks{{2, 3}});
+}
+
 }  // namespace
 }  // namespace crashsim

@@ -14,12 +14,15 @@ std::optional<UntouchedSpan> UntouchedFrom(const Device& device, uint64_t block,
     if (it->first == block) return std::nullopt;
     count = std::min(count, it->first - block);
   }
-  for (const PendingWrite& write : device.pending()) {
-    const uint64_t first = write.address / bs;
-    const uint64_t last = (write.address + write.data().size() + bs - 1) / bs;
-    if (last <= block) continue;
-    if (first <= block) return std::nullopt;
-    count = std::min(count, first - block);
+  // The first range of blocks under pending writes that ends past `block` (the ranges are
+  // disjoint and sorted, so their ends are too): over it, or where the span stops.
+  const auto& touched = device.PendingBlocks();
+  const auto next = std::upper_bound(
+      touched.begin(), touched.end(), block,
+      [](uint64_t b, const std::pair<uint64_t, uint64_t>& range) { return b < range.second; });
+  if (next != touched.end()) {
+    if (next->first <= block) return std::nullopt;
+    count = std::min(count, next->first - block);
   }
   const InitialImage& initial = media.initial();
   UntouchedSpan span;

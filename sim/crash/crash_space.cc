@@ -139,7 +139,8 @@ std::vector<int> CrashSpace::Touching(uint64_t begin, uint64_t end) const {
        it != line_index_.end() && it->first <= (end - 1) / kLineBytes; ++it) {
     touching.insert(touching.end(), it->second.begin(), it->second.end());
   }
-  std::sort(touching.begin(), touching.end());
+  // Usually sorted already (a wide store's pieces line after line): no sort then.
+  if (!std::is_sorted(touching.begin(), touching.end())) std::sort(touching.begin(), touching.end());
   touching.erase(std::unique(touching.begin(), touching.end()), touching.end());
   return touching;
 }
@@ -154,8 +155,10 @@ bool CrashSpace::ForEachRun(uint64_t address, uint64_t length,
   // A sweep over the touching writes by start address, keeping those that cover the current
   // byte, so that a range under thousands of torn pieces costs one pass, not a pass per run.
   std::vector<int> by_start = Touching(address, end);
-  std::stable_sort(by_start.begin(), by_start.end(),
-                   [&](int a, int b) { return pending[a].address < pending[b].address; });
+  const auto by_address = [&](int a, int b) { return pending[a].address < pending[b].address; };
+  if (!std::is_sorted(by_start.begin(), by_start.end(), by_address)) {
+    std::stable_sort(by_start.begin(), by_start.end(), by_address);
+  }
   size_t next = 0;
   std::vector<int> active, covering;
   OutcomeRun run;
