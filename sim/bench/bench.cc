@@ -164,10 +164,6 @@ void CommitStoreRows(std::vector<Workload>* rows) {
     for (CommitStore variant : {CommitStore::kPersist, CommitStore::kFlushNoFence,
                                 CommitStore::kNoFlush, CommitStore::kNtstoreSfence,
                                 CommitStore::kNtstoreNoSfence}) {
-      // At 64 KiB the flush without a fence drains 1,024 line flushes one hardware step each, and
-      // each step of the device model costs time in the number of pending pieces: minutes, so it
-      // is left out (the README gives its measured time).
-      if (bytes == 65536 && variant == CommitStore::kFlushNoFence) continue;
       Workload row = Generated(
           fmt::format("commit-store {} B, {} ({})", bytes, CommitStoreName(variant),
                       CommitStoreCorrect(variant) ? "correct" : "buggy"),
