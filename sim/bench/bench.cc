@@ -330,20 +330,21 @@ void MainTable(const std::string& dir) {
 }  // namespace
 
 // Issue #16's families (`bench --concurrency-only`): P processes with independent work, with
-// every reduction on and with the partial-order reduction off, each run within kConcurrencyStates.
+// every reduction on and with both partial-order reductions off (private steps and independent
+// processes), each run within kConcurrencyStates.
 void ConcurrencyTable() {
   constexpr uint64_t kConcurrencyStates = 50000;
-  fmt::print("P processes with independent work, one thread, within {} states; partial order on "
-             "and off\n",
+  fmt::print("P processes with independent work, one thread, within {} states; partial order on, "
+             "and off (private steps and independent processes)\n",
              kConcurrencyStates);
   fmt::print("{:<56} {:>10} {:>8} {:>9}  {:>10} {:>8} {:>9}\n", "family", "states", "explored",
              "seconds", "off states", "explored", "seconds");
   const std::vector<std::pair<Concurrent, std::vector<int>>> families = {
       {Concurrent::kBufferedFsyncOwnFiles, {1, 2, 3, 4, 8}},
       {Concurrent::kBufferedFsyncOneFile, {1, 2, 3, 4}},
-      {Concurrent::kDirectOwnFiles, {1, 2, 3, 4}},
-      {Concurrent::kPmemPersisted, {1, 2, 3}},
-      {Concurrent::kPmemUnfenced, {1, 2, 3, 4}},
+      {Concurrent::kDirectOwnFiles, {1, 2, 3, 4, 8}},
+      {Concurrent::kPmemPersisted, {1, 2, 3, 4, 8}},
+      {Concurrent::kPmemUnfenced, {1, 2, 3, 4, 8}},
   };
   for (const auto& [family, counts] : families) {
     for (int processes : counts) {
@@ -354,6 +355,7 @@ void ConcurrencyTable() {
       const RunFigures on = MeasureRuns(scenarios, ReductionsOn(1, kConcurrencyStates));
       RunOptions off_options = ReductionsOn(1, kConcurrencyStates);
       off_options.reductions.partial_order = false;
+      off_options.reductions.independent_processes = false;
       const RunFigures off = MeasureRuns(scenarios, off_options);
       fmt::print("{:<56} {:>10} {:>8} {:>9.3f}  {:>10} {:>8} {:>9.3f}\n",
                  fmt::format("{}: {} x {}", ConcurrentName(family), processes, ops),
