@@ -90,6 +90,126 @@ TEST_CASE("an assertion across two processes' files keeps every order, and finds
   CHECK(c.off.violated == c.on.violated);
 }
 
+// Another process's log force. Without background pushes a committed transaction that nothing
+// forced is lost in every crash, so a log force of another process does not only make more of
+// P1's state durable: it makes durable, at a point of P1's program, a transaction that P1 alone
+// only ever makes durable later, together with what P1 did in between. The cases below are
+// accepted by the analysis, and without the reduction they find a violation that the reduced walk
+// misses (the reduced walk visits a subset of the states, so it can only miss). They are marked
+// should_fail: each fails for as long as the reduction misses the violation.
+void Report(const std::string& what, const Compared& c) {
+  MESSAGE(what, ": on {", fmt::format("{}", fmt::join(c.on.violated, ", ")), "} in ",
+          c.on.distinct_states, " states; off {",
+          fmt::format("{}", fmt::join(c.off.violated, ", ")), "} in ", c.off.distinct_states,
+          " states");
+}
+
+// P1 writes 'A' into its unwritten block and starts and waits for its writeback with
+// sync_file_range: the I/O completion commits the conversion, which nothing forces. Then P1
+// overwrites the byte with 'B' and fsyncs. Alone, P1's conversion becomes durable only through
+// its own fsync, which writes 'B' and flushes the device first: the block reads zero or 'B'. When
+// P2's fsync comes between P1's sync_file_range and P1's fsync, its log force (PREFLUSH) makes the
+// conversion and 'A' durable: a crash then reads 'A'.
+std::string ForeignForce(const std::string& fs, bool overwrite) {
+  return fmt::format(R"({{"crashsim": 1, "name": "foreign-force", "models": ["kernel-tracked"],
+    "config": {{"background": "none", "fs": "{}"}},
+    "files": {{"/f1": {{"size": 4096, "layout": "unwritten"}},
+              "/f2": {{"size": 4096, "layout": "unwritten"}}}},
+    "processes": {{
+      "P1": ["fd = open /f1 rw", "pwrite fd 0 'A'", "sync_file_range fd 0 0 write wait_after"{}],
+      "P2": ["fd = open /f2 rw", "pwrite fd 0 'x'", "fsync fd"]}},
+    "assert": [{{"name": "p1-never-a", "check": "/f1[0:1] != 'A'"}}]}})",
+                     fs, overwrite ? R"(, "pwrite fd 0 'B'", "fsync fd")" : "");
+}
+
+TEST_CASE("another process's fsync forces P1's unforced conversion: missed with the reduction" *
+          doctest::should_fail(true)) {
+  // Measured: on {} in 14 states, off {p1-never-a} in 801 states, under each file system.
+  for (const char* fs : {"xfs", "ext4-ordered", "ext4-writeback"}) {
+    INFO("fs: ", fs);
+    const Compared c = Compare(Load(ForeignForce(fs, true)), Design::kKernelTracked);
+    Report(std::string("foreign fsync under ") + fs, c);
+    CHECK(c.on_stats.independent_process_states > 0);
+    CHECK(c.off.violated == std::set<std::string>{"p1-never-a"});
+    CHECK(c.on.violated == c.off.violated);
+  }
+}
+
+TEST_CASE("another process's fsync after P1's last step: the reduced walk has it too") {
+  // The near miss: without P1's overwrite, P2's force after P1's end (which the reduced walk
+  // runs) shows 'A' already.
+  const Compared c = Compare(Load(ForeignForce("xfs", false)), Design::kKernelTracked);
+  Report("foreign fsync, no overwrite", c);
+  CHECK(c.on_stats.independent_process_states > 0);
+  CHECK(c.on.violated == std::set<std::string>{"p1-never-a"});
+  CHECK(c.off.violated == c.on.violated);
+}
+
+TEST_CASE("another process's fsync forces P1's DAX conversion: missed with the reduction" *
+          doctest::should_fail(true)) {
+  // P1's store into its unwritten DAX block converts it at the fault (a transaction nothing
+  // forces); P1 persists 'A', then stores and persists 'B', then fsyncs. P2's fsync of its own
+  // file between the two persists makes the conversion durable with 'A' in the block.
+  // Measured: on {} in 18 states, off {p1-never-a} in 432 states, under every design.
+  const Scenario scenario = Load(R"({"crashsim": 1, "name": "dax-foreign-force",
+    "config": {"background": "none"},
+    "files": {"/f1": {"size": 4096, "dax": true, "layout": "unwritten"},
+              "/f2": {"size": 4096, "dax": true, "layout": "written", "fill": "00"}},
+    "processes": {
+      "P1": ["fd = open /f1 rw", "m = mmap fd 0 4096 shared", "store m+0 'A'", "persist m+0 1",
+             "store m+0 'B'", "persist m+0 1", "fsync fd"],
+      "P2": ["fd = open /f2 rw", "pwrite fd 0 'x'", "fsync fd"]},
+    "assert": [{"name": "p1-never-a", "check": "/f1[0:1] != 'A'"}]})");
+  for (Design design : scenario.designs) {
+    INFO("under ", DesignName(design));
+    const Compared c = Compare(scenario, design);
+    Report("DAX, foreign fsync under " + std::string(DesignName(design)), c);
+    CHECK(c.off.violated == std::set<std::string>{"p1-never-a"});
+    CHECK(c.on.violated == c.off.violated);
+  }
+}
+
+// Own pages of one DAX file, under map-sync. P1's store into its unwritten page converts the
+// block (a transaction on the shared inode, which the dynamic check expands fully at that step
+// only); P1 persists 'A', then 'B'. P2's first store through its MAP_SYNC mapping of the other
+// page finds the shared inode datasync-dirty (P1's conversion), so its fault runs an fdatasync
+// that forces the log through P1's transaction (xfs_bmbt_to_iomap's IOMAP_F_DIRTY,
+// dax_finish_sync_fault). Between P1's two persists that leaves 'A' durable and reachable.
+std::string SyncFaultForce(const std::string& page0) {
+  return fmt::format(R"({{"crashsim": 1, "name": "sync-fault-force", "models": ["map-sync"],
+    "config": {{"background": "none"}},
+    "files": {{"/s": {{"size": 8192, "dax": true, "layout": [
+      {{"offset": 0, "length": 4096, {}}},
+      {{"offset": 4096, "length": 4096, "layout": "written", "fill": "00"}}]}}}},
+    "processes": {{
+      "P1": ["fd = open /s rw", "m = mmap fd 0 4096 shared", "store m+0 'A'", "persist m+0 1",
+             "store m+0 'B'", "persist m+0 1"],
+      "P2": ["fd = open /s rw", "m = mmap fd 4096 4096 shared validate sync", "store m+0 'x'"]}},
+    "assert": [{{"name": "p1-never-a", "check": "/s[0:1] != 'A'"}}]}})",
+                     page0);
+}
+
+TEST_CASE("a MAP_SYNC fault on another page forces P1's conversion: missed with the reduction" *
+          doctest::should_fail(true)) {
+  // Measured: on {} in 58 states, off {p1-never-a} in 189 states.
+  const Compared c = Compare(Load(SyncFaultForce(R"("layout": "unwritten")")), Design::kMapSync);
+  Report("MAP_SYNC fault of P2 on the shared file", c);
+  CHECK(c.on_stats.independent_process_states > 0);
+  CHECK(c.off.violated == std::set<std::string>{"p1-never-a"});
+  CHECK(c.on.violated == c.off.violated);
+}
+
+TEST_CASE("a MAP_SYNC fault on another page of a written file forces nothing of P1's") {
+  // The near miss: P1's page is written, its fault logs timestamps only, P2's fault is not
+  // synchronous, and P1's 'A' is never lost to the crash once persisted: the same verdict.
+  const Compared c =
+      Compare(Load(SyncFaultForce(R"("layout": "written", "fill": "00")")), Design::kMapSync);
+  Report("MAP_SYNC fault of P2, written page", c);
+  CHECK(c.on_stats.independent_process_states > 0);
+  CHECK(c.on.violated == std::set<std::string>{"p1-never-a"});
+  CHECK(c.off.violated == c.on.violated);
+}
+
 // A random program for process p: on its own file /fp (DAX) or on page p of a shared DAX file /s,
 // stores, flushes, fences, writes and syncs; the assertion relates two of its written bytes.
 struct Generated {
