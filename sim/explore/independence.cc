@@ -259,6 +259,41 @@ Hash128 HashSharedInodes(const Machine& machine, const std::set<uint32_t>& share
   return h.Finish();
 }
 
+// Whether the log holds nothing another process's log force could make durable before the
+// process that wrote it forces it itself, other than timestamps: every committed transaction
+// not yet forced changes only the times of the inodes it logs (against the image before it), and
+// no bio is in flight whose completion would log a conversion, a size or a remap. Under
+// `background: none` nothing but a force makes a committed transaction durable, so an early
+// force by another process is no longer just "more durable": it can keep a state the writer
+// itself never makes durable (an unwritten extent converted and then overwritten before its own
+// fsync). Timestamps alone it may force: only a promise on the inode reads them, and a promise
+// asks for at least the times at its call.
+bool QuietLog(const Machine& machine) {
+  for (const auto& [group, bio] : machine.bios) {
+    if (bio.convert_unwritten || bio.new_size > 0 || bio.cow) return false;
+  }
+  const Journal& journal = machine.journal;
+  if (journal.forced_seq() >= journal.committed_seq()) return true;
+  std::map<uint32_t, const InodeCore*> image;  // the latest image of each inode before a txn
+  for (const auto& [ino, core] : machine.base->cores) image[ino] = &core;
+  for (uint64_t seq = 1; seq <= journal.committed_seq(); ++seq) {
+    const Transaction& txn = journal.txn(seq);
+    const bool unforced = seq > journal.forced_seq();
+    if (unforced && (txn.names || txn.tree)) return false;
+    for (const auto& [ino, core] : txn.inodes) {
+      if (unforced) {
+        auto before = image.find(ino);
+        if (before == image.end()) return false;  // a new inode
+        InodeCore was = *before->second, is = core;
+        was.mtime = was.ctime = is.mtime = is.ctime = 0;
+        if (!(was == is)) return false;
+      }
+      image[ino] = &core;
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 Independence AnalyseIndependence(const Scenario& scenario, const Machine& initial) {
@@ -313,14 +348,15 @@ bool KeepsIndependence(const Independence& independence, const Scenario& scenari
           HashSharedInodes(after, independence.shared_inodes)) {
     return false;
   }
-  if (HashAllocation(before) == HashAllocation(after)) return true;
-  // A change of the free space matters only while another process may still allocate.
+  bool others_left = false;
   for (int other = 0; other < static_cast<int>(scenario.processes.size()); ++other) {
     if (other != pid && before.processes[other].pc < scenario.processes[other].program.size()) {
-      return false;
+      others_left = true;
     }
   }
-  return true;
+  // Free space and the log matter only while another process may still allocate or force.
+  if (!others_left) return true;
+  return HashAllocation(before) == HashAllocation(after) && QuietLog(before) && QuietLog(after);
 }
 
 }  // namespace crashsim

@@ -11,13 +11,13 @@
 // exploration may run the lowest-numbered process with a step enabled alone, all its enabled
 // steps (its own step and its store buffer's drain), and the others after it: the ample set of
 // one process (Peled's C1 by the footprints below and the dynamic check KeepsIndependence; C2
-// replaced by the locality of every check; C3, the cycle proviso, by the explorer, which expands
-// fully when a step of the ample set reaches a state already visited).
+// replaced by the locality of every check; C3, the cycle proviso, holds because the state graph
+// has no cycles, and the explorer expands fully a step that leaves the state as it was).
 //
 // What keeps the argument sound is conservative: any op outside the list below, any check that
 // reads two processes' footprints, `background: explore`, and the analysis says no and names why.
-// An allocation, or a change of a shared file's metadata or lock, found while stepping makes that
-// state fully expanded instead.
+// An allocation, a change of a shared file's metadata or lock, or a logged change other than
+// timestamps not yet forced, found while stepping, makes that state fully expanded instead.
 #pragma once
 
 #include <cstdint>
@@ -38,10 +38,11 @@ struct Independence {
 // The static half: the processes' footprints from their programs, and the checks' reads.
 Independence AnalyseIndependence(const Scenario& scenario, const Machine& initial);
 
-// The dynamic half, for a step of `pid` from `before` to `after`: no block was allocated or
-// reserved, freed or shared while another process still has ops left (free space and block
-// choice are shared), no inode was created, and no shared inode's metadata, size, reservations
-// or lock changed.
+// The dynamic half, for a step of `pid` from `before` to `after`: no shared inode's metadata,
+// size or lock changed; and while another process still has ops left, no block was allocated,
+// reserved, freed or shared (free space and block choice are shared), no inode was created, and
+// neither state has anything in the log, or in flight to it, that another process's log force
+// could make durable before `pid` forces it, beyond timestamps.
 bool KeepsIndependence(const Independence& independence, const Scenario& scenario,
                        const Machine& before, const Machine& after, int pid);
 
