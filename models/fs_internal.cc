@@ -8,11 +8,8 @@
 #include "sim/base/found.h"
 
 namespace crashsim {
-namespace {
 
 bool IsExt4(const Machine& m) { return m.config->fs != FsKind::kXfs; }
-
-}  // namespace
 
 uint64_t LogInode(Machine& m, uint32_t ino, uint32_t fields, const std::string& what,
                   std::vector<uint64_t> completes_groups, std::vector<uint64_t> ordered_groups) {

@@ -61,6 +61,9 @@ void ForceLog(Machine& m, uint64_t seq, int pid);
 // write cache: PREFLUSH and FUA are no-ops)" without a cache.
 std::string LogWriteFlags(const Machine& m);
 
+// The file system is ext4 (data=ordered or data=writeback), not XFS.
+bool IsExt4(const Machine& m);
+
 // A timestamp update (file_update_time): mtime and ctime take the file system's next tick.
 void TouchTimes(Machine& m, uint32_t ino);
 // file_update_time on a write or a write fault: new timestamps in a timestamp-only transaction
