@@ -18,6 +18,7 @@ nlohmann::ordered_json Counters(const RunStats& work, uint64_t states, uint64_t 
   out["minimise_checks"] = work.minimise_checks;
   out["memo_hits"] = work.memo_hits;
   out["private_steps"] = work.private_steps;
+  out["independent_process_states"] = work.independent_process_states;
   out["replayed_steps"] = work.replayed_steps;
   out["images_recovered"] = images - work.memo_images;
   out["depth"] = work.depth;
@@ -50,6 +51,7 @@ std::string RenderStats(const std::vector<StatsRow>& rows, uint64_t jobs, double
     total.minimise_checks += row.work.minimise_checks;
     total.memo_hits += row.work.memo_hits;
     total.private_steps += row.work.private_steps;
+    total.independent_process_states += row.work.independent_process_states;
     total.replayed_steps += row.work.replayed_steps;
     total.memo_images += row.work.memo_images;
     total.depth = std::max(total.depth, row.work.depth);

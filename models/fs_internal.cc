@@ -8,11 +8,8 @@
 #include "sim/base/found.h"
 
 namespace crashsim {
-namespace {
 
 bool IsExt4(const Machine& m) { return m.config->fs != FsKind::kXfs; }
-
-}  // namespace
 
 uint64_t LogInode(Machine& m, uint32_t ino, uint32_t fields, const std::string& what,
                   std::vector<uint64_t> completes_groups, std::vector<uint64_t> ordered_groups) {
@@ -29,7 +26,8 @@ uint64_t LogInode(Machine& m, uint32_t ino, uint32_t fields, const std::string& 
   return seq;
 }
 
-uint64_t LogNamespace(Machine& m, const std::vector<uint32_t>& inos, const std::string& what) {
+uint64_t LogNamespace(Machine& m, const std::vector<uint32_t>& inos, const std::string& what,
+                      bool creates) {
   Transaction txn;
   txn.what = what;
   for (uint32_t ino : inos) txn.inodes[ino] = m.inode(ino).core;
@@ -39,9 +37,10 @@ uint64_t LogNamespace(Machine& m, const std::vector<uint32_t>& inos, const std::
   }
   txn.committed_tick = m.device.Tick();
   const uint64_t seq = m.journal.Commit(std::move(txn));
+  const uint32_t fields = IsExt4(m) && !creates ? kFieldSyncOnly : kFieldFlags;
   for (uint32_t ino : inos) {
     m.inode(ino).last_commit_seq = seq;
-    m.inode(ino).fsync_fields |= kFieldFlags;
+    m.inode(ino).fsync_fields |= fields;
   }
   return seq;
 }
@@ -308,7 +307,7 @@ void LogTimestampUpdate(Machine& m, uint32_t ino, const std::string& what) {
 bool DatasyncDirty(const Machine& m, uint32_t ino) {
   const Inode& inode = m.inode(ino);
   return inode.last_commit_seq > m.journal.forced_seq() &&
-         (inode.fsync_fields & ~kFieldTimestamp) != 0;
+         (inode.fsync_fields & ~(kFieldTimestamp | kFieldSyncOnly)) != 0;
 }
 
 bool MapFrozen(const Machine& m, uint32_t ino) { return m.inode(ino).core.sealed; }

@@ -18,8 +18,11 @@ uint64_t LogInode(Machine& m, uint32_t ino, uint32_t fields, const std::string& 
                   std::vector<uint64_t> completes_groups = {},
                   std::vector<uint64_t> ordered_groups = {});
 // Commits a transaction logging the namespace (journal-prefix: the file names, directories and
-// symbolic links) and the given inodes.
-uint64_t LogNamespace(Machine& m, const std::vector<uint32_t>& inos, const std::string& what);
+// symbolic links) and the given inodes. `creates`: the inodes are new (creat, open O_CREAT), which
+// fdatasync forces on both file systems (ext4's __ext4_new_inode sets i_datasync_tid too);
+// otherwise ext4 logs them as kFieldSyncOnly, XFS as core changes (XFS_ILOG_CORE) either way.
+uint64_t LogNamespace(Machine& m, const std::vector<uint32_t>& inos, const std::string& what,
+                      bool creates = false);
 // posix-minimal: the in-core namespace becomes the durable one (sync, a directory fsync,
 // directory writeback).
 void MakeNamespaceDurable(Machine& m);
@@ -58,14 +61,18 @@ void ForceLog(Machine& m, uint64_t seq, int pid);
 // write cache: PREFLUSH and FUA are no-ops)" without a cache.
 std::string LogWriteFlags(const Machine& m);
 
+// The file system is ext4 (data=ordered or data=writeback), not XFS.
+bool IsExt4(const Machine& m);
+
 // A timestamp update (file_update_time): mtime and ctime take the file system's next tick.
 void TouchTimes(Machine& m, uint32_t ino);
 // file_update_time on a write or a write fault: new timestamps in a timestamp-only transaction
 // (XFS_ILOG_TIMESTAMP, which fdatasync ignores).
 void LogTimestampUpdate(Machine& m, uint32_t ino, const std::string& what);
-// The inode has logged, unforced changes that fdatasync must force (anything but timestamps):
-// XFS's pinned inode with non-timestamp ili_fsync_fields, which is also IOMAP_F_DIRTY for a
-// MAP_SYNC fault and what rules out REQ_FUA for an O_DSYNC direct write.
+// The inode has logged, unforced changes that fdatasync must force (anything but timestamps, and
+// on ext4 anything but kFieldSyncOnly): XFS's pinned inode with non-timestamp ili_fsync_fields,
+// ext4's uncommitted i_datasync_tid (ext4_inode_datasync_dirty), which is also IOMAP_F_DIRTY for
+// a MAP_SYNC fault and what rules out REQ_FUA for an O_DSYNC direct write.
 bool DatasyncDirty(const Machine& m, uint32_t ino);
 // The inode's map or size may not change: it is sealed (immutable extents).
 bool MapFrozen(const Machine& m, uint32_t ino);

@@ -67,6 +67,10 @@ inline constexpr uint32_t kFieldTimestamp = 1;  // XFS_ILOG_TIMESTAMP: fdatasync
 inline constexpr uint32_t kFieldSize = 2;
 inline constexpr uint32_t kFieldExtents = 4;
 inline constexpr uint32_t kFieldFlags = 8;
+// ext4: an inode update that moves only i_sync_tid, not i_datasync_tid (ext4_do_update_inode
+// passes need_datasync only for an i_disksize change): the ctime and link count that rename,
+// link, unlink and RENAME_EXCHANGE change. fsync forces it, fdatasync ignores it.
+inline constexpr uint32_t kFieldSyncOnly = 16;
 
 struct Inode {
   uint32_t ino = 0;

@@ -16,7 +16,6 @@ StepOutcome Fail(const char* err) { return StepOutcome{true, err, ""}; }
 StepOutcome Step(std::string note) { return StepOutcome{false, "", std::move(note)}; }
 StepOutcome Done(std::string note) { return StepOutcome{true, "0", std::move(note)}; }
 
-bool IsExt4(const Machine& m) { return m.config->fs != FsKind::kXfs; }
 
 uint64_t Blocks(const Machine& m, uint64_t bytes) {
   return (bytes + m.block_size() - 1) / m.block_size();

@@ -386,7 +386,7 @@ StepOutcome SysOpen(Machine& m, int pid, const std::string& fd_name, const std::
   if (kind == EntryKind::kNone) {
     if (!flags.creat) return fail("ENOENT");
     ino = CreateInode(m, walk.path);
-    const uint64_t seq = LogNamespace(m, {ino}, "create " + walk.path);
+    const uint64_t seq = LogNamespace(m, {ino}, "create " + walk.path, /*creates=*/true);
     note = "created " + walk.path + " (transaction " + std::to_string(seq) + ")";
   } else {
     ino = m.names.at(walk.path);

@@ -20,7 +20,6 @@ namespace {
 
 StepOutcome Fail(const char* err) { return StepOutcome{true, err, ""}; }
 
-bool IsExt4(const Machine& m) { return m.config->fs != FsKind::kXfs; }
 
 const FdState* WritableFd(const Machine& m, int pid, const std::string& name, const char** err) {
   const auto& fds = m.processes[pid].fds;

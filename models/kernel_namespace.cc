@@ -159,7 +159,7 @@ StepOutcome SysCreat(Machine& m, int pid, const std::string& path, const std::st
     return outcome;
   }
   const uint32_t ino = CreateInode(m, walk.path);
-  const uint64_t seq = LogNamespace(m, {ino}, what + ": create " + walk.path);
+  const uint64_t seq = LogNamespace(m, {ino}, what + ": create " + walk.path, /*creates=*/true);
   return StepOutcome{true, "0", "created (transaction " + std::to_string(seq) + ")"};
 }
 

@@ -10,8 +10,6 @@
 namespace crashsim {
 namespace {
 
-bool IsExt4(const Machine& m) { return m.config->fs != FsKind::kXfs; }
-
 // truncate_setsize / truncate_pagecache for a smaller size: the cached tail of the new EOF page
 // reads zero (truncate_inode_partial_folio; a DAX inode has no folio), and pages wholly past the
 // new EOF go, with their mappings.

@@ -10,8 +10,6 @@
 namespace crashsim {
 namespace {
 
-bool IsExt4(const Machine& m) { return m.config->fs != FsKind::kXfs; }
-
 // The blocks of [first, last) that may hold data: mapped, reserved by delayed allocation, or
 // cached. Holes without a folio read zero already, so only these need a look.
 std::set<uint64_t> CandidateBlocks(const Inode& inode, uint64_t first, uint64_t last) {

@@ -20,6 +20,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <fmt/format.h>
@@ -328,20 +329,21 @@ void MainTable(const std::string& dir) {
 }  // namespace
 
 // Issue #16's families (`bench --concurrency-only`): P processes with independent work, with
-// every reduction on and with the partial-order reduction off, each run within kConcurrencyStates.
+// every reduction on and with both partial-order reductions off (private steps and independent
+// processes), each run within kConcurrencyStates.
 void ConcurrencyTable() {
   constexpr uint64_t kConcurrencyStates = 50000;
-  fmt::print("P processes with independent work, one thread, within {} states; partial order on "
-             "and off\n",
+  fmt::print("P processes with independent work, one thread, within {} states; partial order on, "
+             "and off (private steps and independent processes)\n",
              kConcurrencyStates);
   fmt::print("{:<56} {:>10} {:>8} {:>9}  {:>10} {:>8} {:>9}\n", "family", "states", "explored",
              "seconds", "off states", "explored", "seconds");
   const std::vector<std::pair<Concurrent, std::vector<int>>> families = {
       {Concurrent::kBufferedFsyncOwnFiles, {1, 2, 3, 4, 8}},
       {Concurrent::kBufferedFsyncOneFile, {1, 2, 3, 4}},
-      {Concurrent::kDirectOwnFiles, {1, 2, 3, 4}},
-      {Concurrent::kPmemPersisted, {1, 2, 3}},
-      {Concurrent::kPmemUnfenced, {1, 2, 3, 4}},
+      {Concurrent::kDirectOwnFiles, {1, 2, 3, 4, 8}},
+      {Concurrent::kPmemPersisted, {1, 2, 3, 4, 8}},
+      {Concurrent::kPmemUnfenced, {1, 2, 3, 4, 8}},
   };
   for (const auto& [family, counts] : families) {
     for (int processes : counts) {
@@ -352,6 +354,7 @@ void ConcurrencyTable() {
       const RunFigures on = MeasureRuns(scenarios, ReductionsOn(1, kConcurrencyStates));
       RunOptions off_options = ReductionsOn(1, kConcurrencyStates);
       off_options.reductions.partial_order = false;
+      off_options.reductions.independent_processes = false;
       const RunFigures off = MeasureRuns(scenarios, off_options);
       fmt::print("{:<56} {:>10} {:>8} {:>9.3f}  {:>10} {:>8} {:>9.3f}\n",
                  fmt::format("{}: {} x {}", ConcurrentName(family), processes, ops),
@@ -359,6 +362,42 @@ void ConcurrencyTable() {
                  off.budget() ? "budget" : "all", off.seconds);
       std::fflush(stdout);
     }
+  }
+}
+
+// How the walk splits (`bench --concurrency-only`, after the families): per family, the steps
+// of the unsharded run against the sum of the steps of its 4 shards (each shard walks the whole
+// reduced state graph and checks the states it owns), and the wall time on 2 threads against 1.
+void SplitTable() {
+  constexpr uint64_t kStates = 50000;
+  constexpr uint32_t kShards = 4;
+  fmt::print("\nsplitting the walk, within {} states: steps unsharded, summed over {} shards; "
+             "seconds on 1 and 2 threads\n",
+             kStates, kShards);
+  fmt::print("{:<56} {:>10} {:>12} {:>7} {:>9} {:>9} {:>8}\n", "family", "steps",
+             "shard steps", "ratio", "1 thread", "2 threads", "speed-up");
+  const std::vector<std::tuple<Concurrent, int, int>> families = {
+      {Concurrent::kBufferedFsyncOwnFiles, 4, 2},  {Concurrent::kBufferedFsyncOwnFiles, 8, 1},
+      {Concurrent::kPmemPersisted, 3, 4},          {Concurrent::kBufferedFsyncOneFile, 2, 2},
+      {Concurrent::kBufferedFsyncOneFile, 3, 2},
+  };
+  for (const auto& [family, processes, ops] : families) {
+    const std::vector<Scenario> scenarios{
+        FromText(ConcurrentTrace(family, processes, ops), "concurrent")};
+    const RunFigures one = MeasureRuns(scenarios, ReductionsOn(1, kStates));
+    const RunFigures two = MeasureRuns(scenarios, ReductionsOn(2, kStates));
+    uint64_t shard_steps = 0;
+    for (uint32_t index = 1; index <= kShards; ++index) {
+      RunOptions options = ReductionsOn(1, kStates);
+      options.shard = Shard{index, kShards};
+      shard_steps += MeasureRuns(scenarios, options).steps;
+    }
+    fmt::print("{:<56} {:>10} {:>12} {:>6.1f}x {:>9.3f} {:>9.3f} {:>7.2f}x{}\n",
+               fmt::format("{}: {} x {}", ConcurrentName(family), processes, ops), one.steps,
+               shard_steps, one.steps ? double(shard_steps) / double(one.steps) : 0.0,
+               one.seconds, two.seconds, two.seconds > 0 ? one.seconds / two.seconds : 0.0,
+               one.budget() ? " (budget)" : "");
+    std::fflush(stdout);
   }
 }
 
@@ -398,11 +437,13 @@ int main(int argc, char** argv) {
   }
   if (concurrency_only) {
     ConcurrencyTable();
+    SplitTable();
     return 0;
   }
   WalkTable();
   if (walk_only) return 0;
   MainTable(dir);
   ConcurrencyTable();
+  SplitTable();
   return 0;
 }

@@ -17,6 +17,7 @@
 #include "sim/base/check.h"
 #include "sim/base/hasher.h"
 #include "sim/base/prng.h"
+#include "sim/explore/independence.h"
 #include "sim/explore/partial_order.h"
 #include "sim/explore/state_check.h"
 #include "sim/explore/successors.h"
@@ -297,6 +298,7 @@ struct Expansion {
   std::vector<Node> next;
   uint64_t steps = 0, revisits = 0;
   bool private_step = false;  // expanded by one private step alone
+  bool independent_process = false;  // expanded by one independent process's steps alone
 };
 
 class Exhaustive {
@@ -305,6 +307,9 @@ class Exhaustive {
       : scenario_(scenario), run_(run) {
     const size_t jobs = std::max(1, run.jobs);
     for (size_t worker = 0; worker < jobs; ++worker) replayers_.emplace_back(scenario, initial);
+    if (run.reductions.independent_processes) {
+      independence_ = AnalyseIndependence(scenario, initial);
+    }
     initial_hash_ = HashMachine(initial);
   }
 
@@ -342,6 +347,7 @@ class Exhaustive {
         result_.stats.steps += expansion.steps;
         result_.stats.revisits += expansion.revisits;
         if (expansion.private_step) ++result_.stats.private_steps;
+        if (expansion.independent_process) ++result_.stats.independent_process_states;
         Absorb(expansion.findings, &result_);
         for (Node& node : expansion.next) Admit(std::move(node), &next);
         expansion = Expansion();
@@ -439,7 +445,16 @@ class Exhaustive {
           ExpandPrivateStep(node, machine, steps, keep_successors, &taking, &built, &expansion)) {
         return expansion;
       }
-      for (uint32_t choice = 0; choice < steps.size(); ++choice) {
+      std::vector<uint32_t> chosen;
+      if (independence_.applies && steps.size() > 1) {
+        chosen = IndependentProcessSteps(node, machine, steps, &taking, &built, &expansion);
+      }
+      if (chosen.empty()) {
+        for (uint32_t choice = 0; choice < steps.size(); ++choice) chosen.push_back(choice);
+      } else {
+        expansion.independent_process = true;
+      }
+      for (uint32_t choice : chosen) {
         taking = &steps[choice];
         Successor successor = built[choice] ? std::move(*built[choice])
                                             : TakeStep(machine, scenario_, steps[choice]);
@@ -510,8 +525,47 @@ class Exhaustive {
     return false;
   }
 
+  // The reduction for independent processes (sim/explore/independence.h): the enabled steps of
+  // the lowest-numbered process that has any, when the others have steps too and every one of
+  // the taken steps keeps the independence (KeepsIndependence) and changes the state. Empty:
+  // expand every step. The successors it built go to `built` for the expansion.
+  std::vector<uint32_t> IndependentProcessSteps(const Node& node, const Machine& machine,
+                                                const std::vector<StepChoice>& steps,
+                                                const StepChoice** taking,
+                                                std::vector<std::optional<Successor>>* built,
+                                                Expansion* expansion) const {
+    int pid = -1;
+    for (const StepChoice& step : steps) {
+      // A background event is an actor of its own that may touch every file.
+      if (step.kind == StepChoice::Kind::kBackground) return {};
+      if (pid < 0 || step.pid < pid) pid = step.pid;
+    }
+    std::vector<uint32_t> ample;
+    for (uint32_t choice = 0; choice < steps.size(); ++choice) {
+      if (steps[choice].pid == pid) ample.push_back(choice);
+    }
+    if (ample.size() == steps.size()) return {};
+    for (uint32_t choice : ample) {
+      *taking = &steps[choice];
+      if (!(*built)[choice]) {
+        (*built)[choice] = TakeStep(machine, scenario_, steps[choice]);
+        ++expansion->steps;
+      }
+      const Machine& after = (*built)[choice]->machine;
+      // C3: the state graph has no cycles (every process step moves its op forward, every drain
+      // empties an entry), so only a step that leaves the state as it was could put the others
+      // off for ever; none is known, and such a state is expanded fully all the same.
+      if (!KeepsIndependence(independence_, scenario_, machine, after, pid) ||
+          HashMachine(after) == node.hash) {
+        return {};
+      }
+    }
+    return ample;
+  }
+
   const Scenario& scenario_;
   const RunOptions& run_;
+  Independence independence_;
   std::vector<Replayer> replayers_;  // one per worker thread
   Hash128 initial_hash_;
   std::set<Hash128> visited_;

@@ -172,3 +172,38 @@ TEST_CASE("under posix-minimal a directory fsync makes the directories and links
 
 }  // namespace
 }  // namespace crashsim
+
+namespace crashsim {
+namespace {
+
+// The journal's forced sequence after running every op of P1, and the last one committed.
+std::pair<uint64_t, uint64_t> ForcedAndCommitted(const Scenario& scenario, FsKind fs) {
+  Scenario copy = scenario;
+  copy.config.fs = fs;
+  Machine machine = BuildInitialMachine(copy, Design::kKernelTracked);
+  Results(machine, copy);
+  return {machine.journal.forced_seq(), machine.journal.committed_seq()};
+}
+
+TEST_CASE("fdatasync forces a rename, link or unlink on XFS, not on ext4; a creation on both") {
+  for (const char* change : {"rename /d/a /d/c", "link /d/a /d/c", "unlink /d/a"}) {
+    INFO(change);
+    const std::string path = std::string(change).rfind("unlink", 0) == 0 ? "/d/a" : "/d/c";
+    const Scenario scenario = OneProcess(
+        kFiles, {"fd = open /d/a rw", change, "fdatasync fd"});
+    const auto [xfs_forced, xfs_committed] = ForcedAndCommitted(scenario, FsKind::kXfs);
+    CHECK(xfs_forced == xfs_committed);  // XFS_ILOG_CORE: fdatasync forces it
+    const auto [ext4_forced, ext4_committed] = ForcedAndCommitted(scenario, FsKind::kExt4Ordered);
+    CHECK(ext4_forced < ext4_committed);  // only i_sync_tid moved
+    // fsync waits for i_sync_tid: forced on both.
+    const Scenario with_fsync = OneProcess(kFiles, {"fd = open /d/a rw", change, "fsync fd"});
+    const auto [forced, committed] = ForcedAndCommitted(with_fsync, FsKind::kExt4Ordered);
+    CHECK(forced == committed);
+  }
+  const Scenario created = OneProcess(kFiles, {"fd = open /d/new rw creat", "fdatasync fd"});
+  const auto [forced, committed] = ForcedAndCommitted(created, FsKind::kExt4Ordered);
+  CHECK(forced == committed);  // __ext4_new_inode sets i_datasync_tid too
+}
+
+}  // namespace
+}  // namespace crashsim

@@ -41,6 +41,8 @@ struct Reductions {
                                  // pending writes, not by enumerating their combinations
   bool partial_order = true;  // a process's private step alone stands for its orders with the
                               // other actors' steps (sim/explore/partial_order.h)
+  bool independent_processes = true;  // processes that share nothing a check reads together run
+                                      // one after another (sim/explore/independence.h)
 };
 
 // Shard `index` of `count` (`--shard I/N`), numbered from 1 as the command line and the JSON
@@ -104,6 +106,7 @@ struct RunStats {
   uint64_t depth = 0;            // longest schedule
   uint64_t widest_layer = 0;     // most states held at one depth
   uint64_t private_steps = 0;    // states expanded by one private step alone (partial order)
+  uint64_t independent_process_states = 0;  // states expanded by one independent process alone
   uint64_t replayed_steps = 0;   // steps taken again to rebuild the states of a depth
 };
 
