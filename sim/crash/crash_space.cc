@@ -140,7 +140,9 @@ std::vector<int> CrashSpace::Touching(uint64_t begin, uint64_t end) const {
     touching.insert(touching.end(), it->second.begin(), it->second.end());
   }
   // Usually sorted already (a wide store's pieces line after line): no sort then.
-  if (!std::is_sorted(touching.begin(), touching.end())) std::sort(touching.begin(), touching.end());
+  if (!std::is_sorted(touching.begin(), touching.end())) {
+    std::sort(touching.begin(), touching.end());
+  }
   touching.erase(std::unique(touching.begin(), touching.end()), touching.end());
   return touching;
 }
