@@ -18,6 +18,74 @@ Tagged Slice(const Tagged& data, uint64_t from, uint64_t length) {
                 {data.origins.begin() + first, data.origins.begin() + last}};
 }
 
+// The units (sectors, lines) that some durable write covers, for ApplyWhere's pass from the
+// latest pending write back: a bitmap per unit kind over the span of units the writes touch (one
+// bit looked up per write), or an ordered set when that span is too wide for a bitmap.
+class TakenUnits {
+ public:
+  explicit TakenUnits(const std::vector<PendingWrite>& writes) {
+    for (const PendingWrite& write : writes) {
+      Span& span = spans_[Kind(write)];
+      span.first = std::min(span.first, write.unit);
+      span.end = std::max(span.end, write.unit + write.unit_count);
+    }
+    // A bitmap costs a bit per unit of the span: at most 64 per write, so setting it up never
+    // costs more than the pass it serves.
+    const uint64_t max_units = 64 * writes.size() + 1024;
+    for (Span& span : spans_) {
+      if (span.first >= span.end) continue;  // no write of this kind: never looked up
+      if (span.end - span.first <= max_units) {
+        span.bits.assign(span.end - span.first, false);
+      } else {
+        dense_ = false;
+      }
+    }
+  }
+
+  bool Covers(const PendingWrite& write) const {
+    if (dense_) {
+      const Span& span = spans_[Kind(write)];
+      const auto first = span.bits.begin() + static_cast<std::ptrdiff_t>(write.unit - span.first);
+      return std::find(first, first + static_cast<std::ptrdiff_t>(write.unit_count), true) !=
+             first + static_cast<std::ptrdiff_t>(write.unit_count);
+    }
+    const auto first = units_.lower_bound({write.unit_kind, write.unit});
+    if (first != units_.end() && first->first == write.unit_kind &&
+        first->second < write.unit + write.unit_count) {
+      return true;
+    }
+    return std::any_of(wide_.begin(), wide_.end(), [&](const PendingWrite* span) {
+      return span->unit_kind == write.unit_kind && span->unit < write.unit + write.unit_count &&
+             write.unit < span->unit + span->unit_count;
+    });
+  }
+
+  void Take(const PendingWrite& write) {
+    if (dense_) {
+      Span& span = spans_[Kind(write)];
+      const auto first = span.bits.begin() + static_cast<std::ptrdiff_t>(write.unit - span.first);
+      std::fill(first, first + static_cast<std::ptrdiff_t>(write.unit_count), true);
+    } else if (write.unit_count == 1) {
+      units_.insert({write.unit_kind, write.unit});
+    } else {
+      wide_.push_back(&write);
+    }
+  }
+
+ private:
+  struct Span {
+    uint64_t first = UINT64_MAX;
+    uint64_t end = 0;
+    std::vector<bool> bits;
+  };
+  static size_t Kind(const PendingWrite& write) { return static_cast<size_t>(write.unit_kind); }
+
+  Span spans_[2];
+  bool dense_ = true;
+  std::set<std::pair<UnitKind, uint64_t>> units_;  // not dense: units of single-unit writes
+  std::vector<const PendingWrite*> wide_;          // not dense: writes spanning several units
+};
+
 }  // namespace
 
 Device::Device(Media media, bool pmem, const Config& config)
@@ -43,28 +111,11 @@ void Device::ApplyWhere(bool (*predicate)(const PendingWrite&, const void*), con
   // those take theirs. Visited from the latest write back, `taken` holds the units that some later
   // durable write covers, so each write is decided with one lookup, not a scan of the list (a
   // fence over a wide store persists thousands of pieces at once).
-  std::set<std::pair<UnitKind, uint64_t>> taken;  // units of single-unit durable writes
-  std::vector<const PendingWrite*> taken_spans;    // durable writes spanning several units
-  auto covered = [&](const PendingWrite& w) {
-    const auto first = taken.lower_bound({w.unit_kind, w.unit});
-    if (first != taken.end() && first->first == w.unit_kind &&
-        first->second < w.unit + w.unit_count) {
-      return true;
-    }
-    return std::any_of(taken_spans.begin(), taken_spans.end(), [&](const PendingWrite* span) {
-      return span->unit_kind == w.unit_kind && span->unit < w.unit + w.unit_count &&
-             w.unit < span->unit + span->unit_count;
-    });
-  };
+  TakenUnits taken(writes);
   for (size_t i = writes.size(); i-- > 0;) {
     const PendingWrite& write = writes[i];
-    if (!apply[i]) apply[i] = covered(write);
-    if (!apply[i]) continue;
-    if (write.unit_count == 1) {
-      taken.insert({write.unit_kind, write.unit});
-    } else {
-      taken_spans.push_back(&write);
-    }
+    if (!apply[i]) apply[i] = taken.Covers(write);
+    if (apply[i]) taken.Take(write);
   }
   // Applied in visibility order; the rest keep theirs, compacted in place.
   std::vector<PendingWrite>& pending = MutablePending();

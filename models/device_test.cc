@@ -111,6 +111,29 @@ TEST_CASE("kernel cache-bypassing copies persist at the next device flush") {
   CHECK(device.media().Read(0, 1).bytes[0] == 'K');
 }
 
+// The same flush with the pending units close together (looked up in a bitmap) and far apart (a
+// store 2^40 bytes away: looked up in an ordered set): the same writes persist.
+TEST_CASE("a durable zeroing takes the earlier stores to its lines with it, near or far") {
+  for (const uint64_t far : {uint64_t{8192}, uint64_t{1} << 40}) {
+    CAPTURE(far);
+    Device device = MakeDevice(true);
+    device.AppendVisibleStore(64, Bytes({'a'}), "st line 1");
+    device.AppendVisibleStore(far, Bytes({'f'}), "st far");
+    device.AppendKernelZeroing(0, 4096, "zero block 0");  // lines 0-63, durable at the flush
+    device.AppendVisibleStore(128, Bytes({'b'}), "st line 2, after the zeroing");
+    device.Flush();
+    // The zeroing persisted, and with it the store to line 1 it follows; the later store to line
+    // 2 and the store elsewhere are still pending.
+    REQUIRE(device.pending().size() == 2);
+    CHECK(device.pending()[0].address == far);
+    CHECK(device.pending()[1].address == 128);
+    CHECK(device.media().Read(64, 1).bytes[0] == 0);
+    CHECK(device.media().Read(64, 1).origins[0] == kOriginZero);
+    CHECK(device.ReadVisible(128, 1).bytes[0] == 'b');
+    CHECK(device.ReadVisible(far, 1).bytes[0] == 'f');
+  }
+}
+
 }  // namespace
 }  // namespace crashsim
 
