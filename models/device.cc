@@ -415,10 +415,11 @@ Hash128 DigestOf(const std::vector<PendingWrite>& writes, Feed feed) {
 }  // namespace
 
 void Device::HashInto(Hasher& hasher, bool flush_marks) const {
-  for (const auto& [block, data] : media_.written_blocks()) {
+  for (const auto& [block, written] : media_.written_blocks()) {
+    const Hash128& digest = written->Digest();  // kept with the shared block
     hasher.Add(block);
-    hasher.AddBytes(data->bytes);
-    hasher.AddBytes(data->origins);
+    hasher.Add(digest.high);
+    hasher.Add(digest.low);
   }
   const PendingList& list = *pending_;
   hasher.Add(list.writes.size());

@@ -7,7 +7,7 @@ namespace crashsim {
 BlockView Media::View(uint64_t block) const {
   BlockView view;
   if (auto it = blocks_.find(block); it != blocks_.end()) {
-    view.written_ = it->second.get();
+    view.written_ = &it->second->data;
     return view;
   }
   view.free_origin_ = initial_->free_origin;
@@ -102,14 +102,16 @@ void Media::Write(uint64_t address, const Tagged& data) {
     auto it = blocks_.find(block);
     if (it == blocks_.end()) {
       // Read before the entry exists: InitialBlock looks the block up.
-      auto initial = std::make_shared<Tagged>(InitialBlock(block));
+      auto initial = std::make_shared<WrittenBlock>();
+      initial->data = InitialBlock(block);
       it = blocks_.emplace(block, std::move(initial)).first;
     } else if (it->second.use_count() > 1) {
-      it->second = std::make_shared<Tagged>(*it->second);
+      it->second = std::make_shared<WrittenBlock>(*it->second);  // a copy starts with no digest
     }
-    std::shared_ptr<Tagged>& held = it->second;
-    std::copy_n(data.bytes.begin() + done, take, held->bytes.begin() + in_block);
-    std::copy_n(data.origins.begin() + done, take, held->origins.begin() + in_block);
+    WrittenBlock& held = *it->second;
+    held.digest.Reset();  // no other copy holds the block: its digest is this Media's to drop
+    std::copy_n(data.bytes.begin() + done, take, held.data.bytes.begin() + in_block);
+    std::copy_n(data.origins.begin() + done, take, held.data.origins.begin() + in_block);
     done += take;
   }
 }

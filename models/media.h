@@ -11,6 +11,8 @@
 #include <utility>
 
 #include "models/origin.h"
+#include "sim/base/hasher.h"
+#include "sim/base/once_cache.h"
 
 namespace crashsim {
 
@@ -45,6 +47,22 @@ struct InitialImage {
 // Whether each of origins[0, count) is zeroes or data written to file `ino` at `offset` plus its
 // index: bytes holding their file's own data, checked in one pass.
 bool ZeroOrDataOf(const Origin* origins, uint64_t count, uint32_t ino, uint64_t offset);
+
+// A block written since the start: its contents, and their digest (bytes and origins), computed
+// on first use and dropped when the block is written in place.
+struct WrittenBlock {
+  Tagged data;
+  OnceCache<Hash128> digest;
+
+  const Hash128& Digest() const {
+    return digest.Get([this] {
+      Hasher hasher;
+      hasher.AddBytes(data.bytes);
+      hasher.AddBytes(data.origins);
+      return hasher.Finish();
+    });
+  }
+};
 
 // One block's contents read in place, without copying: a written block's arrays, or the rule
 // that gives its initial contents (a fill byte; the origins of a file's bytes or of free space).
@@ -84,7 +102,9 @@ class Media {
   uint32_t block_size() const { return initial_->block_size; }
   const InitialImage& initial() const { return *initial_; }
   // For hashing: the blocks written since the start, in block order.
-  const std::map<uint64_t, std::shared_ptr<Tagged>>& written_blocks() const { return blocks_; }
+  const std::map<uint64_t, std::shared_ptr<WrittenBlock>>& written_blocks() const {
+    return blocks_;
+  }
 
  private:
   Tagged InitialBlock(uint64_t block) const;
@@ -92,7 +112,7 @@ class Media {
   // Shared by the copies of a Media and never changed while shared: Write changes a block in
   // place only when no other copy holds it (a fence persisting hundreds of pieces of one block
   // copies it once, not once a piece).
-  std::map<uint64_t, std::shared_ptr<Tagged>> blocks_;
+  std::map<uint64_t, std::shared_ptr<WrittenBlock>> blocks_;
 };
 
 }  // namespace crashsim

@@ -82,5 +82,30 @@ TEST_CASE("copying a Media and writing one leaves the other unchanged") {
   CHECK(original.Read(1, 1).bytes[0] == 'p');
 }
 
+TEST_CASE("a written block's digest follows its contents, written in place or copied") {
+  Media media(TwoFileBlocksAndStaleSpace());
+  media.Write(10, TagFileData(7, 0, {'a'}));
+  const WrittenBlock& block = *media.written_blocks().at(0);
+  const Hash128 first = block.Digest();  // kept with the block
+  media.Write(12, TagFileData(7, 2, {'c'}));  // in place: the same block, its digest dropped
+  REQUIRE(&block == media.written_blocks().at(0).get());
+  Media fresh(TwoFileBlocksAndStaleSpace());
+  fresh.Write(10, TagFileData(7, 0, {'a'}));
+  fresh.Write(12, TagFileData(7, 2, {'c'}));
+  CHECK(block.Digest() != first);
+  CHECK(block.Digest() == fresh.written_blocks().at(0)->Digest());
+  // Origins count as well as bytes.
+  Media other_origin(TwoFileBlocksAndStaleSpace());
+  other_origin.Write(10, TagFileData(7, 0, {'a'}));
+  other_origin.Write(12, TagFileData(8, 2, {'c'}));
+  CHECK(other_origin.written_blocks().at(0)->Digest() != block.Digest());
+  // A copy shares the block and its digest; writing the copy leaves the original's alone.
+  Media copy = media;
+  const Hash128 shared = media.written_blocks().at(0)->Digest();
+  copy.Write(11, TagFileData(7, 1, {'b'}));
+  CHECK(media.written_blocks().at(0)->Digest() == shared);
+  CHECK(copy.written_blocks().at(0)->Digest() != shared);
+}
+
 }  // namespace
 }  // namespace crashsim
