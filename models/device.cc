@@ -117,18 +117,22 @@ void Device::ApplyWhere(bool (*predicate)(const PendingWrite&, const void*), con
     if (!apply[i]) apply[i] = taken.Covers(write);
     if (apply[i]) taken.Take(write);
   }
-  // Applied in visibility order; the rest keep theirs, compacted in place.
-  std::vector<PendingWrite>& pending = MutablePending();
-  size_t kept = 0;
-  for (size_t i = 0; i < pending.size(); ++i) {
+  // Applied in visibility order; the rest keep theirs. The kept writes are copied into a list of
+  // their own: a fence persists most of a list other states still share, and copying the whole
+  // list first to compact it costs a copy of every write it drops.
+  size_t applied = 0;
+  for (size_t i = 0; i < writes.size(); ++i) {
     if (apply[i]) {
-      Apply(pending[i]);
-    } else {
-      if (kept != i) pending[kept] = std::move(pending[i]);
-      ++kept;
+      Apply(writes[i]);
+      ++applied;
     }
   }
-  pending.resize(kept);
+  PendingList kept;
+  kept.writes.reserve(writes.size() - applied);
+  for (size_t i = 0; i < writes.size(); ++i) {
+    if (!apply[i]) kept.writes.push_back(writes[i]);
+  }
+  pending_.Set(std::move(kept));
 }
 
 uint64_t Device::SubmitBlockWrite(uint64_t address, const Tagged& data, bool fua,

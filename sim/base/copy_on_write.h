@@ -21,6 +21,10 @@ class CopyOnWrite {
   const T& operator*() const { return get(); }
   const T* operator->() const { return &get(); }
 
+  // Replaces the value of this copy alone (the others keep sharing the old one): for a change
+  // that builds the new value whole, without first copying the old one.
+  void Set(T value) { value_ = std::make_shared<T>(std::move(value)); }
+
   // The value to change, no longer shared with any other copy.
   T& mut() {
     if (!value_) {
