@@ -84,7 +84,13 @@ void DrainOne(Machine& m, int pid) {
   }
 }
 
-void DrainAll(Machine& m, int pid) {
+namespace {
+
+// DrainAll, with `mark_flushes` false for a fence, which delivers every line a run of flushes
+// remembers right after: each write such a run would mark flushed-not-fenced is then persisted
+// (ADR, eADR) or marked as in the write-pending queue (platform none), which outranks the mark,
+// so marking it first (a copy of the pending list, shared with other states) changes nothing.
+void DrainBuffer(Machine& m, int pid, bool mark_flushes) {
   auto& buffer = m.processes[pid].cpu.store_buffer;
   while (!buffer.empty()) {
     if (!IsLineFlush(buffer.front())) {
@@ -103,14 +109,19 @@ void DrainAll(Machine& m, int pid) {
       lines.push_back(line);
       buffer.pop_front();
     }
+    if (!mark_flushes) continue;
     std::sort(lines.begin(), lines.end());
     lines.erase(std::unique(lines.begin(), lines.end()), lines.end());
     m.device.MarkFlushed(lines, up_to);
   }
 }
 
+}  // namespace
+
+void DrainAll(Machine& m, int pid) { DrainBuffer(m, pid, /*mark_flushes=*/true); }
+
 void Fence(Machine& m, int pid) {
-  DrainAll(m, pid);
+  DrainBuffer(m, pid, /*mark_flushes=*/false);
   auto& unfenced = m.processes[pid].cpu.unfenced;
   m.device.AcceptToWpq(unfenced);
   unfenced.clear();
