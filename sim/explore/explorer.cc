@@ -18,6 +18,7 @@
 #include "sim/base/hasher.h"
 #include "sim/base/prng.h"
 #include "sim/explore/independence.h"
+#include "sim/explore/lazy_schedule.h"
 #include "sim/explore/partial_order.h"
 #include "sim/explore/state_check.h"
 #include "sim/explore/successors.h"
@@ -66,17 +67,18 @@ Path Extend(const Path& path, TraceStep step, uint32_t choice, const StepChoice&
 // schedule checks the same crash inputs. Cutting them keeps traces as short as without the
 // reduction would find them, instead of showing every store a process ran ahead with. The cut
 // depends on the path alone, so every shard and thread shows the same schedule for a state.
-std::vector<TraceStep> ShownSchedule(const Path& path) {
+// The nodes of the steps shown, from the last back.
+std::vector<const PathNode*> ShownNodes(const Path& path) {
   std::vector<const PathNode*> nodes;
   bool any_private = false;
   for (const PathNode* node = path.get(); node != nullptr; node = node->parent.get()) {
     nodes.push_back(node);
     any_private = any_private || node->private_step;
   }
-  if (!any_private) return ScheduleOf(path);  // the common case: nothing to cut
+  if (!any_private) return nodes;  // the common case: nothing to cut
   std::map<int, uint64_t> drains_after;  // per process, its drains later in the schedule
   std::set<int> stepped_after;           // processes with a kept process step later
-  std::vector<TraceStep> schedule;
+  std::vector<const PathNode*> shown;
   for (const PathNode* node : nodes) {  // from the last step back
     if (node->kind == StepChoice::Kind::kDrain) {
       ++drains_after[node->pid];
@@ -86,9 +88,25 @@ std::vector<TraceStep> ShownSchedule(const Path& path) {
       if (cut) continue;
       stepped_after.insert(node->pid);
     }
-    schedule.push_back(node->step);
+    shown.push_back(node);
   }
-  return {schedule.rbegin(), schedule.rend()};
+  return shown;
+}
+
+std::vector<TraceStep> ShownSchedule(const Path& path) {
+  const std::vector<const PathNode*> shown = ShownNodes(path);
+  std::vector<TraceStep> schedule;
+  schedule.reserve(shown.size());
+  for (auto node = shown.rbegin(); node != shown.rend(); ++node) schedule.push_back((*node)->step);
+  return schedule;
+}
+
+// The same, its steps built only when a trace needs them: the length and crash point come from
+// the path's nodes, which `path` keeps alive.
+LazySchedule LazyShownSchedule(const Path& path) {
+  const std::vector<const PathNode*> shown = ShownNodes(path);
+  return LazySchedule(shown.size(), shown.empty() ? nullptr : &shown.front()->step,
+                      [path] { return ShownSchedule(path); });
 }
 
 // A state of the depth being explored, with its Machine when the depth's budget kept it (the
@@ -427,8 +445,8 @@ class Exhaustive {
           ApproxFootprintBytes(machine) * (kStepsEstimate + 1) * layer_size_ <= kKeptBytesPerDepth;
       expansion.checked = run_.shard.Owns(node.hash.low);
       // Only the owner reports findings, and only findings carry a schedule.
-      const std::vector<TraceStep> schedule =
-          expansion.checked ? ShownSchedule(node.path) : std::vector<TraceStep>();
+      const LazySchedule schedule =
+          expansion.checked ? LazyShownSchedule(node.path) : LazySchedule(0, nullptr, {});
       if (expansion.checked) {
         place.step = "checking the crash states " + AfterStep(depth);
         InjectFault(run_, depth);

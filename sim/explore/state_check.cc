@@ -55,17 +55,15 @@ Violation ToViolation(Finding finding, const Machine& machine,
 // Collects one state's crash findings, keeping per name the preferred one and its witness.
 class CrashFindings {
  public:
-  CrashFindings(const Machine& machine, const std::vector<TraceStep>& schedule,
+  CrashFindings(const Machine& machine, const LazySchedule& schedule,
                 const std::set<std::string>& settled)
-      : machine_(machine),
-        schedule_(schedule),
-        crash_point_(CrashPointOf(schedule)),
-        settled_(settled) {}
+      : machine_(machine), schedule_(schedule), settled_(settled) {}
 
   void Offer(const std::vector<Finding>& findings) {
     for (const Finding& finding : findings) {
       if (settled_.count(finding.name)) continue;
-      Violation candidate = ToViolation(finding, machine_, schedule_, crash_point_);
+      Violation candidate =
+          ToViolation(finding, machine_, schedule_.steps(), schedule_.crash_point());
       auto it = best_.find(candidate.name);
       if (it != best_.end() && !PreferredTrace(candidate, it->second.violation)) continue;
       const std::string name = candidate.name;
@@ -89,7 +87,8 @@ class CrashFindings {
           out->minimise_checks += minimal->checks;
           kept.witness = minimal->finding.witness;
           kept.violation =
-              ToViolation(std::move(minimal->finding), machine_, schedule_, crash_point_);
+              ToViolation(std::move(minimal->finding), machine_, schedule_.steps(),
+                          schedule_.crash_point());
         }
       }
       if (!graph) graph.emplace(machine);
@@ -108,23 +107,22 @@ class CrashFindings {
     bool has_witness = false;
   };
   const Machine& machine_;
-  const std::vector<TraceStep>& schedule_;
-  const std::string crash_point_;
+  const LazySchedule& schedule_;
   const std::set<std::string>& settled_;
   std::map<std::string, Kept> best_;
 };
 
 // Each value observed at this state, with this state's schedule as its witness's.
 void AddOutcomes(const Observations& observed, const std::vector<ListedItem>& items,
-                 const Machine& machine, const std::vector<TraceStep>& schedule,
+                 const Machine& machine, const LazySchedule& schedule,
                  StateFindings* out) {
   if (observed.values.empty() && observed.cut.empty()) return;
-  const std::string crash_point = CrashPointOf(schedule);
+  const std::string& crash_point = schedule.crash_point();
   for (const ObservedValue& value : observed.values) {
     Violation witness;
     witness.name = items[value.item].item.text;
     witness.observed = value.value;
-    witness.schedule = schedule;
+    witness.schedule = schedule.steps();
     witness.crash_point = crash_point;
     witness.lost = RenderLost(machine, value.lost);
     KeepPreferredOutcome(OutcomeKey{value.item, value.value}, std::move(witness), &out->outcomes);
@@ -134,23 +132,22 @@ void AddOutcomes(const Observations& observed, const std::vector<ListedItem>& it
   }
 }
 
-void CheckRunningSystem(const Machine& machine, const std::vector<TraceStep>& schedule,
+void CheckRunningSystem(const Machine& machine, const LazySchedule& schedule,
                         StateFindings* out) {
   std::vector<Finding> findings;
   CheckImmutableVolatile(machine, &findings);
   for (Finding& finding : findings) {
-    KeepPreferred(
-        ToViolation(std::move(finding), machine, schedule, "no crash: in the running system"),
-        &out->best);
+    KeepPreferred(ToViolation(std::move(finding), machine, schedule.steps(),
+                              "no crash: in the running system"),
+                  &out->best);
   }
 }
 
 }  // namespace
 
 std::string CrashPointOf(const std::vector<TraceStep>& schedule) {
-  if (schedule.empty()) return "before the first step";
-  return fmt::format("after step {} ({}: {})", schedule.size(), schedule.back().actor,
-                     schedule.back().text);
+  return LazySchedule::CrashPointAt(schedule.size(),
+                                    schedule.empty() ? nullptr : &schedule.back());
 }
 
 void KeepPreferredOutcome(const OutcomeKey& key, Violation candidate,
@@ -253,10 +250,10 @@ Hash128 MemoKey(const Machine& machine, const CheckOptions& options) {
 
 // The image budget that cut a state's crash checks, at its crash point.
 BudgetStop ImageStop(const CrashChecks& checks, const CheckOptions& options,
-                     const std::vector<TraceStep>& schedule) {
+                     const LazySchedule& schedule) {
   BudgetStop stop;
   stop.kind = BudgetStop::Kind::kImages;
-  stop.crash_point = CrashPointOf(schedule);
+  stop.crash_point = schedule.crash_point();
   stop.depth = schedule.size();
   if (checks.assertion_cut) {
     stop.limit = kJointImagesMax;
@@ -275,7 +272,7 @@ BudgetStop ImageStop(const CrashChecks& checks, const CheckOptions& options,
 }  // namespace
 
 StateFindings CheckState(const Scenario& scenario, const Machine& machine,
-                         const std::vector<TraceStep>& schedule, const CheckOptions& options) {
+                         const LazySchedule& schedule, const CheckOptions& options) {
   StateFindings out;
   CheckRunningSystem(machine, schedule, &out);
   std::shared_ptr<const CrashChecks> checks;
@@ -302,9 +299,10 @@ StateFindings CheckState(const Scenario& scenario, const Machine& machine,
 }
 
 StateFindings CheckStateSampled(const Scenario& scenario, const Machine& machine,
-                                const std::vector<TraceStep>& schedule, Prng& prng,
+                                const std::vector<TraceStep>& steps, Prng& prng,
                                 bool observe) {
   StateFindings out;
+  const LazySchedule schedule(steps);
   CheckRunningSystem(machine, schedule, &out);
   const std::set<std::string> settled;
   CrashFindings crash(machine, schedule, settled);

@@ -17,6 +17,7 @@
 #include "models/machine.h"
 #include "sim/base/prng.h"
 #include "sim/explore/crash_memo.h"
+#include "sim/explore/lazy_schedule.h"
 #include "sim/oracles/finding.h"
 #include "sim/program/program.h"
 #include "sim/result/result.h"
@@ -59,7 +60,12 @@ struct StateFindings {
 
 // Checks the state reached by `schedule`.
 StateFindings CheckState(const Scenario& scenario, const Machine& machine,
-                         const std::vector<TraceStep>& schedule, const CheckOptions& options);
+                         const LazySchedule& schedule, const CheckOptions& options);
+inline StateFindings CheckState(const Scenario& scenario, const Machine& machine,
+                                const std::vector<TraceStep>& schedule,
+                                const CheckOptions& options) {
+  return CheckState(scenario, machine, LazySchedule(schedule), options);
+}
 // The same with one drawn crash image instead of all of them (sampled runs).
 StateFindings CheckStateSampled(const Scenario& scenario, const Machine& machine,
                                 const std::vector<TraceStep>& schedule, Prng& prng,
