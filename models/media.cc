@@ -56,10 +56,14 @@ bool BlockView::ZeroOrDataOf(uint64_t i, uint64_t count, uint32_t ino, uint64_t 
 Tagged Media::InitialBlock(uint64_t block) const {
   const uint32_t bs = initial_->block_size;
   const BlockView view = View(block);
-  Tagged tagged{std::vector<uint8_t>(bs), std::vector<Origin>(bs)};
-  for (uint32_t i = 0; i < bs; ++i) {
-    tagged.bytes[i] = view.byte(i);
-    tagged.origins[i] = view.origin(i);
+  if (!view.file_) {  // free space: one fill byte, one origin
+    return Tagged{std::vector<uint8_t>(bs, view.fill_), std::vector<Origin>(bs, view.free_origin_)};
+  }
+  // A file's block: its fill with the origins of its bytes up to the file's size, zeroes past it.
+  Tagged tagged{std::vector<uint8_t>(bs, 0), std::vector<Origin>(bs, kOriginZero)};
+  std::fill_n(tagged.bytes.begin(), view.valid_, view.fill_);
+  for (uint32_t i = 0; i < view.valid_; ++i) {
+    tagged.origins[i] = DataOrigin(view.ino_, view.file_offset_ + i);
   }
   return tagged;
 }
