@@ -349,16 +349,39 @@ void Device::PersistLines(const std::vector<std::pair<uint64_t, uint64_t>>& line
   for (size_t i = up_to.size(); i-- > 1;) {
     if (up_to[i - 1].first == up_to[i].first) up_to.erase(up_to.begin() + (i - 1));
   }
+  // Looked up per pending write: by index when the lines are close together (a fence over a
+  // wide store names a thousand consecutive lines), else by binary search.
+  struct Bounds {
+    std::vector<std::pair<uint64_t, uint64_t>> sorted;
+    uint64_t first = 0;
+    std::vector<uint64_t> dense;  // up_to of line first + i, 0 for none (ids start at 1)
+  } bounds;
+  bounds.sorted = std::move(up_to);
+  const uint64_t first = bounds.sorted.front().first;
+  const uint64_t span = bounds.sorted.back().first - first + 1;
+  if (span <= 4 * bounds.sorted.size() + 1024) {
+    bounds.first = first;
+    bounds.dense.assign(span, 0);
+    for (const auto& [line, id] : bounds.sorted) bounds.dense[line - first] = id;
+  }
   ApplyWhere([](const PendingWrite& w, const void* a) {
     if (w.unit_kind != UnitKind::kLine) return false;
-    const auto& bounds = *static_cast<const std::vector<std::pair<uint64_t, uint64_t>>*>(a);
+    const auto& b = *static_cast<const Bounds*>(a);
+    if (!b.dense.empty()) {
+      const uint64_t end = b.first + b.dense.size();
+      for (uint64_t line = std::max(w.unit, b.first); line < std::min(w.unit + w.unit_count, end);
+           ++line) {
+        if (w.id <= b.dense[line - b.first]) return true;
+      }
+      return false;
+    }
     const auto first = std::make_pair(w.unit, uint64_t{0});
-    for (auto it = std::lower_bound(bounds.begin(), bounds.end(), first);
-         it != bounds.end() && it->first < w.unit + w.unit_count; ++it) {
+    for (auto it = std::lower_bound(b.sorted.begin(), b.sorted.end(), first);
+         it != b.sorted.end() && it->first < w.unit + w.unit_count; ++it) {
       if (w.id <= it->second) return true;
     }
     return false;
-  }, &up_to);
+  }, &bounds);
 }
 
 std::vector<PendingWrite>& Device::MutablePending() {
