@@ -216,7 +216,7 @@ void Device::MarkFlushed(const std::vector<uint64_t>& lines, uint64_t up_to_id) 
     return named != lines.end() && *named < write.unit + write.unit_count;
   };
   if (!std::any_of(pending().begin(), pending().end(), raises)) return;
-  for (PendingWrite& write : MutableFlushMarks()) {
+  for (PendingWrite& write : MutableFlushMarks(/*visible_to_unfenced_only=*/true)) {
     if (raises(write)) write.flush = LineFlush::kFlushedNotFenced;
   }
 }
@@ -235,7 +235,7 @@ void Device::MarkLine(uint64_t line, uint64_t up_to_id, LineFlush state, bool st
   // changes.
   const bool any = std::any_of(pending().begin(), pending().end(), raises);
   if (!any) return;
-  for (PendingWrite& write : MutableFlushMarks()) {
+  for (PendingWrite& write : MutableFlushMarks(/*visible_to_unfenced_only=*/false)) {
     if (raises(write)) write.flush = state;
   }
   if (!stamp) return;
@@ -394,17 +394,19 @@ std::vector<PendingWrite>& Device::MutablePending() {
   return list.writes;
 }
 
-std::vector<PendingWrite>& Device::MutableFlushMarks() {
+std::vector<PendingWrite>& Device::MutableFlushMarks(bool visible_to_unfenced_only) {
   const PendingList& before = *pending_;
-  std::optional<Hash128> fields, described;
+  std::optional<Hash128> fields, described, unfenced_alike;
   std::optional<std::vector<std::pair<uint64_t, uint64_t>>> blocks;
   if (const Hash128* known = before.fields.value()) fields = *known;
   if (const Hash128* known = before.described.value()) described = *known;
+  if (const Hash128* known = before.marks_unfenced_alike.value()) unfenced_alike = *known;
   if (const auto* known = before.touched_blocks.value()) blocks = *known;
   std::vector<PendingWrite>& writes = MutablePending();
   PendingList& after = pending_.mut();  // not shared any more: the same list
   if (fields) after.fields.Keep(*fields);
   if (described) after.described.Keep(*described);
+  if (unfenced_alike && visible_to_unfenced_only) after.marks_unfenced_alike.Keep(*unfenced_alike);
   if (blocks) after.touched_blocks.Keep(*blocks);
   return writes;
 }

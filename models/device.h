@@ -204,7 +204,9 @@ class Device {
   // The pending writes to change: no longer shared, their digests dropped.
   std::vector<PendingWrite>& MutablePending();
   // The same for a change of flush marks only: the digests that do not cover them are kept.
-  std::vector<PendingWrite>& MutableFlushMarks();
+  // `visible_to_unfenced_only`: the change only raises visible marks to flushed-not-fenced, which
+  // the digest that hashes the two alike does not see either.
+  std::vector<PendingWrite>& MutableFlushMarks(bool visible_to_unfenced_only);
   uint64_t next_id_ = 1;
   uint64_t next_group_ = 1;
   uint64_t tick_ = 0;

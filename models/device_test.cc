@@ -177,17 +177,23 @@ TEST_CASE("the pending writes' digest follows a change made in place") {
   fresh.MarkFlushed({0, 1}, fresh.last_id());
   CHECK(HashOf(device) != visible);
   CHECK(HashOf(device) == HashOf(fresh));
-  // Without the flush marks nothing changed.
+  // Without the flush marks nothing changed: the digest kept through the change is the one the
+  // changed list gives.
   CHECK(HashOf(device, false) == visible_unmarked);
+  CHECK(HashOf(device, false) == HashOf(fresh, false));
   device.AppendVisibleStore(256, Bytes({'B'}), "another store");
   fresh.AppendVisibleStore(256, Bytes({'B'}), "another store");
   CHECK(HashOf(device, false) != visible_unmarked);
   CHECK(HashOf(device) == HashOf(fresh));
-  // A kernel write-back changes the marks and the completion ticks: no digest is kept.
+  // A kernel write-back changes the marks and the completion ticks: no digest is kept, not even
+  // the one that hashes visible and flushed-not-fenced marks alike.
+  const Hash128 before_write_back = HashOf(device, false);
   device.KernelWriteBack(1, device.last_id());
   CHECK(HashOf(device) != HashOf(fresh));
+  CHECK(HashOf(device, false) != before_write_back);
   fresh.KernelWriteBack(1, fresh.last_id());
   CHECK(HashOf(device) == HashOf(fresh));
+  CHECK(HashOf(device, false) == HashOf(fresh, false));
   device.PersistLine(0, device.last_id());
   CHECK(HashOf(device) != HashOf(fresh));
   fresh.PersistLine(0, fresh.last_id());
