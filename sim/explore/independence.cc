@@ -16,22 +16,13 @@ namespace {
 // namespace, truncates, allocates on purpose, shares blocks, syncs every file, or waits for
 // another process is left out.
 bool Listed(const Op& op) {
+  if (IsCpuInstruction(op.kind)) return true;
   switch (op.kind) {
     case OpKind::kOpen:
       return !op.creat && !op.excl && !op.trunc;
     case OpKind::kClose:
     case OpKind::kMmap:
     case OpKind::kMunmap:
-    case OpKind::kStore:
-    case OpKind::kNtStore:
-    case OpKind::kLoad:
-    case OpKind::kClwb:
-    case OpKind::kClflushopt:
-    case OpKind::kClflush:
-    case OpKind::kFlush:
-    case OpKind::kPersist:
-    case OpKind::kSfence:
-    case OpKind::kMfence:
     case OpKind::kPwrite:
     case OpKind::kPread:
     case OpKind::kWrite:

@@ -5,23 +5,8 @@
 namespace crashsim {
 namespace {
 
-// CPU instructions on a mapping: they enter the kernel only to fault their own page in.
-bool CpuInstruction(OpKind kind) {
-  switch (kind) {
-    case OpKind::kStore:
-    case OpKind::kNtStore:
-    case OpKind::kClwb:
-    case OpKind::kClflushopt:
-    case OpKind::kClflush:
-    case OpKind::kFlush:
-    case OpKind::kPersist:
-    case OpKind::kSfence:
-    case OpKind::kMfence:
-      return true;
-    default:
-      return false;
-  }
-}
+// CPU instructions on a mapping that read nothing for the running-system checks (a load does).
+bool CpuInstruction(OpKind kind) { return kind != OpKind::kLoad && IsCpuInstruction(kind); }
 
 // Ops that change no other process's state: they read and write their own process, the file
 // system and the device, but never unmap or write-protect another's PTEs (no writeback, no

@@ -40,6 +40,9 @@ const char* OpKindName(OpKind kind);  // the op's spelling in a scenario: "open"
 bool ParseOpKind(const std::string& name, OpKind* kind);
 // Every op name, in the order the format lists them.
 std::vector<std::string> OpKindNames();
+// A CPU instruction on a mapping: a load, a store, a cache-line flush or a fence (it enters the
+// kernel only to fault its own page in).
+bool IsCpuInstruction(OpKind kind);
 
 // The guarantees checked in every run are models/guarantee.h's. Assertion names share their
 // namespace and must differ from them.

@@ -83,6 +83,24 @@ bool IsGuaranteeName(const std::string& name) {
 }
 
 const char* OpKindName(OpKind kind) { return NameOf(kOpKindNames, kind); }
+
+bool IsCpuInstruction(OpKind kind) {
+  switch (kind) {
+    case OpKind::kStore:
+    case OpKind::kNtStore:
+    case OpKind::kLoad:
+    case OpKind::kClwb:
+    case OpKind::kClflushopt:
+    case OpKind::kClflush:
+    case OpKind::kFlush:
+    case OpKind::kPersist:
+    case OpKind::kSfence:
+    case OpKind::kMfence:
+      return true;
+    default:
+      return false;
+  }
+}
 std::vector<std::string> OpKindNames() {
   std::vector<std::string> names;
   for (const auto& [kind, name] : kOpKindNames) names.emplace_back(name);
