@@ -464,8 +464,10 @@ class Exhaustive {
         return expansion;
       }
       std::vector<uint32_t> chosen;
+      std::vector<std::optional<Hash128>> hashes(steps.size());  // of the successors in `built`
       if (independence_.applies && steps.size() > 1) {
-        chosen = IndependentProcessSteps(node, machine, steps, &taking, &built, &expansion);
+        chosen = IndependentProcessSteps(node, machine, steps, &taking, &built, &hashes,
+                                         &expansion);
       }
       if (chosen.empty()) {
         for (uint32_t choice = 0; choice < steps.size(); ++choice) chosen.push_back(choice);
@@ -485,7 +487,7 @@ class Exhaustive {
           CheckRead(scenario_, successor.machine, *successor.read, ShownSchedule(child),
                     &expansion.findings);
         }
-        const Hash128 hash = HashMachine(successor.machine);
+        const Hash128 hash = hashes[choice] ? *hashes[choice] : HashMachine(successor.machine);
         if (run_.reductions.visited_states && visited_.count(hash)) {
           ++expansion.revisits;
           continue;
@@ -546,11 +548,13 @@ class Exhaustive {
   // The reduction for independent processes (sim/explore/independence.h): the enabled steps of
   // the lowest-numbered process that has any, when the others have steps too and every one of
   // the taken steps keeps the independence (KeepsIndependence) and changes the state. Empty:
-  // expand every step. The successors it built go to `built` for the expansion.
+  // expand every step. The successors it built go to `built`, and their hashes to `hashes`, for
+  // the expansion.
   std::vector<uint32_t> IndependentProcessSteps(const Node& node, const Machine& machine,
                                                 const std::vector<StepChoice>& steps,
                                                 const StepChoice** taking,
                                                 std::vector<std::optional<Successor>>* built,
+                                                std::vector<std::optional<Hash128>>* hashes,
                                                 Expansion* expansion) const {
     int pid = -1;
     for (const StepChoice& step : steps) {
@@ -573,10 +577,9 @@ class Exhaustive {
       // C3: the state graph has no cycles (every process step moves its op forward, every drain
       // empties an entry), so only a step that leaves the state as it was could put the others
       // off for ever; none is known, and such a state is expanded fully all the same.
-      if (!KeepsIndependence(independence_, scenario_, machine, after, pid) ||
-          HashMachine(after) == node.hash) {
-        return {};
-      }
+      if (!KeepsIndependence(independence_, scenario_, machine, after, pid)) return {};
+      (*hashes)[choice] = HashMachine(after);
+      if (*(*hashes)[choice] == node.hash) return {};
     }
     return ample;
   }

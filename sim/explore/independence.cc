@@ -264,22 +264,24 @@ bool QuietLog(const Machine& machine) {
     if (bio.convert_unwritten || bio.new_size > 0 || bio.cow) return false;
   }
   const Journal& journal = machine.journal;
-  if (journal.forced_seq() >= journal.committed_seq()) return true;
-  std::map<uint32_t, const InodeCore*> image;  // the latest image of each inode before a txn
-  for (const auto& [ino, core] : machine.base->cores) image[ino] = &core;
-  for (uint64_t seq = 1; seq <= journal.committed_seq(); ++seq) {
+  for (uint64_t seq = journal.forced_seq() + 1; seq <= journal.committed_seq(); ++seq) {
     const Transaction& txn = journal.txn(seq);
-    const bool unforced = seq > journal.forced_seq();
-    if (unforced && (txn.names || txn.tree)) return false;
+    if (txn.names || txn.tree) return false;
     for (const auto& [ino, core] : txn.inodes) {
-      if (unforced) {
-        auto before = image.find(ino);
-        if (before == image.end()) return false;  // a new inode
-        InodeCore was = *before->second, is = core;
-        was.mtime = was.ctime = is.mtime = is.ctime = 0;
-        if (!(was == is)) return false;
+      // The image of the inode before this transaction: the latest one logged, or the base.
+      const InodeCore* before = nullptr;
+      for (uint64_t earlier = seq - 1; earlier >= 1 && before == nullptr; --earlier) {
+        auto it = journal.txn(earlier).inodes.find(ino);
+        if (it != journal.txn(earlier).inodes.end()) before = &it->second;
       }
-      image[ino] = &core;
+      if (before == nullptr) {
+        auto it = machine.base->cores.find(ino);
+        if (it == machine.base->cores.end()) return false;  // a new inode
+        before = &it->second;
+      }
+      InodeCore was = *before, is = core;
+      was.mtime = was.ctime = is.mtime = is.ctime = 0;
+      if (!(was == is)) return false;
     }
   }
   return true;
