@@ -81,6 +81,22 @@ std::optional<std::string> AddProcess(const Scenario& scenario, const Machine& i
       auto it = fds.find(name);
       return it == fds.end() ? std::nullopt : it->second;
     };
+    if (IsCpuInstruction(op.kind)) {
+      // Loads, stores and flushes reach the pages under their bytes or line; fences only the
+      // process's own CPU.
+      if (op.kind == OpKind::kSfence || op.kind == OpKind::kMfence) continue;
+      const Mapping& mapping = mappings[op.mapping];
+      if (!mapping.ino) continue;
+      uint64_t length = op.length;
+      if (op.kind == OpKind::kStore || op.kind == OpKind::kNtStore) length = op.data.size();
+      if (op.kind == OpKind::kClwb || op.kind == OpKind::kClflushopt ||
+          op.kind == OpKind::kClflush) {
+        length = kLineBytes;
+      }
+      const uint64_t begin = mapping.file_offset + op.offset;
+      AddPages(*mapping.ino, begin, begin + length, page_bytes, pid, footprints);
+      continue;
+    }
     switch (op.kind) {
       case OpKind::kOpen:
         fds[op.result_name] = InodeAt(initial, op.path);
@@ -91,29 +107,7 @@ std::optional<std::string> AddProcess(const Scenario& scenario, const Machine& i
         mappings[op.result_name] = Mapping{fd_inode(op.fd), op.offset};
         break;
       case OpKind::kMunmap:
-      case OpKind::kSfence:
-      case OpKind::kMfence:
-        break;  // the process's own mapping and CPU
-      case OpKind::kStore:
-      case OpKind::kNtStore:
-      case OpKind::kLoad:
-      case OpKind::kClwb:
-      case OpKind::kClflushopt:
-      case OpKind::kClflush:
-      case OpKind::kFlush:
-      case OpKind::kPersist: {
-        const Mapping& mapping = mappings[op.mapping];
-        if (!mapping.ino) break;
-        uint64_t length = op.length;
-        if (op.kind == OpKind::kStore || op.kind == OpKind::kNtStore) length = op.data.size();
-        if (op.kind == OpKind::kClwb || op.kind == OpKind::kClflushopt ||
-            op.kind == OpKind::kClflush) {
-          length = kLineBytes;
-        }
-        const uint64_t begin = mapping.file_offset + op.offset;
-        AddPages(*mapping.ino, begin, begin + length, page_bytes, pid, footprints);
-        break;
-      }
+        break;  // the process's own mapping
       case OpKind::kMsync: {
         const Mapping& mapping = mappings[op.mapping];
         if (mapping.ino) footprints->whole[*mapping.ino].insert(pid);
