@@ -18,6 +18,8 @@
 
 #include "models/guarantee.h"
 #include "models/inode.h"
+#include "sim/base/hasher.h"
+#include "sim/base/once_cache.h"
 
 namespace crashsim {
 
@@ -38,6 +40,9 @@ struct WriteRecord {
   int process = -1;             // -1: the initial contents
   uint64_t stamp = 0;           // the writer's own clock entry when the write was performed
   std::string what;             // e.g. "P1: pwrite fd 0 'A'"
+  // The digest of the fields above but `id` and `what`, computed when a state is first hashed
+  // with the record (models/machine.cc): a record is immutable once recorded, and shared.
+  OnceCache<Hash128> digest;
 
   // The number of bytes written (0 for a size cut), and the byte written at file offset `at`
   // (REQUIRES: offset <= at < offset + length()).

@@ -40,14 +40,21 @@ void HashRecorded(const ProcessState& p, Hasher& h) {
 }
 
 void HashWrite(const WriteRecord& write, Hasher& h) {
-  h.Add(write.ino);
-  h.Add(write.offset);
-  h.AddBytes(write.bytes);
-  h.Add(write.fill_length);
-  h.Add(write.fill);
-  h.AddBool(write.size_cut);
-  h.Add(static_cast<uint64_t>(write.process + 1));
-  h.Add(write.stamp);
+  // Computed once per record: every later state holds it, and a wide store's record is long.
+  const Hash128& digest = write.digest.Get([&] {
+    Hasher fields;
+    fields.Add(write.ino);
+    fields.Add(write.offset);
+    fields.AddBytes(write.bytes);
+    fields.Add(write.fill_length);
+    fields.Add(write.fill);
+    fields.AddBool(write.size_cut);
+    fields.Add(static_cast<uint64_t>(write.process + 1));
+    fields.Add(write.stamp);
+    return fields.Finish();
+  });
+  h.Add(digest.high);
+  h.Add(digest.low);
 }
 
 void HashPromise(const Promise& promise, Hasher& h) {
@@ -162,15 +169,9 @@ void HashProcess(const ProcessState& p, Hasher& h) {
   HashRecorded(p, h);
   h.Add(p.cpu.store_buffer.size());
   for (size_t i = 0; i < p.cpu.store_buffer.size(); ++i) {
-    const BufferedAccess& access = p.cpu.store_buffer[i];
-    h.Add(static_cast<uint64_t>(access.kind));
-    h.Add(access.address);
-    h.AddBytes(access.data.bytes);
-    h.AddBytes(access.data.origins);
-    h.AddBool(access.page_cache);
-    h.Add(access.ino);
-    h.Add(access.file_offset);
-    h.Add(access.stamp);
+    const Hash128& digest = p.cpu.store_buffer.digest(i);  // computed once, when it was issued
+    h.Add(digest.high);
+    h.Add(digest.low);
   }
   for (const auto& [line, id] : p.cpu.unfenced) {
     h.Add(line);
@@ -262,7 +263,7 @@ Hash128 HashMachine(const Machine& m) { return HashMachineSkipping(m, -1); }
 uint64_t ApproxFootprintBytes(const Machine& m) {
   constexpr uint64_t kEntry = 64;  // a map node or a small struct, with its allocation overhead
   uint64_t bytes = sizeof(Machine);
-  bytes += m.device.pending().size() * sizeof(PendingWrite);
+  bytes += m.device.pending().size() * (sizeof(PendingWrite) + sizeof(LineFlush));
   bytes += m.device.media().written_blocks().size() * kEntry;
   for (const auto& [ino, inode] : m.inodes) {
     bytes += sizeof(Inode) + inode.tree.size() * kEntry + inode.delalloc.size() * kEntry;

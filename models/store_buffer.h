@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "models/origin.h"
+#include "sim/base/hasher.h"
 
 namespace crashsim {
 
@@ -36,14 +37,18 @@ class StoreBuffer {
   bool empty() const { return size() == 0; }
   size_t size() const { return entries_ ? entries_->size() - head_ : 0; }
   // The i-th oldest entry (0 is the next to drain). REQUIRES: i < size().
-  const BufferedAccess& operator[](size_t i) const { return *(*entries_)[head_ + i]; }
+  const BufferedAccess& operator[](size_t i) const { return (*entries_)[head_ + i]->access; }
+  // The digest of the i-th oldest entry (every field of it but `what`), computed when it was
+  // pushed: a state hashes its whole buffer, and a wide `flush` leaves a thousand entries in it.
+  const Hash128& digest(size_t i) const { return (*entries_)[head_ + i]->digest; }
   const BufferedAccess& front() const { return (*this)[0]; }
 
   void push_back(BufferedAccess access) {
-    auto entry = std::make_shared<const BufferedAccess>(std::move(access));
+    const Hash128 digest = DigestOf(access);
+    auto entry = std::make_shared<const Entry>(Entry{std::move(access), digest});
     if (!entries_ || entries_.use_count() > 1) {
       // Shared with another copy (or empty): start a list of our own from the live entries.
-      auto own = std::make_shared<std::vector<std::shared_ptr<const BufferedAccess>>>();
+      auto own = std::make_shared<std::vector<std::shared_ptr<const Entry>>>();
       if (entries_) own->assign(entries_->begin() + static_cast<std::ptrdiff_t>(head_),
                                 entries_->end());
       entries_ = std::move(own);
@@ -71,7 +76,24 @@ class StoreBuffer {
   }
 
  private:
-  std::shared_ptr<std::vector<std::shared_ptr<const BufferedAccess>>> entries_;
+  struct Entry {
+    BufferedAccess access;
+    Hash128 digest;
+  };
+  static Hash128 DigestOf(const BufferedAccess& access) {
+    Hasher h;
+    h.Add(static_cast<uint64_t>(access.kind));
+    h.Add(access.address);
+    h.AddBytes(access.data.bytes);
+    h.AddBytes(access.data.origins);
+    h.AddBool(access.page_cache);
+    h.Add(access.ino);
+    h.Add(access.file_offset);
+    h.Add(access.stamp);
+    return h.Finish();
+  }
+
+  std::shared_ptr<std::vector<std::shared_ptr<const Entry>>> entries_;
   size_t head_ = 0;  // entries before it have drained
 };
 

@@ -68,5 +68,32 @@ TEST_CASE("a buffer extends an older one when it holds the same entries first") 
   CHECK(issued.Extends(StoreBuffer()));
 }
 
+TEST_CASE("an entry's digest covers every field but its description") {
+  BufferedAccess base = Store(64);
+  base.data = TagFileData(1, 64, {'A', 'B'});
+  std::vector<BufferedAccess> variants(8, base);
+  variants[0].kind = BufferedAccess::Kind::kNtStore;
+  variants[1].address = 128;
+  variants[2].data = TagFileData(1, 64, {'A', 'C'});
+  variants[3].data = TagFileData(2, 64, {'A', 'B'});  // the same bytes from another file
+  variants[4].page_cache = true;
+  variants[5].ino = 7;
+  variants[6].file_offset = 4096;
+  variants[7].stamp = 3;
+  StoreBuffer buffer;
+  buffer.push_back(base);
+  for (const BufferedAccess& variant : variants) buffer.push_back(variant);
+  BufferedAccess described = base;
+  described.what = "another description";
+  buffer.push_back(described);
+  for (size_t i = 1; i <= variants.size(); ++i) {
+    CAPTURE(i);
+    CHECK(buffer.digest(i) != buffer.digest(0));
+  }
+  CHECK(buffer.digest(variants.size() + 1) == buffer.digest(0));
+  buffer.pop_front();
+  CHECK(buffer.digest(0) != buffer.digest(variants.size()));  // follows the read position
+}
+
 }  // namespace
 }  // namespace crashsim
