@@ -98,6 +98,11 @@ Device::Device(Media media, bool pmem, const Config& config)
       sector_bytes_(config.sector_bytes) {}
 
 void Device::ApplyWhere(bool (*predicate)(const PendingWrite&, const void*), const void* arg) {
+  if (const auto outcome = DecideWhere(predicate, arg)) Commit(*outcome);
+}
+
+std::shared_ptr<const PersistOutcome> Device::DecideWhere(
+    bool (*predicate)(const PendingWrite&, const void*), const void* arg) const {
   const std::vector<PendingWrite>& writes = pending_->writes;
   std::vector<bool> apply(writes.size(), false);
   bool any = false;
@@ -105,7 +110,7 @@ void Device::ApplyWhere(bool (*predicate)(const PendingWrite&, const void*), con
     apply[i] = predicate(writes[i], arg);
     any = any || apply[i];
   }
-  if (!any) return;  // the common case (a drain with nothing settling): no copy of the list
+  if (!any) return nullptr;  // the common case (a drain with nothing settling): no copy of the list
   // Writes to one sector or line persist in order: a write that becomes durable takes every
   // earlier pending write to the same unit with it (they are persisted, then overwritten), and
   // those take theirs. Visited from the latest write back, `taken` holds the units that some later
@@ -117,22 +122,42 @@ void Device::ApplyWhere(bool (*predicate)(const PendingWrite&, const void*), con
     if (!apply[i]) apply[i] = taken.Covers(write);
     if (apply[i]) taken.Take(write);
   }
-  // Applied in visibility order; the rest keep theirs. The kept writes are copied into a list of
-  // their own: a fence persists most of a list other states still share, and copying the whole
-  // list first to compact it costs a copy of every write it drops.
-  size_t applied = 0;
+  // Applied in visibility order. Consecutive applied writes that lie end to end (the pieces of one
+  // wide store) are written as one: they do not overlap, so the order among them is moot, and
+  // each media write looks its blocks up.
+  auto outcome = std::make_shared<PersistOutcome>();
+  outcome->kept_list = std::make_shared<PendingList>();
   for (size_t i = 0; i < writes.size(); ++i) {
-    if (apply[i]) {
-      Apply(writes[i]);
-      ++applied;
+    if (!apply[i]) {
+      outcome->kept.push_back(static_cast<uint32_t>(i));
+      continue;
     }
+    const PendingWrite& write = writes[i];
+    auto& runs = outcome->runs;
+    if (runs.empty() || write.address != runs.back().first + runs.back().second.size()) {
+      runs.emplace_back(write.address, Tagged{});
+    }
+    Tagged& run = runs.back().second;
+    run.bytes.insert(run.bytes.end(), write.data().bytes.begin(), write.data().bytes.end());
+    run.origins.insert(run.origins.end(), write.data().origins.begin(),
+                       write.data().origins.end());
   }
-  PendingList kept;
-  kept.writes.reserve(writes.size() - applied);
-  for (size_t i = 0; i < writes.size(); ++i) {
-    if (!apply[i]) kept.writes.push_back(writes[i]);
-  }
-  pending_.Set(std::move(kept));
+  // The kept writes are copied into a list of their own: a fence persists most of a list other
+  // states still share, and copying the whole list first to compact it costs a copy of every
+  // write it drops.
+  outcome->kept_list->writes.reserve(outcome->kept.size());
+  for (uint32_t i : outcome->kept) outcome->kept_list->writes.push_back(writes[i]);
+  return outcome;
+}
+
+void Device::Commit(const PersistOutcome& outcome) {
+  if (!outcome.kept_list) return;
+  for (const auto& [address, run] : outcome.runs) media_.Write(address, run);
+  FlushMarkList kept_marks;
+  kept_marks.marks.reserve(outcome.kept.size());
+  for (uint32_t i : outcome.kept) kept_marks.marks.push_back(flush_marks()[i]);
+  pending_.Share(outcome.kept_list);
+  marks_.Set(std::move(kept_marks));
 }
 
 uint64_t Device::SubmitBlockWrite(uint64_t address, const Tagged& data, bool fua,
@@ -152,7 +177,7 @@ uint64_t Device::SubmitBlockWrite(uint64_t address, const Tagged& data, bool fua
     write.set_payload(Slice(data, done, take), what);
     write.group = group;
     write.completed = false;
-    MutablePending().push_back(std::move(write));
+    AppendPending(std::move(write));
     done += take;
   }
   if (fua) fua_groups_.push_back(group);
@@ -207,18 +232,33 @@ void Device::MarkFlushed(const std::vector<uint64_t>& lines, uint64_t up_to_id) 
   // One pass for all the lines: the same as marking each line in turn (a write is raised when
   // any of its lines is named), without a pass over the pending writes per line.
   CRASHSIM_CHECK(std::is_sorted(lines.begin(), lines.end()));
-  const auto raises = [&](const PendingWrite& write) {
-    if (write.unit_kind != UnitKind::kLine || write.kernel_copy || write.id > up_to_id ||
-        write.flush >= LineFlush::kFlushedNotFenced) {
-      return false;
+  if (pending().empty()) return;  // and no index to keep with the one empty list all share
+  const std::vector<PendingWrite>& writes = pending();
+  const std::vector<std::pair<uint64_t, uint32_t>>& by_line = pending_->by_line.Get([&] {
+    std::vector<std::pair<uint64_t, uint32_t>> index;
+    for (size_t i = 0; i < writes.size(); ++i) {
+      if (writes[i].unit_kind != UnitKind::kLine) continue;
+      for (uint64_t u = 0; u < writes[i].unit_count; ++u) {
+        index.emplace_back(writes[i].unit + u, static_cast<uint32_t>(i));
+      }
     }
-    const auto named = std::lower_bound(lines.begin(), lines.end(), write.unit);
-    return named != lines.end() && *named < write.unit + write.unit_count;
-  };
-  if (!std::any_of(pending().begin(), pending().end(), raises)) return;
-  for (PendingWrite& write : MutableFlushMarks(/*visible_to_unfenced_only=*/true)) {
-    if (raises(write)) write.flush = LineFlush::kFlushedNotFenced;
+    std::sort(index.begin(), index.end());
+    return index;
+  });
+  std::vector<uint32_t> raised;
+  for (const uint64_t line : lines) {
+    for (auto it = std::lower_bound(by_line.begin(), by_line.end(), std::make_pair(line, 0u));
+         it != by_line.end() && it->first == line; ++it) {
+      const PendingWrite& write = writes[it->second];
+      if (!write.kernel_copy && write.id <= up_to_id &&
+          flush_marks()[it->second] < LineFlush::kFlushedNotFenced) {
+        raised.push_back(it->second);
+      }
+    }
   }
+  if (raised.empty()) return;
+  std::vector<LineFlush>& marks = MutableFlushMarks(/*visible_to_unfenced_only=*/true);
+  for (uint32_t i : raised) marks[i] = LineFlush::kFlushedNotFenced;
 }
 
 void Device::KernelWriteBack(uint64_t line, uint64_t up_to_id) {
@@ -227,25 +267,28 @@ void Device::KernelWriteBack(uint64_t line, uint64_t up_to_id) {
 }
 
 void Device::MarkLine(uint64_t line, uint64_t up_to_id, LineFlush state, bool stamp) {
-  const auto raises = [&](const PendingWrite& write) {
+  const std::vector<PendingWrite>& writes = pending();
+  const auto covers = [&](const PendingWrite& write) {
     return write.unit_kind == UnitKind::kLine && !write.kernel_copy && write.unit <= line &&
-           line < write.unit + write.unit_count && write.id <= up_to_id && write.flush < state;
+           line < write.unit + write.unit_count && write.id <= up_to_id;
   };
   // Looked at before it is changed: a copy shared with other states stays shared when nothing
   // changes.
-  const bool any = std::any_of(pending().begin(), pending().end(), raises);
-  if (!any) return;
-  for (PendingWrite& write : MutableFlushMarks(/*visible_to_unfenced_only=*/false)) {
-    if (raises(write)) write.flush = state;
+  std::vector<size_t> raised;
+  for (size_t i = 0; i < writes.size(); ++i) {
+    if (covers(writes[i]) && flush_marks()[i] < state) raised.push_back(i);
   }
+  if (raised.empty()) return;
+  std::vector<LineFlush>& marks = MutableFlushMarks(/*visible_to_unfenced_only=*/false);
+  for (size_t i : raised) marks[i] = state;
   if (!stamp) return;
   // Lines waiting for a device flush count as completed at this tick: a later log write's
   // PREFLUSH takes them along (the persist graph's PREFLUSH edges).
   const uint64_t now = Tick();
-  for (PendingWrite& write : MutablePending()) {
-    if (write.unit_kind == UnitKind::kLine && !write.kernel_copy && write.flush == state &&
-        write.unit <= line && line < write.unit + write.unit_count && write.id <= up_to_id &&
-        write.completed_tick == 0) {
+  std::vector<PendingWrite>& mutable_writes = MutablePending();
+  for (size_t i = 0; i < mutable_writes.size(); ++i) {
+    PendingWrite& write = mutable_writes[i];
+    if (covers(write) && marks[i] == state && write.completed_tick == 0) {
       write.completed_tick = now;
     }
   }
@@ -274,7 +317,7 @@ uint64_t Device::AppendVisibleStore(uint64_t address, const Tagged& data, std::s
       Apply(write);  // eADR: the caches are in the persistence domain
     } else {
       write.eadr_settling = platform_ == Platform::kEadr;
-      MutablePending().push_back(std::move(write));
+      AppendPending(std::move(write));
     }
   }
   return last;
@@ -316,7 +359,7 @@ void Device::AppendKernelCopy(uint64_t address, const Tagged& data, std::string 
   for (PendingWrite& write : LinePieces(address, data, /*words=*/false, group, what)) {
     write.kernel_copy = true;
     write.completed_tick = tick_;
-    MutablePending().push_back(std::move(write));
+    AppendPending(std::move(write));
   }
 }
 
@@ -335,13 +378,15 @@ void Device::AppendKernelZeroing(uint64_t address, uint64_t length, std::string 
   write.group = next_group_++;
   write.kernel_copy = true;
   write.completed_tick = Tick();
-  MutablePending().push_back(std::move(write));
+  AppendPending(std::move(write));
 }
 
 void Device::PersistLine(uint64_t line, uint64_t up_to_id) { PersistLines({{line, up_to_id}}); }
 
 void Device::PersistLines(const std::vector<std::pair<uint64_t, uint64_t>>& lines) {
-  if (lines.empty()) return;
+  // Nothing pending: nothing to decide, and nothing to remember with a list no state owns (a
+  // device that never had a pending write shares one empty list with every other).
+  if (lines.empty() || pending().empty()) return;
   // Sorted by line, each line once with the highest id persisted: a line named twice persists
   // the union of its two prefixes.
   std::vector<std::pair<uint64_t, uint64_t>> up_to(lines);
@@ -364,7 +409,13 @@ void Device::PersistLines(const std::vector<std::pair<uint64_t, uint64_t>>& line
     bounds.dense.assign(span, 0);
     for (const auto& [line, id] : bounds.sorted) bounds.dense[line - first] = id;
   }
-  ApplyWhere([](const PendingWrite& w, const void* a) {
+  // Decided once per shared list and set of lines: the states between the drains of a wide
+  // `flush` share the list, and each takes the same fence.
+  if (const auto known = pending_->last_persist.Find(bounds.sorted)) {
+    Commit(*known);
+    return;
+  }
+  auto outcome = DecideWhere([](const PendingWrite& w, const void* a) {
     if (w.unit_kind != UnitKind::kLine) return false;
     const auto& b = *static_cast<const Bounds*>(a);
     if (!b.dense.empty()) {
@@ -382,33 +433,34 @@ void Device::PersistLines(const std::vector<std::pair<uint64_t, uint64_t>>& line
     }
     return false;
   }, &bounds);
+  if (!outcome) outcome = std::make_shared<const PersistOutcome>();  // nothing persists
+  pending_->last_persist.Remember(bounds.sorted, outcome);
+  Commit(*outcome);
 }
 
 std::vector<PendingWrite>& Device::MutablePending() {
   PendingList& list = pending_.mut();
   list.fields.Reset();
-  list.marks.Reset();
-  list.marks_unfenced_alike.Reset();
   list.described.Reset();
   list.touched_blocks.Reset();
+  list.last_persist.Reset();
+  list.by_line.Reset();
   return list.writes;
 }
 
-std::vector<PendingWrite>& Device::MutableFlushMarks(bool visible_to_unfenced_only) {
-  const PendingList& before = *pending_;
-  std::optional<Hash128> fields, described, unfenced_alike;
-  std::optional<std::vector<std::pair<uint64_t, uint64_t>>> blocks;
-  if (const Hash128* known = before.fields.value()) fields = *known;
-  if (const Hash128* known = before.described.value()) described = *known;
-  if (const Hash128* known = before.marks_unfenced_alike.value()) unfenced_alike = *known;
-  if (const auto* known = before.touched_blocks.value()) blocks = *known;
-  std::vector<PendingWrite>& writes = MutablePending();
-  PendingList& after = pending_.mut();  // not shared any more: the same list
-  if (fields) after.fields.Keep(*fields);
-  if (described) after.described.Keep(*described);
-  if (unfenced_alike && visible_to_unfenced_only) after.marks_unfenced_alike.Keep(*unfenced_alike);
-  if (blocks) after.touched_blocks.Keep(*blocks);
-  return writes;
+void Device::AppendPending(PendingWrite write) {
+  MutablePending().push_back(std::move(write));
+  MutableFlushMarks(/*visible_to_unfenced_only=*/false).push_back(LineFlush::kVisible);
+}
+
+std::vector<LineFlush>& Device::MutableFlushMarks(bool visible_to_unfenced_only) {
+  std::optional<Hash128> unfenced_alike;
+  if (const Hash128* known = marks_->unfenced_alike.value()) unfenced_alike = *known;
+  FlushMarkList& list = marks_.mut();
+  list.digest.Reset();
+  list.unfenced_alike.Reset();
+  if (unfenced_alike && visible_to_unfenced_only) list.unfenced_alike.Keep(*unfenced_alike);
+  return list.marks;
 }
 
 const std::vector<std::pair<uint64_t, uint64_t>>& Device::PendingBlocks() const {
@@ -467,15 +519,17 @@ void Device::HashInto(Hasher& hasher, bool flush_marks) const {
       h.AddBool(write.nontemporal);
     });
   });
-  const Hash128& marks = flush_marks ? list.marks.Get([&] {
-    return DigestOf(list.writes, [](Hasher& h, const PendingWrite& write) {
-      h.Add(static_cast<uint64_t>(write.flush));
-    });
-  }) : list.marks_unfenced_alike.Get([&] {
-    return DigestOf(list.writes, [](Hasher& h, const PendingWrite& write) {
-      const bool unfenced = write.flush == LineFlush::kFlushedNotFenced;
-      h.Add(static_cast<uint64_t>(unfenced ? LineFlush::kVisible : write.flush));
-    });
+  const FlushMarkList& mark_list = *marks_;
+  const Hash128& marks = flush_marks ? mark_list.digest.Get([&] {
+    Hasher h;
+    h.AddEnumBytes(mark_list.marks);
+    return h.Finish();
+  }) : mark_list.unfenced_alike.Get([&] {
+    std::vector<LineFlush> alike(mark_list.marks);
+    std::replace(alike.begin(), alike.end(), LineFlush::kFlushedNotFenced, LineFlush::kVisible);
+    Hasher h;
+    h.AddEnumBytes(alike);
+    return h.Finish();
   });
   for (const Hash128& digest : {fields, marks}) {
     hasher.Add(digest.high);

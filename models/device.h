@@ -64,7 +64,7 @@ struct PendingWrite {
   bool kernel_copy = false; // pmem: a kernel cache-bypassing copy, persisted by the next devflush
   bool eadr_settling = false;  // eADR: a piece of a wide store, durable once the next step runs
   bool nontemporal = false;    // pmem: a non-temporal store
-  LineFlush flush = LineFlush::kVisible;
+  // Its flush mark (LineFlush) is kept apart, in Device::flush_marks(): see FlushMarkList.
   std::shared_ptr<const PendingPayload> payload;
 
   const Tagged& data() const { return payload->data; }
@@ -79,21 +79,48 @@ struct PendingWrite {
   }
 };
 
+struct PendingList;
+
+// What a delivery of flushed lines (Device::PersistLines) does to the pending list it is decided
+// on: the bytes it writes to media, as runs of adjacent bytes in the order they apply, and the
+// writes that stay pending, by index into that list and as a list of their own. Null `kept_list`:
+// nothing persists.
+struct PersistOutcome {
+  std::vector<std::pair<uint64_t, Tagged>> runs;
+  std::vector<uint32_t> kept;
+  std::shared_ptr<PendingList> kept_list;
+};
+
 // The device's pending writes, ordered by id, shared by the copies of a Device until one changes
 // them (CopyOnWrite), with digests of them computed once per shared list, each when first asked
 // for: every state that holds the list hashes it, once or more, and a wide store leaves thousands
-// of pieces in it. A change of flush marks alone keeps the digests that do not cover them.
+// of pieces in it.
 struct PendingList {
   std::vector<PendingWrite> writes;
-  // Of each write every field Device::HashInto covers but its flush mark.
+  // Of each write every field Device::HashInto covers.
   OnceCache<Hash128> fields;
-  // Of each write its flush mark; and the same with a visible and a flushed-not-fenced mark alike.
-  OnceCache<Hash128> marks;
-  OnceCache<Hash128> marks_unfenced_alike;
   // Of each write its unit, unit count and description (`what`).
   OnceCache<Hash128> described;
   // The media blocks the writes touch, as sorted disjoint ranges [first, end).
   OnceCache<std::vector<std::pair<uint64_t, uint64_t>>> touched_blocks;
+  // Of each pmem line some write covers, the indices of the writes covering it: (line, index)
+  // pairs in order, for a drained clwb to find its line's writes among thousands.
+  OnceCache<std::vector<std::pair<uint64_t, uint32_t>>> by_line;
+  // The last delivery decided on this list, by the (line, up to id) pairs delivered: every state
+  // between the drains of a wide `flush` holds this list, and the fence after it delivers the same
+  // lines in each of them.
+  LastByKey<std::vector<std::pair<uint64_t, uint64_t>>, PersistOutcome> last_persist;
+};
+
+// The flush mark of each pending write, by its index in PendingList::writes, in a list of its own:
+// a drained clwb changes the marks of one line, and every state between the drains of a wide
+// `flush` holds a copy of the marks, so a change of marks copies a byte per write and leaves the
+// writes (and their digests) shared. With its digests, computed once per shared list: of the marks,
+// and of the marks with a visible and a flushed-not-fenced mark alike.
+struct FlushMarkList {
+  std::vector<LineFlush> marks;
+  OnceCache<Hash128> digest;
+  OnceCache<Hash128> unfenced_alike;
 };
 
 // Lays the bytes of `write` that fall within `out` (which holds the bytes from `address` on) over
@@ -107,6 +134,8 @@ class Device {
   bool is_pmem() const { return pmem_; }
   const Media& media() const { return media_; }
   const std::vector<PendingWrite>& pending() const { return pending_->writes; }
+  // The flush mark of each pending write: flush_marks()[i] is pending()[i]'s.
+  const std::vector<LineFlush>& flush_marks() const { return marks_->marks; }
   uint64_t tick() const { return tick_; }
   uint64_t Tick() { return ++tick_; }
 
@@ -192,6 +221,11 @@ class Device {
   std::vector<PendingWrite> LinePieces(uint64_t address, const Tagged& data, bool words,
                                        uint64_t group, const std::string& what);
   void ApplyWhere(bool (*predicate)(const PendingWrite&, const void*), const void* arg);
+  // What ApplyWhere(predicate, arg) would do to the pending writes, or null when nothing persists.
+  std::shared_ptr<const PersistOutcome> DecideWhere(
+      bool (*predicate)(const PendingWrite&, const void*), const void* arg) const;
+  // Does it: writes the runs to media and keeps the writes it keeps, with their flush marks.
+  void Commit(const PersistOutcome& outcome);
 
   Media media_;
   bool pmem_;
@@ -201,12 +235,17 @@ class Device {
   bool completed_is_durable_ = false;
   // Ordered by id. Shared between copies until changed: most steps leave it alone.
   CopyOnWrite<PendingList> pending_;
-  // The pending writes to change: no longer shared, their digests dropped.
+  // The flush marks of the pending writes, index for index (FlushMarkList).
+  CopyOnWrite<FlushMarkList> marks_;
+  // The pending writes to change in place (never to add or drop one): no longer shared, their
+  // digests dropped.
   std::vector<PendingWrite>& MutablePending();
-  // The same for a change of flush marks only: the digests that do not cover them are kept.
+  // Adds `write` at the end of the pending writes, visible (not flushed).
+  void AppendPending(PendingWrite write);
+  // The flush marks to change: no longer shared, their digests dropped.
   // `visible_to_unfenced_only`: the change only raises visible marks to flushed-not-fenced, which
-  // the digest that hashes the two alike does not see either.
-  std::vector<PendingWrite>& MutableFlushMarks(bool visible_to_unfenced_only);
+  // the digest that hashes the two alike does not see.
+  std::vector<LineFlush>& MutableFlushMarks(bool visible_to_unfenced_only);
   uint64_t next_id_ = 1;
   uint64_t next_group_ = 1;
   uint64_t tick_ = 0;

@@ -148,8 +148,7 @@ TEST_CASE("a run of line flushes marks the named lines' visible writes flushed, 
   const uint64_t up_to = device.last_id();
   device.AppendVisibleStore(129, Bytes({'D'}), "line 2, after the flush");
   device.MarkFlushed({0, 2}, up_to);
-  std::vector<LineFlush> flushes;
-  for (const PendingWrite& write : device.pending()) flushes.push_back(write.flush);
+  const std::vector<LineFlush>& flushes = device.flush_marks();
   CHECK(flushes == std::vector<LineFlush>{LineFlush::kFlushedNotFenced, LineFlush::kVisible,
                                           LineFlush::kFlushedNotFenced, LineFlush::kVisible});
 }
@@ -211,7 +210,7 @@ TEST_CASE("a copy that changes the shared pending writes leaves the other's dige
   CHECK(HashOf(copy) == HashOf(fresh));
   CHECK(HashOf(copy) != stored);
   CHECK(HashOf(device) == stored);
-  CHECK(device.pending()[0].flush == LineFlush::kVisible);
+  CHECK(device.flush_marks()[0] == LineFlush::kVisible);
 }
 
 TEST_CASE("the blocks under pending writes follow the list, shared or changed") {
@@ -229,6 +228,81 @@ TEST_CASE("the blocks under pending writes follow the list, shared or changed") 
   CHECK(copy.PendingBlocks() == Blocks{{0, 3}});
   device.PersistLine(0, device.last_id());  // changed in place
   CHECK(device.PendingBlocks() == Blocks{{2, 3}});
+}
+
+TEST_CASE("a change of flush marks copies the marks and leaves the pending writes shared") {
+  Device device = Stored();
+  Device copy = device;
+  copy.MarkFlushed({1}, copy.last_id());
+  CHECK(&copy.pending() == &device.pending());  // the same list, not an equal one
+  CHECK(&copy.flush_marks() != &device.flush_marks());
+  for (size_t i = 0; i < device.pending().size(); ++i) {
+    CHECK(device.flush_marks()[i] == LineFlush::kVisible);
+    CHECK(copy.flush_marks()[i] == (device.pending()[i].unit == 1 ? LineFlush::kFlushedNotFenced
+                                                                  : LineFlush::kVisible));
+  }
+  // Adding a write adds its mark: the two lists stay index for index.
+  copy.AppendVisibleStore(512, Bytes({'B'}), "another store");
+  CHECK(copy.flush_marks().size() == copy.pending().size());
+  CHECK(copy.flush_marks().back() == LineFlush::kVisible);
+}
+
+// Stored() with line 1 also written after the flush that `up_to` bounds.
+Device StoredThenFlushedLine0(Device device, uint64_t* up_to) {
+  device.MarkFlushed({0}, device.last_id());
+  *up_to = device.last_id();
+  device.AppendVisibleStore(64, Bytes({'Z'}), "after the flush");
+  return device;
+}
+
+TEST_CASE("a delivery decided on a shared list is decided once and gives each copy its own marks") {
+  uint64_t up_to = 0;
+  const Device parent = StoredThenFlushedLine0(Stored(), &up_to);
+  Device first = parent;
+  Device second = parent;
+  second.MarkFlushed({1}, up_to);  // marks only: still the parent's list
+  REQUIRE(&second.pending() == &parent.pending());
+  first.PersistLines({{0, up_to}, {1, up_to}});
+  second.PersistLines({{0, up_to}, {1, up_to}});
+  // The second took the first's decision: the same kept list, shared.
+  CHECK(&second.pending() == &first.pending());
+  // What a device that never shared anything does with the same history and delivery.
+  Device alone = StoredThenFlushedLine0(Stored(), &up_to);
+  alone.MarkFlushed({1}, up_to);
+  alone.PersistLines({{0, up_to}, {1, up_to}});
+  CHECK(HashOf(second) == HashOf(alone));
+  CHECK(second.media().Read(0, 128).bytes == alone.media().Read(0, 128).bytes);
+  REQUIRE(second.pending().size() == 1);  // the store after the flush
+  CHECK(second.pending()[0].what() == "after the flush");
+  CHECK(second.flush_marks() == std::vector<LineFlush>{LineFlush::kVisible});
+  // Another delivery over the parent's list is decided anew, not taken from the last one.
+  Device third = parent;
+  third.PersistLines({{0, up_to}});
+  Device alone_line0 = StoredThenFlushedLine0(Stored(), &up_to);
+  alone_line0.PersistLines({{0, up_to}});
+  CHECK(HashOf(third) == HashOf(alone_line0));
+  CHECK(third.pending().size() == 9);  // line 1's eight pieces and the later store
+}
+
+TEST_CASE("a list changed in place forgets the delivery decided on it") {
+  uint64_t up_to = 0;
+  Device holder = StoredThenFlushedLine0(Stored(), &up_to);
+  {
+    Device other = holder;
+    other.PersistLines({{0, up_to}});  // decided on the shared list, remembered with it
+  }
+  // `holder` alone holds the list now: a store changes it in place, and the same delivery over
+  // it must be decided anew (the store stays pending).
+  holder.AppendVisibleStore(8, Bytes({'Y'}), "after the delivery was decided");
+  holder.PersistLines({{0, up_to}});
+  uint64_t unused = 0;
+  Device expected = StoredThenFlushedLine0(Stored(), &unused);
+  expected.AppendVisibleStore(8, Bytes({'Y'}), "after the delivery was decided");
+  expected.PersistLines({{0, up_to}});
+  CHECK(HashOf(holder) == HashOf(expected));
+  CHECK(holder.pending().size() == 10);  // line 1's eight pieces, 'Z' and 'Y'
+  CHECK(holder.ReadVisible(8, 1).bytes[0] == 'Y');
+  CHECK(holder.media().Read(8, 1).bytes[0] == 'A');
 }
 
 }  // namespace

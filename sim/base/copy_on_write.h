@@ -24,6 +24,9 @@ class CopyOnWrite {
   // Replaces the value of this copy alone (the others keep sharing the old one): for a change
   // that builds the new value whole, without first copying the old one.
   void Set(T value) { value_ = std::make_shared<T>(std::move(value)); }
+  // Replaces the value of this copy alone by one that others may hold as well (a result computed
+  // once for several copies): mut() copies it before any change, as it does any shared value.
+  void Share(std::shared_ptr<T> value) { value_ = std::move(value); }
 
   // The value to change, no longer shared with any other copy.
   T& mut() {

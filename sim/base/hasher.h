@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <cstring>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace crashsim {
@@ -33,6 +34,12 @@ class Hasher {
   void AddBool(bool value) { Add(value ? 1 : 0); }
   void AddString(const std::string& text) { AddPacked(text.data(), text.size()); }
   void AddBytes(const std::vector<uint8_t>& bytes) { AddPacked(bytes.data(), bytes.size()); }
+  // A vector of one-byte enums (flush marks), byte for byte as AddBytes.
+  template <typename Enum>
+    requires(std::is_enum_v<Enum> && sizeof(Enum) == 1)
+  void AddEnumBytes(const std::vector<Enum>& values) {
+    AddPacked(values.data(), values.size());
+  }
   // A vector of wider integers (origins, clocks, ids), as AddSequence.
   template <typename T>
   void AddBytes(const std::vector<T>& values) {

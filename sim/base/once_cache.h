@@ -8,9 +8,15 @@
 // thread can read the owner (CopyOnWrite::mut() gives such a private instance); Keep(value) stores
 // a value known from elsewhere under the same rule. A copy starts
 // empty, so a copy made to be changed never carries a value computed from contents it then loses.
+//
+// LastByKey<K, V>: the same for a function of the owner's contents and an argument: the value
+// computed last, with the argument it was computed for (many states that share a pending list
+// take the same fence over it). Find and Remember may be called from several threads at once;
+// Reset follows OnceCache's rule.
 #pragma once
 
 #include <atomic>
+#include <memory>
 #include <mutex>
 
 namespace crashsim {
@@ -50,6 +56,39 @@ class OnceCache {
   mutable std::mutex mutex_;
   mutable std::atomic<bool> ready_{false};
   mutable V value_{};
+};
+
+template <class K, class V>
+class LastByKey {
+ public:
+  LastByKey() = default;
+  LastByKey(const LastByKey&) {}
+  LastByKey& operator=(const LastByKey&) {
+    Reset();
+    return *this;
+  }
+
+  // The value remembered for `key`, or null.
+  std::shared_ptr<const V> Find(const K& key) const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (value_ && key_ == key) return value_;
+    return nullptr;
+  }
+  // Remembers `value` as computed for `key`, in place of what was remembered before.
+  void Remember(K key, std::shared_ptr<const V> value) const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    key_ = std::move(key);
+    value_ = std::move(value);
+  }
+  void Reset() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    value_.reset();
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  mutable K key_{};
+  mutable std::shared_ptr<const V> value_;
 };
 
 }  // namespace crashsim

@@ -1,10 +1,12 @@
 // OnceCache: computed once, dropped by Reset, never carried into a copy, and computed once when
-// several threads ask at the same time.
+// several threads ask at the same time. LastByKey: the last value, for its key only.
 #include "sim/base/once_cache.h"
 
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <memory>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -58,6 +60,22 @@ TEST_CASE("threads asking at once get one computed value") {
   for (std::thread& thread : threads) thread.join();
   CHECK(computed == 1);
   for (int value : got) CHECK(value == 1);
+}
+
+TEST_CASE("the last value by key: found for its key only, forgotten by Reset, not copied") {
+  LastByKey<int, std::string> last;
+  CHECK(last.Find(1) == nullptr);
+  last.Remember(1, std::make_shared<const std::string>("one"));
+  REQUIRE(last.Find(1) != nullptr);
+  CHECK(*last.Find(1) == "one");
+  CHECK(last.Find(2) == nullptr);
+  last.Remember(2, std::make_shared<const std::string>("two"));
+  CHECK(last.Find(1) == nullptr);  // only the last is kept
+  CHECK(*last.Find(2) == "two");
+  const LastByKey<int, std::string> copy = last;
+  CHECK(copy.Find(2) == nullptr);
+  last.Reset();
+  CHECK(last.Find(2) == nullptr);
 }
 
 }  // namespace

@@ -15,9 +15,9 @@ namespace {
 
 using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS>;
 
-const char* LineState(const PendingWrite& write) {
+const char* LineState(const PendingWrite& write, LineFlush flush) {
   if (write.kernel_copy) return "kernel copy, awaiting a device flush";
-  switch (write.flush) {
+  switch (flush) {
     case LineFlush::kVisible:
       return write.nontemporal ? "non-temporal, not fenced" : "visible, not flushed";
     case LineFlush::kFlushedNotFenced:
@@ -31,16 +31,15 @@ const char* LineState(const PendingWrite& write) {
 }
 
 // Persists at the next device flush (a log write's PREFLUSH included).
-bool Flushable(const PendingWrite& write) {
+bool Flushable(const PendingWrite& write, LineFlush flush) {
   if (write.unit_kind == UnitKind::kSector) return write.completed;
-  return write.kernel_copy || write.flush == LineFlush::kInWpq ||
-         write.flush == LineFlush::kKernelWrittenBack;
+  return write.kernel_copy || flush == LineFlush::kInWpq || flush == LineFlush::kKernelWrittenBack;
 }
 
-std::string DescribeWrite(const PendingWrite& write) {
+std::string DescribeWrite(const PendingWrite& write, LineFlush flush) {
   const char* unit = write.unit_kind == UnitKind::kSector ? "sector" : "pmem line";
   std::string state = write.unit_kind == UnitKind::kLine
-                          ? LineState(write)
+                          ? LineState(write, flush)
                           : (write.completed ? "completed, in the volatile write cache"
                                              : "in flight");
   return fmt::format("{} {} bytes {}+{} ({}): {}", unit, write.unit, write.address,
@@ -61,14 +60,16 @@ std::string DescribeEvent(const Machine& machine, const EventRef& event) {
       pending.begin(), pending.end(), event.id,
       [](const PendingWrite& write, uint64_t id) { return write.id < id; });
   CRASHSIM_CHECK_MSG(it != pending.end() && it->id == event.id, "a lost write is not pending");
-  return DescribeWrite(*it);
+  return DescribeWrite(*it, machine.device.flush_marks()[it - pending.begin()]);
 }
 
 PersistGraph::PersistGraph(const Machine& m) {
   forced_seq_ = m.journal.forced_seq();
   const auto& pending = m.device.pending();
-  for (const PendingWrite& write : pending) {
-    events_.push_back({PersistEvent::Kind::kDeviceWrite, write.id, DescribeWrite(write)});
+  const auto& marks = m.device.flush_marks();
+  for (size_t i = 0; i < pending.size(); ++i) {
+    events_.push_back(
+        {PersistEvent::Kind::kDeviceWrite, pending[i].id, DescribeWrite(pending[i], marks[i])});
   }
   const bool push = m.config->background == Background::kExplore;
   const size_t first_txn = events_.size();
@@ -101,7 +102,7 @@ PersistGraph::PersistGraph(const Machine& m) {
     for (size_t t = first_txn + 1; t < events_.size(); ++t) boost::add_edge(t - 1, t, graph);
     for (size_t i = 0; i < pending.size(); ++i) {
       const PendingWrite& write = pending[i];
-      if (!Flushable(write)) continue;
+      if (!Flushable(write, marks[i])) continue;
       for (size_t t = first_txn; t < events_.size(); ++t) {
         if (m.journal.txn(events_[t].id).committed_tick > write.completed_tick) {
           boost::add_edge(i, t, graph);

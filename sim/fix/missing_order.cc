@@ -79,9 +79,9 @@ OpRef WriteOrigin(const Scenario& s, const ScheduleReplay& replay, const Pending
   return made != replay.write_origin.end() ? made->second : OpRef{};
 }
 
-Remedy WriteRemedy(const PendingWrite& write) {
+Remedy WriteRemedy(const PendingWrite& write, LineFlush flush) {
   if (write.unit_kind == UnitKind::kSector || write.kernel_copy) return Remedy::kDataSync;
-  switch (write.flush) {
+  switch (flush) {
     case LineFlush::kVisible:
       return write.nontemporal ? Remedy::kFence : Remedy::kFlushFence;
     case LineFlush::kFlushedNotFenced:
@@ -122,10 +122,12 @@ Effects CollectEffects(const Scenario& s, const ScheduleReplay& replay, const Cr
   // Pending device writes, in the persist graph's order. Every lost one matters (the witness is
   // minimal: losing one fewer no longer shows the violation); a kept one when it carries data of
   // an asserted file.
-  for (const PendingWrite& write : m.device.pending()) {
+  const auto& pending = m.device.pending();
+  for (size_t i = 0; i < pending.size(); ++i) {
+    const PendingWrite& write = pending[i];
     const OpRef op = WriteOrigin(s, replay, write);
     if (!op.valid()) continue;
-    Effect effect{op, WriteRemedy(write), WriteWhat(s, write, op), ""};
+    Effect effect{op, WriteRemedy(write, m.device.flush_marks()[i]), WriteWhat(s, write, op), ""};
     if (!witness.persisted.count(write.id)) {
       effects.lost.push_back(effect);
       continue;

@@ -3,6 +3,7 @@
 // or a promise in the ledger.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -109,10 +110,9 @@ TEST_CASE("DAX: WB_SYNC_NONE leaves dirty entries; all three flags write them ba
   CHECK(all);
   CHECK(m.inode(ino).tree.empty());  // the entry written back and clean
   // The store's line is written back (dax_flush) but still pending: no device flush followed.
-  bool written_back = false;
-  for (const PendingWrite& write : m.device.pending()) {
-    written_back = written_back || write.flush == LineFlush::kKernelWrittenBack;
-  }
+  const auto& marks = m.device.flush_marks();
+  const bool written_back =
+      std::find(marks.begin(), marks.end(), LineFlush::kKernelWrittenBack) != marks.end();
   CHECK(written_back);
   CHECK_FALSE(m.processes[0].ptes.at({"m", 0}).writable);  // write-protected
   CHECK(m.ghost.promises.empty());
