@@ -91,18 +91,20 @@ namespace {
 // (ADR, eADR) or marked as in the write-pending queue (platform none), which outranks the mark,
 // so marking it first (a copy of the pending list, shared with other states) changes nothing.
 //
-// Under ADR and eADR a fence also persists the lines remembered so far before it drains a store
-// or another access: that store would otherwise be appended to a pending list the fence is about
-// to empty, a copy of every write in it. The state after the fence is the same: each delivery
-// persists, per line, every pending write up to an id together with the earlier writes to the
-// line, so per line the writes persist in id order across the two deliveries as they would in one,
-// and the ids remembered so far are all below the store's. Under platform none a delivery also
-// queues the lines for the next device flush, in the order delivered, so there the fence delivers
-// once, at its end.
+// Under ADR a fence also persists the lines remembered so far before it drains a store or another
+// access: that store would otherwise be appended to a pending list the fence is about to empty, a
+// copy of every write in it. The state after the fence is the same: each delivery persists, per
+// line, every pending write up to an id together with the earlier writes to the line, so per line
+// the writes persist in id order across the two deliveries as they would in one, and the ids
+// remembered so far are all below the store's. Under platform none a delivery also queues the
+// lines for the next device flush, in the order delivered, and under eADR an atomic store goes to
+// media at once, past the pending list, so that an older pending write a delivery persists (a
+// kernel copy) lands over it when delivered after it and under it when delivered before: there
+// the fence delivers once, at its end.
 void DrainBuffer(Machine& m, int pid, bool mark_flushes) {
   auto& buffer = m.processes[pid].cpu.store_buffer;
   auto& unfenced = m.processes[pid].cpu.unfenced;
-  const bool deliver_early = !mark_flushes && m.config->platform != Platform::kNone;
+  const bool deliver_early = !mark_flushes && m.config->platform == Platform::kAdr;
   while (!buffer.empty()) {
     if (!IsLineFlush(buffer.front())) {
       if (deliver_early && !unfenced.empty()) {
