@@ -127,13 +127,13 @@ std::shared_ptr<const PersistOutcome> Device::DecideWhere(
   // each media write looks its blocks up.
   auto outcome = std::make_shared<PersistOutcome>();
   outcome->kept_list = std::make_shared<PendingList>();
+  std::vector<std::pair<uint64_t, Tagged>> runs;
   for (size_t i = 0; i < writes.size(); ++i) {
     if (!apply[i]) {
       outcome->kept.push_back(static_cast<uint32_t>(i));
       continue;
     }
     const PendingWrite& write = writes[i];
-    auto& runs = outcome->runs;
     if (runs.empty() || write.address != runs.back().first + runs.back().second.size()) {
       runs.emplace_back(write.address, Tagged{});
     }
@@ -141,6 +141,28 @@ std::shared_ptr<const PersistOutcome> Device::DecideWhere(
     run.bytes.insert(run.bytes.end(), write.data().bytes.begin(), write.data().bytes.end());
     run.origins.insert(run.origins.end(), write.data().origins.begin(),
                        write.data().origins.end());
+  }
+  // Cut at block boundaries: a whole block becomes a block of its own, the rest stays bytes.
+  const uint64_t bs = media_.block_size();
+  for (const auto& [address, run] : runs) {
+    for (uint64_t done = 0; done < run.size();) {
+      const uint64_t pos = address + done;
+      const uint64_t take = std::min<uint64_t>(bs - pos % bs, run.size() - done);
+      const auto first = static_cast<std::ptrdiff_t>(done);
+      const auto last = static_cast<std::ptrdiff_t>(done + take);
+      MediaRun piece;
+      piece.address = pos;
+      Tagged data{{run.bytes.begin() + first, run.bytes.begin() + last},
+                  {run.origins.begin() + first, run.origins.begin() + last}};
+      if (take == bs) {
+        piece.block = std::make_shared<WrittenBlock>();
+        piece.block->data = std::move(data);
+      } else {
+        piece.data = std::move(data);
+      }
+      outcome->runs.push_back(std::move(piece));
+      done += take;
+    }
   }
   // The kept writes are copied into a list of their own: a fence persists most of a list other
   // states still share, and copying the whole list first to compact it costs a copy of every
@@ -152,7 +174,13 @@ std::shared_ptr<const PersistOutcome> Device::DecideWhere(
 
 void Device::Commit(const PersistOutcome& outcome) {
   if (!outcome.kept_list) return;
-  for (const auto& [address, run] : outcome.runs) media_.Write(address, run);
+  for (const MediaRun& run : outcome.runs) {
+    if (run.block) {
+      media_.PutBlock(run.address / media_.block_size(), run.block);
+    } else {
+      media_.Write(run.address, run.data);
+    }
+  }
   FlushMarkList kept_marks;
   kept_marks.marks.reserve(outcome.kept.size());
   for (uint32_t i : outcome.kept) kept_marks.marks.push_back(flush_marks()[i]);

@@ -81,12 +81,19 @@ struct PendingWrite {
 
 struct PendingList;
 
+// Bytes a delivery writes to media: a run of adjacent bytes within one block, or a whole block,
+// made once and shared by every Media the delivery is committed to.
+struct MediaRun {
+  uint64_t address = 0;
+  Tagged data;                           // when not a whole block
+  std::shared_ptr<WrittenBlock> block;   // a whole block at `address`
+};
+
 // What a delivery of flushed lines (Device::PersistLines) does to the pending list it is decided
-// on: the bytes it writes to media, as runs of adjacent bytes in the order they apply, and the
-// writes that stay pending, by index into that list and as a list of their own. Null `kept_list`:
-// nothing persists.
+// on: the bytes it writes to media, in the order they apply, and the writes that stay pending, by
+// index into that list and as a list of their own. Null `kept_list`: nothing persists.
 struct PersistOutcome {
-  std::vector<std::pair<uint64_t, Tagged>> runs;
+  std::vector<MediaRun> runs;
   std::vector<uint32_t> kept;
   std::shared_ptr<PendingList> kept_list;
 };

@@ -99,6 +99,11 @@ class Media {
   // The contents of block `block` in place; valid until the next Write to this Media.
   BlockView View(uint64_t block) const;
   void Write(uint64_t address, const Tagged& data);
+  // Replaces block `block` whole by `contents` (block_size() bytes), which other Media may hold
+  // too: a block that a fence persists whole in many states is then one block, hashed once.
+  void PutBlock(uint64_t block, std::shared_ptr<WrittenBlock> contents) {
+    blocks_[block] = std::move(contents);
+  }
   uint32_t block_size() const { return initial_->block_size; }
   const InitialImage& initial() const { return *initial_; }
   // For hashing: the blocks written since the start, in block order.

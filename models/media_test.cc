@@ -107,5 +107,20 @@ TEST_CASE("a written block's digest follows its contents, written in place or co
   CHECK(copy.written_blocks().at(0)->Digest() != shared);
 }
 
+TEST_CASE("a block put whole is shared until one Media writes it") {
+  Media first(TwoFileBlocksAndStaleSpace());
+  Media second = first;
+  auto block = std::make_shared<WrittenBlock>();
+  block->data = TagFileData(3, 0, std::vector<uint8_t>(4096, 'P'));
+  first.PutBlock(1, block);
+  second.PutBlock(1, block);
+  CHECK(first.written_blocks().at(1) == second.written_blocks().at(1));  // one block
+  CHECK(first.Read(4096, 4096).bytes == std::vector<uint8_t>(4096, 'P'));
+  second.Write(4096 + 10, TagFileData(3, 10, {'W'}));
+  CHECK(second.Read(4096 + 10, 1).bytes[0] == 'W');
+  CHECK(first.Read(4096 + 10, 1).bytes[0] == 'P');  // the shared block was copied first
+  CHECK(block->data.bytes[10] == 'P');
+}
+
 }  // namespace
 }  // namespace crashsim
