@@ -262,17 +262,7 @@ void Device::MarkFlushed(const std::vector<uint64_t>& lines, uint64_t up_to_id) 
   CRASHSIM_CHECK(std::is_sorted(lines.begin(), lines.end()));
   if (pending().empty()) return;  // and no index to keep with the one empty list all share
   const std::vector<PendingWrite>& writes = pending();
-  const std::vector<std::pair<uint64_t, uint32_t>>& by_line = pending_->by_line.Get([&] {
-    std::vector<std::pair<uint64_t, uint32_t>> index;
-    for (size_t i = 0; i < writes.size(); ++i) {
-      if (writes[i].unit_kind != UnitKind::kLine) continue;
-      for (uint64_t u = 0; u < writes[i].unit_count; ++u) {
-        index.emplace_back(writes[i].unit + u, static_cast<uint32_t>(i));
-      }
-    }
-    std::sort(index.begin(), index.end());
-    return index;
-  });
+  const std::vector<std::pair<uint64_t, uint32_t>>& by_line = ByLine();
   std::vector<uint32_t> raised;
   for (const uint64_t line : lines) {
     for (auto it = std::lower_bound(by_line.begin(), by_line.end(), std::make_pair(line, 0u));
@@ -287,6 +277,28 @@ void Device::MarkFlushed(const std::vector<uint64_t>& lines, uint64_t up_to_id) 
   if (raised.empty()) return;
   std::vector<LineFlush>& marks = MutableFlushMarks(/*visible_to_unfenced_only=*/true);
   for (uint32_t i : raised) marks[i] = LineFlush::kFlushedNotFenced;
+}
+
+const std::vector<std::pair<uint64_t, uint32_t>>& Device::ByLine() const {
+  return pending_->by_line.Get([&] {
+    const std::vector<PendingWrite>& writes = pending();
+    std::vector<std::pair<uint64_t, uint32_t>> index;
+    for (size_t i = 0; i < writes.size(); ++i) {
+      if (writes[i].unit_kind != UnitKind::kLine) continue;
+      for (uint64_t u = 0; u < writes[i].unit_count; ++u) {
+        index.emplace_back(writes[i].unit + u, static_cast<uint32_t>(i));
+      }
+    }
+    std::sort(index.begin(), index.end());
+    return index;
+  });
+}
+
+bool Device::LineHasPending(uint64_t line) const {
+  if (pending().empty()) return false;  // and no index to keep with the one empty list all share
+  const auto& by_line = ByLine();
+  const auto it = std::lower_bound(by_line.begin(), by_line.end(), std::make_pair(line, 0u));
+  return it != by_line.end() && it->first == line;
 }
 
 void Device::KernelWriteBack(uint64_t line, uint64_t up_to_id) {
@@ -341,8 +353,15 @@ uint64_t Device::AppendVisibleStore(uint64_t address, const Tagged& data, std::s
   for (PendingWrite& write : LinePieces(address, data, /*words=*/!atomic, group, what)) {
     write.nontemporal = nontemporal;
     last = write.id;
-    if (platform_ == Platform::kEadr && atomic) {
+    if (platform_ == Platform::kEadr && atomic && !LineHasPending(write.unit)) {
       Apply(write);  // eADR: the caches are in the persistence domain
+    } else if (platform_ == Platform::kEadr && atomic) {
+      // An older write to the line is still pending (a kernel copy awaiting a device flush). The
+      // store is durable at once, and a line persists in visibility order, so the older write
+      // persists with it and the store lands over it, as every read since sees it.
+      const uint64_t line = write.unit;
+      AppendPending(std::move(write));
+      PersistLines({{line, last}});
     } else {
       write.eadr_settling = platform_ == Platform::kEadr;
       AppendPending(std::move(write));

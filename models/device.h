@@ -228,6 +228,10 @@ class Device {
   std::vector<PendingWrite> LinePieces(uint64_t address, const Tagged& data, bool words,
                                        uint64_t group, const std::string& what);
   void ApplyWhere(bool (*predicate)(const PendingWrite&, const void*), const void* arg);
+  // PendingList::by_line, built when first asked for. REQUIRES: some write is pending.
+  const std::vector<std::pair<uint64_t, uint32_t>>& ByLine() const;
+  // Whether some pending pmem write covers `line`.
+  bool LineHasPending(uint64_t line) const;
   // What ApplyWhere(predicate, arg) would do to the pending writes, or null when nothing persists.
   std::shared_ptr<const PersistOutcome> DecideWhere(
       bool (*predicate)(const PendingWrite&, const void*), const void* arg) const;

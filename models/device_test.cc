@@ -83,6 +83,22 @@ TEST_CASE("under eADR a visible store is durable at once") {
   CHECK(device.media().Read(0, 1).bytes[0] == 'X');
 }
 
+TEST_CASE("under eADR a store over a pending kernel copy of its line persists it and lands over it") {
+  Config config;
+  config.platform = Platform::kEadr;
+  Device device = MakeDevice(true, config);
+  device.AppendKernelCopy(0, Bytes({'A', 'A'}), "DAX write");  // awaits a device flush
+  device.AppendKernelCopy(128, Bytes({'K'}), "DAX write elsewhere");
+  device.AppendVisibleStore(0, Bytes({'B'}), "st");
+  CHECK(device.ReadVisible(0, 2).bytes == std::vector<uint8_t>{'B', 'A'});
+  CHECK(device.media().Read(0, 2).bytes == std::vector<uint8_t>{'B', 'A'});
+  // Only the other line's copy still waits for the flush.
+  REQUIRE(device.pending().size() == 1);
+  CHECK(device.pending()[0].address == 128);
+  device.Flush();
+  CHECK(device.media().Read(0, 1).bytes[0] == 'B');
+}
+
 TEST_CASE("a line flush persists only the writes visible before it") {
   Device device = MakeDevice(true);
   const uint64_t first = device.AppendVisibleStore(0, Bytes({'1'}), "a");
