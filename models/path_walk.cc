@@ -1,5 +1,7 @@
 #include "models/path_walk.h"
 
+#include <deque>
+#include <utility>
 #include <vector>
 
 namespace crashsim {
@@ -7,19 +9,17 @@ namespace {
 
 constexpr int kMaxSymlinks = 40;  // MAXSYMLINKS
 
-// The names of `path`, '.' dropped and '..' taking the previous one off ("/.." is "/").
-std::vector<std::string> Components(const std::string& path) {
+// The names of `path` as written, empty names and '.' dropped. A '..' stays: the walk resolves it
+// against the directory it has reached (follow_dotdot), which a symbolic link on the way changes,
+// so "/l/.." is the parent of l's target, not "/".
+std::vector<std::string> RawNames(const std::string& path) {
   std::vector<std::string> out;
   size_t start = 0;
   while (start <= path.size()) {
     size_t end = path.find('/', start);
     if (end == std::string::npos) end = path.size();
-    const std::string name = path.substr(start, end - start);
-    if (name == "..") {
-      if (!out.empty()) out.pop_back();
-    } else if (!name.empty() && name != ".") {
-      out.push_back(name);
-    }
+    std::string name = path.substr(start, end - start);
+    if (!name.empty() && name != ".") out.push_back(std::move(name));
     start = end + 1;
   }
   return out;
@@ -58,30 +58,37 @@ bool HasEntriesUnder(const Machine& m, const std::string& dir) {
 }
 
 WalkResult WalkPath(const Machine& m, const std::string& path, bool follow_last) {
-  std::vector<std::string> names = Components(path);
+  const std::vector<std::string> written = RawNames(path);
+  std::deque<std::string> pending(written.begin(), written.end());
+  std::vector<std::string> reached;  // the directories walked through, no link among them
   int links = 0;
-  size_t i = 0;  // names[0, i) are directories with no link among them
-  while (i < names.size()) {
-    const bool last = i + 1 == names.size();
-    const std::string here = Join(names, i + 1);
+  while (!pending.empty()) {
+    const std::string name = std::move(pending.front());
+    pending.pop_front();
+    const bool last = pending.empty();
+    if (name == "..") {  // the parent of the directory reached; the root's is the root
+      if (!reached.empty()) reached.pop_back();
+      continue;
+    }
+    reached.push_back(name);
+    const std::string here = Join(reached, reached.size());
     const EntryKind kind = EntryAt(m, here);
     if (kind == EntryKind::kSymlink && (!last || follow_last)) {
       if (++links > kMaxSymlinks) return WalkResult{"", "ELOOP"};
       // The target replaces the link: from the root when absolute, else from the link's
       // directory; the names after the link follow it.
       const std::string& target = m.tree.symlinks.at(here);
-      std::string rest = target[0] == '/' ? target : Join(names, i) + "/" + target;
-      for (size_t j = i + 1; j < names.size(); ++j) rest += "/" + names[j];
-      names = Components(rest);
-      i = 0;
+      reached.pop_back();
+      if (!target.empty() && target[0] == '/') reached.clear();
+      const std::vector<std::string> names = RawNames(target);
+      pending.insert(pending.begin(), names.begin(), names.end());
       continue;
     }
     if (last) break;
     if (kind == EntryKind::kNone) return WalkResult{"", "ENOENT"};
     if (kind != EntryKind::kDirectory) return WalkResult{"", "ENOTDIR"};
-    ++i;
   }
-  return WalkResult{Join(names, names.size()), ""};
+  return WalkResult{Join(reached, reached.size()), ""};
 }
 
 }  // namespace crashsim

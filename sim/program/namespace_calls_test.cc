@@ -97,6 +97,19 @@ TEST_CASE("a symbolic link is stored with its target and followed on the way") {
   CHECK(m.tree.symlinks.at("/d/rel") == "../d/a");
 }
 
+TEST_CASE("a '..' in a link's target after another link is the parent of that link's target") {
+  const Scenario s = OneProcess(
+      kFiles, {"mkdir /d/sub", "symlink /d/sub /l", "symlink /l/../a /t1", "f = open /t1 ro",
+               "symlink /d/none/../a /t2", "g = open /t2 ro", "symlink /b/../d/a /t3",
+               "h = open /t3 ro", "symlink l/../made /t4", "creat /t4"});
+  Machine m = BuildInitialMachine(s, Design::kMapSync);
+  // Read lexically, /t1 would name /a (no such file), /t2 and /t3 /d/a, and /t4 /made.
+  CHECK(Results(m, s) == std::vector<std::string>{"0", "0", "0", "0", "0", "ENOENT", "0",
+                                                  "ENOTDIR", "0", "0"});
+  CHECK(m.names.count("/d/made") == 1);
+  CHECK(m.names.count("/made") == 0);
+}
+
 TEST_CASE("rename with RENAME_NOREPLACE never replaces, RENAME_EXCHANGE swaps two names") {
   const Scenario s = OneProcess(kFiles, {"rename /b /d/a noreplace", "rename /b /c exchange",
                                          "rename /b /d/a exchange", "rename /b /c noreplace",
