@@ -9,9 +9,10 @@ namespace {
 
 constexpr int kMaxSymlinks = 40;  // MAXSYMLINKS
 
-// The names of `path` as written, empty names and '.' dropped. A '..' stays: the walk resolves it
-// against the directory it has reached (follow_dotdot), which a symbolic link on the way changes,
-// so "/l/.." is the parent of l's target, not "/".
+// The names of `path` as written, empty names dropped. '.' and '..' stay: the walk resolves them
+// where it has got to (handle_dots, follow_dotdot), so "/l/.." is the parent of l's target, not
+// "/", and the name before either is not the last one: it must be a directory, reached through
+// any link it is.
 std::vector<std::string> RawNames(const std::string& path) {
   std::vector<std::string> out;
   size_t start = 0;
@@ -19,7 +20,7 @@ std::vector<std::string> RawNames(const std::string& path) {
     size_t end = path.find('/', start);
     if (end == std::string::npos) end = path.size();
     std::string name = path.substr(start, end - start);
-    if (!name.empty() && name != ".") out.push_back(std::move(name));
+    if (!name.empty()) out.push_back(std::move(name));
     start = end + 1;
   }
   return out;
@@ -66,7 +67,8 @@ WalkResult WalkPath(const Machine& m, const std::string& path, bool follow_last)
     const std::string name = std::move(pending.front());
     pending.pop_front();
     const bool last = pending.empty();
-    if (name == "..") {  // the parent of the directory reached; the root's is the root
+    if (name == ".") continue;  // the directory reached
+    if (name == "..") {          // its parent; the root's is the root
       if (!reached.empty()) reached.pop_back();
       continue;
     }

@@ -110,6 +110,18 @@ TEST_CASE("a '..' in a link's target after another link is the parent of that li
   CHECK(m.names.count("/made") == 0);
 }
 
+TEST_CASE("the name before a '.' in a link's target must be a directory, reached through links") {
+  const Scenario s = OneProcess(
+      kFiles, {"symlink b/. /t1", "f = open /t1 ro", "truncate /t1 0", "symlink none/. /t2",
+               "creat /t2", "symlink /b /m", "symlink m/. /t3", "g = open /t3 ro",
+               "symlink /d/. /t4", "h = open /t4 ro", "symlink d/./a /t5", "i = open /t5 ro"});
+  Machine m = BuildInitialMachine(s, Design::kMapSync);
+  CHECK(Results(m, s) == std::vector<std::string>{"0", "ENOTDIR", "ENOTDIR", "0", "ENOENT", "0",
+                                                  "0", "ENOTDIR", "0", "0", "0", "0"});
+  CHECK(m.names.count("/none") == 0);
+  CHECK(m.inode(m.names.at("/b")).size_bytes == 10);
+}
+
 TEST_CASE("rename with RENAME_NOREPLACE never replaces, RENAME_EXCHANGE swaps two names") {
   const Scenario s = OneProcess(kFiles, {"rename /b /d/a noreplace", "rename /b /c exchange",
                                          "rename /b /d/a exchange", "rename /b /c noreplace",
