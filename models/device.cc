@@ -257,8 +257,9 @@ void Device::AcceptToWpq(const std::vector<std::pair<uint64_t, uint64_t>>& lines
 }
 
 void Device::MarkFlushed(const std::vector<uint64_t>& lines, uint64_t up_to_id) {
-  // One pass for all the lines: the same as marking each line in turn (a write is raised when
-  // any of its lines is named), without a pass over the pending writes per line.
+  // The writes of each named line, found through the list's index by line (a write is raised
+  // when any of its lines is named): a drained clwb looks at its line's writes, not at the
+  // thousands of pieces a wide store leaves elsewhere.
   CRASHSIM_CHECK(std::is_sorted(lines.begin(), lines.end()));
   if (pending().empty()) return;  // and no index to keep with the one empty list all share
   const std::vector<PendingWrite>& writes = pending();

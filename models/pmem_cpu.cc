@@ -97,10 +97,10 @@ namespace {
 // line, every pending write up to an id together with the earlier writes to the line, so per line
 // the writes persist in id order across the two deliveries as they would in one, and the ids
 // remembered so far are all below the store's. Under platform none a delivery also queues the
-// lines for the next device flush, in the order delivered, and under eADR an atomic store goes to
-// media at once, past the pending list, so that an older pending write a delivery persists (a
-// kernel copy) lands over it when delivered after it and under it when delivered before: there
-// the fence delivers once, at its end.
+// lines for the next device flush, in the order delivered, and under eADR an atomic store may go
+// to media at once, past the pending list, where the argument does not hold as it stands (a
+// pending kernel copy of its line once landed over it when delivered after it and under it when
+// delivered before): there the fence delivers once, at its end.
 void DrainBuffer(Machine& m, int pid, bool mark_flushes) {
   auto& buffer = m.processes[pid].cpu.store_buffer;
   auto& unfenced = m.processes[pid].cpu.unfenced;
