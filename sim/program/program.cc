@@ -464,6 +464,7 @@ std::string ReleaseBarriersAfterDeath(Machine& m, const Scenario& s) {
 
 // One step of the op, by its family.
 StepOutcome StepOp(OpStep& step) {
+  if (IsCpuInstruction(step.op.kind)) return StepCpu(step);
   switch (step.op.kind) {
     case OpKind::kOpen:
     case OpKind::kClose:
@@ -493,17 +494,6 @@ StepOutcome StepOp(OpStep& step) {
     case OpKind::kMunmap:
     case OpKind::kMsync:
       return StepMapping(step);
-    case OpKind::kStore:
-    case OpKind::kNtStore:
-    case OpKind::kLoad:
-    case OpKind::kClwb:
-    case OpKind::kClflushopt:
-    case OpKind::kClflush:
-    case OpKind::kFlush:
-    case OpKind::kPersist:
-    case OpKind::kSfence:
-    case OpKind::kMfence:
-      return StepCpu(step);
     case OpKind::kCreat:
     case OpKind::kUnlink:
     case OpKind::kRename:
