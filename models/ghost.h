@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <map>
+#include <utility>
 #include <vector>
 
 #include "models/guarantee.h"
@@ -40,6 +41,13 @@ struct WriteRecord {
   int process = -1;             // -1: the initial contents
   uint64_t stamp = 0;           // the writer's own clock entry when the write was performed
   std::string what;             // e.g. "P1: pwrite fd 0 'A'"
+  // Its place in the writer's own records (0 for the writer's first), and the records of other
+  // processes recorded before it that overlap it (same file, bytes in common; a size cut reaches
+  // to the end), as (process, ordinal). Together they fix the order of every two records whose
+  // order matters, whatever the interleaving of the rest: what the state hash reads of the order
+  // (models/machine.h, HashMachine).
+  uint64_t ordinal = 0;
+  std::vector<std::pair<int, uint64_t>> follows;
   // The digest of the fields above but `id` and `what`, computed when a state is first hashed
   // with the record (models/machine.cc): a record is immutable once recorded, and shared.
   OnceCache<Hash128> digest;
@@ -47,6 +55,13 @@ struct WriteRecord {
   // The number of bytes written (0 for a size cut), and the byte written at file offset `at`
   // (REQUIRES: offset <= at < offset + length()).
   uint64_t length() const { return fill_length != 0 ? fill_length : bytes.size(); }
+  // Whether the two records touch a byte in common, which makes their order matter.
+  bool Overlaps(const WriteRecord& other) const {
+    if (ino != other.ino) return false;
+    const uint64_t end = size_cut ? UINT64_MAX : offset + length();
+    const uint64_t other_end = other.size_cut ? UINT64_MAX : other.offset + other.length();
+    return offset < other_end && other.offset < end;
+  }
   uint8_t ByteAt(uint64_t at) const { return fill_length != 0 ? fill : bytes[at - offset]; }
   // The bytes of [from, to), which lie within the record: for showing a range in a finding.
   std::vector<uint8_t> Bytes(uint64_t from, uint64_t to) const {
@@ -70,6 +85,7 @@ struct Promise {
   uint64_t size_at_invocation = 0;
   uint64_t mtime_at_invocation = 0;
   bool covers_metadata = false; // fsync/O_SYNC: timestamps too
+  uint64_t ordinal = 0;         // its place among the calling process's promises
 };
 
 // O4: a page was mapped writable through a `sync` mapping; its offset must stay reachable at
@@ -111,6 +127,13 @@ struct Ghost {
   // durable the file is gone, and no promise about its contents can be asked of it.
   std::vector<uint32_t> removed;
   uint64_t next_write_id = 1;
+  // Per actor (index process + 1, so the initial contents' -1 is index 0): how many write records
+  // and promises it has, which numbers the next one's ordinal.
+  std::vector<uint64_t> records_of;
+  std::vector<uint64_t> promises_of;
+  // A record of the initial contents' actor (-1) came after a process's record, so the history
+  // no longer starts with all of them: the state hash then reads it in recorded order.
+  bool initial_after_process = false;
 
   // True if `write` happened before an event whose clock is `clock`.
   static bool HappenedBefore(const WriteRecord& write, const VectorClock& clock) {
@@ -128,11 +151,30 @@ struct Ghost {
     if (record.process >= 0 && record.stamp == 0) {
       record.stamp = clocks[record.process][record.process];
     }
+    const size_t actor = static_cast<size_t>(record.process + 1);
+    if (records_of.size() <= actor) records_of.resize(actor + 1, 0);
+    record.ordinal = records_of[actor]++;
+    bool other_writers = false;
+    for (size_t other = 1; other < records_of.size(); ++other) {
+      if (other != actor && records_of[other] > 0) other_writers = true;
+    }
+    if (record.process < 0 && other_writers) initial_after_process = true;
+    if (record.process >= 0 && other_writers) {
+      for (const auto& earlier : writes) {
+        if (earlier->process >= 0 && earlier->process != record.process &&
+            earlier->Overlaps(record)) {
+          record.follows.emplace_back(earlier->process, earlier->ordinal);
+        }
+      }
+    }
     const uint64_t id = record.id;
     writes.push_back(std::make_shared<const WriteRecord>(std::move(record)));
     return id;
   }
   size_t AddPromise(Promise promise) {
+    const size_t actor = static_cast<size_t>(promise.process + 1);
+    if (promises_of.size() <= actor) promises_of.resize(actor + 1, 0);
+    promise.ordinal = promises_of[actor]++;
     promises.push_back(std::make_shared<const Promise>(std::move(promise)));
     return promises.size() - 1;
   }

@@ -49,7 +49,7 @@ class Journal {
   uint64_t Commit(Transaction txn) {
     txn.seq = txns_.size() + 1;
     chain_.Add(txn.seq);
-    chain_.AddString(txn.what);
+    descriptions_.AddString(txn.what);
     for (const auto& [ino, core] : txn.inodes) {
       chain_.Add(ino);
       HashCore(core, chain_);
@@ -74,11 +74,19 @@ class Journal {
     if (seq > forced_seq_) forced_seq_ = seq;
   }
   const Transaction& txn(uint64_t seq) const { return *txns_[seq - 1]; }
-  // A running hash of every committed transaction, so hashing a journal is O(1).
-  void HashInto(Hasher& hasher) const {
+  // A running hash of every committed transaction, so hashing a journal is O(1). With
+  // `descriptions` false it leaves out each transaction's `what`: the text names the op that
+  // committed it, which only a finding shows, so two orders of commuting ops that log the same
+  // changes hash equal (docs/architecture.md, "Equal histories").
+  void HashInto(Hasher& hasher, bool descriptions = true) const {
     const Hash128 chain = chain_.Finish();
     hasher.Add(chain.high);
     hasher.Add(chain.low);
+    if (descriptions) {
+      const Hash128 described = descriptions_.Finish();
+      hasher.Add(described.high);
+      hasher.Add(described.low);
+    }
     hasher.Add(forced_seq_);
   }
   static void HashTree(const DirectoryTree& tree, Hasher& hasher) {
@@ -110,7 +118,8 @@ class Journal {
  private:
   std::vector<std::shared_ptr<const Transaction>> txns_;
   uint64_t forced_seq_ = 0;
-  Hasher chain_;
+  Hasher chain_;         // every field of every transaction but `what`
+  Hasher descriptions_;  // the `what` of every transaction
 };
 
 }  // namespace crashsim

@@ -51,6 +51,11 @@ void HashWrite(const WriteRecord& write, Hasher& h) {
     fields.AddBool(write.size_cut);
     fields.Add(static_cast<uint64_t>(write.process + 1));
     fields.Add(write.stamp);
+    fields.Add(write.follows.size());
+    for (const auto& [process, ordinal] : write.follows) {
+      fields.Add(static_cast<uint64_t>(process + 1));
+      fields.Add(ordinal);
+    }
     return fields.Finish();
   });
   h.Add(digest.high);
@@ -99,30 +104,43 @@ void HashEntry(const TreeEntry& entry, Hasher& h) {
   h.AddBytes(entry.folio().origins);
 }
 
-void HashSync(const SyncProgress& sync, Hasher& h) {
+// How a state hash names a promise that an op in progress made (index into the ledger, -1 for
+// none): by its index, or, for the canonical hash, by its place among the caller's own promises,
+// which is the same in every order of the processes' steps.
+struct PromiseNames {
+  const Ghost& ghost;
+  bool canonical;
+  uint64_t operator()(int index) const {
+    if (index < 0) return 0;
+    return 1 + (canonical ? ghost.promises[static_cast<size_t>(index)]->ordinal
+                          : static_cast<uint64_t>(index));
+  }
+};
+
+void HashSync(const SyncProgress& sync, const PromiseNames& name, Hasher& h) {
   h.Add(static_cast<uint64_t>(sync.step));
   h.AddBytes(sync.bios);
-  h.Add(static_cast<uint64_t>(sync.promise + 1));
+  h.Add(name(sync.promise));
 }
 
 // The family (which op kind the progress belongs to, or none yet), then its fields.
-void HashProgress(const OpProgress& progress, Hasher& h) {
+void HashProgress(const OpProgress& progress, const PromiseNames& name, Hasher& h) {
   h.Add(progress.family.index());
   if (const auto* sync = progress.If<SyncProgress>()) {
-    HashSync(*sync, h);
+    HashSync(*sync, name, h);
   } else if (const auto* write = progress.If<WriteProgress>()) {
     h.Add(static_cast<uint64_t>(write->step));
     h.AddBytes(write->direct_bios);
     h.AddBool(write->fua);
-    h.Add(static_cast<uint64_t>(write->fua_promise + 1));
+    h.Add(name(write->fua_promise));
     h.Add(write->written);
     h.Add(write->offset);
-    HashSync(write->sync, h);
+    HashSync(write->sync, name, h);
   } else if (const auto* access = progress.If<AccessProgress>()) {
     h.AddBool(access->faulted);
     h.AddBool(access->in_sync_fault);
     h.Add(access->sync_fault_page);
-    HashSync(access->sync, h);
+    HashSync(access->sync, name, h);
   } else if (const auto* falloc = progress.If<FallocProgress>()) {
     h.Add(static_cast<uint64_t>(falloc->step));
     h.Add(falloc->shift_cursor);
@@ -135,16 +153,17 @@ void HashProgress(const OpProgress& progress, Hasher& h) {
   }
 }
 
-void HashProcess(const ProcessState& p, Hasher& h) {
+// With `open_times` false, an fd's open time is left out: no op of the run reads it.
+void HashProcess(const ProcessState& p, const PromiseNames& name, bool open_times, Hasher& h) {
   h.Add(p.pc);
-  HashProgress(p.progress, h);
+  HashProgress(p.progress, name, h);
   for (const auto& [name, fd] : p.fds) {
     h.AddString(name);
     h.Add(fd.ino);
     h.Add((fd.write << 0) | (fd.direct << 1) | (fd.dsync << 2) | (fd.osync << 3) |
           (fd.valid << 4) | (fd.read << 5) | (fd.append << 6));
     h.Add(fd.pos);
-    h.Add(fd.opened_time);
+    if (open_times) h.Add(fd.opened_time);
     h.AddBool(fd.directory);
   }
   for (const auto& [name, vma] : p.vmas) {
@@ -185,11 +204,44 @@ void HashProcess(const ProcessState& p, Hasher& h) {
 
 namespace {
 
-// HashMachine, leaving out the state of process `skipped` and its ghost clock (none when -1).
-Hash128 HashMachineSkipping(const Machine& m, int skipped) {
+// The write history and the promise ledger, each actor's records in its own order, actor by actor
+// (the initial contents first): with each record's `follows`, this fixes exactly the order of the
+// records whose order matters, so two interleavings of commuting steps hash equal
+// (docs/architecture.md, "Equal histories"). A history that a data move or a late initial record
+// makes harder to read is hashed as recorded.
+void HashHistoryCanonically(const Ghost& ghost, Hasher& h) {
+  if (!ghost.moves.empty() || ghost.initial_after_process) {
+    for (const auto& write : ghost.writes) HashWrite(*write, h);
+  } else {
+    std::vector<std::vector<const WriteRecord*>> by_actor;
+    for (const auto& write : ghost.writes) {
+      const size_t actor = static_cast<size_t>(write->process + 1);
+      if (by_actor.size() <= actor) by_actor.resize(actor + 1);
+      by_actor[actor].push_back(write.get());
+    }
+    for (const auto& records : by_actor) {
+      h.Add(records.size());
+      for (const WriteRecord* write : records) HashWrite(*write, h);
+    }
+  }
+  std::vector<std::vector<const Promise*>> promises_by_actor;
+  for (const auto& promise : ghost.promises) {
+    const size_t actor = static_cast<size_t>(promise->process + 1);
+    if (promises_by_actor.size() <= actor) promises_by_actor.resize(actor + 1);
+    promises_by_actor[actor].push_back(promise.get());
+  }
+  for (const auto& promises : promises_by_actor) {
+    h.Add(promises.size());
+    for (const Promise* promise : promises) HashPromise(*promise, h);
+  }
+}
+
+// HashMachine, leaving out the state of process `skipped` and its ghost clock (none when -1);
+// `canonical` as HashMachine's `canonical_history`.
+Hash128 HashMachineSkipping(const Machine& m, int skipped, bool canonical) {
   Hasher h;
   m.device.HashInto(h);
-  m.journal.HashInto(h);
+  m.journal.HashInto(h, /*descriptions=*/!canonical);
   for (const auto& [ino, inode] : m.inodes) {
     h.Add(ino);
     Journal::HashCore(inode.core, h);
@@ -234,15 +286,22 @@ Hash128 HashMachineSkipping(const Machine& m, int skipped) {
     h.Add(bio.cow_block);
   }
   for (size_t pid = 0; pid < m.processes.size(); ++pid) {
-    if (static_cast<int>(pid) != skipped) HashProcess(m.processes[pid], h);
+    if (static_cast<int>(pid) != skipped) {
+      HashProcess(m.processes[pid], PromiseNames{m.ghost, canonical},
+                  !canonical || m.open_times_read, h);
+    }
   }
   // Ghost state: clocks, the write history and the ledger decide what is checked.
   for (size_t pid = 0; pid < m.ghost.clocks.size(); ++pid) {
     if (static_cast<int>(pid) != skipped) h.AddBytes(m.ghost.clocks[pid]);
   }
   h.Add(m.ghost.writes.size());
-  for (const auto& write : m.ghost.writes) HashWrite(*write, h);
-  for (const auto& promise : m.ghost.promises) HashPromise(*promise, h);
+  if (canonical) {
+    HashHistoryCanonically(m.ghost, h);
+  } else {
+    for (const auto& write : m.ghost.writes) HashWrite(*write, h);
+    for (const auto& promise : m.ghost.promises) HashPromise(*promise, h);
+  }
   for (const auto& promise : m.ghost.map_sync) HashMapSync(promise, h);
   for (const auto& move : m.ghost.moves) HashMove(move, h);
   for (const auto& seal : m.ghost.seals) HashSeal(seal, h);
@@ -258,7 +317,9 @@ Hash128 HashMachineSkipping(const Machine& m, int skipped) {
 
 }  // namespace
 
-Hash128 HashMachine(const Machine& m) { return HashMachineSkipping(m, -1); }
+Hash128 HashMachine(const Machine& m, bool canonical_history) {
+  return HashMachineSkipping(m, -1, canonical_history);
+}
 
 uint64_t ApproxFootprintBytes(const Machine& m) {
   constexpr uint64_t kEntry = 64;  // a map node or a small struct, with its allocation overhead
@@ -281,7 +342,9 @@ uint64_t ApproxFootprintBytes(const Machine& m) {
   return bytes;
 }
 
-Hash128 HashOutsideProcess(const Machine& m, int pid) { return HashMachineSkipping(m, pid); }
+Hash128 HashOutsideProcess(const Machine& m, int pid) {
+  return HashMachineSkipping(m, pid, /*canonical=*/false);
+}
 
 namespace {
 

@@ -85,6 +85,9 @@ struct Machine {
   Ghost ghost;
   uint64_t next_op_id = 1;
   uint32_t next_ino = 1;
+  // Whether some op of the run reads an fd's open time (swapext's freshness check): when none
+  // does, the canonical state hash leaves the times out.
+  bool open_times_read = true;
 
   uint32_t block_size() const { return config->block_size; }
   Inode& inode(uint32_t ino) { return FOUND(inodes, ino, "inode"); }
@@ -94,7 +97,16 @@ struct Machine {
 
 // The canonical hash of everything that can influence what happens next or what a crash may
 // leave (the ghost state included: it decides which promises are checked).
-Hash128 HashMachine(const Machine& machine);
+//
+// With `canonical_history` (the default, Reductions::canonical_history), two states that differ
+// only in orders no step and no check reads hash equal (docs/architecture.md, "Equal histories"):
+// the write history and the promise ledger are read actor by actor, each record with the other
+// processes' overlapping records before it (WriteRecord::follows), and promises named by their
+// place among the caller's own; the journal without its transactions' descriptions (they name the
+// op that committed, which only a finding shows); fds without open times when no op reads them.
+// The states so merged reach the same states and give the same verdicts; a finding shows the one
+// the walk found first, with its own schedule and texts.
+Hash128 HashMachine(const Machine& machine, bool canonical_history = true);
 
 // An estimate of the memory a copy of `machine` holds of its own, for the explorer's budget of
 // machines kept between depths: every container entry counted at a flat size, shared parts (folio

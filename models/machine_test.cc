@@ -322,5 +322,133 @@ TEST_CASE("a folio written through a copy leaves the original unchanged") {
   CHECK(copy == entry);  // contents compare, not pointers
 }
 
+// The canonical state hash (HashMachine's default) and the hash as recorded (canonical_history
+// false) of two machines.
+struct BothHashes {
+  bool canonical_equal, recorded_equal;
+};
+BothHashes Compare(const Machine& a, const Machine& b) {
+  return {HashMachine(a) == HashMachine(b), HashMachine(a, false) == HashMachine(b, false)};
+}
+
+void Write(Machine& m, int process, uint32_t ino, uint64_t offset, uint8_t byte) {
+  m.ghost.Tick(process);
+  WriteRecord record;
+  record.ino = ino;
+  record.offset = offset;
+  record.bytes = {byte};
+  record.process = process;
+  record.what = "P" + std::to_string(process + 1) + ": pwrite";
+  m.ghost.RecordWrite(record);
+}
+
+TEST_CASE("two processes' writes to different bytes hash equal in either order") {
+  const Config config;
+  Machine a = MakeMachine(config), b = MakeMachine(config);
+  Write(a, 0, 1, 100, 'x');
+  Write(a, 1, 1, 200, 'y');
+  Write(b, 1, 1, 200, 'y');
+  Write(b, 0, 1, 100, 'x');
+  const BothHashes h = Compare(a, b);
+  CHECK(h.canonical_equal);
+  CHECK_FALSE(h.recorded_equal);
+  // The crash checks still see the history as recorded (each finding names its writes in order).
+  CHECK(HashCrashInputs(a) != HashCrashInputs(b));
+}
+
+TEST_CASE("writes to a byte in common, or a size cut below one, keep their order") {
+  const Config config;
+  Machine a = MakeMachine(config), b = MakeMachine(config);
+  Write(a, 0, 1, 100, 'x');
+  Write(a, 1, 1, 100, 'y');
+  Write(b, 1, 1, 100, 'y');
+  Write(b, 0, 1, 100, 'x');
+  CHECK_FALSE(Compare(a, b).canonical_equal);
+
+  Machine c = MakeMachine(config), d = MakeMachine(config);
+  WriteRecord cut;
+  cut.ino = 1;
+  cut.offset = 50;
+  cut.size_cut = true;
+  cut.process = 1;
+  Write(c, 0, 1, 100, 'x');
+  c.ghost.RecordWrite(cut);
+  d.ghost.RecordWrite(cut);
+  Write(d, 0, 1, 100, 'x');
+  CHECK_FALSE(Compare(c, d).canonical_equal);
+  // Another file's write commutes with the cut.
+  Machine e = MakeMachine(config), f = MakeMachine(config);
+  Write(e, 0, 2, 100, 'x');
+  e.ghost.RecordWrite(cut);
+  f.ghost.RecordWrite(cut);
+  Write(f, 0, 2, 100, 'x');
+  CHECK(Compare(e, f).canonical_equal);
+}
+
+TEST_CASE("a third process's write between two overlapping ones keeps the order it saw") {
+  // P1 and P3 overlap; P2 is disjoint from both. Moving P2 anywhere changes nothing; swapping
+  // P1 and P3 does.
+  const Config config;
+  auto three = [&](std::vector<int> order) {
+    Machine m = MakeMachine(config);
+    m.processes.resize(3);
+    m.ghost.clocks.assign(3, VectorClock(3, 0));
+    for (int p : order) Write(m, p, 1, p == 1 ? 300 : 100, static_cast<uint8_t>('a' + p));
+    return m;
+  };
+  CHECK(HashMachine(three({0, 1, 2})) == HashMachine(three({1, 0, 2})));
+  CHECK(HashMachine(three({0, 1, 2})) == HashMachine(three({0, 2, 1})));
+  CHECK(HashMachine(three({0, 1, 2})) != HashMachine(three({2, 1, 0})));
+}
+
+TEST_CASE("two processes' promises hash equal in either order, and so do the syncs naming them") {
+  const Config config;
+  Machine a = MakeMachine(config), b = MakeMachine(config);
+  Promise p1, p2;
+  p1.op = "P1: fsync /g";
+  p1.process = 0;
+  p1.ino = 2;
+  p2.op = "P2: fsync /f";
+  p2.process = 1;
+  p2.ino = 1;
+  a.processes[0].progress.Of<SyncProgress>().promise = static_cast<int>(a.ghost.AddPromise(p1));
+  a.processes[1].progress.Of<SyncProgress>().promise = static_cast<int>(a.ghost.AddPromise(p2));
+  b.processes[1].progress.Of<SyncProgress>().promise = static_cast<int>(b.ghost.AddPromise(p2));
+  b.processes[0].progress.Of<SyncProgress>().promise = static_cast<int>(b.ghost.AddPromise(p1));
+  const BothHashes h = Compare(a, b);
+  CHECK(h.canonical_equal);
+  CHECK_FALSE(h.recorded_equal);
+  // A sync naming another of its own promises is another state.
+  Machine c = b;
+  c.processes[0].progress.Of<SyncProgress>().promise = 0;  // P1's fsync of /f, made earlier
+  CHECK(HashMachine(c) != HashMachine(b));
+}
+
+TEST_CASE("a transaction's description is a crash input, not part of the state") {
+  const Config config;
+  Machine a = MakeMachine(config), b = MakeMachine(config);
+  Transaction by_p1, by_p2;
+  by_p1.what = "P1 pwrite /f: timestamps";
+  by_p2.what = "P2 pwrite /f: timestamps";
+  a.journal.Commit(by_p1);
+  b.journal.Commit(by_p2);
+  const BothHashes h = Compare(a, b);
+  CHECK(h.canonical_equal);
+  CHECK_FALSE(h.recorded_equal);
+  CHECK(HashCrashInputs(a) != HashCrashInputs(b));
+}
+
+TEST_CASE("an fd's open time is state only when an op of the run reads it") {
+  const Config config;
+  Machine a = MakeMachine(config);
+  a.processes[0].fds["fd"].opened_time = 1;
+  Machine b = a;
+  b.processes[0].fds["fd"].opened_time = 2;
+  a.open_times_read = b.open_times_read = false;
+  CHECK(Compare(a, b).canonical_equal);
+  a.open_times_read = b.open_times_read = true;
+  CHECK_FALSE(Compare(a, b).canonical_equal);
+}
+
 }  // namespace
 }  // namespace crashsim

@@ -328,7 +328,7 @@ class Exhaustive {
     if (run.reductions.independent_processes) {
       independence_ = AnalyseIndependence(scenario, initial);
     }
-    initial_hash_ = HashMachine(initial);
+    initial_hash_ = StateHash(initial);
   }
 
   ExploreResult Run() {
@@ -392,6 +392,10 @@ class Exhaustive {
   }
 
  private:
+  Hash128 StateHash(const Machine& machine) const {
+    return HashMachine(machine, run_.reductions.canonical_history);
+  }
+
   // Takes `node` into the next depth unless it was visited before or the budget is spent. Called
   // in the fixed order of parents and steps, so the first schedule to reach a state is kept.
   void Admit(Node node, std::vector<Node>* layer) {
@@ -487,7 +491,7 @@ class Exhaustive {
           CheckRead(scenario_, successor.machine, *successor.read, ShownSchedule(child),
                     &expansion.findings);
         }
-        const Hash128 hash = hashes[choice] ? *hashes[choice] : HashMachine(successor.machine);
+        const Hash128 hash = hashes[choice] ? *hashes[choice] : StateHash(successor.machine);
         if (run_.reductions.visited_states && visited_.count(hash)) {
           ++expansion.revisits;
           continue;
@@ -527,7 +531,7 @@ class Exhaustive {
       Successor successor = TakeStep(machine, scenario_, step);
       ++expansion->steps;
       const bool is_private = IsPrivateStep(scenario_, machine, successor, step.pid);
-      const Hash128 hash = is_private ? HashMachine(successor.machine) : Hash128{};
+      const Hash128 hash = is_private ? StateHash(successor.machine) : Hash128{};
       // C3: never put the other steps off round a cycle.
       if (!is_private || visited_.count(hash)) {
         (*built)[choice] = std::move(successor);
@@ -578,7 +582,7 @@ class Exhaustive {
       // empties an entry), so only a step that leaves the state as it was could put the others
       // off for ever; none is known, and such a state is expanded fully all the same.
       if (!KeepsIndependence(independence_, scenario_, machine, after, pid)) return {};
-      (*hashes)[choice] = HashMachine(after);
+      (*hashes)[choice] = StateHash(after);
       if (*(*hashes)[choice] == node.hash) return {};
     }
     return ample;
@@ -623,7 +627,7 @@ Walk RandomWalk(const Scenario& scenario, const Machine& initial, const RunOptio
       }
       const std::string on = " on random schedule " + std::to_string(index + 1);
       place.step = "hashing the state " + AfterStep(schedule.size()) + on;
-      const Hash128 hash = HashMachine(machine);
+      const Hash128 hash = HashMachine(machine, run.reductions.canonical_history);
       if (!on_walk.insert(hash).second) break;  // a cycle: nothing new down this walk
       StateFindings findings;
       const bool owned = run.shard.Owns(hash.low);

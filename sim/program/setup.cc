@@ -86,6 +86,11 @@ Machine BuildInitialMachine(const Scenario& scenario, Design design) {
   }
   machine.next_ino = ino;
   machine.processes.resize(scenario.processes.size());
+  machine.open_times_read = std::any_of(
+      scenario.processes.begin(), scenario.processes.end(), [](const Process& process) {
+        return std::any_of(process.program.begin(), process.program.end(),
+                           [](const Op& op) { return op.kind == OpKind::kSwapext; });
+      });
   machine.ghost.clocks.assign(scenario.processes.size(),
                               VectorClock(scenario.processes.size(), 0));
   // The initial contents count as written before everything (process -1).

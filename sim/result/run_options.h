@@ -43,6 +43,8 @@ struct Reductions {
                               // other actors' steps (sim/explore/partial_order.h)
   bool independent_processes = true;  // processes that share nothing a check reads together run
                                       // one after another (sim/explore/independence.h)
+  bool canonical_history = true;  // states that differ only in orders no step or check reads
+                                  // (of commuting writes, promises) are one (HashMachine)
 };
 
 // Shard `index` of `count` (`--shard I/N`), numbered from 1 as the command line and the JSON
