@@ -355,6 +355,7 @@ void ConcurrencyTable() {
       RunOptions off_options = ReductionsOn(1, kConcurrencyStates);
       off_options.reductions.partial_order = false;
       off_options.reductions.independent_processes = false;
+      off_options.reductions.canonical_history = false;
       const RunFigures off = MeasureRuns(scenarios, off_options);
       fmt::print("{:<56} {:>10} {:>8} {:>9.3f}  {:>10} {:>8} {:>9.3f}\n",
                  fmt::format("{}: {} x {}", ConcurrentName(family), processes, ops),
