@@ -329,12 +329,12 @@ void MainTable(const std::string& dir) {
 }  // namespace
 
 // Issue #16's families (`bench --concurrency-only`): P processes with independent work, with
-// every reduction on and with both partial-order reductions off (private steps and independent
-// processes), each run within kConcurrencyStates.
+// every reduction on and with the three that reduce interleavings off (private steps, independent
+// processes and equal histories), each run within kConcurrencyStates.
 void ConcurrencyTable() {
   constexpr uint64_t kConcurrencyStates = 50000;
-  fmt::print("P processes with independent work, one thread, within {} states; partial order on, "
-             "and off (private steps and independent processes)\n",
+  fmt::print("P processes with independent work, one thread, within {} states; reductions on, "
+             "and off (private steps, independent processes, equal histories)\n",
              kConcurrencyStates);
   fmt::print("{:<56} {:>10} {:>8} {:>9}  {:>10} {:>8} {:>9}\n", "family", "states", "explored",
              "seconds", "off states", "explored", "seconds");
