@@ -1,6 +1,8 @@
 #include "models/machine.h"
 
+#include <memory>
 #include <set>
+#include <vector>
 
 namespace crashsim {
 
@@ -209,31 +211,30 @@ namespace {
 // records whose order matters, so two interleavings of commuting steps hash equal
 // (docs/architecture.md, "Equal histories"). A history that a data move or a late initial record
 // makes harder to read is hashed as recorded.
+// `records` (shared records with a `process` field) actor by actor, each actor's in their order,
+// each fed by `hash_one`.
+template <class Record, class HashOne>
+void HashByActor(const std::vector<std::shared_ptr<const Record>>& records, HashOne hash_one,
+                 Hasher& h) {
+  std::vector<std::vector<const Record*>> by_actor;
+  for (const auto& record : records) {
+    const size_t actor = static_cast<size_t>(record->process + 1);
+    if (by_actor.size() <= actor) by_actor.resize(actor + 1);
+    by_actor[actor].push_back(record.get());
+  }
+  for (const auto& of_actor : by_actor) {
+    h.Add(of_actor.size());
+    for (const Record* record : of_actor) hash_one(*record, h);
+  }
+}
+
 void HashHistoryCanonically(const Ghost& ghost, Hasher& h) {
   if (!ghost.moves.empty() || ghost.initial_after_process) {
     for (const auto& write : ghost.writes) HashWrite(*write, h);
   } else {
-    std::vector<std::vector<const WriteRecord*>> by_actor;
-    for (const auto& write : ghost.writes) {
-      const size_t actor = static_cast<size_t>(write->process + 1);
-      if (by_actor.size() <= actor) by_actor.resize(actor + 1);
-      by_actor[actor].push_back(write.get());
-    }
-    for (const auto& records : by_actor) {
-      h.Add(records.size());
-      for (const WriteRecord* write : records) HashWrite(*write, h);
-    }
+    HashByActor(ghost.writes, HashWrite, h);
   }
-  std::vector<std::vector<const Promise*>> promises_by_actor;
-  for (const auto& promise : ghost.promises) {
-    const size_t actor = static_cast<size_t>(promise->process + 1);
-    if (promises_by_actor.size() <= actor) promises_by_actor.resize(actor + 1);
-    promises_by_actor[actor].push_back(promise.get());
-  }
-  for (const auto& promises : promises_by_actor) {
-    h.Add(promises.size());
-    for (const Promise* promise : promises) HashPromise(*promise, h);
-  }
+  HashByActor(ghost.promises, HashPromise, h);
 }
 
 // HashMachine, leaving out the state of process `skipped` and its ghost clock (none when -1);

@@ -331,6 +331,15 @@ BothHashes Compare(const Machine& a, const Machine& b) {
   return {HashMachine(a) == HashMachine(b), HashMachine(a, false) == HashMachine(b, false)};
 }
 
+// `a` and `b` are one state only under the canonical hash, and the crash checks (whose findings
+// name writes and transactions in the order and with the texts recorded) tell them apart.
+void CheckEqualOnlyCanonically(const Machine& a, const Machine& b) {
+  const BothHashes h = Compare(a, b);
+  CHECK(h.canonical_equal);
+  CHECK_FALSE(h.recorded_equal);
+  CHECK(HashCrashInputs(a) != HashCrashInputs(b));
+}
+
 void Write(Machine& m, int process, uint32_t ino, uint64_t offset, uint8_t byte) {
   m.ghost.Tick(process);
   WriteRecord record;
@@ -349,11 +358,7 @@ TEST_CASE("two processes' writes to different bytes hash equal in either order")
   Write(a, 1, 1, 200, 'y');
   Write(b, 1, 1, 200, 'y');
   Write(b, 0, 1, 100, 'x');
-  const BothHashes h = Compare(a, b);
-  CHECK(h.canonical_equal);
-  CHECK_FALSE(h.recorded_equal);
-  // The crash checks still see the history as recorded (each finding names its writes in order).
-  CHECK(HashCrashInputs(a) != HashCrashInputs(b));
+  CheckEqualOnlyCanonically(a, b);
 }
 
 TEST_CASE("writes to a byte in common, or a size cut below one, keep their order") {
@@ -432,10 +437,7 @@ TEST_CASE("a transaction's description is a crash input, not part of the state")
   by_p2.what = "P2 pwrite /f: timestamps";
   a.journal.Commit(by_p1);
   b.journal.Commit(by_p2);
-  const BothHashes h = Compare(a, b);
-  CHECK(h.canonical_equal);
-  CHECK_FALSE(h.recorded_equal);
-  CHECK(HashCrashInputs(a) != HashCrashInputs(b));
+  CheckEqualOnlyCanonically(a, b);
 }
 
 TEST_CASE("an fd's open time is state only when an op of the run reads it") {
