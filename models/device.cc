@@ -489,6 +489,8 @@ void Device::PersistLines(const std::vector<std::pair<uint64_t, uint64_t>>& line
 std::vector<PendingWrite>& Device::MutablePending() {
   PendingList& list = pending_.mut();
   list.fields.Reset();
+  list.untimed_fields.Reset();
+  list.stamped.Reset();
   list.described.Reset();
   list.touched_blocks.Reset();
   list.last_persist.Reset();
@@ -544,6 +546,16 @@ Hash128 DigestOf(const std::vector<PendingWrite>& writes, Feed feed) {
 }  // namespace
 
 void Device::HashInto(Hasher& hasher, bool flush_marks) const {
+  HashWithTicks(hasher, flush_marks, nullptr);
+}
+
+void Device::HashTimelessInto(Hasher& hasher,
+                              const std::function<uint64_t(uint64_t)>& place_of_tick) const {
+  HashWithTicks(hasher, /*flush_marks=*/true, &place_of_tick);
+}
+
+void Device::HashWithTicks(Hasher& hasher, bool flush_marks,
+                           const std::function<uint64_t(uint64_t)>* place_of_tick) const {
   for (const auto& [block, written] : media_.written_blocks()) {
     const Hash128& digest = written->Digest();  // kept with the shared block
     hasher.Add(block);
@@ -552,19 +564,25 @@ void Device::HashInto(Hasher& hasher, bool flush_marks) const {
   }
   const PendingList& list = *pending_;
   hasher.Add(list.writes.size());
-  const Hash128& fields = list.fields.Get([&] {
-    return DigestOf(list.writes, [](Hasher& h, const PendingWrite& write) {
-      h.Add(write.id);
-      h.Add(static_cast<uint64_t>(write.unit_kind));
-      h.Add(write.address);
-      h.Add(write.payload->data_hash.high);
-      h.Add(write.payload->data_hash.low);
-      h.Add(write.group);
-      h.AddBool(write.completed);
+  // Every field but the completion tick, which the timeless hash gives by its place.
+  auto feed = [](Hasher& h, const PendingWrite& write) {
+    h.Add(write.id);
+    h.Add(static_cast<uint64_t>(write.unit_kind));
+    h.Add(write.address);
+    h.Add(write.payload->data_hash.high);
+    h.Add(write.payload->data_hash.low);
+    h.Add(write.group);
+    h.AddBool(write.completed);
+    h.AddBool(write.kernel_copy);
+    h.AddBool(write.eadr_settling);
+    h.AddBool(write.nontemporal);
+  };
+  const Hash128& fields = place_of_tick ? list.untimed_fields.Get([&] {
+    return DigestOf(list.writes, feed);
+  }) : list.fields.Get([&] {
+    return DigestOf(list.writes, [&](Hasher& h, const PendingWrite& write) {
+      feed(h, write);
       h.Add(write.completed_tick);
-      h.AddBool(write.kernel_copy);
-      h.AddBool(write.eadr_settling);
-      h.AddBool(write.nontemporal);
     });
   });
   const FlushMarkList& mark_list = *marks_;
@@ -585,7 +603,23 @@ void Device::HashInto(Hasher& hasher, bool flush_marks) const {
   }
   hasher.AddBytes(fua_groups_);
   hasher.Add(next_id_);
-  hasher.Add(tick_);
+  if (place_of_tick) {
+    // Each stamped write's place among the ticks that decide something: the commits before it.
+    const std::vector<std::pair<uint32_t, uint64_t>>& stamped = list.stamped.Get([&] {
+      std::vector<std::pair<uint32_t, uint64_t>> found;
+      for (uint32_t i = 0; i < list.writes.size(); ++i) {
+        if (list.writes[i].completed_tick != 0) found.emplace_back(i, list.writes[i].completed_tick);
+      }
+      return found;
+    });
+    hasher.Add(stamped.size());
+    for (const auto& [index, tick] : stamped) {
+      hasher.Add(index);
+      hasher.Add((*place_of_tick)(tick));
+    }
+  } else {
+    hasher.Add(tick_);
+  }
   hasher.Add(wpq_.size());
   for (const auto& [line, id] : wpq_) {
     hasher.Add(line);

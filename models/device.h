@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -104,8 +105,11 @@ struct PersistOutcome {
 // of pieces in it.
 struct PendingList {
   std::vector<PendingWrite> writes;
-  // Of each write every field Device::HashInto covers.
+  // Of each write every field Device::HashInto covers, and all of them but the completion tick.
   OnceCache<Hash128> fields;
+  OnceCache<Hash128> untimed_fields;
+  // The writes with a completion tick, by index, with the tick.
+  OnceCache<std::vector<std::pair<uint32_t, uint64_t>>> stamped;
   // Of each write its unit, unit count and description (`what`).
   OnceCache<Hash128> described;
   // The media blocks the writes touch, as sorted disjoint ranges [first, end).
@@ -210,6 +214,14 @@ class Device {
   // only in the text a report gives a lost store; see HashCrashChecks in models/machine.h).
   // The pending writes are fed as a digest (PendingList), computed once per shared list.
   void HashInto(Hasher& hasher, bool flush_marks = true) const;
+  // HashInto (with the flush marks) without the ticks as numbers: each completion tick a pending
+  // write carries is given by `place_of_tick(tick)`, and the device's own tick not at all. A tick
+  // only decides which journal transactions a write completed before (the PREFLUSH edges of the
+  // persist graph), and every later tick is greater than each earlier one in any case; so with
+  // `place_of_tick` the number of transactions committed before the tick, two devices that hash
+  // equal give the same edges now and later (docs/architecture.md, "Equal histories").
+  void HashTimelessInto(Hasher& hasher,
+                        const std::function<uint64_t(uint64_t)>& place_of_tick) const;
   // Of each pending write what the persist graph reads besides: its unit, unit count and
   // description (HashCrashInputs), as a digest computed once per shared list.
   void HashDescriptionsInto(Hasher& hasher) const;
@@ -223,6 +235,9 @@ class Device {
 
  private:
   void Apply(const PendingWrite& write) { media_.Write(write.address, write.data()); }
+  // HashInto, or with `place_of_tick` HashTimelessInto.
+  void HashWithTicks(Hasher& hasher, bool flush_marks,
+                     const std::function<uint64_t(uint64_t)>* place_of_tick) const;
   // `data` at `address` as pmem persist events of `group`, ids in address order: one per line
   // part, and one per 8-byte word part when `words`.
   std::vector<PendingWrite> LinePieces(uint64_t address, const Tagged& data, bool words,

@@ -7,6 +7,7 @@
 // inode wins, which equals replaying every logged change in order.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -62,7 +63,7 @@ class Journal {
       }
     }
     if (txn.tree) HashTree(*txn.tree, chain_);
-    chain_.Add(txn.committed_tick);
+    ticks_.Add(txn.committed_tick);
     chain_.AddBytes(txn.ordered_groups);
     chain_.AddBytes(txn.completes_groups);
     txns_.push_back(std::make_shared<const Transaction>(std::move(txn)));
@@ -74,20 +75,32 @@ class Journal {
     if (seq > forced_seq_) forced_seq_ = seq;
   }
   const Transaction& txn(uint64_t seq) const { return *txns_[seq - 1]; }
-  // A running hash of every committed transaction, so hashing a journal is O(1). With
-  // `descriptions` false it leaves out each transaction's `what`: the text names the op that
-  // committed it, which only a finding shows, so two orders of commuting ops that log the same
-  // changes hash equal (docs/architecture.md, "Equal histories").
-  void HashInto(Hasher& hasher, bool descriptions = true) const {
+  // A running hash of every committed transaction, so hashing a journal is O(1). With `canonical`
+  // it leaves out each transaction's `what` and its commit tick. The text names the op that
+  // committed it, which only a finding shows; the tick only orders the commit against the
+  // completions of pending writes, which Device::HashTimelessInto gives by their places among
+  // the commits. So two orders of commuting ops that log the same changes hash equal
+  // (docs/architecture.md, "Equal histories").
+  void HashInto(Hasher& hasher, bool canonical = false) const {
     const Hash128 chain = chain_.Finish();
     hasher.Add(chain.high);
     hasher.Add(chain.low);
-    if (descriptions) {
-      const Hash128 described = descriptions_.Finish();
-      hasher.Add(described.high);
-      hasher.Add(described.low);
+    if (!canonical) {
+      for (const Hasher* part : {&descriptions_, &ticks_}) {
+        const Hash128 digest = part->Finish();
+        hasher.Add(digest.high);
+        hasher.Add(digest.low);
+      }
     }
     hasher.Add(forced_seq_);
+  }
+  // How many transactions were committed before device tick `tick` (commits take increasing
+  // ticks).
+  uint64_t CommittedBefore(uint64_t tick) const {
+    return static_cast<uint64_t>(
+        std::partition_point(txns_.begin(), txns_.end(),
+                             [&](const auto& txn) { return txn->committed_tick < tick; }) -
+        txns_.begin());
   }
   static void HashTree(const DirectoryTree& tree, Hasher& hasher) {
     hasher.Add(tree.directories.size());
@@ -118,8 +131,9 @@ class Journal {
  private:
   std::vector<std::shared_ptr<const Transaction>> txns_;
   uint64_t forced_seq_ = 0;
-  Hasher chain_;         // every field of every transaction but `what`
+  Hasher chain_;         // every field of every transaction but `what` and the commit tick
   Hasher descriptions_;  // the `what` of every transaction
+  Hasher ticks_;         // the commit tick of every transaction
 };
 
 }  // namespace crashsim

@@ -241,8 +241,12 @@ void HashHistoryCanonically(const Ghost& ghost, Hasher& h) {
 // `canonical` as HashMachine's `canonical_history`.
 Hash128 HashMachineSkipping(const Machine& m, int skipped, bool canonical) {
   Hasher h;
-  m.device.HashInto(h);
-  m.journal.HashInto(h, /*descriptions=*/!canonical);
+  if (canonical) {
+    m.device.HashTimelessInto(h, [&](uint64_t tick) { return m.journal.CommittedBefore(tick); });
+  } else {
+    m.device.HashInto(h);
+  }
+  m.journal.HashInto(h, canonical);
   for (const auto& [ino, inode] : m.inodes) {
     h.Add(ino);
     Journal::HashCore(inode.core, h);

@@ -440,6 +440,31 @@ TEST_CASE("a transaction's description is a crash input, not part of the state")
   CheckEqualOnlyCanonically(a, b);
 }
 
+TEST_CASE("a completion tick is state only by its place among the commits") {
+  // MakeMachine's pending writeback of /f completes, and a transaction commits after it.
+  const Config config;
+  auto completed_then_committed = [&](int ticks_before) {
+    Machine m = MakeMachine(config);
+    for (int i = 0; i < ticks_before; ++i) m.device.Tick();  // events long flushed
+    m.device.CompleteBlockWrite(m.device.pending().front().group);
+    Transaction txn;
+    txn.committed_tick = m.device.Tick();
+    m.journal.Commit(txn);
+    return m;
+  };
+  const Machine a = completed_then_committed(0), b = completed_then_committed(3);
+  const BothHashes h = Compare(a, b);
+  CHECK(h.canonical_equal);
+  CHECK_FALSE(h.recorded_equal);
+  // Committed before the completion: the log write's PREFLUSH no longer takes the data along.
+  Machine c = MakeMachine(config);
+  Transaction txn;
+  txn.committed_tick = c.device.Tick();
+  c.journal.Commit(txn);
+  c.device.CompleteBlockWrite(c.device.pending().front().group);
+  CHECK(HashMachine(c) != HashMachine(a));
+}
+
 TEST_CASE("an fd's open time is state only when an op of the run reads it") {
   const Config config;
   Machine a = MakeMachine(config);
