@@ -32,7 +32,7 @@ Compared Compare(const Scenario& scenario, Design design) {
   c.on = RunScenario(scenario, design, RunOptions{});
   RunOptions off;
   off.reductions.canonical_history = false;
-  off.max_states = 20000;
+  off.max_states = 10000;
   c.off = RunScenario(scenario, design, off);
   REQUIRE(c.on.coverage == Coverage::kExhaustive);
   return c;
@@ -74,12 +74,12 @@ TEST_CASE("two processes writing one byte: both orders stay") {
   CHECK(c.on.violated.count("b-stays") == 1);
 }
 
-// A random program for process p over /f (and /g when `two_files`): buffered or direct writes to
-// four places that overlap across processes, truncation, syncs, reads, and, on a DAX file, stores
-// and flushes through a mapping.
+// A random program for process p over /f (and /g when `two_files`): buffered, direct and O_DSYNC
+// writes to places that overlap across processes, truncation, syncs, reads, and, on a DAX file,
+// stores and flushes through a mapping and msync.
 std::string GeneratedProgram(Prng& prng, int p, bool dax, bool two_files, int ops,
                              std::vector<std::string>* labels) {
-  std::string program = R"("fd = open /f rw")";
+  std::string program = R"("fd = open /f rw", "dd = open /f rw direct", "sd = open /f rw dsync")";
   if (two_files) program += R"(, "gd = open /g rw")";
   if (dax) program += R"(, "m = mmap fd 0 8192 shared")";
   for (int i = 0; i < ops; ++i) {
@@ -87,7 +87,7 @@ std::string GeneratedProgram(Prng& prng, int p, bool dax, bool two_files, int op
     const uint64_t offset = prng.Below(2) * 4096 + prng.Below(2) * 512 + prng.Below(2);
     const int value = static_cast<int>(prng.Below(200)) + 1;
     std::string op;
-    switch (prng.Below(dax ? 8 : 7)) {
+    switch (prng.Below(dax ? 11 : 9)) {
       case 0:
       case 1:
         op = fmt::format("pwrite {} {} 0x{:02x}", fd, offset, value);
@@ -106,6 +106,15 @@ std::string GeneratedProgram(Prng& prng, int p, bool dax, bool two_files, int op
         break;
       case 6:
         op = fmt::format("pwrite {} {} fill({:02x}, 512)", fd, offset & ~uint64_t{511}, value);
+        break;
+      case 7:
+        op = fmt::format("pwrite dd {} fill({:02x}, 512)", offset & ~uint64_t{511}, value);
+        break;
+      case 8:
+        op = fmt::format("pwrite sd {} 0x{:02x}", offset, value);
+        break;
+      case 9:
+        op = "msync m 0 8192 sync";
         break;
       default:
         op = fmt::format("store m+{} 0x{:02x}\", \"clwb m+{}\", \"sfence", offset, value, offset);
@@ -143,9 +152,11 @@ std::string GeneratedScenario(uint64_t seed, int processes, int ops) {
   std::string files = fmt::format(R"("/f": {{"size": 8192, "layout": "written", "fill": "00"{}}})",
                                   dax ? R"(, "dax": true)" : "");
   if (two_files) files += R"(, "/g": {"size": 4096, "layout": "written", "fill": "00"})";
-  return fmt::format(R"({{"crashsim": 1, "name": "generated-{}", "config": {{"background": "none"}},
+  const char* fs[] = {"xfs", "ext4-ordered", "ext4-writeback"};
+  return fmt::format(R"({{"crashsim": 1, "name": "generated-{}",
+    "config": {{"background": "none", "fs": "{}"}},
     "files": {{{}}}, "processes": {{{}}}, "assert": [{}]}})",
-                     seed, files, procs, assertions);
+                     seed, fs[prng.Below(3)], files, procs, assertions);
 }
 
 TEST_CASE("generated processes sharing files have the same verdict with the canonical hash off") {
