@@ -64,11 +64,22 @@ void HashWrite(const WriteRecord& write, Hasher& h) {
   h.Add(digest.low);
 }
 
+// Every field of a promise the checks read (what it covers and what it asked for at invocation),
+// and its text and whether it returned.
 void HashPromise(const Promise& promise, Hasher& h) {
   h.AddString(promise.op);
   h.AddBytes(promise.invocation);
   h.AddBool(promise.returned);
   h.AddBool(promise.failed);
+  h.Add(static_cast<uint64_t>(promise.guarantee));
+  h.AddBool(promise.ino.has_value());
+  h.Add(promise.ino.value_or(0));
+  h.Add(promise.inodes_below);
+  h.Add(promise.begin);
+  h.Add(promise.end);
+  h.Add(promise.size_at_invocation);
+  h.Add(promise.mtime_at_invocation);
+  h.AddBool(promise.covers_metadata);
 }
 
 void HashMapSync(const MapSyncPromise& promise, Hasher& h) {
@@ -398,15 +409,6 @@ Hash128 HashCrashInputsMarking(const Machine& m, bool flush_marks) {
   for (const auto& promise : m.ghost.promises) {
     if (!Live(*promise)) continue;
     HashPromise(*promise, h);
-    h.Add(static_cast<uint64_t>(promise->guarantee));
-    h.AddBool(promise->ino.has_value());
-    h.Add(promise->ino.value_or(0));
-    h.Add(promise->inodes_below);
-    h.Add(promise->begin);
-    h.Add(promise->end);
-    h.Add(promise->size_at_invocation);
-    h.Add(promise->mtime_at_invocation);
-    h.AddBool(promise->covers_metadata);
   }
   // The write history of the files those promises cover, in coherence order (no other file's
   // records are read).

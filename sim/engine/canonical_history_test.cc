@@ -7,6 +7,7 @@
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -72,6 +73,47 @@ TEST_CASE("two processes writing one byte: both orders stay") {
   CHECK(c.on.violated == c.off.violated);
   CHECK(c.on.violated.count("a-stays") == 1);
   CHECK(c.on.violated.count("b-stays") == 1);
+}
+
+// A promise's size and mtime at invocation (and its range and inode) are read by the durability
+// oracle, so they are state. P1's fdatasync is invoked before or after P2's extending write, and
+// promises size 8192 or 8193. Under a mutated model whose fdatasync returns at once when no page
+// is dirty (P2's own sync_file_range leaves nothing dirty but the size update unforced), only the
+// later invocation is broken. Both hashes once left those fields out: the canonical one merged
+// the two invocations (they differ elsewhere only in P1's fd open time, which it leaves out), and
+// with a barrier fixing the open time, so did the hash as recorded. A walk that merges no state
+// at all is the reference.
+struct ThreeWays {
+  ModelResult canonical, recorded, every_schedule;
+};
+ThreeWays RunThreeWays(const Scenario& scenario, std::set<Mutation> mutations) {
+  RunOptions canonical;
+  canonical.mutations = std::move(mutations);
+  RunOptions recorded = canonical;
+  recorded.reductions.canonical_history = false;
+  RunOptions every_schedule = recorded;
+  every_schedule.reductions.visited_states = false;
+  return {RunScenario(scenario, Design::kKernelTracked, canonical),
+          RunScenario(scenario, Design::kKernelTracked, recorded),
+          RunScenario(scenario, Design::kKernelTracked, every_schedule)};
+}
+
+TEST_CASE("a sync's size at invocation is state, under both hashes") {
+  for (const char* barrier : {"", R"("barrier b", )"}) {
+    CAPTURE(barrier);
+    const Scenario scenario = Load(fmt::format(R"({{"crashsim": 1, "name": "size-at-invocation",
+      "models": ["kernel-tracked"], "config": {{"background": "none"}},
+      "files": {{"/f": {{"size": 8192, "layout": "written", "fill": "00"}}}},
+      "processes": {{"P1": ["fd = open /f rw", {}"s: fdatasync fd"],
+                    "P2": ["fd = open /f rw", {}"pwrite fd 8192 'x'",
+                           "sync_file_range fd 0 0 write wait_after"]}}}})",
+                                               barrier, barrier));
+    const ThreeWays runs = RunThreeWays(scenario, {Mutation::kFdatasyncSkipsCleanMapping});
+    REQUIRE(runs.every_schedule.coverage == Coverage::kExhaustive);
+    CHECK(runs.every_schedule.violated == std::set<std::string>{"fdatasync"});
+    CHECK(runs.recorded.violated == runs.every_schedule.violated);
+    CHECK(runs.canonical.violated == runs.every_schedule.violated);
+  }
 }
 
 // A random program for process p over /f (and /g when `two_files`): buffered, direct and O_DSYNC
