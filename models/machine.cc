@@ -118,22 +118,26 @@ void HashEntry(const TreeEntry& entry, Hasher& h) {
 }
 
 // How a state hash names a promise that an op in progress made (index into the ledger, -1 for
-// none): by its index, or, for the canonical hash, by its place among the caller's own promises,
-// which is the same in every order of the processes' steps.
+// none): by its index, or, for the canonical hash, by its maker and its place among the maker's
+// promises, which are the same in every order of the processes' steps.
 struct PromiseNames {
   const Ghost& ghost;
   bool canonical;
-  uint64_t operator()(int index) const {
-    if (index < 0) return 0;
-    return 1 + (canonical ? ghost.promises[static_cast<size_t>(index)]->ordinal
-                          : static_cast<uint64_t>(index));
+  void Add(int index, Hasher& h) const {
+    if (index < 0 || !canonical) {
+      h.Add(static_cast<uint64_t>(index + 1));
+      return;
+    }
+    const Promise& promise = *ghost.promises[static_cast<size_t>(index)];
+    h.Add(static_cast<uint64_t>(promise.process + 2));
+    h.Add(promise.ordinal);
   }
 };
 
 void HashSync(const SyncProgress& sync, const PromiseNames& name, Hasher& h) {
   h.Add(static_cast<uint64_t>(sync.step));
   h.AddBytes(sync.bios);
-  h.Add(name(sync.promise));
+  name.Add(sync.promise, h);
 }
 
 // The family (which op kind the progress belongs to, or none yet), then its fields.
@@ -145,7 +149,7 @@ void HashProgress(const OpProgress& progress, const PromiseNames& name, Hasher& 
     h.Add(static_cast<uint64_t>(write->step));
     h.AddBytes(write->direct_bios);
     h.AddBool(write->fua);
-    h.Add(name(write->fua_promise));
+    name.Add(write->fua_promise, h);
     h.Add(write->written);
     h.Add(write->offset);
     HashSync(write->sync, name, h);
