@@ -103,7 +103,9 @@ struct Machine {
 // the write history and the promise ledger are read actor by actor, each record with the other
 // processes' overlapping records before it (WriteRecord::follows), and promises named by their
 // place among the caller's own; the journal without its transactions' descriptions (they name the
-// op that committed, which only a finding shows); fds without open times when no op reads them.
+// op that committed, which only a finding shows); the device's ticks by their order alone, each
+// stamped pending write by the number of transactions committed before it
+// (Device::HashTimelessInto); fds without open times when no op reads them.
 // The states so merged reach the same states and give the same verdicts; a finding shows the one
 // the walk found first, with its own schedule and texts.
 Hash128 HashMachine(const Machine& machine, bool canonical_history = true);
