@@ -101,8 +101,9 @@ struct Machine {
 // With `canonical_history` (the default, Reductions::canonical_history), two states that differ
 // only in orders no step and no check reads hash equal (docs/architecture.md, "Equal histories"):
 // the write history and the promise ledger are read actor by actor, each record with the other
-// processes' overlapping records before it (WriteRecord::follows), and promises named by their
-// place among the caller's own; the journal without its transactions' descriptions (they name the
+// processes' overlapping records before it (WriteRecord::follows), each promise with every field
+// a check reads, and a promise an op in progress made named by its maker and its place among the
+// maker's; the journal without its transactions' descriptions (they name the
 // op that committed, which only a finding shows); the device's ticks by their order alone, each
 // stamped pending write by the number of transactions committed before it
 // (Device::HashTimelessInto); fds without open times when no op reads them.
