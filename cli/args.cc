@@ -121,8 +121,11 @@ std::string OptionsHelp(const std::string& extra = "") {
                   names which budget ran out, where and how far the run got
   --jobs N        check the states on N threads (default 1); every report is
                   the same for every N
-  --shard I/N     check only part I of N of the states (1 <= I <= N); the
-                  JSON reports of the N parts join with "crashsim merge"
+  --shard I/N     walk and check only part I of N of the states (1 <= I <= N):
+                  once a depth of the walk is wide, each part walks its own
+                  block of it (with a budget, --sample or outcomes, each
+                  part walks everything and checks its share). The JSON
+                  reports of the N parts join with "crashsim merge"
                   into the report of the whole run. A part alone exits 1
                   only on a violation that "expect" does not name. Under a
                   sharded "bazel test" (TEST_TOTAL_SHARDS set) it is implied

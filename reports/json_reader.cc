@@ -181,10 +181,11 @@ FixAttempt ReadFixAttempt(const Json& value, const std::string& pointer) {
   return attempt;
 }
 
-Violation ReadViolation(const Json& value, const std::string& pointer) {
+// `shard_part`: read from a shard's report, which also carries the merge's fields.
+Violation ReadViolation(const Json& value, const std::string& pointer, bool shard_part) {
   const ObjectReader reader(value, pointer,
                             {"guarantee", "promise", "schedule", "crash_point", "lost", "observed",
-                             "expected", "state", "persist_graph", "fix"});
+                             "expected", "state", "persist_graph", "fix", "order"});
   Violation violation;
   violation.name = reader.NonEmptyString("guarantee");
   violation.promise = reader.String("promise");
@@ -217,7 +218,56 @@ Violation ReadViolation(const Json& value, const std::string& pointer) {
       violation.fix.push_back(ReadFixAttempt(fix[i], PointerJoin(reader.PointerOf("fix"), i)));
     }
   }
+  if (reader.Has("order")) {
+    if (!shard_part) Fail(reader.PointerOf("order"), "only a shard's report has one");
+    const Json& order = reader.Array("order");
+    for (size_t i = 0; i < order.size(); ++i) {
+      if (!order[i].is_number_unsigned() || order[i].get<uint64_t>() > UINT32_MAX) {
+        Fail(PointerJoin(reader.PointerOf("order"), i), "expected a step's choice, from 0");
+      }
+      violation.order.push_back(order[i].get<uint32_t>());
+    }
+  }
   return violation;
+}
+
+// A state's hash as the writer gives it: 32 lowercase hexadecimal digits.
+bool ParseStateHash(const Json& value, SplitState* state) {
+  if (!value.is_string()) return false;
+  const std::string text = value.get<std::string>();
+  if (text.size() != 32) return false;
+  uint64_t halves[2] = {0, 0};
+  for (size_t i = 0; i < 32; ++i) {
+    const char c = text[i];
+    const int digit = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+    if (digit < 0) return false;
+    halves[i / 16] = halves[i / 16] << 4 | static_cast<uint64_t>(digit);
+  }
+  state->hash_high = halves[0];
+  state->hash_low = halves[1];
+  return true;
+}
+
+WalkSplit ReadSplit(const Json& value, const std::string& pointer) {
+  const ObjectReader reader(value, pointer, {"depth", "states_above", "states"});
+  WalkSplit split;
+  split.depth = reader.Count("depth");
+  split.states_above = reader.Count("states_above");
+  const Json& states = reader.Array("states");
+  for (size_t i = 0; i < states.size(); ++i) {
+    const std::string where = PointerJoin(reader.PointerOf("states"), i);
+    SplitState state;
+    if (!states[i].is_array() || states[i].size() != 2 || !ParseStateHash(states[i][0], &state) ||
+        !states[i][1].is_number_unsigned()) {
+      Fail(where, "expected [state hash (32 hexadecimal digits), crash images]");
+    }
+    state.images = states[i][1].get<uint64_t>();
+    if (!split.states.empty() && !(split.states.back() < state)) {
+      Fail(where, "expected states sorted by hash, each once");
+    }
+    split.states.push_back(state);
+  }
+  return split;
 }
 
 Coverage ReadCoverage(const ObjectReader& reader) {
@@ -265,11 +315,11 @@ InternalFailure ReadInternalError(const Json& value, const std::string& pointer)
   return failure;
 }
 
-ModelResult ReadModel(const Json& value, const std::string& pointer) {
+ModelResult ReadModel(const Json& value, const std::string& pointer, bool shard_part) {
   const ObjectReader reader(value, pointer,
                             {"model", "verdict", "expected", "matches_expect", "coverage", "seed",
-                             "distinct_states", "distinct_images", "budget", "not_modelled",
-                             "internal_error", "violations"});
+                             "distinct_states", "distinct_images", "split", "budget",
+                             "not_modelled", "internal_error", "violations"});
   ModelResult model;
   const std::string design = reader.String("model");
   if (!ParseDesign(design, &model.design)) {
@@ -290,6 +340,10 @@ ModelResult ReadModel(const Json& value, const std::string& pointer) {
   }
   model.distinct_states = reader.Count("distinct_states");
   model.distinct_images = reader.Count("distinct_images");
+  if (reader.Has("split")) {
+    if (!shard_part) Fail(reader.PointerOf("split"), "only a shard's report has one");
+    model.split = ReadSplit(reader.Required("split"), reader.PointerOf("split"));
+  }
   if (model.coverage == Coverage::kBudgetExhausted) {
     const Json& budgets = reader.Array("budget");
     for (size_t i = 0; i < budgets.size(); ++i) {
@@ -318,7 +372,7 @@ ModelResult ReadModel(const Json& value, const std::string& pointer) {
   auto name = model.violated.begin();
   for (size_t i = 0; i < violations.size(); ++i, ++name) {
     const std::string where = PointerJoin(reader.PointerOf("violations"), i);
-    Violation violation = ReadViolation(violations[i], where);
+    Violation violation = ReadViolation(violations[i], where, shard_part);
     if (violation.name != *name) {
       Fail(where + "/guarantee",
            fmt::format("\"{}\" where the verdict's names in order give \"{}\"", violation.name,
@@ -329,7 +383,7 @@ ModelResult ReadModel(const Json& value, const std::string& pointer) {
   return model;
 }
 
-ScenarioResult ReadScenario(const Json& value, const std::string& pointer) {
+ScenarioResult ReadScenario(const Json& value, const std::string& pointer, bool shard_part) {
   const ObjectReader reader(value, pointer, {"path", "name", "doc", "config", "models"});
   ScenarioResult scenario;
   scenario.path = reader.String("path");
@@ -339,7 +393,7 @@ ScenarioResult ReadScenario(const Json& value, const std::string& pointer) {
   const Json& models = reader.Array("models");
   for (size_t i = 0; i < models.size(); ++i) {
     const std::string where = PointerJoin(reader.PointerOf("models"), i);
-    ModelResult model = ReadModel(models[i], where);
+    ModelResult model = ReadModel(models[i], where, shard_part);
     // Each design at most once, in kAllDesigns order, as the writer emits them.
     if (!scenario.models.empty() && !(scenario.models.back().design < model.design)) {
       Fail(where + "/model", fmt::format("\"{}\" after \"{}\": models come once each, in the "
@@ -389,7 +443,8 @@ JsonReport ReadReport(const Json& document) {
   if (reader.Has("shard")) report.shard = ReadShard(reader.Required("shard"), "/shard");
   const Json& scenarios = reader.Array("scenarios");
   for (size_t i = 0; i < scenarios.size(); ++i) {
-    report.scenarios.push_back(ReadScenario(scenarios[i], PointerJoin("/scenarios", i)));
+    report.scenarios.push_back(
+        ReadScenario(scenarios[i], PointerJoin("/scenarios", i), report.shard.has_value()));
   }
   return report;
 }

@@ -1,5 +1,6 @@
 #include "reports/json_report.h"
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "models/config.h"
@@ -23,7 +24,9 @@ Json ScheduleJson(const std::vector<TraceStep>& steps) {
   return schedule;
 }
 
-Json ViolationJson(const Violation& violation) {
+// A shard's report also carries what the merge needs and a report never shows: each trace's
+// breadth-first order, and the part of a split walk (WalkSplit).
+Json ViolationJson(const Violation& violation, bool shard_part) {
   Json schedule = ScheduleJson(violation.schedule);
   Json lost = Json::array();
   for (const LostEvent& event : violation.lost) {
@@ -62,10 +65,22 @@ Json ViolationJson(const Violation& violation) {
     }
     out["fix"] = std::move(fix);
   }
+  if (shard_part) out["order"] = violation.order;
   return out;
 }
 
-Json ModelJson(const ModelResult& model) {
+Json SplitJson(const WalkSplit& split) {
+  Json states = Json::array();
+  for (const SplitState& state : split.states) {
+    states.push_back(Json::array(
+        {fmt::format("{:016x}{:016x}", state.hash_high, state.hash_low), state.images}));
+  }
+  return Json{{"depth", split.depth},
+              {"states_above", split.states_above},
+              {"states", std::move(states)}};
+}
+
+Json ModelJson(const ModelResult& model, bool shard_part) {
   Json out;
   out["model"] = DesignName(model.design);
   out["verdict"] = NameList(model.violated);
@@ -75,6 +90,7 @@ Json ModelJson(const ModelResult& model) {
   if (model.coverage == Coverage::kSampled) out["seed"] = model.sample_seed;
   out["distinct_states"] = model.distinct_states;
   out["distinct_images"] = model.distinct_images;
+  if (shard_part && model.split) out["split"] = SplitJson(*model.split);
   if (model.coverage == Coverage::kBudgetExhausted) {
     Json budgets = Json::array();
     for (const BudgetStop& stop : model.budget_stops) {
@@ -95,7 +111,7 @@ Json ModelJson(const ModelResult& model) {
   }
   Json violations = Json::array();
   for (const Violation& violation : model.violations)
-    violations.push_back(ViolationJson(violation));
+    violations.push_back(ViolationJson(violation, shard_part));
   out["violations"] = std::move(violations);
   return out;
 }
@@ -123,7 +139,9 @@ std::string RenderJsonReport(const std::vector<ScenarioResult>& results,
   Json scenarios = Json::array();
   for (const ScenarioResult& scenario : results) {
     Json models = Json::array();
-    for (const ModelResult& model : scenario.models) models.push_back(ModelJson(model));
+    for (const ModelResult& model : scenario.models) {
+      models.push_back(ModelJson(model, shard.has_value()));
+    }
     Json entry;
     entry["path"] = scenario.path;
     entry["name"] = scenario.name;

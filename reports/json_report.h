@@ -37,7 +37,8 @@ inline constexpr int kJsonReportVersion = 1;
 // "exhaustive", "sampled", "budget-exhausted", "interrupted" or "internal-error".
 const char* CoverageName(Coverage coverage);
 
-// `shard` is set only when the results are one shard's part of a sharded run.
+// `shard` is set only when the results are one shard's part of a sharded run; such a report also
+// carries what only the merge reads (Violation::order, ModelResult::split).
 std::string RenderJsonReport(const std::vector<ScenarioResult>& results,
                              const std::optional<Shard>& shard = std::nullopt);
 

@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <functional>
 #include <map>
+#include <optional>
 #include <tuple>
 #include <set>
 #include <utility>
@@ -121,6 +123,59 @@ void KeepBudgetStop(const BudgetStop& stop, std::vector<BudgetStop>* stops) {
   }
 }
 
+// The counts of a split walk (WalkSplit): the states above the split, which every shard walked,
+// and the union of the states the shards walked from it on, each with its crash images once.
+// Refuses shards that disagree on where the walk split, or on one state's images.
+struct SplitCounts {
+  uint64_t states = 0;
+  uint64_t images = 0;           // of the states below the split, each counted once
+  uint64_t images_counted = 0;   // of the same, as the shards counted them (with repeats)
+};
+
+StatusOr<std::optional<SplitCounts>> CountSplit(const std::vector<const ModelResult*>& runs,
+                                                const std::function<Status(size_t, std::string)>&
+                                                    refuse) {
+  const ModelResult* reference = nullptr;
+  size_t reference_shard = 0;
+  std::map<std::pair<uint64_t, uint64_t>, uint64_t> images;  // by state hash
+  SplitCounts counts;
+  for (size_t k = 0; k < runs.size(); ++k) {
+    const ModelResult& run = *runs[k];
+    // A run stopped early may not have got as deep as the split (checked below).
+    if (!run.split) continue;
+    if (reference == nullptr) {
+      reference = &run;
+      reference_shard = k;
+    } else if (run.split->depth != reference->split->depth ||
+               run.split->states_above != reference->split->states_above) {
+      return refuse(k, fmt::format("split its walk at depth {} below {} states, but at depth {} "
+                                   "below {} states in shard {}",
+                                   run.split->depth, run.split->states_above,
+                                   reference->split->depth, reference->split->states_above,
+                                   reference_shard + 1));
+    }
+    for (const SplitState& state : run.split->states) {
+      counts.images_counted += state.images;
+      auto [it, fresh] = images.emplace(std::make_pair(state.hash_high, state.hash_low),
+                                        state.images);
+      if (!fresh && it->second != state.images) {
+        return refuse(k, fmt::format("counted {} crash images at state {:016x}{:016x}, but {} "
+                                     "elsewhere",
+                                     state.images, state.hash_high, state.hash_low, it->second));
+      }
+    }
+  }
+  if (reference == nullptr) return std::optional<SplitCounts>();
+  for (size_t k = 0; k < runs.size(); ++k) {
+    if (!runs[k]->split && runs[k]->coverage == Coverage::kExhaustive) {
+      return refuse(k, "walked the whole graph, but others split it");
+    }
+  }
+  for (const auto& [hash, count] : images) counts.images += count;
+  counts.states = reference->split->states_above + images.size();
+  return std::optional<SplitCounts>(counts);
+}
+
 // One scenario's run under one design, from every shard (`runs[k]` from `shards[k]`, in index
 // order), merged into the unsharded run.
 StatusOr<ModelResult> MergeModelRuns(const ScenarioResult& scenario,
@@ -194,6 +249,14 @@ StatusOr<ModelResult> MergeModelRuns(const ScenarioResult& scenario,
   // Every shard walks the same graph, so complete runs agree on its size. A run cut short by a
   // budget walked a prefix of the same depth-first order, so it saw no more states than that; the
   // states the shards saw together are then the most any one of them saw.
+  StatusOr<std::optional<SplitCounts>> split =
+      CountSplit(runs, [&](size_t k, std::string what) { return refuse(k, what); });
+  if (!split.ok()) return split.status();
+  if (split->has_value()) {
+    // Each shard checked every state it walked below the split; blocks may reach a state in
+    // common, and the unsharded run checked it once.
+    merged.distinct_images = merged.distinct_images - (*split)->images_counted + (*split)->images;
+  }
   if (failed != nullptr) {
     for (const ModelResult* run : runs) {
       merged.distinct_states = std::max(merged.distinct_states, run->distinct_states);
@@ -204,7 +267,7 @@ StatusOr<ModelResult> MergeModelRuns(const ScenarioResult& scenario,
     merged.internal_error = failed->internal_error;
     return merged;
   }
-  for (size_t k = 0; k < runs.size(); ++k) {
+  for (size_t k = 0; k < runs.size() && !split->has_value(); ++k) {
     const ModelResult& run = *runs[k];
     merged.distinct_states = std::max(merged.distinct_states, run.distinct_states);
     if (complete == nullptr || &run == complete) continue;
@@ -218,6 +281,7 @@ StatusOr<ModelResult> MergeModelRuns(const ScenarioResult& scenario,
                                    complete->distinct_states, shards[complete_shard]->source));
     }
   }
+  if (split->has_value()) merged.distinct_states = (*split)->states;
   if (interrupted) {
     merged.coverage = Coverage::kInterrupted;
   } else if (budget_exhausted) {

@@ -1,20 +1,24 @@
 // Merging the reports of a sharded run (`crashsim run --shard I/N`) into the results the unsharded
 // run gives (`crashsim merge`).
 //
-// Under --shard I/N every shard explores the whole schedule graph, so all shards count the same
-// distinct states, but it runs the crash checks only at the states it owns (hash mod N), so each
-// recovered image is checked by exactly one shard. The merge therefore takes, per scenario and
-// model: the shards' common distinct_states, the sum of their distinct_images, the union of their
-// verdicts and, per violated name, the trace the canonical order (sim/result/trace_order.h) prefers
-// among the shards' traces, which is the one the unsharded run keeps. Coverage is
-// interrupted when any shard's was, else budget-exhausted when any shard's was, else the shards'
-// common coverage (a sampled run keeps its seed). An internal error in any shard makes the merged
-// run an internal error, showing the one met at the shortest schedule (then the lowest shard).
-// Nothing in the result depends on the order the shards are given in.
+// Under --shard I/N every shard walks the same states until the walk is wide, and runs the crash
+// checks there only at the states it owns (hash mod N); from the split depth on, each walks its
+// own block and checks every state it walks (WalkSplit, docs/architecture.md "Shards that split
+// the walk"). A walk too narrow to split, or a run with a budget, a sample or observed outcomes,
+// stays whole in every shard. The merge therefore takes, per scenario and model: the shards'
+// common distinct_states, or for a split walk the states above the split plus the union of the
+// states the shards walked below it; the sum of their distinct_images, each state below a split
+// counted once; the union of their verdicts and, per violated name, the trace the canonical order
+// (sim/result/trace_order.h) prefers among the shards' traces, which is the one the unsharded run
+// keeps. Coverage is interrupted when any shard's was, else budget-exhausted when any shard's was,
+// else the shards' common coverage (a sampled run keeps its seed). An internal error in any shard
+// makes the merged run an internal error, showing the one met at the shortest schedule (then the
+// lowest shard). Nothing in the result depends on the order the shards are given in.
 //
 // The merge refuses, with a Status naming the file and what differs, anything that is not exactly
 // shards 1..N of one run: a shard missing or given twice, shards of different counts, reports of
-// different scenario files, designs, expectations, configs, state counts or seeds.
+// different scenario files, designs, expectations, configs, state counts, split depths, crash
+// images of one state or seeds.
 #pragma once
 
 #include <string>

@@ -10,6 +10,9 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
+#include "reports/json_reader.h"
 #include "reports/json_report.h"
 #include "reports/test_results.h"
 
@@ -139,6 +142,76 @@ TEST_CASE("among the shards' traces of one name the canonical order picks, ties 
   CHECK(merged_trace(later_key, MsyncViolation()).crash_point == MsyncViolation().crash_point);
   CHECK(merged_trace(tied, MsyncViolation()).state == tied.state);
   CHECK(merged_trace(MsyncViolation(), tied).state == MsyncViolation().state);
+}
+
+// Two shards of a run whose walk split at depth 3 below 5 states: shard 1 walked states 1, 2 and
+// 3 from there, shard 2 states 3 and 4 (state 3 reached by both blocks); each shard counted the
+// images of every state it walked, and shard 1 also 2 images above the split.
+std::vector<ShardReport> SplitShards() {
+  const auto part = [](uint32_t index, std::vector<SplitState> states, uint64_t above_images,
+                       std::vector<Violation> violations) {
+    ModelResult run = Run(Design::kKernelTracked, above_images, std::move(violations));
+    run.split = WalkSplit{3, 5, std::move(states)};
+    run.distinct_states = 5 + 16 + run.split->states.size();
+    for (const SplitState& state : run.split->states) run.distinct_images += state.images;
+    return PartOf(index, 2, {Scenario({run})});
+  };
+  Violation first = MsyncViolation();
+  first.order = {0, 1, 0, 0};
+  Violation second = MsyncViolation();
+  second.order = {1, 0, 0, 0};
+  second.schedule.front().text = "a schedule whose text is less";
+  return {part(1, {{0, 1, 4}, {0, 2, 3}, {0, 3, 7}}, 2, {first}),
+          part(2, {{0, 3, 7}, {0, 4, 1}}, 0, {second})};
+}
+
+TEST_CASE("a split walk merges its states as a union, each state's images once") {
+  StatusOr<std::vector<ScenarioResult>> merged = MergeShards(SplitShards());
+  REQUIRE(merged.ok());
+  const ModelResult& run = merged->at(0).models.at(0);
+  CHECK(run.distinct_states == 5 + 4);
+  CHECK(run.distinct_images == 2 + 4 + 3 + 7 + 1);
+  CHECK_FALSE(run.split.has_value());
+  // The trace found first breadth-first, though the other's text is less.
+  REQUIRE(run.violations.size() == 1);
+  CHECK(run.violations[0].order == std::vector<uint32_t>{0, 1, 0, 0});
+}
+
+TEST_CASE("shards that disagree on a split walk are refused") {
+  std::vector<ShardReport> shards = SplitShards();
+  shards[1].scenarios[0].models[0].split->depth = 4;
+  CHECK(ErrorOf(shards) ==
+        "shard2.json: scenario 'l7' (scenarios/l7.json), model kernel-tracked: split its walk at "
+        "depth 4 below 5 states, but at depth 3 below 5 states in shard 1: these are not shards "
+        "of one run");
+  shards = SplitShards();
+  shards[1].scenarios[0].models[0].split->states[0].images = 6;
+  CHECK(ErrorOf(shards) ==
+        "shard2.json: scenario 'l7' (scenarios/l7.json), model kernel-tracked: counted 6 crash "
+        "images at state 00000000000000000000000000000003, but 7 elsewhere: these are not shards "
+        "of one run");
+  shards = SplitShards();
+  shards[1].scenarios[0].models[0].split.reset();
+  CHECK(ErrorOf(shards) ==
+        "shard2.json: scenario 'l7' (scenarios/l7.json), model kernel-tracked: walked the whole "
+        "graph, but others split it: these are not shards of one run");
+}
+
+TEST_CASE("a shard's report keeps the merge's fields and reads them back; others refuse them") {
+  const std::vector<ShardReport> shards = SplitShards();
+  const std::string text = RenderJsonReport(shards[0].scenarios, shards[0].shard);
+  StatusOr<JsonReport> read = ParseJsonReport(text, "shard1.json");
+  REQUIRE(read.ok());
+  CHECK(read->scenarios[0].models[0].split == shards[0].scenarios[0].models[0].split);
+  CHECK(read->scenarios[0].models[0].violations[0].order == std::vector<uint32_t>{0, 1, 0, 0});
+  const std::string whole = RenderJsonReport(shards[0].scenarios);
+  CHECK(whole.find("\"split\"") == std::string::npos);
+  CHECK(whole.find("\"order\"") == std::string::npos);
+  nlohmann::json unsharded = nlohmann::json::parse(text);
+  unsharded.erase("shard");
+  StatusOr<JsonReport> refused = ParseJsonReport(unsharded.dump(), "whole.json");
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.status().message().find("only a shard's report has one") != std::string::npos);
 }
 
 TEST_CASE("a run is budget-exhausted when any shard's was, with the most states any shard saw") {

@@ -100,6 +100,7 @@ ModelResult Run(const Scenario& scenario, Design design, const RunOptions& optio
   if (stats != nullptr) *stats = explored.stats;
   result.distinct_states = explored.distinct_states;
   result.distinct_images = explored.crash_images;
+  result.split = std::move(explored.split);
   if (result.coverage == Coverage::kBudgetExhausted) result.budget_stops = explored.budget_stops;
   for (auto& [name, violation] : explored.violations) {
     result.violated.insert(name);

@@ -244,25 +244,49 @@ void ParallelChunks(size_t n, size_t jobs, const std::function<bool()>& stop,
   if (failure) std::rethrow_exception(failure);
 }
 
-// The length of the trace shown so far for each violated name.
-std::map<std::string, size_t> ShownLengths(const ExploreResult& result) {
-  std::map<std::string, size_t> lengths;
-  for (const auto& [name, violation] : result.violations) {
-    lengths[name] = violation.schedule.size();
-  }
-  return lengths;
+// The depth of the state where the trace kept so far for each violated name was found.
+std::map<std::string, size_t> FoundDepths(const ExploreResult& result) {
+  std::map<std::string, size_t> depths;
+  for (const auto& [name, violation] : result.violations) depths[name] = violation.order.size();
+  return depths;
 }
 
-// The names whose shown trace is shorter than `length`: no schedule of `length` steps can replace
-// it. (A state's shown schedule can be shorter than its depth, ShownSchedule, so this is asked
-// per state, not per depth.)
-std::set<std::string> Settled(const std::map<std::string, size_t>& shown, size_t length) {
+// The names found at a depth less than `depth`: in the canonical order (sim/result/trace_order.h)
+// no state of `depth` can replace their traces.
+std::set<std::string> Settled(const std::map<std::string, size_t>& found, size_t depth) {
   std::set<std::string> settled;
-  for (const auto& [name, shown_length] : shown) {
-    if (shown_length < length) settled.insert(name);
+  for (const auto& [name, found_depth] : found) {
+    if (found_depth < depth) settled.insert(name);
   }
   return settled;
 }
+
+// The choices of `path` from the initial state: Violation::order.
+std::vector<uint32_t> ChoicesOf(const Path& path) {
+  std::vector<uint32_t> choices;
+  for (const PathNode* node = path.get(); node != nullptr; node = node->parent.get()) {
+    choices.push_back(node->choice);
+  }
+  return {choices.rbegin(), choices.rend()};
+}
+
+// Gives every finding of a state's check the order of the state's path.
+void SetOrder(const Path& path, StateFindings* findings) {
+  if (findings->best.empty() && findings->outcomes.empty()) return;
+  const std::vector<uint32_t> order = ChoicesOf(path);
+  for (auto& [name, violation] : findings->best) violation.order = order;
+  for (auto& [key, witness] : findings->outcomes) witness.order = order;
+}
+
+// Whether a sharded run splits its walk (docs/architecture.md, "Shards that split the walk").
+// A budget's cut, a sample and the observed outcomes are defined by the whole walk's order, so
+// those runs walk the whole graph in every shard and split only the checks.
+bool SplitsTheWalk(const RunOptions& run) {
+  return run.shard.count > 1 && !run.max_states && !run.max_images && !run.sample &&
+         !run.observe && run.reductions.visited_states;
+}
+
+
 
 // Keeps the first stop of each kind: a state budget where admission first refused a state (the
 // admission order is fixed); an image budget at the least crash point (shorter schedule, then
@@ -338,7 +362,7 @@ class Exhaustive {
       result_.stats.depth = depth;
       result_.stats.widest_layer = std::max<uint64_t>(result_.stats.widest_layer, layer.size());
       CheckOptions options(run_);
-      const std::map<std::string, size_t> shown = ShownLengths(result_);
+      const std::map<std::string, size_t> found = FoundDepths(result_);
       options.memo = run_.reductions.memoise ? &memo_ : nullptr;
       if (run_.max_images) {
         // Every state of the depth gets the budget left when the depth starts, so the cut does
@@ -346,13 +370,32 @@ class Exhaustive {
         options.images_left = *run_.max_images - std::min(*run_.max_images,
                                                             result_.crash_images);
       }
+      if (SplitsTheWalk(run_) && !result_.split &&
+          layer.size() >= run_.split_states_per_shard * run_.shard.count) {
+        // Every shard has walked the same states so far; from here each takes its own block of
+        // consecutive states of this depth, and checks every state it walks.
+        result_.split = WalkSplit{depth, result_.distinct_states - layer.size(), {}};
+        const size_t count = run_.shard.count, index = run_.shard.index - 1;
+        std::vector<Node> block;
+        for (size_t i = layer.size() * index / count; i < layer.size() * (index + 1) / count; ++i) {
+          block.push_back(std::move(layer[i]));
+        }
+        layer = std::move(block);
+      }
       std::vector<Expansion> expansions(layer.size());
       layer_size_ = layer.size();
       ParallelChunks(
           layer.size(), replayers_.size(), [&] { return Interrupted(run_); },
           [&](size_t i, size_t worker) {
-            expansions[i] = Expand(layer[i], depth, options, shown, replayers_[worker]);
+            expansions[i] = Expand(layer[i], depth, options, found, replayers_[worker]);
           });
+      if (result_.split) {
+        for (size_t i = 0; i < layer.size(); ++i) {
+          if (!expansions[i].done) continue;
+          result_.split->states.push_back(
+              SplitState{layer[i].hash.high, layer[i].hash.low, expansions[i].findings.images});
+        }
+      }
       layer.clear();
       std::vector<Node> next;
       kept_bytes_ = 0;
@@ -385,6 +428,9 @@ class Exhaustive {
         break;
       }
       layer = std::move(next);
+    }
+    if (result_.split) {
+      std::sort(result_.split->states.begin(), result_.split->states.end());
     }
     result_.stats.memo_hits = memo_.hits();
     for (const Replayer& replayer : replayers_) result_.stats.replayed_steps += replayer.replayed();
@@ -429,7 +475,7 @@ class Exhaustive {
   // Reads `visited_` only: it does not change while a depth is being expanded. A failure is
   // thrown as an ExploreFailure naming what was being done at which step.
   Expansion Expand(const Node& node, size_t depth, const CheckOptions& depth_options,
-                   const std::map<std::string, size_t>& shown, Replayer& replayer) const {
+                   const std::map<std::string, size_t>& found, Replayer& replayer) const {
     FailurePlace place{"rebuilding the state " + AfterStep(depth), {}};
     // The step being taken, named only if it fails: describing every step costs more than
     // taking most of them.
@@ -447,7 +493,8 @@ class Exhaustive {
       const bool keep_successors =
           layer_size_ <= kKeepFromDepthsUpTo &&
           ApproxFootprintBytes(machine) * (kStepsEstimate + 1) * layer_size_ <= kKeptBytesPerDepth;
-      expansion.checked = run_.shard.Owns(node.hash.low);
+      // Below a split every shard checks what it walks; above it, the states it owns.
+      expansion.checked = result_.split.has_value() || run_.shard.Owns(node.hash.low);
       // Only the owner reports findings, and only findings carry a schedule.
       const LazySchedule schedule =
           expansion.checked ? LazyShownSchedule(node.path) : LazySchedule(0, nullptr, {});
@@ -455,8 +502,9 @@ class Exhaustive {
         place.step = "checking the crash states " + AfterStep(depth);
         InjectFault(run_, depth);
         CheckOptions options = depth_options;
-        options.settled = Settled(shown, schedule.size());
+        options.settled = Settled(found, depth);
         expansion.findings = CheckState(scenario_, machine, schedule, options);
+        SetOrder(node.path, &expansion.findings);
       }
       place.step = "listing the steps enabled " + AfterStep(depth);
       const std::vector<StepChoice> steps = EnabledSteps(machine, scenario_);
@@ -488,8 +536,12 @@ class Exhaustive {
           taking = nullptr;
           place.step = "checking the value read by step " + std::to_string(depth + 1) + " (" +
                        child->step.actor + ": " + child->step.text + ")";
-          CheckRead(scenario_, successor.machine, *successor.read, ShownSchedule(child),
-                    &expansion.findings);
+          StateFindings read;
+          CheckRead(scenario_, successor.machine, *successor.read, ShownSchedule(child), &read);
+          SetOrder(child, &read);
+          for (auto& [name, violation] : read.best) {
+            KeepPreferred(std::move(violation), &expansion.findings.best);
+          }
         }
         const Hash128 hash = hashes[choice] ? *hashes[choice] : StateHash(successor.machine);
         if (run_.reductions.visited_states && visited_.count(hash)) {

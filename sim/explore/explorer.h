@@ -7,7 +7,9 @@
 // steps), and of all candidates the least in sim/result/trace_order.h is kept. The states of one
 // depth are checked in parallel (`jobs`) and merged in that fixed order, and a shard checks only
 // the states it owns (hash mod count) while walking the same graph, so the result is the same
-// for every number of jobs and the shards' results merge into the unsharded one.
+// for every number of jobs and the shards' results merge into the unsharded one. Without a budget,
+// a sample or observed outcomes, the shards also split the walk: from the first depth wide enough,
+// each walks only its own block of that depth and checks every state it walks (WalkSplit).
 //
 // A stop request (`interrupt`) is polled before each state: the exploration then ends early and
 // says so. A failure inside it ends it with ExploreFailure, located in the schedule.
@@ -37,6 +39,8 @@ struct ExploreResult {
   std::map<size_t, std::pair<size_t, std::string>> outcomes_cut;
   uint64_t distinct_states = 0;
   uint64_t crash_images = 0;
+  // A sharded run that split its walk (sim/result/result.h): the shard's own part, for the merge.
+  std::optional<WalkSplit> split;
   bool budget_exhausted = false;
   std::vector<BudgetStop> budget_stops;  // what ran out, where (sim/result/result.h)
   bool interrupted = false;  // `interrupt` stopped the exploration before the end

@@ -84,7 +84,31 @@ struct Violation {
   // The remedies tried, in order, at most kFixAttemptsMax; the list ends at the first verified
   // one. Empty when fixes were not asked for, or no single inserted op is a plausible remedy.
   std::vector<FixAttempt> fix;
+  // Where the exploration found it: the choice taken at each step from the initial state (its
+  // position among the steps enabled there, sim/explore/successors.h), one per step of the full
+  // schedule, private steps cut from `schedule` included. Breadth-first order is the order of
+  // these (sim/result/trace_order.h). Empty outside the exhaustive exploration. Reports leave it
+  // out; a shard's report keeps it for the merge.
+  std::vector<uint32_t> order;
   bool operator==(const Violation&) const = default;
+};
+
+// A state a shard walked below the depth where the sharded walk split (WalkSplit).
+struct SplitState {
+  uint64_t hash_high = 0, hash_low = 0;  // the state's hash (HashMachine)
+  uint64_t images = 0;                   // the crash images its check counted
+  auto operator<=>(const SplitState&) const = default;
+};
+
+// How a sharded run split its walk (docs/architecture.md, "Shards that split the walk"): every
+// shard walks the same states down to the first depth with enough of them, then only its own
+// consecutive block of that depth and what those states reach. Blocks can reach a state in
+// common, so the merge counts the shards' states as a union, by hash.
+struct WalkSplit {
+  uint64_t depth = 0;         // the depth whose states were shared out
+  uint64_t states_above = 0;  // the states above it, which every shard walked
+  std::vector<SplitState> states;  // the states this shard walked from `depth` on, by hash
+  bool operator==(const WalkSplit&) const = default;
 };
 
 inline constexpr size_t kFixAttemptsMax = 3;
@@ -178,6 +202,8 @@ struct ModelResult {
   uint64_t sample_seed = 0;             // meaningful when coverage == kSampled
   uint64_t distinct_states = 0;         // distinct machine states (crash points)
   uint64_t distinct_images = 0;         // distinct persistent images recovered and checked
+  // A shard's part of a split walk (a shard's report only; the merge turns it into the counts).
+  std::optional<WalkSplit> split;
   // Set exactly when coverage is kBudgetExhausted: each budget that ran out (at most one of each
   // kind, the state budget first), at the first place it did in the canonical order.
   std::vector<BudgetStop> budget_stops;

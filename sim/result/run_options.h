@@ -88,6 +88,12 @@ struct RunOptions {
   bool observe = false;
   int jobs = 1;                        // threads; the result does not depend on it
   Shard shard;
+  // A sharded walk splits at the first depth with at least this many states per shard
+  // (docs/architecture.md, "Shards that split the walk"): enough that the shards' blocks reach
+  // few states in common (blocks of a narrow depth reach most of the same states), few enough
+  // that the depths above it, which every shard walks, stay a small part. Tests lower it to split
+  // small walks; the command line keeps the default.
+  uint64_t split_states_per_shard = 64;
   std::optional<Sampling> sample;
   std::set<Mutation> mutations;        // tests only
   std::optional<InjectedFault> fault;  // tests only

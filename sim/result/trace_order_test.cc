@@ -36,6 +36,25 @@ TEST_CASE("one state's candidates: the crash point, then fewer lost events, then
   CHECK(PreferredTrace(Trace({"a"}, "p", 1, "a"), Trace({"a"}, "p", 1, "b")));
 }
 
+TEST_CASE("the breadth-first order of the states comes before the text") {
+  // A state reached by a later choice loses to one reached by an earlier choice, whatever its
+  // schedule shows: 'z' at choices {0, 1} before 'a' at {1, 0}; a deeper state loses even with a
+  // shorter shown schedule (a private step cut from it).
+  Violation first = Trace({"z", "z"}, "z", 5, "z");
+  first.order = {0, 1};
+  Violation later = Trace({"a", "a"}, "a", 0, "a");
+  later.order = {1, 0};
+  CHECK(PreferredTrace(first, later));
+  CHECK_FALSE(PreferredTrace(later, first));
+  Violation deeper = Trace({"a"}, "a", 0, "a");
+  deeper.order = {0, 0, 0};
+  CHECK(PreferredTrace(first, deeper));
+  // One state's candidates share their order; the rest of the keys decide.
+  Violation same_state = Trace({"z", "z"}, "y", 5, "z");
+  same_state.order = first.order;
+  CHECK(PreferredTrace(same_state, first));
+}
+
 TEST_CASE("a trace is not preferred to itself (a strict order)") {
   const Violation a = Trace({"a"}, "p", 1, "a");
   CHECK_FALSE(PreferredTrace(a, a));
