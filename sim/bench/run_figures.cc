@@ -26,7 +26,7 @@ size_t RunFigures::budget_runs() const {
       std::count_if(runs.begin(), runs.end(), [](const OneRun& run) { return run.budget; }));
 }
 
-RunOptions ReductionsOn(int jobs, uint64_t max_states) {
+RunOptions ReductionsOn(int jobs, std::optional<uint64_t> max_states) {
   RunOptions options;
   options.jobs = jobs;
   options.max_states = max_states;

@@ -33,8 +33,8 @@ struct RunFigures {
   bool budget() const { return budget_runs() > 0; }
 };
 
-// With the reductions on, on `jobs` threads, each run within `max_states` states.
-RunOptions ReductionsOn(int jobs, uint64_t max_states);
+// With the reductions on, on `jobs` threads, each run within `max_states` states (none: no budget).
+RunOptions ReductionsOn(int jobs, std::optional<uint64_t> max_states);
 // With every reduction off, one thread, each run within `max_images` images and `max_states`.
 RunOptions ReductionsOff(uint64_t max_images, uint64_t max_states);
 
