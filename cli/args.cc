@@ -123,8 +123,9 @@ std::string OptionsHelp(const std::string& extra = "") {
                   the same for every N
   --shard I/N     walk and check only part I of N of the states (1 <= I <= N):
                   once a depth of the walk is wide, each part walks its own
-                  block of it (with a budget, --sample or outcomes, each
-                  part walks everything and checks its share). The JSON
+                  block of it (with a budget, --sample, outcomes, or stores
+                  through a mapping, each part walks everything and checks
+                  its share). The JSON
                   reports of the N parts join with "crashsim merge"
                   into the report of the whole run. A part alone exits 1
                   only on a violation that "expect" does not name. Under a

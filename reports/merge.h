@@ -4,8 +4,8 @@
 // Under --shard I/N every shard walks the same states until the walk is wide, and runs the crash
 // checks there only at the states it owns (hash mod N); from the split depth on, each walks its
 // own block and checks every state it walks (WalkSplit, docs/architecture.md "Shards that split
-// the walk"). A walk too narrow to split, or a run with a budget, a sample or observed outcomes,
-// stays whole in every shard. The merge therefore takes, per scenario and model: the shards'
+// the walk"). A walk too narrow to split, or a run with a budget, a sample, observed outcomes or
+// possible private steps, stays whole in every shard. The merge therefore takes, per scenario and model: the shards'
 // common distinct_states, or for a split walk the states above the split plus the union of the
 // states the shards walked below it; the sum of their distinct_images, each state below a split
 // counted once; the union of their verdicts and, per violated name, the trace the canonical order

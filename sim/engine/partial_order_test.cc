@@ -58,6 +58,10 @@ Compared Compare(const std::string& text) {
   c.off = RunScenario(scenario, Design::kKernelTracked, off, &c.off_stats);
   REQUIRE(c.on.coverage == Coverage::kExhaustive);
   REQUIRE(c.off.coverage == Coverage::kExhaustive);
+  // Where each walk found a trace (Violation::order) differs: the reduction skips states. What a
+  // report shows must not.
+  for (Violation& violation : c.on.violations) violation.order.clear();
+  for (Violation& violation : c.off.violations) violation.order.clear();
   return c;
 }
 

@@ -279,11 +279,13 @@ void SetOrder(const Path& path, StateFindings* findings) {
 }
 
 // Whether a sharded run splits its walk (docs/architecture.md, "Shards that split the walk").
-// A budget's cut, a sample and the observed outcomes are defined by the whole walk's order, so
-// those runs walk the whole graph in every shard and split only the checks.
-bool SplitsTheWalk(const RunOptions& run) {
+// A budget's cut, a sample and the observed outcomes are defined by the whole walk's order, and
+// whether a private step is taken alone by the states visited before, so those runs walk the whole
+// graph in every shard and split only the checks.
+bool SplitsTheWalk(const Scenario& scenario, const RunOptions& run) {
   return run.shard.count > 1 && !run.max_states && !run.max_images && !run.sample &&
-         !run.observe && run.reductions.visited_states;
+         !run.observe && run.reductions.visited_states &&
+         !(run.reductions.partial_order && MayTakePrivateSteps(scenario));
 }
 
 
@@ -353,6 +355,7 @@ class Exhaustive {
       independence_ = AnalyseIndependence(scenario, initial);
     }
     initial_hash_ = StateHash(initial);
+    splits_the_walk_ = SplitsTheWalk(scenario, run);
   }
 
   ExploreResult Run() {
@@ -370,7 +373,7 @@ class Exhaustive {
         options.images_left = *run_.max_images - std::min(*run_.max_images,
                                                             result_.crash_images);
       }
-      if (SplitsTheWalk(run_) && !result_.split &&
+      if (splits_the_walk_ && !result_.split &&
           layer.size() >= run_.split_states_per_shard * run_.shard.count) {
         // Every shard has walked the same states so far; from here each takes its own block of
         // consecutive states of this depth, and checks every state it walks.
@@ -645,6 +648,7 @@ class Exhaustive {
   Independence independence_;
   std::vector<Replayer> replayers_;  // one per worker thread
   Hash128 initial_hash_;
+  bool splits_the_walk_ = false;
   std::set<Hash128> visited_;
   uint64_t kept_bytes_ = 0;  // the estimated footprint of the machines the next depth keeps
   uint64_t layer_size_ = 0;  // states in the depth being expanded (read by the workers)

@@ -71,6 +71,15 @@ bool MayBePrivate(const Scenario& scenario, const Machine& machine, int pid) {
   return true;
 }
 
+bool MayTakePrivateSteps(const Scenario& scenario) {
+  for (const auto& process : scenario.processes) {
+    for (const Op& op : process.program) {
+      if (CpuInstruction(op.kind)) return true;
+    }
+  }
+  return false;
+}
+
 bool IsPrivateStep(const Scenario& scenario, const Machine& before, const Successor& after,
                    int pid) {
   if (!MayBePrivate(scenario, before, pid)) return false;

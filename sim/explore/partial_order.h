@@ -36,4 +36,9 @@ bool IsPrivateStep(const Scenario& scenario, const Machine& before, const Succes
 // before the step is taken.
 bool MayBePrivate(const Scenario& scenario, const Machine& machine, int pid);
 
+// Whether any op of the scenario is of a kind that can be a private step. Whether a step is taken
+// alone depends on the states visited before (C3), so a walk split over shards, each with its own
+// visited states, could take different steps than the whole walk: such a walk is not split.
+bool MayTakePrivateSteps(const Scenario& scenario);
+
 }  // namespace crashsim

@@ -19,9 +19,9 @@ int CompareSchedules(const std::vector<TraceStep>& a, const std::vector<TraceSte
 }  // namespace
 
 bool PreferredTrace(const Violation& a, const Violation& b) {
+  if (a.schedule.size() != b.schedule.size()) return a.schedule.size() < b.schedule.size();
   if (a.order.size() != b.order.size()) return a.order.size() < b.order.size();
   if (a.order != b.order) return a.order < b.order;
-  if (a.schedule.size() != b.schedule.size()) return a.schedule.size() < b.schedule.size();
   if (const int order = CompareSchedules(a.schedule, b.schedule); order != 0) return order < 0;
   if (a.crash_point != b.crash_point) return a.crash_point < b.crash_point;
   if (a.lost.size() != b.lost.size()) return a.lost.size() < b.lost.size();

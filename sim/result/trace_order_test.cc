@@ -36,19 +36,24 @@ TEST_CASE("one state's candidates: the crash point, then fewer lost events, then
   CHECK(PreferredTrace(Trace({"a"}, "p", 1, "a"), Trace({"a"}, "p", 1, "b")));
 }
 
-TEST_CASE("the breadth-first order of the states comes before the text") {
+TEST_CASE("at one shown length, the breadth-first order of the states comes before the text") {
   // A state reached by a later choice loses to one reached by an earlier choice, whatever its
-  // schedule shows: 'z' at choices {0, 1} before 'a' at {1, 0}; a deeper state loses even with a
-  // shorter shown schedule (a private step cut from it).
+  // schedule shows: 'z' at choices {0, 1} before 'a' at {1, 0}; and a deeper state loses at the
+  // same shown length (a private step cut from it).
   Violation first = Trace({"z", "z"}, "z", 5, "z");
   first.order = {0, 1};
   Violation later = Trace({"a", "a"}, "a", 0, "a");
   later.order = {1, 0};
   CHECK(PreferredTrace(first, later));
   CHECK_FALSE(PreferredTrace(later, first));
-  Violation deeper = Trace({"a"}, "a", 0, "a");
+  Violation deeper = Trace({"a", "a"}, "a", 0, "a");
   deeper.order = {0, 0, 0};
   CHECK(PreferredTrace(first, deeper));
+  // The shown schedule still comes first: a private step cut keeps a trace as short as a walk
+  // without the reduction shows.
+  Violation shorter_shown = Trace({"a"}, "a", 0, "a");
+  shorter_shown.order = {1, 1, 1};
+  CHECK(PreferredTrace(shorter_shown, first));
   // One state's candidates share their order; the rest of the keys decide.
   Violation same_state = Trace({"z", "z"}, "y", 5, "z");
   same_state.order = first.order;
