@@ -244,19 +244,23 @@ void ParallelChunks(size_t n, size_t jobs, const std::function<bool()>& stop,
   if (failure) std::rethrow_exception(failure);
 }
 
-// The depth of the state where the trace kept so far for each violated name was found.
-std::map<std::string, size_t> FoundDepths(const ExploreResult& result) {
-  std::map<std::string, size_t> depths;
-  for (const auto& [name, violation] : result.violations) depths[name] = violation.order.size();
-  return depths;
+// The length of the trace shown so far for each violated name.
+std::map<std::string, size_t> ShownLengths(const ExploreResult& result) {
+  std::map<std::string, size_t> lengths;
+  for (const auto& [name, violation] : result.violations) {
+    lengths[name] = violation.schedule.size();
+  }
+  return lengths;
 }
 
-// The names found at a depth less than `depth`: in the canonical order (sim/result/trace_order.h)
-// no state of `depth` can replace their traces.
-std::set<std::string> Settled(const std::map<std::string, size_t>& found, size_t depth) {
+// The names whose shown trace is shorter than `length`: in the canonical order
+// (sim/result/trace_order.h) no schedule of `length` steps can replace it. (A state's shown
+// schedule can be shorter than its depth, ShownSchedule, so this is asked per state, not per
+// depth.)
+std::set<std::string> Settled(const std::map<std::string, size_t>& shown, size_t length) {
   std::set<std::string> settled;
-  for (const auto& [name, found_depth] : found) {
-    if (found_depth < depth) settled.insert(name);
+  for (const auto& [name, shown_length] : shown) {
+    if (shown_length < length) settled.insert(name);
   }
   return settled;
 }
@@ -365,7 +369,7 @@ class Exhaustive {
       result_.stats.depth = depth;
       result_.stats.widest_layer = std::max<uint64_t>(result_.stats.widest_layer, layer.size());
       CheckOptions options(run_);
-      const std::map<std::string, size_t> found = FoundDepths(result_);
+      const std::map<std::string, size_t> shown = ShownLengths(result_);
       options.memo = run_.reductions.memoise ? &memo_ : nullptr;
       if (run_.max_images) {
         // Every state of the depth gets the budget left when the depth starts, so the cut does
@@ -390,7 +394,7 @@ class Exhaustive {
       ParallelChunks(
           layer.size(), replayers_.size(), [&] { return Interrupted(run_); },
           [&](size_t i, size_t worker) {
-            expansions[i] = Expand(layer[i], depth, options, found, replayers_[worker]);
+            expansions[i] = Expand(layer[i], depth, options, shown, replayers_[worker]);
           });
       if (result_.split) {
         for (size_t i = 0; i < layer.size(); ++i) {
@@ -478,7 +482,7 @@ class Exhaustive {
   // Reads `visited_` only: it does not change while a depth is being expanded. A failure is
   // thrown as an ExploreFailure naming what was being done at which step.
   Expansion Expand(const Node& node, size_t depth, const CheckOptions& depth_options,
-                   const std::map<std::string, size_t>& found, Replayer& replayer) const {
+                   const std::map<std::string, size_t>& shown, Replayer& replayer) const {
     FailurePlace place{"rebuilding the state " + AfterStep(depth), {}};
     // The step being taken, named only if it fails: describing every step costs more than
     // taking most of them.
@@ -505,7 +509,7 @@ class Exhaustive {
         place.step = "checking the crash states " + AfterStep(depth);
         InjectFault(run_, depth);
         CheckOptions options = depth_options;
-        options.settled = Settled(found, depth);
+        options.settled = Settled(shown, schedule.size());
         expansion.findings = CheckState(scenario_, machine, schedule, options);
         SetOrder(node.path, &expansion.findings);
       }

@@ -34,7 +34,7 @@ struct CheckOptions {
   // What the run's image budget leaves for this state (the same for every state of a depth, so
   // the cut does not depend on which thread got there first); nullopt: no budget.
   std::optional<uint64_t> images_left;
-  // Names already found at a shallower state: no trace from this state can replace theirs, so
+  // Names already shown by a shorter schedule: no trace from this state can replace theirs, so
   // their findings here are neither kept nor minimised.
   std::set<std::string> settled;
   // The run's memo of crash checks (sim/explore/crash_memo.h), or null: every state checked.
