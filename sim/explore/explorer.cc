@@ -377,8 +377,9 @@ class Exhaustive {
         options.images_left = *run_.max_images - std::min(*run_.max_images,
                                                             result_.crash_images);
       }
-      if (splits_the_walk_ && !result_.split &&
-          layer.size() >= run_.split_states_per_shard * run_.shard.count) {
+      const uint64_t split_width =
+          std::max<uint64_t>(1, run_.split_states_per_shard) * run_.shard.count;
+      if (splits_the_walk_ && !result_.split && layer.size() >= split_width) {
         // Every shard has walked the same states so far; from here each takes its own block of
         // consecutive states of this depth, and checks every state it walks.
         result_.split = WalkSplit{depth, result_.distinct_states - layer.size(), {}};
