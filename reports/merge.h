@@ -5,15 +5,16 @@
 // checks there only at the states it owns (hash mod N); from the split depth on, each walks its
 // own block and checks every state it walks (WalkSplit, docs/architecture.md "Shards that split
 // the walk"). A walk too narrow to split, or a run with a budget, a sample, observed outcomes or
-// possible private steps, stays whole in every shard. The merge therefore takes, per scenario and model: the shards'
-// common distinct_states, or for a split walk the states above the split plus the union of the
-// states the shards walked below it; the sum of their distinct_images, each state below a split
-// counted once; the union of their verdicts and, per violated name, the trace the canonical order
-// (sim/result/trace_order.h) prefers among the shards' traces, which is the one the unsharded run
-// keeps. Coverage is interrupted when any shard's was, else budget-exhausted when any shard's was,
-// else the shards' common coverage (a sampled run keeps its seed). An internal error in any shard
-// makes the merged run an internal error, showing the one met at the shortest schedule (then the
-// lowest shard). Nothing in the result depends on the order the shards are given in.
+// possible private steps, stays whole in every shard. The merge therefore takes, per scenario and
+// model: the shards' common distinct_states, or for a split walk the states above the split plus
+// the union of the states the shards walked below it; the sum of their distinct_images, each
+// state below a split counted once; the union of their verdicts and, per violated name, the trace
+// the canonical order (sim/result/trace_order.h) prefers among the shards' traces, which is the
+// one the unsharded run keeps. Coverage is interrupted when any shard's was, else budget-exhausted
+// when any shard's was, else the shards' common coverage (a sampled run keeps its seed). An
+// internal error in any shard makes the merged run an internal error, showing the one met at the
+// shortest schedule (then the lowest shard). Nothing in the result depends on the order the
+// shards are given in.
 //
 // The merge refuses, with a Status naming the file and what differs, anything that is not exactly
 // shards 1..N of one run: a shard missing or given twice, shards of different counts, reports of

@@ -253,10 +253,9 @@ std::map<std::string, size_t> ShownLengths(const ExploreResult& result) {
   return lengths;
 }
 
-// The names whose shown trace is shorter than `length`: in the canonical order
-// (sim/result/trace_order.h) no schedule of `length` steps can replace it. (A state's shown
-// schedule can be shorter than its depth, ShownSchedule, so this is asked per state, not per
-// depth.)
+// The names whose shown trace is shorter than `length`: no schedule of `length` steps can replace
+// it. (A state's shown schedule can be shorter than its depth, ShownSchedule, so this is asked
+// per state, not per depth.)
 std::set<std::string> Settled(const std::map<std::string, size_t>& shown, size_t length) {
   std::set<std::string> settled;
   for (const auto& [name, shown_length] : shown) {
@@ -291,8 +290,6 @@ bool SplitsTheWalk(const Scenario& scenario, const RunOptions& run) {
          !run.observe && run.reductions.visited_states &&
          !(run.reductions.partial_order && MayTakePrivateSteps(scenario));
 }
-
-
 
 // Keeps the first stop of each kind: a state budget where admission first refused a state (the
 // admission order is fixed); an image budget at the least crash point (shorter schedule, then
@@ -503,7 +500,7 @@ class Exhaustive {
           ApproxFootprintBytes(machine) * (kStepsEstimate + 1) * layer_size_ <= kKeptBytesPerDepth;
       // Below a split every shard checks what it walks; above it, the states it owns.
       expansion.checked = result_.split.has_value() || run_.shard.Owns(node.hash.low);
-      // Only the owner reports findings, and only findings carry a schedule.
+      // Only the shard that checks a state reports findings, and only findings carry a schedule.
       const LazySchedule schedule =
           expansion.checked ? LazyShownSchedule(node.path) : LazySchedule(0, nullptr, {});
       if (expansion.checked) {
