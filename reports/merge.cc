@@ -246,9 +246,6 @@ StatusOr<ModelResult> MergeModelRuns(const ScenarioResult& scenario,
       if (!fresh && PreferredTrace(violation, it->second)) it->second = violation;
     }
   }
-  // Every shard walks the same graph, so complete runs agree on its size. A run cut short by a
-  // budget walked a prefix of the same depth-first order, so it saw no more states than that; the
-  // states the shards saw together are then the most any one of them saw.
   StatusOr<std::optional<SplitCounts>> split =
       CountSplit(runs, [&](size_t k, std::string what) { return refuse(k, what); });
   if (!split.ok()) return split.status();
@@ -257,6 +254,9 @@ StatusOr<ModelResult> MergeModelRuns(const ScenarioResult& scenario,
     // common, and the unsharded run checked it once.
     merged.distinct_images = merged.distinct_images - (*split)->images_counted + (*split)->images;
   }
+  // Unless the walk split, every shard walks the same graph, so complete runs agree on its size. A
+  // run cut short by a budget walked a prefix of the same depth-first order, so it saw no more
+  // states than that; the states the shards saw together are then the most any one of them saw.
   if (failed != nullptr) {
     for (const ModelResult* run : runs) {
       merged.distinct_states = std::max(merged.distinct_states, run->distinct_states);
