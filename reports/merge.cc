@@ -132,9 +132,9 @@ struct SplitCounts {
   uint64_t images_counted = 0;   // of the same, as the shards counted them (with repeats)
 };
 
-StatusOr<std::optional<SplitCounts>> CountSplit(const std::vector<const ModelResult*>& runs,
-                                                const std::function<Status(size_t, std::string)>&
-                                                    refuse) {
+StatusOr<std::optional<SplitCounts>> CountSplit(
+    const std::vector<const ModelResult*>& runs,
+    const std::function<Status(size_t, const std::string&)>& refuse) {
   const ModelResult* reference = nullptr;
   size_t reference_shard = 0;
   std::map<std::pair<uint64_t, uint64_t>, uint64_t> images;  // by state hash
@@ -246,8 +246,7 @@ StatusOr<ModelResult> MergeModelRuns(const ScenarioResult& scenario,
       if (!fresh && PreferredTrace(violation, it->second)) it->second = violation;
     }
   }
-  StatusOr<std::optional<SplitCounts>> split =
-      CountSplit(runs, [&](size_t k, std::string what) { return refuse(k, what); });
+  StatusOr<std::optional<SplitCounts>> split = CountSplit(runs, refuse);
   if (!split.ok()) return split.status();
   if (split->has_value()) {
     // Each shard checked every state it walked below the split; blocks may reach a state in
