@@ -2,9 +2,9 @@
 // run, each walking only its own block of a wide depth and what it reaches, written as shard
 // reports, read back and merged, give the unsharded run's JSON report byte for byte: a hand-made
 // wide family and generated scenarios of two and three processes sharing files, with violations
-// found at states that several blocks reach, under 2 to 5 shards split at several widths (lower
-// than the command line's, so that small walks split too). How many steps the shards walk
-// together is a figure of the benchmark (`bench --concurrency-only`).
+// found at states that several blocks reach, under 2 to 5 shards split at the command line's depth
+// and at shallower ones and several widths (so that small walks split too, and early). How many
+// steps the shards walk together is a figure of the benchmark (`bench --concurrency-only`).
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
@@ -38,19 +38,30 @@ std::string Report(const Scenario& scenario, const ModelResult& model,
 struct Split {
   bool identical = false;
   bool walk_split = false;     // some shard split its walk
+  uint64_t split_depth = 0;    // where it split
+  uint64_t whole_depth = 0;    // the deepest depth of the unsharded walk
   uint64_t whole_steps = 0, largest_shard_steps = 0;
 };
 
-// Runs `scenario` under `design` whole and in `count` shards, which split the walk at the first
-// depth of `per_shard` states per shard, and merges the shards' reports.
-Split RunSplit(const Scenario& scenario, Design design, uint32_t count, uint64_t per_shard) {
+// Where the shards split the walk: the first depth `from_percent` of the walk's depth down that
+// holds `per_shard` states per shard.
+struct SplitAt {
+  uint32_t from_percent = RunOptions{}.split_from_depth_percent;
+  uint64_t per_shard = RunOptions{}.split_states_per_shard;
+};
+
+// Runs `scenario` under `design` whole and in `count` shards, which split the walk `at`, and
+// merges the shards' reports.
+Split RunSplit(const Scenario& scenario, Design design, uint32_t count, SplitAt at) {
   RunOptions whole;
   whole.fix = false;
-  whole.split_states_per_shard = per_shard;
+  whole.split_from_depth_percent = at.from_percent;
+  whole.split_states_per_shard = at.per_shard;
   RunStats whole_stats;
   const ModelResult unsharded = RunScenario(scenario, design, whole, &whole_stats);
   Split split;
   split.whole_steps = whole_stats.steps;
+  split.whole_depth = whole_stats.depth;
   std::vector<ShardReport> shards;
   for (uint32_t index = 1; index <= count; ++index) {
     RunOptions part = whole;
@@ -59,6 +70,7 @@ Split RunSplit(const Scenario& scenario, Design design, uint32_t count, uint64_t
     const ModelResult run = RunScenario(scenario, design, part, &stats);
     split.largest_shard_steps = std::max(split.largest_shard_steps, stats.steps);
     split.walk_split = split.walk_split || run.split.has_value();
+    if (run.split) split.split_depth = run.split->depth;
     StatusOr<JsonReport> read = ParseJsonReport(Report(scenario, run, part.shard), "shard.json");
     REQUIRE_MESSAGE(read.ok(), read.status().message());
     shards.push_back(ShardReport{fmt::format("shard{}.json", index), part.shard, read->scenarios});
@@ -94,13 +106,20 @@ std::string OneFileWriters() {
 TEST_CASE("a wide walk split over shards merges into the unsharded report") {
   const Scenario scenario = Load(OneFileWriters());
   for (uint32_t count = 2; count <= 5; ++count) {
-    for (uint64_t per_shard : {1, 4, 16}) {
+    for (SplitAt at : {SplitAt{}, SplitAt{0, 1}, SplitAt{0, 4}, SplitAt{0, 16}, SplitAt{30, 2}}) {
       CAPTURE(count);
-      CAPTURE(per_shard);
-      const Split split = RunSplit(scenario, Design::kKernelTracked, count, per_shard);
+      CAPTURE(at.from_percent);
+      CAPTURE(at.per_shard);
+      const Split split = RunSplit(scenario, Design::kKernelTracked, count, at);
       CHECK(split.walk_split);
       CHECK(split.identical);
       CHECK(split.largest_shard_steps < split.whole_steps);
+      // Every schedule of the family has the same length, so the walk's depth is the estimate's.
+      CHECK(split.split_depth * 100 >= split.whole_depth * at.from_percent);
+      // Split at the first depth with a state per shard, the walk splits early.
+      if (at.from_percent == 0 && at.per_shard == 1) {
+        CHECK(split.split_depth < split.whole_depth / 2);
+      }
     }
   }
 }
@@ -130,7 +149,7 @@ TEST_CASE("a state two blocks reach shows the schedule of the block that reaches
     "assert": [{"name": "not-both", "check": "/f[0:1] != 0x00 -> /f[512:513] == 0x00"}]})");
   for (uint32_t count = 2; count <= 3; ++count) {
     CAPTURE(count);
-    const Split split = RunSplit(scenario, Design::kKernelTracked, count, 1);
+    const Split split = RunSplit(scenario, Design::kKernelTracked, count, SplitAt{0, 1});
     CHECK(split.walk_split);
     CHECK(split.identical);
   }
@@ -155,7 +174,7 @@ TEST_CASE("a walk with private steps is not split, and merges into the unsharded
   for (auto [count, per_shard] : {std::pair<uint32_t, uint64_t>{2, 7}, {4, 2}, {6, 1}}) {
     CAPTURE(count);
     CAPTURE(per_shard);
-    const Split split = RunSplit(scenario, Design::kKernelTracked, count, per_shard);
+    const Split split = RunSplit(scenario, Design::kKernelTracked, count, SplitAt{0, per_shard});
     CHECK_FALSE(split.walk_split);
     CHECK(split.identical);
   }
@@ -171,7 +190,8 @@ TEST_CASE("generated processes sharing files: split walks merge into the unshard
     for (Design design : scenario.designs) {
       INFO("under ", DesignName(design));
       const uint32_t count = 2 + seed % 3;
-      const Split split = RunSplit(scenario, design, count, 1 + seed % 4);
+      const Split split =
+          RunSplit(scenario, design, count, SplitAt{uint32_t(seed % 2 ? 0 : 55), 1 + seed % 4});
       CHECK(split.identical);
       ++compared;
       if (split.walk_split) ++walks_split;

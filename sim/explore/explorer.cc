@@ -357,6 +357,10 @@ class Exhaustive {
     }
     initial_hash_ = StateHash(initial);
     splits_the_walk_ = SplitsTheWalk(scenario, run);
+    if (splits_the_walk_ && run.split_from_depth_percent > 0) {
+      const uint64_t depth = DepthOfOneSchedule(initial);
+      split_from_depth_ = (depth * run.split_from_depth_percent + 99) / 100;
+    }
   }
 
   ExploreResult Run() {
@@ -376,7 +380,8 @@ class Exhaustive {
       }
       const uint64_t split_width =
           std::max<uint64_t>(1, run_.split_states_per_shard) * run_.shard.count;
-      if (splits_the_walk_ && !result_.split && layer.size() >= split_width) {
+      if (splits_the_walk_ && !result_.split && depth >= split_from_depth_ &&
+          layer.size() >= split_width) {
         // Every shard has walked the same states so far; from here each takes its own block of
         // consecutive states of this depth, and checks every state it walks.
         result_.split = WalkSplit{depth, result_.distinct_states - layer.size(), {}};
@@ -445,6 +450,26 @@ class Exhaustive {
  private:
   Hash128 StateHash(const Machine& machine) const {
     return HashMachine(machine, run_.reductions.canonical_history);
+  }
+
+  // The length of the schedule that always takes the first enabled step, run to its end: how
+  // deep the walk goes, estimated by one of its schedules (every step moves an op or an event
+  // forward, so it ends). The steps count as the run's. A step that fails ends the estimate
+  // there; the walk reaches the same step and reports the failure where it happens.
+  uint64_t DepthOfOneSchedule(const Machine& initial) {
+    Machine machine = initial;
+    uint64_t depth = 0;
+    try {
+      for (;;) {
+        const std::vector<StepChoice> steps = EnabledSteps(machine, scenario_);
+        if (steps.empty()) break;
+        machine = TakeStep(machine, scenario_, steps.front()).machine;
+        ++depth;
+      }
+    } catch (...) {
+    }
+    result_.stats.steps += depth;
+    return depth;
   }
 
   // Takes `node` into the next depth unless it was visited before or the budget is spent. Called
@@ -651,6 +676,7 @@ class Exhaustive {
   std::vector<Replayer> replayers_;  // one per worker thread
   Hash128 initial_hash_;
   bool splits_the_walk_ = false;
+  uint64_t split_from_depth_ = 0;  // a split walk splits at this depth or below it
   std::set<Hash128> visited_;
   uint64_t kept_bytes_ = 0;  // the estimated footprint of the machines the next depth keeps
   uint64_t layer_size_ = 0;  // states in the depth being expanded (read by the workers)

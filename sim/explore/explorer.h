@@ -8,7 +8,8 @@
 // depth are checked in parallel (`jobs`) and merged in that fixed order, and a shard checks only
 // the states it owns (hash mod count) while walking the same graph, so the result is the same
 // for every number of jobs and the shards' results merge into the unsharded one. Without a budget,
-// a sample, observed outcomes or possible private steps, the shards also split the walk: from the first depth wide enough,
+// a sample, observed outcomes or possible private steps, the shards also split the walk: from the
+// first depth past RunOptions::split_from_depth_percent of the walk's depth that is wide enough,
 // each walks only its own block of that depth and checks every state it walks (WalkSplit).
 //
 // A stop request (`interrupt`) is polled before each state: the exploration then ends early and

@@ -101,9 +101,9 @@ struct SplitState {
 };
 
 // How a sharded run split its walk (docs/architecture.md, "Shards that split the walk"): every
-// shard walks the same states down to the first depth with enough of them, then only its own
-// consecutive block of that depth and what those states reach. Blocks can reach a state in
-// common, so the merge counts the shards' states as a union, by hash.
+// shard walks the same states down to the split depth (RunOptions::split_from_depth_percent),
+// then only its own consecutive block of that depth and what those states reach. Blocks can reach
+// a state in common, so the merge counts the shards' states as a union, by hash.
 struct WalkSplit {
   uint64_t depth = 0;         // the depth whose states were shared out
   uint64_t states_above = 0;  // the states above it, which every shard walked
