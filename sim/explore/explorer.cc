@@ -357,10 +357,6 @@ class Exhaustive {
     }
     initial_hash_ = StateHash(initial);
     splits_the_walk_ = SplitsTheWalk(scenario, run);
-    if (splits_the_walk_ && run.split_from_depth_percent > 0) {
-      const uint64_t depth = DepthOfOneSchedule(initial);
-      split_from_depth_ = (depth * run.split_from_depth_percent + 99) / 100;
-    }
   }
 
   ExploreResult Run() {
@@ -380,8 +376,8 @@ class Exhaustive {
       }
       const uint64_t split_width =
           std::max<uint64_t>(1, run_.split_states_per_shard) * run_.shard.count;
-      if (splits_the_walk_ && !result_.split && depth >= split_from_depth_ &&
-          layer.size() >= split_width) {
+      if (splits_the_walk_ && !result_.split && layer.size() >= split_width &&
+          depth >= SplitFromDepth(depth, layer.front())) {
         // Every shard has walked the same states so far; from here each takes its own block of
         // consecutive states of this depth, and checks every state it walks.
         result_.split = WalkSplit{depth, result_.distinct_states - layer.size(), {}};
@@ -452,24 +448,33 @@ class Exhaustive {
     return HashMachine(machine, run_.reductions.canonical_history);
   }
 
-  // The length of the schedule that always takes the first enabled step, run to its end: how
-  // deep the walk goes, estimated by one of its schedules (every step moves an op or an event
-  // forward, so it ends). The steps count as the run's. A step that fails ends the estimate
-  // there; the walk reaches the same step and reports the failure where it happens.
-  uint64_t DepthOfOneSchedule(const Machine& initial) {
-    Machine machine = initial;
-    uint64_t depth = 0;
+  // The least depth a split walk splits at: RunOptions::split_from_depth_percent of the walk's
+  // depth, estimated when the walk first gets wide enough to split (a walk that never does costs
+  // nothing) as `depth` plus the length of the schedule from `first`, the depth's first state,
+  // that always takes the first enabled step, run to its end (every step moves an op or an event
+  // forward, so it ends). Every shard has walked the same states so far, so each estimates alike.
+  // Its steps count as the run's. A step that fails ends the estimate there; the walk takes the
+  // same step later and reports the failure where it happens.
+  uint64_t SplitFromDepth(uint64_t depth, const Node& first) {
+    if (split_from_depth_) return *split_from_depth_;
+    if (run_.split_from_depth_percent == 0) {
+      split_from_depth_ = 0;
+      return 0;
+    }
+    uint64_t estimate = depth;
     try {
+      Machine machine = first.machine ? *first.machine : replayers_.front().At(first.path);
       for (;;) {
         const std::vector<StepChoice> steps = EnabledSteps(machine, scenario_);
         if (steps.empty()) break;
         machine = TakeStep(machine, scenario_, steps.front()).machine;
-        ++depth;
+        ++estimate;
+        ++result_.stats.steps;
       }
     } catch (...) {
     }
-    result_.stats.steps += depth;
-    return depth;
+    split_from_depth_ = (estimate * run_.split_from_depth_percent + 99) / 100;
+    return *split_from_depth_;
   }
 
   // Takes `node` into the next depth unless it was visited before or the budget is spent. Called
@@ -676,7 +681,7 @@ class Exhaustive {
   std::vector<Replayer> replayers_;  // one per worker thread
   Hash128 initial_hash_;
   bool splits_the_walk_ = false;
-  uint64_t split_from_depth_ = 0;  // a split walk splits at this depth or below it
+  std::optional<uint64_t> split_from_depth_;  // SplitFromDepth, once estimated
   std::set<Hash128> visited_;
   uint64_t kept_bytes_ = 0;  // the estimated footprint of the machines the next depth keeps
   uint64_t layer_size_ = 0;  // states in the depth being expanded (read by the workers)
