@@ -122,10 +122,10 @@ std::string OptionsHelp(const std::string& extra = "") {
   --jobs N        check the states on N threads (default 1); every report is
                   the same for every N
   --shard I/N     walk and check only part I of N of the states (1 <= I <= N):
-                  once a depth of the walk is wide, each part walks its own
-                  block of it (with a budget, --sample, outcomes, or stores
-                  through a mapping, each part walks everything and checks
-                  its share). The JSON
+                  past half the walk's depth, once a depth is wide, each
+                  part walks its own block of it (with a budget, --sample,
+                  outcomes, or stores through a mapping, each part walks
+                  everything and checks its share). The JSON
                   reports of the N parts join with "crashsim merge"
                   into the report of the whole run. A part alone exits 1
                   only on a violation that "expect" does not name. Under a

@@ -403,6 +403,46 @@ void SplitTable() {
   }
 }
 
+// Where to split (`bench --concurrency-only`, last): the steps summed over 4 shards against the
+// unsharded steps, by the share of the walk's depth at which the walk may split first
+// (RunOptions::split_from_depth_percent; 0: at the first depth wide enough), on processes writing
+// their own blocks of one file: the figures behind the command line's default
+// (docs/architecture.md, "Shards that split the walk").
+void SplitDepthTable() {
+  constexpr uint32_t kShards = 4;
+  const std::vector<uint32_t> percents = {0, 30, 40, 50, 55, 60, 70};
+  fmt::print("\nwhere to split, exhaustive: steps summed over {} shards / unsharded steps, by the "
+             "split depth's least share of the walk's depth (default {}%)\n",
+             kShards, RunOptions{}.split_from_depth_percent);
+  std::string header = fmt::format("{:<56} {:>6}", "family", "depth");
+  for (uint32_t percent : percents) header += fmt::format(" {:>6}", fmt::format("{}%", percent));
+  fmt::print("{}\n", header);
+  const std::vector<std::pair<int, int>> families = {{2, 4}, {3, 2}, {3, 3}};
+  for (const auto& [processes, ops] : families) {
+    const std::vector<Scenario> scenarios{FromText(
+        ConcurrentTrace(Concurrent::kBufferedFsyncOneFile, processes, ops), "concurrent")};
+    const RunFigures whole = MeasureRuns(scenarios, ReductionsOn(1, std::nullopt));
+    std::string row = fmt::format(
+        "{:<56} {:>6}",
+        fmt::format("{}: {} x {}", ConcurrentName(Concurrent::kBufferedFsyncOneFile), processes,
+                    ops),
+        whole.depth);
+    for (uint32_t percent : percents) {
+      uint64_t shard_steps = 0;
+      for (uint32_t index = 1; index <= kShards; ++index) {
+        RunOptions options = ReductionsOn(1, std::nullopt);
+        options.shard = Shard{index, kShards};
+        options.split_from_depth_percent = percent;
+        shard_steps += MeasureRuns(scenarios, options).steps;
+      }
+      const double ratio = double(shard_steps) / double(std::max<uint64_t>(1, whole.steps));
+      row += fmt::format(" {:>5.2f}x", ratio);
+    }
+    fmt::print("{}\n", row);
+    std::fflush(stdout);
+  }
+}
+
 // The commit-store rows alone, for measuring the assertion search (`bench --commit-store-only`).
 void CommitStoreTable(const std::string& only) {
   std::vector<Workload> rows;
@@ -440,6 +480,7 @@ int main(int argc, char** argv) {
   if (concurrency_only) {
     ConcurrencyTable();
     SplitTable();
+    SplitDepthTable();
     return 0;
   }
   WalkTable();
@@ -447,5 +488,6 @@ int main(int argc, char** argv) {
   MainTable(dir);
   ConcurrencyTable();
   SplitTable();
+  SplitDepthTable();
   return 0;
 }

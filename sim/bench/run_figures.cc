@@ -57,6 +57,7 @@ RunFigures MeasureRuns(const std::vector<Scenario>& scenarios, const RunOptions&
       figures.images += result.distinct_images;
       figures.checked += result.distinct_images - stats.memo_images;
       figures.widest_layer = std::max(figures.widest_layer, stats.widest_layer);
+      figures.depth = std::max(figures.depth, stats.depth);
     }
   }
   figures.seconds = SecondsSince(start);

@@ -27,6 +27,7 @@ struct RunFigures {
   uint64_t images = 0;        // ModelResult::distinct_images
   uint64_t checked = 0;       // of those, recovered and run through the oracles (not memo hits)
   uint64_t widest_layer = 0;  // RunStats::widest_layer, the largest of any run
+  uint64_t depth = 0;         // RunStats::depth, the deepest of any run
   double seconds = 0;         // wall time of all the runs
   double cpu_seconds = 0;     // the process's CPU time (every thread) over the same span
   size_t budget_runs() const;
