@@ -89,12 +89,13 @@ struct RunOptions {
   int jobs = 1;                        // threads; the result does not depend on it
   Shard shard;
   // A sharded walk splits at the first depth at least this share of the walk's depth down (in
-  // percent; the walk's depth estimated by one schedule run to its end) that holds at least
-  // `split_states_per_shard` states per shard (docs/architecture.md, "Shards that split the
-  // walk"). The depth decides what the split costs: the depths above it are walked by every
-  // shard, and the blocks of a shallower depth reach more states in common. Past half way the two
-  // balance on the measured families. The width keeps each shard's block from being a state or
-  // two. Tests lower both to split small walks early; the command line keeps the defaults.
+  // percent; the walk's depth estimated by one schedule run on to its end from the first depth
+  // wide enough) that holds at least `split_states_per_shard` states per shard
+  // (docs/architecture.md, "Shards that split the walk"). The depth decides what the split costs:
+  // the depths above it are walked by every shard, and the blocks of a shallower depth reach more
+  // states in common. Past half way the two balance on the measured families. The width keeps
+  // each shard's block from being a state or two. Tests lower both to split small walks early;
+  // the command line keeps the defaults.
   uint32_t split_from_depth_percent = 55;
   uint64_t split_states_per_shard = 4;
   std::optional<Sampling> sample;
