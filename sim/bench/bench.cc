@@ -366,6 +366,23 @@ void ConcurrencyTable() {
   }
 }
 
+// The steps of `scenarios` run in `count` shards with `options`: summed over the shards, and the
+// most any one shard walked.
+struct ShardSteps {
+  uint64_t sum = 0, largest = 0;
+};
+ShardSteps StepsOfShards(const std::vector<Scenario>& scenarios, RunOptions options,
+                         uint32_t count) {
+  ShardSteps steps;
+  for (uint32_t index = 1; index <= count; ++index) {
+    options.shard = Shard{index, count};
+    const uint64_t shard = MeasureRuns(scenarios, options).steps;
+    steps.sum += shard;
+    steps.largest = std::max(steps.largest, shard);
+  }
+  return steps;
+}
+
 // How the walk splits (`bench --concurrency-only`, after the families): per family, exhaustive,
 // the steps of the unsharded run against the sum of the steps of its 4 shards and the most any one
 // shard walked (a wide walk splits, docs/architecture.md "Shards that split the walk"; a narrow
@@ -387,18 +404,12 @@ void SplitTable() {
         FromText(ConcurrentTrace(family, processes, ops), "concurrent")};
     const RunFigures one = MeasureRuns(scenarios, ReductionsOn(1, std::nullopt));
     const RunFigures two = MeasureRuns(scenarios, ReductionsOn(2, std::nullopt));
-    uint64_t shard_steps = 0, largest = 0;
-    for (uint32_t index = 1; index <= kShards; ++index) {
-      RunOptions options = ReductionsOn(1, std::nullopt);
-      options.shard = Shard{index, kShards};
-      const uint64_t steps = MeasureRuns(scenarios, options).steps;
-      shard_steps += steps;
-      largest = std::max(largest, steps);
-    }
+    const ShardSteps shards = StepsOfShards(scenarios, ReductionsOn(1, std::nullopt), kShards);
     fmt::print("{:<56} {:>10} {:>12} {:>6.2f}x {:>10} {:>9.3f} {:>9.3f} {:>7.2f}x\n",
                fmt::format("{}: {} x {}", ConcurrentName(family), processes, ops), one.steps,
-               shard_steps, one.steps ? double(shard_steps) / double(one.steps) : 0.0, largest,
-               one.seconds, two.seconds, two.seconds > 0 ? one.seconds / two.seconds : 0.0);
+               shards.sum, one.steps ? double(shards.sum) / double(one.steps) : 0.0,
+               shards.largest, one.seconds, two.seconds,
+               two.seconds > 0 ? one.seconds / two.seconds : 0.0);
     std::fflush(stdout);
   }
 }
@@ -428,14 +439,10 @@ void SplitDepthTable() {
                     ops),
         whole.depth);
     for (uint32_t percent : percents) {
-      uint64_t shard_steps = 0;
-      for (uint32_t index = 1; index <= kShards; ++index) {
-        RunOptions options = ReductionsOn(1, std::nullopt);
-        options.shard = Shard{index, kShards};
-        options.split_from_depth_percent = percent;
-        shard_steps += MeasureRuns(scenarios, options).steps;
-      }
-      const double ratio = double(shard_steps) / double(std::max<uint64_t>(1, whole.steps));
+      RunOptions options = ReductionsOn(1, std::nullopt);
+      options.split_from_depth_percent = percent;
+      const ShardSteps shards = StepsOfShards(scenarios, options, kShards);
+      const double ratio = double(shards.sum) / double(std::max<uint64_t>(1, whole.steps));
       row += fmt::format(" {:>5.2f}x", ratio);
     }
     fmt::print("{}\n", row);
